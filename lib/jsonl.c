@@ -1,0 +1,3 @@
+/* jsonl.c - placeholder, being written */
+#include <config.h>
+#include "jsonl.h"

@@ -1,0 +1,3 @@
+/* npy.c - placeholder, being written */
+#include <config.h>
+#include "npy.h"

@@ -1,0 +1,3 @@
+/* prov.c - placeholder, being written */
+#include <config.h>
+#include "prov.h"

@@ -1,0 +1,4 @@
+/* prov.h - placeholder, being written */
+#ifndef MARE_PROV_H
+#define MARE_PROV_H
+#endif

@@ -1,0 +1,3 @@
+/* tensor.c - placeholder, being written */
+#include <config.h>
+#include "tensor.h"
