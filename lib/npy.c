@@ -369,9 +369,26 @@ static int
 parse_dict(struct parser *p, struct dict *d)
 {
 	char buf[16];
+	size_t line;
 
 	memset(d, 0, sizeof(*d));
-	skip_ws(p);
+	/*
+	 * Python's literal_eval() strips spaces and tabs, then takes blank
+	 * lines but not an indented first line: "\n{" and " {" are fine,
+	 * "\n {" is an IndentationError, so it is refused here too.
+	 */
+	while (peek(p, ' ') || peek(p, '\t'))
+		p->pos++;
+	while (peek(p, '\n') || peek(p, '\r')) {
+		while (peek(p, '\n') || peek(p, '\r'))
+			p->pos++;
+		line = p->pos;
+		while (peek(p, ' ') || peek(p, '\t') || peek(p, '\f'))
+			p->pos++;
+		if (!peek(p, '\n') && !peek(p, '\r') && p->pos != line)
+			return perr(p, line, "unexpected indentation before "
+			    "the dict");
+	}
 	if (!peek(p, '{'))
 		return perr(p, p->pos, "not a Python dict literal: expected "
 		    "'{', got %s", got(p, buf, sizeof(buf)));
