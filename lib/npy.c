@@ -233,7 +233,8 @@ parse_uint(struct parser *p, unsigned long long *v)
 	while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
 		d = (unsigned)(p->s[p->pos] - '0');
 		if (*v > (ULLONG_MAX - d) / 10)
-			return perr(p, start, "shape: value overflows 64 bits");
+			return perr(p, start,
+			    "shape: value overflows 64 bits");
 		*v = *v * 10 + d;
 		p->pos++;
 	}
@@ -242,8 +243,8 @@ parse_uint(struct parser *p, unsigned long long *v)
 	if (p->py2_long && peek(p, 'L'))
 		p->pos++;
 	if (p->pos < p->len && is_ident(p->s[p->pos]))
-		return perr(p, start, "shape: expected a non-negative integer, "
-		    "got '%s'", quote(p->s + start, p->pos + 1 - start, buf,
+		return perr(p, start, "shape: expected a non-negative "
+		    "integer, got '%s'", quote(p->s + start, p->pos + 1 - start, buf,
 		    sizeof(buf)));
 	return 0;
 }
@@ -333,7 +334,8 @@ parse_entry(struct parser *p, struct dict *d)
 	skip_ws(p);
 	if (!peek(p, ':'))
 		return perr(p, p->pos, "expected ':' after key '%s', got %s",
-		    quote(k, klen, buf, sizeof(buf)), got(p, gbuf, sizeof(gbuf)));
+		    quote(k, klen, buf, sizeof(buf)),
+		    got(p, gbuf, sizeof(gbuf)));
 	p->pos++;
 	skip_ws(p);
 	if (key_is(k, klen, "descr")) {
@@ -659,7 +661,7 @@ mare_npy_write_header(FILE *fp, enum mare_npy_dtype dtype, int ndim,
 		    "overflows 64 bits (%llu x %llu of %d-byte items)",
 		    rows, cols, (int)dtype);
 
-	/* numpy: "{'descr': '<f4', 'fortran_order': False, 'shape': (5, 3), }" */
+	/* {'descr': '<f4', 'fortran_order': False, 'shape': (5, 3), } */
 	prelen = 10;
 	n = snprintf(digits, sizeof(digits), "%llu", rows);
 	growth = GROWTH_AXIS_MAX_DIGITS - (size_t)n;

@@ -60,8 +60,12 @@ struct mare_npy_header {
  * exactly the keys descr, fortran_order and shape, a dtype other than '<f4'
  * or '<f8', Fortran order, not 1 or 2 dimensions, a shape or data size that
  * overflows 64 bits, and, when fp is a regular file, a data block that is
- * truncated or followed by trailing bytes); MARE_E_IO for a read error.
- * name is the file name used in messages; it must not be NULL.
+ * truncated or followed by trailing bytes); MARE_E_IO for a read error;
+ * MARE_E_NOMEM when the header text (at most MARE_NPY_MAX_HEADER bytes)
+ * cannot be allocated. h is zeroed on failure. A key given twice is
+ * refused, where numpy would keep the last one. Any data offset is
+ * accepted (old numpy aligned to 16 bytes). name is the file name used in
+ * messages; it must not be NULL.
  */
 int	mare_npy_read_header(FILE *fp, const char *name,
 	    struct mare_npy_header *h, struct mare_err *err);
@@ -75,7 +79,9 @@ int	mare_npy_read_header(FILE *fp, const char *name,
  * array, and -1 with err set on a read error (MARE_E_IO) or when the data
  * ends early (MARE_E_DATA, "expected N rows, data ends after M"); then
  * *nrows holds the whole rows read before the end and *rows_done counts
- * them. A 2-D array with 0 columns yields its rows without reading.
+ * them. A 2-D array with 0 columns yields its rows without reading. The
+ * call that returns 0 reads one more byte to catch trailing bytes where the
+ * header could not (a pipe): MARE_E_DATA, "trailing bytes after the data".
  */
 int	mare_npy_read_rows(FILE *fp, const char *name,
 	    const struct mare_npy_header *h, unsigned long long *rows_done,
@@ -86,10 +92,11 @@ int	mare_npy_read_rows(FILE *fp, const char *name,
 /*
  * Write the header of a C-order little-endian array of rows x cols items
  * (ndim 2) or rows items (ndim 1; cols is then ignored) of dtype, as
- * numpy >= 1.14 writes it (format 1.0, or 2.0 if the header does not fit
- * in 65535 bytes): the same dict, the same spare spaces after it, padded
- * with spaces and a final '\n' so that the data starts at a multiple of
- * MARE_NPY_ALIGN (64) bytes. The caller then writes exactly the data
+ * np.save() writes it (format 1.0, or 2.0 if the header does not fit in
+ * 65535 bytes; byte for byte what numpy 1.24 writes, checked by the tests):
+ * the same dict, the same spare spaces after it, padded with spaces and a
+ * final '\n' so that the data starts at a multiple of MARE_NPY_ALIGN (64,
+ * numpy's ARRAY_ALIGN) bytes. The caller then writes exactly the data
  * announced, for instance with mare_npy_write_rows(). Returns 0, or -1
  * with err set: MARE_E_INTERNAL for a bad dtype or ndim, MARE_E_DATA when
  * the data size overflows 64 bits, MARE_E_IO when writing fails.

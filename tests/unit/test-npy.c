@@ -344,10 +344,12 @@ test_parser(void)
 	bad_header("{'descr': '<f4', 'fortran_order': False, 'shape': [5, 3]}",
 	    "case.npy: offset 60: header: shape: expected a tuple such as "
 	    "(3, 4), got '['", "a list as shape");
-	bad_header("{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 3)}",
+	bad_header("{'descr': '<f4', 'fortran_order': False, "
+	    "'shape': (-1, 3)}",
 	    "case.npy: offset 61: header: shape: expected a non-negative "
 	    "integer, got '-'", "a negative dimension");
-	bad_header("{'descr': '<f4', 'fortran_order': False, 'shape': (05, 3)}",
+	bad_header("{'descr': '<f4', 'fortran_order': False, "
+	    "'shape': (05, 3)}",
 	    "case.npy: offset 61: header: shape: leading zeros in an integer",
 	    "a dimension with a leading zero");
 	bad_header("{'descr': '<f4', 'fortran_order': False, 'shape': "
