@@ -244,8 +244,8 @@ parse_uint(struct parser *p, unsigned long long *v)
 		p->pos++;
 	if (p->pos < p->len && is_ident(p->s[p->pos]))
 		return perr(p, start, "shape: expected a non-negative "
-		    "integer, got '%s'", quote(p->s + start, p->pos + 1 - start, buf,
-		    sizeof(buf)));
+		    "integer, got '%s'", quote(p->s + start,
+		    p->pos + 1 - start, buf, sizeof(buf)));
 	return 0;
 }
 
