@@ -35,7 +35,12 @@
  * most 5 redirects. Responses may be gzip- or deflate-encoded (the client
  * asks for them) and are decoded before the caller sees them.
  *
- * This module is the only one in mare that includes <curl/curl.h>.
+ * Proxies: libcurl's own http_proxy, https_proxy and no_proxy environment
+ * variables apply (cluster nodes often need them); tests that must stay on
+ * 127.0.0.1 set no_proxy to "*".
+ *
+ * This module is the only one in mare that uses libcurl to transfer
+ * (lib/version.c includes <curl/curl.h> only to print its version).
  *
  * Threads: call mare_http_global_init() once from main() before any thread
  * starts (it wraps curl_global_init(), which is not thread-safe), and

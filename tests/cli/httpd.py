@@ -82,6 +82,7 @@ DEFAULTS = {
     ("verbose", "false"), ("verbose", "FALSE"),
 }
 GBIF_MAX_LIMIT = 300
+FAULTS = {"status", "reset", "truncate", "slow", "html", "gzip"}
 HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
              b"</head>\n<body><h1>Bad Gateway</h1><p>The proxy server "
              b"received an invalid response from an upstream server.</p>"
@@ -230,8 +231,9 @@ class Faults:
             raise ValueError("faults: expected a list of rules")
         with self.lock:
             for r in spec:
-                if not isinstance(r, dict) or "fault" not in r:
-                    raise ValueError("faults: a rule needs \"fault\"")
+                if not isinstance(r, dict) or r.get("fault") not in FAULTS:
+                    raise ValueError("faults: a rule needs \"fault\", one "
+                                     "of " + ", ".join(sorted(FAULTS)))
                 r = dict(r)
                 if "on" not in r:
                     r.setdefault("times", 1)
@@ -404,8 +406,11 @@ def main():
     srv.faults = Faults()
     srv.gzip = not args.no_gzip
     if args.faults:
-        with open(args.faults, encoding="utf-8") as f:
-            srv.faults.add(json.load(f))
+        try:
+            with open(args.faults, encoding="utf-8") as f:
+                srv.faults.add(json.load(f))
+        except (OSError, ValueError) as e:
+            sys.exit("httpd.py: %s: %s" % (args.faults, e))
     loglock = threading.Lock()
     logf = open(args.log, "a", encoding="utf-8") if args.log else None
 

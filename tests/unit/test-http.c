@@ -288,6 +288,11 @@ test_faults(void)
 	survive("HTML 200 page rejected by the validator",
 	    "[{\"path\": \"" SEARCH "\", \"fault\": \"html\"}]",
 	    ACC_QUERY, ACC_FILE, 5000, 2);
+	dt = survive("503 with a Retry-After HTTP-date in the past",
+	    "[{\"path\": \"" SEARCH "\", \"fault\": \"status\", "
+	    "\"retry_after\": \"Wed, 21 Oct 2015 07:28:00 GMT\"}]",
+	    ACC_QUERY, ACC_FILE, 5000, 2);
+	ok(dt < 1.0, "http: a past HTTP-date means no extra wait (%.3f s)", dt);
 	survive("the issue's sequence 503, 429, truncated",
 	    "[{\"path\": \"" SEARCH "\", \"fault\": \"status\"},"
 	    " {\"path\": \"" SEARCH "\", \"fault\": \"status\", \"status\": 429},"
@@ -530,6 +535,7 @@ test_misc(void)
 	struct mare_http_response r;
 	struct mare_err err;
 	char url[512], want[600];
+	double t0, dt;
 
 	/* Body cap */
 	control("[]");
@@ -557,6 +563,24 @@ test_misc(void)
 	    "http: OBIS page keeps the total");
 	like(r.body, "\"id\":\"0000002b-29da-4dcd-a746-0df7c314010f\"",
 	    "http: OBIS page starts after the cursor");
+	mare_http_response_release(&r);
+	mare_http_free(h);
+
+	/* Retry-After is capped by retry_after_max_ms */
+	control("[{\"path\": \"" SEARCH "\", \"fault\": \"status\", "
+	    "\"status\": 429, \"retry_after\": \"3600\"}]");
+	mare_http_opts_init(&o);
+	o.backoff_base_ms = 10;
+	o.retry_after_max_ms = 300;
+	mare_err_init(&err);
+	h = mare_http_new(&o, &err);
+	xsnprintf(url, sizeof(url), "%s%s", base, ACC_QUERY);
+	t0 = now();
+	is_int(mare_http_get(h, url, &r, &err), 0,
+	    "http: 429 with Retry-After: 3600 and a 300 ms cap succeeds");
+	dt = now() - t0;
+	ok(dt >= 0.3 && dt < 3.0,
+	    "http: ... after waiting the capped 0.3 s (%.3f s)", dt);
 	mare_http_response_release(&r);
 	mare_http_free(h);
 
