@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+# httpd.py - loopback HTTP server replaying recorded GBIF and OBIS responses,
+# with faults injected on demand
+#
+# The tests of lib/http, lib/cache and mare-fetch start this server, point
+# the client at http://127.0.0.1:PORT and script what goes wrong. It binds
+# 127.0.0.1 on an ephemeral port, announces the port on its first stdout
+# line (and in --port-file, written atomically), and exits by itself after
+# --max-seconds so that it can never outlive a test run. Python 3 standard
+# library only.
+#
+# Routes (the data come from tests/data/{gbif,obis}/INDEX.tsv, which maps
+# each recorded file to its request URL, status and content type):
+#   /v1/occurrence/search  a recording whose query matches (parameter order
+#                          and the defaults occurrenceStatus=PRESENT,
+#                          facetLimit=, offset=0 ignored) is served byte for
+#                          byte; another offset/limit of a recorded family
+#                          (the Encelia pages 0/250/500, the Accipiter pages
+#                          0/5) is cut out of the recorded pages (limit
+#                          capped at 300, as GBIF does); else 404 JSON
+#   /v1/species/match      the recorded names
+#   /v3/occurrence         OBIS: the recorded queries; after=ID&size=N pages
+#                          are cut out of the id-sorted size=100 recordings
+#   anything recorded      served with its recorded status and content type
+#   /_echo                 GET or POST: a JSON object with the method, path,
+#                          query, the request headers and the request body
+#   POST /_control         a JSON object: {"reset": true} clears the rules,
+#                          the per-path counters and the log; {"faults":
+#                          [...]} appends rules (same format as --faults)
+#
+# Faults: --faults FILE holds a JSON list of rules (or {"faults": [...]}).
+# A rule:
+#   {"path": "/v1/occurrence/search",   exact path, or "*" for any path
+#    "query": "offset=250",             optional substring of the raw query
+#    "on": [2, 3],                      fire on these request numbers (the
+#                                       server counts requests per path, from
+#                                       1), or
+#    "times": 3,                        fire on the next 3 matching requests
+#                                       (default 1 when "on" is absent)
+#    "fault": "status",                 see below
+#    "status": 503, "retry_after": "1", "delay": 2.0, "body": "..."}
+# The first rule that applies to a request fires. Faults:
+#   status    answer with "status" (default 503), a small JSON body (or
+#             "body"), and Retry-After: "retry_after" when given
+#   reset     send the headers and half of the body, then reset the
+#             connection (SO_LINGER 0: the client sees ECONNRESET)
+#   truncate  Content-Length of the whole body, send half of it, close
+#   slow      sleep "delay" seconds (default 2) before the headers, then
+#             answer normally
+#   html      200 with Content-Type text/html and an HTML error page
+#   gzip      gzip the body even when the client did not ask for it
+# Without a fault, a response is gzip-encoded when the client sends
+# Accept-Encoding: gzip (--no-gzip turns that off).
+#
+# Log (--log FILE): one tab-separated line per request, flushed at once:
+#   METHOD PATH STATUS FAULT ENCODING QUERY
+# with FAULT "-" when none fired and ENCODING "gzip" or "identity". Control
+# requests are not logged.
+#
+# Usage: httpd.py [--data DIR] [--port-file FILE] [--faults FILE]
+#                 [--log FILE] [--max-seconds N] [--no-gzip]
+#
+# SPDX-License-Identifier: MIT
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import socketserver
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+# Parameters whose value here is the API's default: dropped before matching.
+DEFAULTS = {
+    ("occurrenceStatus", "PRESENT"), ("facetLimit", ""), ("offset", "0"),
+    ("mof", "False"), ("mof", "false"), ("strict", "false"),
+    ("verbose", "false"), ("verbose", "FALSE"),
+}
+GBIF_MAX_LIMIT = 300
+FAULTS = {"status", "reset", "truncate", "slow", "html", "gzip"}
+HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>"
+             b"</head>\n<body><h1>Bad Gateway</h1><p>The proxy server "
+             b"received an invalid response from an upstream server.</p>"
+             b"</body></html>\n")
+
+
+def norm_params(query, drop=()):
+    """Sorted (key, value) pairs of a query, defaults and drop keys out."""
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    return tuple(sorted((k, v) for k, v in pairs
+                        if (k, v) not in DEFAULTS and k not in drop))
+
+
+class Recording:
+    def __init__(self, datadir, row):
+        self.file = os.path.join(datadir, row["file"])
+        self.method = row["method"]
+        self.status = int(row["status"])
+        url = urllib.parse.urlsplit(row["url"])
+        self.path = url.path
+        self.query = url.query
+        headers = {}
+        if row.get("headers"):
+            headers = {k.lower(): v for k, v in
+                       json.loads(row["headers"]).items()}
+        self.content_type = headers.get("content-type", "application/json")
+        self.retry_after = headers.get("retry-after")
+        self._body = None
+
+    def body(self):
+        if self._body is None:
+            with open(self.file, "rb") as f:
+                self._body = f.read()
+        return self._body
+
+
+class Store:
+    """The recorded responses, indexed for matching."""
+
+    def __init__(self, datadir):
+        self.recs = []
+        for sub in ("gbif", "obis"):
+            index = os.path.join(datadir, sub, "INDEX.tsv")
+            if not os.path.exists(index):
+                continue
+            with open(index, encoding="utf-8") as f:
+                header = f.readline().rstrip("\n").split("\t")
+                for line in f:
+                    row = dict(zip(header, line.rstrip("\n").split("\t")))
+                    row["file"] = os.path.join(sub, row["file"].split(
+                        "/", 1)[1])
+                    self.recs.append(Recording(datadir, row))
+
+    def exact(self, method, path, query):
+        # species/match recordings carry limit=100, which a match ignores
+        drop = ("limit",) if path.endswith("/species/match") else ()
+        want = norm_params(query, drop)
+        for r in self.recs:
+            if r.method == method and r.path == path and \
+                    norm_params(r.query, drop) == want:
+                return r
+        return None
+
+    def gbif_page(self, query):
+        """Cut offset/limit out of a recorded family of GBIF pages."""
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        try:
+            offset = int(params.get("offset", "0"))
+            limit = int(params.get("limit", "20"))
+        except ValueError:
+            return None
+        if offset < 0 or limit < 0:
+            return None
+        limit = min(limit, GBIF_MAX_LIMIT)
+        family = norm_params(query, drop=("offset", "limit"))
+        pages = {}
+        for r in self.recs:
+            if r.path == "/v1/occurrence/search" and r.status == 200 and \
+                    norm_params(r.query, ("offset", "limit")) == family:
+                p = dict(urllib.parse.parse_qsl(r.query))
+                pages[int(p.get("offset", "0"))] = r
+        if not pages:
+            return None
+        records, first, count, pos = [], None, 0, min(pages)
+        while pos in pages:
+            doc = json.loads(pages[pos].body())
+            if first is None:
+                first = doc
+            count = doc.get("count", count)
+            records.extend(doc["results"])
+            if not doc["results"]:
+                break
+            pos += len(doc["results"])
+        base = min(pages)
+        lo, hi = offset - base, offset - base + limit
+        if lo < 0 or hi > len(records):
+            return None
+        out = {"offset": offset, "limit": limit,
+               "endOfRecords": offset + limit >= count,
+               "count": count, "results": records[lo:hi],
+               "facets": first.get("facets", [])}
+        return json.dumps(out, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+
+    def obis_page(self, query):
+        """Cut an after=/size= page out of an id-sorted OBIS recording."""
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+        try:
+            size = int(params.get("size", "10"))
+        except ValueError:
+            return None
+        after = params.get("after")
+        family = norm_params(query, drop=("after", "size", "offset"))
+        for r in self.recs:
+            if r.path != "/v3/occurrence" or r.status != 200:
+                continue
+            if norm_params(r.query, ("size", "offset")) != family:
+                continue
+            doc = json.loads(r.body())
+            res = doc["results"]
+            ids = [x["id"] for x in res]
+            if ids != sorted(ids):
+                continue
+            if after is not None:
+                res = [x for x in res if x["id"] > after]
+            # Past the end of the recording nothing is known: refuse rather
+            # than claim the end of the data.
+            if len(res) < size and len(doc["results"]) < doc["total"]:
+                return None
+            out = {"total": doc["total"], "results": res[:size]}
+            return json.dumps(out, ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+        return None
+
+
+class Faults:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rules = []
+        self.counts = {}
+
+    def add(self, spec):
+        if isinstance(spec, dict):
+            spec = spec.get("faults", [])
+        if not isinstance(spec, list):
+            raise ValueError("faults: expected a list of rules")
+        with self.lock:
+            for r in spec:
+                if not isinstance(r, dict) or r.get("fault") not in FAULTS:
+                    raise ValueError("faults: a rule needs \"fault\", one "
+                                     "of " + ", ".join(sorted(FAULTS)))
+                r = dict(r)
+                if "on" not in r:
+                    r.setdefault("times", 1)
+                self.rules.append(r)
+
+    def reset(self):
+        with self.lock:
+            self.rules = []
+            self.counts = {}
+
+    def pick(self, path, query):
+        """Count the request, return the rule that fires or None."""
+        with self.lock:
+            n = self.counts.get(path, 0) + 1
+            self.counts[path] = n
+            for r in self.rules:
+                if r.get("path", "*") not in ("*", path):
+                    continue
+                if r.get("query") and r["query"] not in query:
+                    continue
+                if "on" in r:
+                    if n in r["on"]:
+                        return r
+                    continue
+                if r["times"] > 0:
+                    r["times"] -= 1
+                    return r
+            return None
+
+
+class Server(socketserver.ThreadingMixIn, HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # A client that hung up (timeout, reset) is what the faults are
+        # for; anything else is a bug worth a traceback.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "mare-test-httpd/1"
+
+    def log_message(self, fmt, *args):  # quiet: the log file is ours
+        pass
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def handle_any(self, method):
+        url = urllib.parse.urlsplit(self.path)
+        path, query = url.path, url.query
+        reqbody = self.read_body() if method == "POST" else b""
+        if path == "/_control" and method == "POST":
+            return self.control(reqbody)
+        rule = self.server.faults.pick(path, query)
+        fault = rule["fault"] if rule else "-"
+        status, ctype, body, extra = self.route(method, path, query,
+                                                reqbody)
+        if fault == "status":
+            status = int(rule.get("status", 503))
+            ctype = "application/json"
+            body = rule.get("body", json.dumps(
+                {"error": "injected fault", "status": status})).encode()
+            if rule.get("retry_after") is not None:
+                extra["Retry-After"] = str(rule["retry_after"])
+        elif fault == "html":
+            status, ctype, body = 200, "text/html; charset=utf-8", HTML_PAGE
+        encoding = "identity"
+        accept = self.headers.get("Accept-Encoding", "")
+        if fault == "gzip" or ("gzip" in accept and self.server.gzip):
+            body = gzip.compress(body, mtime=0)
+            encoding = "gzip"
+        self.server.log(method, path, status, fault, encoding, query)
+        if fault == "slow":
+            time.sleep(float(rule.get("delay", 2)))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if encoding == "gzip":
+                self.send_header("Content-Encoding", "gzip")
+            for k, v in extra.items():
+                self.send_header(k, v)
+            if fault in ("reset", "truncate"):
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if fault in ("reset", "truncate"):
+                self.wfile.write(body[:len(body) // 2])
+                self.wfile.flush()
+                if fault == "reset":
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER,
+                        struct.pack("ii", 1, 0))
+                self.close_connection = True
+                return
+            self.wfile.write(body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def route(self, method, path, query, reqbody):
+        store = self.server.store
+        extra = {}
+        if path == "/_echo":
+            doc = {"method": method, "path": path, "query": query,
+                   "headers": {k: v for k, v in self.headers.items()},
+                   "body": reqbody.decode("utf-8", "replace")}
+            return 200, "application/json", json.dumps(doc).encode(), extra
+        rec = store.exact(method, path, query)
+        if rec is not None:
+            if rec.retry_after:
+                extra["Retry-After"] = rec.retry_after
+            return rec.status, rec.content_type, rec.body(), extra
+        body = None
+        if method == "GET" and path == "/v1/occurrence/search":
+            body = store.gbif_page(query)
+        elif method == "GET" and path == "/v3/occurrence":
+            body = store.obis_page(query)
+        if body is not None:
+            return 200, "application/json", body, extra
+        msg = {"error": "not recorded", "path": path, "query": query}
+        return 404, "application/json", json.dumps(msg).encode(), extra
+
+    def control(self, reqbody):
+        try:
+            spec = json.loads(reqbody or b"{}")
+            if not isinstance(spec, dict):
+                raise ValueError("control: expected a JSON object")
+            if spec.get("reset"):
+                self.server.faults.reset()
+                self.server.truncate_log()
+            if "faults" in spec:
+                self.server.faults.add(spec["faults"])
+            status, body = 200, b'{"ok":true}'
+        except ValueError as e:
+            status = 400
+            body = json.dumps({"error": str(e)}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description="mare test HTTP server")
+    ap.add_argument("--data", default=os.path.join(here, "..", "data"))
+    ap.add_argument("--port-file")
+    ap.add_argument("--faults")
+    ap.add_argument("--log")
+    ap.add_argument("--max-seconds", type=float, default=300)
+    ap.add_argument("--no-gzip", action="store_true")
+    args = ap.parse_args()
+
+    srv = Server(("127.0.0.1", 0), Handler)
+    srv.store = Store(args.data)
+    srv.faults = Faults()
+    srv.gzip = not args.no_gzip
+    if args.faults:
+        try:
+            with open(args.faults, encoding="utf-8") as f:
+                srv.faults.add(json.load(f))
+        except (OSError, ValueError) as e:
+            sys.exit("httpd.py: %s: %s" % (args.faults, e))
+    loglock = threading.Lock()
+    logf = open(args.log, "a", encoding="utf-8") if args.log else None
+
+    def log(method, path, status, fault, encoding, query):
+        if logf is None:
+            return
+        with loglock:
+            logf.write("%s\t%s\t%d\t%s\t%s\t%s\n" % (
+                method, path, status, fault, encoding, query))
+            logf.flush()
+
+    def truncate_log():
+        if logf is not None:
+            with loglock:
+                logf.seek(0)
+                logf.truncate()
+
+    srv.log = log
+    srv.truncate_log = truncate_log
+
+    port = srv.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, args.port_file)
+    print(port, flush=True)
+
+    def stop():
+        time.sleep(args.max_seconds)
+        os._exit(0)
+    threading.Thread(target=stop, daemon=True).start()
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
