@@ -1,0 +1,3 @@
+#ifndef X_checks
+#define X_checks
+#endif

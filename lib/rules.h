@@ -1,0 +1,3 @@
+#ifndef X_rules
+#define X_rules
+#endif
