@@ -352,7 +352,7 @@ suggest(const char *name, const struct names *found)
 			continue;
 		d = edit_distance(name, found->v[i]);
 		/* "ab" is two edits from any two-letter name: no hint. */
-		if (d >= strlen(name))
+		if (d > SUGGEST_MAX_DISTANCE || d >= strlen(name))
 			continue;
 		if (d < best) {
 			best = d;
