@@ -18,6 +18,9 @@ setup() {
 	EOF
 	chmod +x "$BIN/mare-hello"
 	export MARE_EXEC_PATH="$BIN"
+	# Not the build tree: under valgrind, libtool --mode=execute would
+	# turn an argument 'mare-tensor' into the path of the real binary.
+	cd "$BATS_TEST_TMPDIR"
 }
 
 # fake NAME LINE: an executable mare-NAME in $BIN that prints LINE
