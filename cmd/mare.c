@@ -41,14 +41,22 @@ static const struct {
 	const char	*name;
 	const char	*summary;
 } commands[] = {
-	{ "fetch",	"get occurrence records from GBIF, OBIS, DwC-A or CSV" },
-	{ "validate",	"check records against rules, quarantine the rejects" },
-	{ "featurize",	"sample environmental layers into a feature tensor" },
-	{ "train",	"fit a species distribution model to a tensor" },
-	{ "predict",	"apply a model to a tensor, records or a layer stack" },
-	{ "drift",	"compare new data with a model's reference profile" },
-	{ "report",	"write an HTML page or a text summary of a run" },
-	{ "tensor",	"inspect and convert tensors (mare-tensor(5), .npy)" },
+	{ "fetch",
+	    "get occurrence records from GBIF, OBIS, DwC-A or CSV" },
+	{ "validate",
+	    "check records against rules, quarantine the rejects" },
+	{ "featurize",
+	    "sample environmental layers into a feature tensor" },
+	{ "train",
+	    "fit a species distribution model to a tensor" },
+	{ "predict",
+	    "apply a model to a tensor, records or a layer stack" },
+	{ "drift",
+	    "compare new data with a model's reference profile" },
+	{ "report",
+	    "write an HTML page or a text summary of a run" },
+	{ "tensor",
+	    "inspect and convert tensors (mare-tensor(5), .npy)" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -278,6 +286,7 @@ find_commands(const struct names *dirs, struct names *found)
 	const char *path = getenv("PATH"), *p, *end;
 	char *dir;
 	size_t i;
+	int r;
 
 	for (i = 0; i < dirs->n; i++)
 		if (scan_dir(dirs->v[i], found) != 0)
@@ -290,9 +299,9 @@ find_commands(const struct names *dirs, struct names *found)
 			continue;	/* "" means ".": not listed */
 		if ((dir = strndup(p, (size_t)(end - p))) == NULL)
 			return -1;
-		i = (size_t)scan_dir(dir, found);
+		r = scan_dir(dir, found);
 		free(dir);
-		if (i != 0)
+		if (r != 0)
 			return -1;
 	}
 	if (found->n > 1)

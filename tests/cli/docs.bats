@@ -20,13 +20,14 @@ help_long_options() {
 }
 
 # Fail with the list of CMD's long options missing from FILE. In mdoc an
-# option is written "Fl -name", elsewhere "--name".
+# option is written "Fl -name", elsewhere "--name". Comments do not count.
 check_options_in() {
-	local cmd=$1 file=$2 opt missing=
+	local cmd=$1 file=$2 opt missing= text
 
 	[[ -f $file ]] || fail "$file is missing"
+	text=$(grep -vE '^[[:space:]]*#|^\.\\"' "$file" || true)
 	while read -r opt; do
-		grep -qE -- "(Fl |-)-${opt#--}([^a-z0-9-]|\$)" "$file" ||
+		grep -qE -- "(Fl |-)-${opt#--}([^a-z0-9-]|\$)" <<<"$text" ||
 		    missing+=" $opt"
 	done < <(help_long_options "$cmd")
 	[[ -z $missing ]] || fail "${file#"$MARE_SRCDIR"/}: missing$missing"
