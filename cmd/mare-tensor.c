@@ -240,6 +240,7 @@ struct io {
 	struct mare_tensor_writer *w;
 	void		*buf;
 	size_t		 block;		/* rows per read */
+	size_t		 bufsize;	/* bytes of buf */
 };
 
 /* Rows per read for rows of rowbytes bytes, at least 1. */
@@ -261,7 +262,8 @@ open_reader(struct io *io, struct mare_err *err)
 		return -1;
 	info = mare_tensor_reader_info(io->r);
 	io->block = block_rows(info->ncols * sizeof(double));
-	io->buf = malloc(io->block * info->ncols * sizeof(double));
+	io->bufsize = io->block * info->ncols * sizeof(double);
+	io->buf = malloc(io->bufsize);
 	if (io->buf == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	return 0;
@@ -584,7 +586,7 @@ run_to_npy(const struct opts *o, struct io *io, struct mare_err *err)
 	if (mare_npy_write_header(mare_out_file(io->out), dt, 2,
 	    mare_tensor_reader_rows(io->r), info->ncols, err) != 0)
 		goto out;
-	while ((bytes = fread(io->buf, 1, BLOCK_BYTES, spool)) > 0)
+	while ((bytes = fread(io->buf, 1, io->bufsize, spool)) > 0)
 		if (fwrite(io->buf, 1, bytes, mare_out_file(io->out)) !=
 		    bytes) {
 			mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
