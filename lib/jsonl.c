@@ -1,3 +1,597 @@
-/* jsonl.c - placeholder, being written */
+/*
+ * jsonl.c - JSON Lines reader and writer on top of jansson
+ *
+ * Reading: each line is gathered with getc_unlocked() into one buffer that
+ * grows by doubling up to the line limit and no further; past the limit
+ * the rest of the line is consumed and dropped, so memory stays bounded by
+ * the limit whatever the input. Reading byte by byte from stdio (rather
+ * than fread() of large blocks) returns each line as soon as it arrives,
+ * which matters when the input is a pipe fed slowly by mare-fetch. The
+ * line is then checked for NUL bytes (json_loadb() would stop at one
+ * without complaint) and parsed with json_loadb(), which rejects trailing
+ * text after the value.
+ *
+ * Writing: jansson's dumper prints reals with %.17g, so 0.1 would come
+ * out as 0.10000000000000001. mare writes model coefficients and data that
+ * people read and diff, so it serialises values with its own small
+ * recursive printer and mare_jsonl_dtoa(), which finds the shortest digits
+ * that read back to the same double. Each record is built in a buffer that
+ * starts on the stack (no malloc for ordinary records) and goes to the
+ * heap only for large ones, then written with a single fwrite().
+ *
+ * SPDX-License-Identifier: MIT
+ */
 #include <config.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "jsonl.h"
+
+#define LOAD_FLAGS	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | \
+			    JSON_ALLOW_NUL)
+#define FIRST_CAP	4096
+#define MAX_DEPTH	2048
+
+enum state {
+	READING,
+	AT_END,
+	BROKEN
+};
+
+struct mare_jsonl_reader {
+	FILE		*fp;
+	char		*name;
+	size_t		 max_line;
+	char		*buf;
+	size_t		 cap;		/* never above max_line + 1 */
+	size_t		 len;		/* the last line, without its end */
+	int		 stored;	/* buf holds the last line */
+	unsigned long	 line;
+	enum state	 state;
+	enum mare_errc	 broken;	/* the error that ended reading */
+};
+
+struct mare_jsonl_reader *
+mare_jsonl_reader_new(FILE *fp, const char *name, size_t max_line,
+    struct mare_err *err)
+{
+	struct mare_jsonl_reader *r;
+
+	if (max_line == 0)
+		max_line = MARE_JSONL_MAX_LINE;
+	if (max_line > SIZE_MAX / 2)
+		max_line = SIZE_MAX / 2;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		goto nomem;
+	r->fp = fp;
+	r->max_line = max_line;
+	r->state = READING;
+	if ((r->name = strdup(name != NULL ? name : "<stdin>")) == NULL)
+		goto nomem;
+	r->cap = max_line + 1 < FIRST_CAP ? max_line + 1 : FIRST_CAP;
+	if ((r->buf = malloc(r->cap)) == NULL)
+		goto nomem;
+	return r;
+nomem:
+	mare_jsonl_reader_free(r);
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	return NULL;
+}
+
+void
+mare_jsonl_reader_free(struct mare_jsonl_reader *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r->name);
+	free(r);
+}
+
+unsigned long
+mare_jsonl_line(const struct mare_jsonl_reader *r)
+{
+	return r->line;
+}
+
+const char *
+mare_jsonl_raw(const struct mare_jsonl_reader *r, size_t *len)
+{
+	if (!r->stored) {
+		*len = 0;
+		return NULL;
+	}
+	*len = r->len;
+	return r->buf;
+}
+
+size_t
+mare_jsonl_bufsize(const struct mare_jsonl_reader *r)
+{
+	return r->cap;
+}
+
+/* Make room for one more byte; 0 when the line limit is reached. */
+static int
+grow(struct mare_jsonl_reader *r, struct mare_err *err)
+{
+	size_t limit = r->max_line + 1, ncap;
+	char *nbuf;
+
+	if (r->cap >= limit)
+		return 0;
+	ncap = r->cap > limit / 2 ? limit : r->cap * 2;
+	if ((nbuf = realloc(r->buf, ncap)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	r->buf = nbuf;
+	r->cap = ncap;
+	return 1;
+}
+
+/*
+ * Gather the next line into r->buf. Returns 1 (a line, possibly too long:
+ * *toolong set and nothing stored), 0 (no more input), -1 (read error or
+ * no memory).
+ */
+static int
+read_line(struct mare_jsonl_reader *r, int *toolong, struct mare_err *err)
+{
+	FILE *fp = r->fp;
+	size_t len = 0;
+	int c = EOF, any = 0, g = 1;
+
+	*toolong = 0;
+	flockfile(fp);
+	while ((c = getc_unlocked(fp)) != EOF) {
+		any = 1;
+		if (c == '\n')
+			break;
+		if (len == r->cap && (g = grow(r, err)) <= 0)
+			break;
+		r->buf[len++] = (char)c;
+	}
+	if (g == 0) {
+		/* Over the limit: drop the rest of the line unstored. */
+		*toolong = 1;
+		while ((c = getc_unlocked(fp)) != EOF && c != '\n')
+			;
+	}
+	funlockfile(fp);
+	if (g < 0)
+		return -1;
+	if (c == EOF && ferror(fp))
+		return mare_err_sys(err, MARE_E_IO, "read error");
+	if (!any)
+		return 0;
+	if (len > 0 && r->buf[len - 1] == '\r')
+		len--;
+	if (len > r->max_line)
+		*toolong = 1;
+	r->len = *toolong ? 0 : len;
+	return 1;
+}
+
+static const char *
+type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "an unknown value";
+}
+
+/* The column (in characters, from 1) of byte offset off in the line. */
+static unsigned long
+column_of(const char *s, size_t off)
+{
+	unsigned long col = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			col++;
+	return col;
+}
+
+static int
+parse_error(struct mare_jsonl_reader *r, const json_error_t *je,
+    struct mare_err *err)
+{
+	static const char utf8[] = "unable to decode byte ";
+
+	if (json_error_code(je) == json_error_out_of_memory)
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	else if (strncmp(je->text, utf8, sizeof(utf8) - 1) == 0)
+		mare_err_set(err, MARE_E_DATA,
+		    "invalid JSON: invalid UTF-8 byte %.4s",
+		    je->text + sizeof(utf8) - 1);
+	else
+		mare_err_set(err, MARE_E_DATA, "invalid JSON: %s", je->text);
+	mare_err_at(err, r->name, r->line,
+	    je->column > 0 ? (unsigned long)je->column : 0);
+	return -1;
+}
+
+int
+mare_jsonl_read(struct mare_jsonl_reader *r, json_t **obj,
+    struct mare_err *err)
+{
+	json_error_t je;
+	json_t *v;
+	const char *nul;
+	size_t i;
+	int rc, toolong;
+
+	*obj = NULL;
+	if (r->state == AT_END)
+		return 0;
+	if (r->state == BROKEN) {
+		mare_err_set(err, r->broken, r->broken == MARE_E_IO ?
+		    "read error" : "out of memory");
+		mare_err_at(err, r->name, 0, 0);
+		return -1;
+	}
+	for (;;) {
+		r->stored = 0;
+		if ((rc = read_line(r, &toolong, err)) <= 0) {
+			if (rc == 0) {
+				r->state = AT_END;
+				return 0;
+			}
+			r->state = BROKEN;
+			r->broken = err != NULL ? err->code : MARE_E_IO;
+			mare_err_at(err, r->name, 0, 0);
+			return -1;
+		}
+		r->line++;
+		if (toolong) {
+			mare_err_set(err, MARE_E_DATA,
+			    "line longer than %zu bytes", r->max_line);
+			mare_err_at(err, r->name, r->line, 0);
+			return -1;
+		}
+		r->stored = 1;
+		for (i = 0; i < r->len; i++)
+			if (r->buf[i] != ' ' && r->buf[i] != '\t' &&
+			    r->buf[i] != '\r')
+				break;
+		if (i < r->len)
+			break;
+	}
+	if ((nul = memchr(r->buf, '\0', r->len)) != NULL) {
+		mare_err_set(err, MARE_E_DATA, "NUL byte in line");
+		mare_err_at(err, r->name, r->line,
+		    column_of(r->buf, (size_t)(nul - r->buf)));
+		return -1;
+	}
+	if ((v = json_loadb(r->buf, r->len, LOAD_FLAGS, &je)) == NULL)
+		return parse_error(r, &je, err);
+	if (!json_is_object(v)) {
+		mare_err_set(err, MARE_E_DATA,
+		    "expected a JSON object, got %s", type_name(v));
+		mare_err_at(err, r->name, r->line, 0);
+		json_decref(v);
+		return -1;
+	}
+	*obj = v;
+	return 1;
+}
+
+/* Writing */
+
+int
+mare_jsonl_dtoa(double v, char *buf, size_t size)
+{
+	char e[40], digits[20], *p, *q;
+	int prec, ndig, exp10, neg, i, n;
+
+	if (!isfinite(v) || size < MARE_JSONL_DTOA_SIZE)
+		return -1;
+	if (v == 0)
+		return snprintf(buf, size, "%s", signbit(v) ? "-0.0" : "0.0");
+	/*
+	 * The fewest digits that read back to v. For a normal double, when
+	 * some text of 15 or fewer digits reads back, so does the nearest
+	 * 15-digit decimal (the rounding interval is narrower than half a
+	 * 15-digit step), and dropping its trailing zeros gives the shortest
+	 * text: one try covers precisions 1 to 15. Subnormals have fewer
+	 * bits, so they take the full search from 1 digit.
+	 */
+	prec = fabs(v) < DBL_MIN ? 1 : 15;
+	for (;; prec++) {
+		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
+		if (prec >= 17 || strtod(e, NULL) == v)
+			break;
+	}
+	/* Take e apart: [-]d[.ddd]e(+|-)xx */
+	p = e;
+	neg = *p == '-';
+	if (neg)
+		p++;
+	ndig = 0;
+	for (; *p != 'e'; p++)
+		if (*p != '.')
+			digits[ndig++] = *p;
+	exp10 = (int)strtol(p + 1, NULL, 10);
+	while (ndig > 1 && digits[ndig - 1] == '0')
+		ndig--;
+
+	/* Lay it out as Python's repr() does. */
+	q = buf;
+	if (neg)
+		*q++ = '-';
+	if (exp10 >= -4 && exp10 < 16) {
+		if (exp10 < 0) {
+			*q++ = '0';
+			*q++ = '.';
+			for (i = -1; i > exp10; i--)
+				*q++ = '0';
+			memcpy(q, digits, (size_t)ndig);
+			q += ndig;
+		} else {
+			for (i = 0; i <= exp10; i++)
+				*q++ = i < ndig ? digits[i] : '0';
+			*q++ = '.';
+			if (ndig > exp10 + 1) {
+				memcpy(q, digits + exp10 + 1,
+				    (size_t)(ndig - exp10 - 1));
+				q += ndig - exp10 - 1;
+			} else
+				*q++ = '0';
+		}
+		*q = '\0';
+		return (int)(q - buf);
+	}
+	*q++ = digits[0];
+	if (ndig > 1) {
+		*q++ = '.';
+		memcpy(q, digits + 1, (size_t)(ndig - 1));
+		q += ndig - 1;
+	}
+	n = snprintf(q, size - (size_t)(q - buf), "e%c%02d",
+	    exp10 < 0 ? '-' : '+', abs(exp10));
+	return (int)(q - buf) + n;
+}
+
+/* An output buffer that starts on the caller's stack. */
+struct out {
+	char	*p;
+	size_t	 len, cap;
+	int	 heap;
+	char	 local[8192];
+};
+
+static int
+reserve(struct out *o, size_t n, struct mare_err *err)
+{
+	size_t ncap;
+	char *np;
+
+	if (o->cap - o->len >= n)
+		return 0;
+	ncap = o->cap;
+	while (ncap - o->len < n) {
+		if (ncap > SIZE_MAX / 2)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		ncap *= 2;
+	}
+	if (o->heap)
+		np = realloc(o->p, ncap);
+	else if ((np = malloc(ncap)) != NULL)
+		memcpy(np, o->p, o->len);
+	if (np == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	o->p = np;
+	o->cap = ncap;
+	o->heap = 1;
+	return 0;
+}
+
+static int
+put(struct out *o, const char *s, size_t n, struct mare_err *err)
+{
+	if (reserve(o, n, err) == -1)
+		return -1;
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	return 0;
+}
+
+/* Bytes that need an escape inside a JSON string. */
+static int
+needs_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+static int
+put_string(struct out *o, const char *s, size_t n, struct mare_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run;
+	unsigned char c;
+	char *q;
+
+	/* Worst case: every byte becomes \u00XX. */
+	if (n > (SIZE_MAX - 2) / 6)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	if (reserve(o, 6 * n + 2, err) == -1)
+		return -1;
+	q = o->p + o->len;
+	*q++ = '"';
+	for (i = 0; i < n; ) {
+		for (run = i; run < n && !needs_escape((unsigned char)s[run]);
+		    run++)
+			;
+		memcpy(q, s + i, run - i);
+		q += run - i;
+		if ((i = run) == n)
+			break;
+		c = (unsigned char)s[i++];
+		*q++ = '\\';
+		switch (c) {
+		case '"':
+		case '\\':
+			*q++ = (char)c;
+			break;
+		case '\b':
+			*q++ = 'b';
+			break;
+		case '\f':
+			*q++ = 'f';
+			break;
+		case '\n':
+			*q++ = 'n';
+			break;
+		case '\r':
+			*q++ = 'r';
+			break;
+		case '\t':
+			*q++ = 't';
+			break;
+		default:
+			*q++ = 'u';
+			*q++ = '0';
+			*q++ = '0';
+			*q++ = hex[c >> 4];
+			*q++ = hex[c & 0xf];
+			break;
+		}
+	}
+	*q++ = '"';
+	o->len = (size_t)(q - o->p);
+	return 0;
+}
+
+static int
+put_integer(struct out *o, json_int_t v, struct mare_err *err)
+{
+	char tmp[24], *q = tmp + sizeof(tmp);
+	unsigned long long u;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--q = '-';
+	return put(o, q, (size_t)(tmp + sizeof(tmp) - q), err);
+}
+
+static const char *
+nonfinite(const json_t *v)
+{
+	double d = json_real_value(v);
+
+	return isnan(d) ? "NaN" : d > 0 ? "infinity" : "-infinity";
+}
+
+static int
+put_value(struct out *o, const json_t *v, int depth, struct mare_err *err)
+{
+	char num[MARE_JSONL_DTOA_SIZE];
+	const char *key;
+	const json_t *val;
+	void *it;
+	size_t i, n, klen;
+	int len;
+
+	if (depth > MAX_DEPTH)
+		return mare_err_set(err, MARE_E_DATA,
+		    "value nested deeper than %d levels", MAX_DEPTH);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (put(o, "{", 1, err) == -1)
+			return -1;
+		/* The iterator walks keys in insertion order. */
+		it = json_object_iter((json_t *)(uintptr_t)v);
+		for (i = 0; it != NULL; i++) {
+			key = json_object_iter_key(it);
+			klen = json_object_iter_key_len(it);
+			val = json_object_iter_value(it);
+			if (json_is_real(val) && !isfinite(json_real_value(val)))
+				return mare_err_set(err, MARE_E_DATA,
+				    "%.*s: %s cannot be written as JSON",
+				    (int)klen, key, nonfinite(val));
+			if ((i > 0 && put(o, ",", 1, err) == -1) ||
+			    put_string(o, key, klen, err) == -1 ||
+			    put(o, ":", 1, err) == -1 ||
+			    put_value(o, val, depth + 1, err) == -1)
+				return -1;
+			it = json_object_iter_next((json_t *)(uintptr_t)v,
+			    it);
+		}
+		return put(o, "}", 1, err);
+	case JSON_ARRAY:
+		if (put(o, "[", 1, err) == -1)
+			return -1;
+		n = json_array_size(v);
+		for (i = 0; i < n; i++)
+			if ((i > 0 && put(o, ",", 1, err) == -1) ||
+			    put_value(o, json_array_get(v, i), depth + 1,
+			    err) == -1)
+				return -1;
+		return put(o, "]", 1, err);
+	case JSON_STRING:
+		return put_string(o, json_string_value(v),
+		    json_string_length(v), err);
+	case JSON_INTEGER:
+		return put_integer(o, json_integer_value(v), err);
+	case JSON_REAL:
+		len = mare_jsonl_dtoa(json_real_value(v), num, sizeof(num));
+		if (len < 0)
+			return mare_err_set(err, MARE_E_DATA,
+			    "%s cannot be written as JSON", nonfinite(v));
+		return put(o, num, (size_t)len, err);
+	case JSON_TRUE:
+		return put(o, "true", 4, err);
+	case JSON_FALSE:
+		return put(o, "false", 5, err);
+	case JSON_NULL:
+		return put(o, "null", 4, err);
+	}
+	return mare_err_set(err, MARE_E_INTERNAL, "unknown JSON type");
+}
+
+int
+mare_jsonl_write(FILE *fp, const json_t *obj, struct mare_err *err)
+{
+	struct out o;
+	int rc = -1;
+
+	if (obj == NULL || !json_is_object(obj))
+		return mare_err_set(err, MARE_E_INTERNAL,
+		    "a JSON Lines record must be an object");
+	o.p = o.local;
+	o.len = 0;
+	o.cap = sizeof(o.local);
+	o.heap = 0;
+	if (put_value(&o, obj, 1, err) == 0 && put(&o, "\n", 1, err) == 0) {
+		if (fwrite(o.p, 1, o.len, fp) == o.len)
+			rc = 0;
+		else
+			mare_err_sys(err, MARE_E_IO, "write error");
+	}
+	if (o.heap)
+		free(o.p);
+	return rc;
+}
