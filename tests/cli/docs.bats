@@ -25,7 +25,7 @@ check_options_in() {
 	local cmd=$1 file=$2 opt missing= text
 
 	[[ -f $file ]] || fail "$file is missing"
-	text=$(grep -vE '^[[:space:]]*#|^\.\\"' "$file" || true)
+	text=$(grep -vE '^[[:space:]]*#|^\.\\"' "$file" | sed 's/\\-/-/g' || true)
 	while read -r opt; do
 		grep -qE -- "(Fl |-)-${opt#--}([^a-z0-9-]|\$)" <<<"$text" ||
 		    missing+=" $opt"
