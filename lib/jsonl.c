@@ -585,7 +585,8 @@ put_value(struct out *o, const json_t *v, int depth, struct mare_err *err)
 			key = json_object_iter_key(it);
 			klen = json_object_iter_key_len(it);
 			val = json_object_iter_value(it);
-			if (json_is_real(val) && !isfinite(json_real_value(val)))
+			if (json_is_real(val) &&
+			    !isfinite(json_real_value(val)))
 				return mare_err_set(err, MARE_E_DATA,
 				    "%.*s: %s cannot be written as JSON",
 				    (int)klen, key, nonfinite(val));

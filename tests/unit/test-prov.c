@@ -17,10 +17,14 @@
 #include "prov.h"
 #include "tap.h"
 
-#define ABC	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-#define EMPTY	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#define TWO	"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-#define MILLION	"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+#define ABC	"ba7816bf8f01cfea414140de5dae2223" \
+	"b00361a396177a9cb410ff61f20015ad"
+#define EMPTY	"e3b0c44298fc1c149afbf4c8996fb924" \
+	"27ae41e4649b934ca495991b7852b855"
+#define TWO	"248d6a61d20638b8e5c026930c3e6039" \
+	"a33ce45964ff2167f6ecedd419db06c1"
+#define MILLION	"cdc76e5c9914fb9281a1c7e284d73e67" \
+	"f1809a48a497200e046d39ccc7112cd0"
 
 static void
 test_sha256(void)
@@ -38,8 +42,8 @@ test_sha256(void)
 	is_str(hex, ABC, "sha256: \"abc\" gives the FIPS 180-2 digest");
 	mare_sha256_buf("", 0, hex, &err);
 	is_str(hex, EMPTY, "sha256: the empty string gives its known digest");
-	mare_sha256_buf("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    56, hex, &err);
+	mare_sha256_buf("abcdbcdecdefdefgefghfghighijhijkijkljklm"
+	    "klmnlmnomnopnopq", 56, hex, &err);
 	is_str(hex, TWO, "sha256: the 448-bit FIPS 180-2 message gives its "
 	    "digest");
 
@@ -135,7 +139,8 @@ test_prov(void)
 
 	p = example(path);
 	s1 = dump(p);
-	snprintf(want, sizeof(want), "{\"tool\":\"mare\",\"version\":\"0.1.0\","
+	snprintf(want, sizeof(want), "{\"tool\":\"mare\","
+	    "\"version\":\"0.1.0\","
 	    "\"command\":[\"mare-train\",\"-o\",\"m.json\",\"--seed\",\"42\"],"
 	    "\"seed\":42,\"created\":\"2023-11-14T22:13:20Z\","
 	    "\"inputs\":[{\"path\":\"%s\",\"sha256\":\"" ABC "\"},"
@@ -191,7 +196,8 @@ test_prov(void)
 	s1 = dump(p);
 	is_str(s1, "{\"tool\":\"mare\",\"version\":\"0.1.0\","
 	    "\"command\":[\"mare-x\",\"caf\xef\xbf\xbd\",\"\xc3\xa9\"],"
-	    "\"seed\":9223372036854775807,\"created\":\"1969-12-31T00:00:00Z\","
+	    "\"seed\":9223372036854775807,"
+	    "\"created\":\"1969-12-31T00:00:00Z\","
 	    "\"inputs\":[]}", "prov: bytes that are not UTF-8 become U+FFFD, "
 	    "the largest seed and times before 1970 are kept");
 	free(s1);
