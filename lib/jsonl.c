@@ -296,42 +296,99 @@ mare_jsonl_read(struct mare_jsonl_reader *r, json_t **obj,
 
 /* Writing */
 
-int
-mare_jsonl_dtoa(double v, char *buf, size_t size)
-{
-	char e[40], digits[20], *p, *q;
-	int prec, ndig, exp10, neg, i, n;
+/* Exact powers of ten: every one up to 1e22 is a double. */
+static const double tens[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
 
-	if (!isfinite(v) || size < MARE_JSONL_DTOA_SIZE)
-		return -1;
-	if (v == 0)
-		return snprintf(buf, size, "%s", signbit(v) ? "-0.0" : "0.0");
-	/*
-	 * The fewest digits that read back to v. For a normal double, when
-	 * some text of 15 or fewer digits reads back, so does the nearest
-	 * 15-digit decimal (the rounding interval is narrower than half a
-	 * 15-digit step), and dropping its trailing zeros gives the shortest
-	 * text: one try covers precisions 1 to 15. Subnormals have fewer
-	 * bits, so they take the full search from 1 digit.
-	 */
-	prec = fabs(v) < DBL_MIN ? 1 : 15;
+/*
+ * The fast way for v > 0 that is a short decimal, as most data is: find
+ * the fewest decimals d such that m = v * 10^d rounded to an integer gives
+ * m / 10^d == v. With m below 10^15 and 10^d exact, that division is
+ * correctly rounded, so it equals what strtod() makes of the text "m e-d";
+ * and a decimal of 15 or fewer digits that reads back to a normal double
+ * is the only one of its length that does, so these are the digits "%.*g"
+ * finds. Returns the number of digits, or 0 when v is not such a decimal.
+ */
+static int
+short_digits(double v, char *digits, int *exp10)
+{
+	char tmp[20], *q;
+	double m;
+	unsigned long long u;
+	int d, n;
+
+	if (v < DBL_MIN || v >= 1e15)
+		return 0;
+	for (d = 0; d < (int)(sizeof(tens) / sizeof(tens[0])); d++) {
+		m = v * tens[d];
+		if (m >= 1e15)
+			return 0;
+		m = nearbyint(m);
+		if (m / tens[d] == v)
+			break;
+	}
+	if (d == (int)(sizeof(tens) / sizeof(tens[0])) || m < 1)
+		return 0;
+	u = (unsigned long long)m;
+	q = tmp + sizeof(tmp);
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	n = (int)(tmp + sizeof(tmp) - q);
+	*exp10 = n - 1 - d;
+	while (n > 1 && q[n - 1] == '0')
+		n--;
+	memcpy(digits, q, (size_t)n);
+	return n;
+}
+
+/*
+ * The slow way, for any v > 0: "%.*e" at growing precision until strtod()
+ * reads the text back to v. For a normal double, when some text of 15 or
+ * fewer digits reads back, so does the nearest 15-digit decimal (the
+ * rounding interval is narrower than half a 15-digit step), and dropping
+ * its trailing zeros gives the shortest digits: one try covers precisions
+ * 1 to 15. Subnormals have fewer bits: they search from 1 digit.
+ */
+static int
+any_digits(double v, char *digits, int *exp10)
+{
+	char e[40], *p;
+	int prec, n;
+
+	prec = v < DBL_MIN ? 1 : 15;
 	for (;; prec++) {
 		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
 		if (prec >= 17 || strtod(e, NULL) == v)
 			break;
 	}
-	/* Take e apart: [-]d[.ddd]e(+|-)xx */
-	p = e;
-	neg = *p == '-';
-	if (neg)
-		p++;
-	ndig = 0;
-	for (; *p != 'e'; p++)
+	/* Take e apart: d[.ddd]e(+|-)xx */
+	n = 0;
+	for (p = e; *p != 'e'; p++)
 		if (*p != '.')
-			digits[ndig++] = *p;
-	exp10 = (int)strtol(p + 1, NULL, 10);
-	while (ndig > 1 && digits[ndig - 1] == '0')
-		ndig--;
+			digits[n++] = *p;
+	*exp10 = (int)strtol(p + 1, NULL, 10);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	return n;
+}
+
+int
+mare_jsonl_dtoa(double v, char *buf, size_t size)
+{
+	char digits[20], *q;
+	int ndig, exp10, neg, i, n;
+
+	if (!isfinite(v) || size < MARE_JSONL_DTOA_SIZE)
+		return -1;
+	if (v == 0)
+		return snprintf(buf, size, "%s", signbit(v) ? "-0.0" : "0.0");
+	neg = v < 0;
+	if ((ndig = short_digits(fabs(v), digits, &exp10)) == 0)
+		ndig = any_digits(fabs(v), digits, &exp10);
 
 	/* Lay it out as Python's repr() does. */
 	q = buf;
@@ -528,7 +585,8 @@ put_value(struct out *o, const json_t *v, int depth, struct mare_err *err)
 			key = json_object_iter_key(it);
 			klen = json_object_iter_key_len(it);
 			val = json_object_iter_value(it);
-			if (json_is_real(val) && !isfinite(json_real_value(val)))
+			if (json_is_real(val) &&
+			    !isfinite(json_real_value(val)))
 				return mare_err_set(err, MARE_E_DATA,
 				    "%.*s: %s cannot be written as JSON",
 				    (int)klen, key, nonfinite(val));

@@ -43,7 +43,7 @@ struct mare_jsonl_reader;
 /*
  * Start reading JSON Lines from fp, an open stream the caller keeps
  * owning (and closes after mare_jsonl_reader_free()). name is used in
- * messages ("occ.jsonl", "<stdin>") and copied. max_line is the longest
+ * messages ("occ.jsonl", "<stdin>"; NULL means "<stdin>") and copied. max_line is the longest
  * accepted line in bytes without its line end; 0 means MARE_JSONL_MAX_LINE.
  * Returns the reader, or NULL with MARE_E_NOMEM.
  */
