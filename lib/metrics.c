@@ -1,0 +1,397 @@
+/*
+ * metrics.c - AUC, log-loss, TSS, omission, Spearman and Boyce
+ *
+ * Rank-based metrics sort an index array once (qsort on score, O(n log n))
+ * and then walk groups of tied scores, so ties are handled in one place
+ * and the result does not depend on the input order.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+struct key {
+	double	v;
+	size_t	i;
+};
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	if (x->v < y->v)
+		return -1;
+	if (x->v > y->v)
+		return 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+check_scores(const double *s, size_t n, const char *what,
+    struct mare_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (isnan(s[i]) || isinf(s[i]))
+			return mare_err_set(err, MARE_E_DATA, "non-finite "
+			    "%s (%g) at %zu", what, s[i], i + 1);
+	return 0;
+}
+
+static int
+check_labels(const double *y, const double *w, size_t n,
+    struct mare_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (y[i] != 0 && y[i] != 1)
+			return mare_err_set(err, MARE_E_DATA, "label %g at "
+			    "%zu: labels must be 0 or 1", y[i], i + 1);
+		if (w != NULL && (!(w[i] >= 0) || isinf(w[i])))
+			return mare_err_set(err, MARE_E_DATA, "weight %g at "
+			    "%zu: weights must be finite and >= 0", w[i],
+			    i + 1);
+	}
+	return 0;
+}
+
+/* Sorted keys of v, or NULL (err set). */
+static struct key *
+sorted(const double *v, size_t n, struct mare_err *err)
+{
+	struct key *k;
+	size_t i;
+
+	if ((k = calloc(n > 0 ? n : 1, sizeof(*k))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory (%zu scores)",
+		    n);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		k[i].v = v[i];
+		k[i].i = i;
+	}
+	qsort(k, n, sizeof(*k), cmp_key);
+	return k;
+}
+
+int
+mare_metrics_auc(const double *score, const double *y, const double *w,
+    size_t n, double *auc, struct mare_err *err)
+{
+	struct key *k;
+	double wp = 0, wn = 0, below = 0, gp, gn, sum = 0, wi;
+	size_t a, b;
+
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, w, n, err) == -1)
+		return -1;
+	if ((k = sorted(score, n, err)) == NULL)
+		return -1;
+	/* walk tie groups upwards; below = negative weight under them */
+	for (a = 0; a < n; a = b) {
+		gp = gn = 0;
+		for (b = a; b < n && k[b].v == k[a].v; b++) {
+			wi = w != NULL ? w[k[b].i] : 1;
+			if (y[k[b].i] == 1)
+				gp += wi;
+			else
+				gn += wi;
+		}
+		sum += gp * (below + 0.5 * gn);
+		below += gn;
+		wp += gp;
+		wn += gn;
+	}
+	free(k);
+	if (!(wp > 0) || !(wn > 0))
+		return mare_err_set(err, MARE_E_DATA, "AUC needs both "
+		    "labels: %s", wp > 0 ? "no absences (0)" :
+		    "no presences (1)");
+	*auc = sum / (wp * wn);
+	return 0;
+}
+
+int
+mare_metrics_logloss(const double *prob, const double *y, const double *w,
+    size_t n, double *ll, struct mare_err *err)
+{
+	const double eps = MARE_METRICS_LOGLOSS_EPS;
+	double s = 0, W = 0, p, wi;
+	size_t i;
+
+	if (check_labels(y, w, n, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		p = prob[i];
+		if (!(p >= 0 && p <= 1))
+			return mare_err_set(err, MARE_E_DATA, "probability %g "
+			    "at %zu: must be in [0, 1]", p, i + 1);
+		p = p < eps ? eps : p > 1 - eps ? 1 - eps : p;
+		wi = w != NULL ? w[i] : 1;
+		s -= wi * (y[i] == 1 ? log(p) : log1p(-p));
+		W += wi;
+	}
+	if (!(W > 0))
+		return mare_err_set(err, MARE_E_DATA, "log-loss of no "
+		    "observations (weights sum to 0)");
+	*ll = s / W;
+	return 0;
+}
+
+int
+mare_metrics_max_tss(const double *score, const double *y, size_t n,
+    double *tss, double *cut, struct mare_err *err)
+{
+	struct key *k;
+	double lo, hi, t, best = -2, bestcut = 0, np = 0, nn = 0, v;
+	size_t a = 0, tp_below = 0, tn_below = 0, i;
+	int c;
+
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		np += y[i] == 1;
+		nn += y[i] == 0;
+	}
+	if (np == 0 || nn == 0)
+		return mare_err_set(err, MARE_E_DATA, "TSS needs both labels: "
+		    "%s", np > 0 ? "no absences (0)" : "no presences (1)");
+	if ((k = sorted(score, n, err)) == NULL)
+		return -1;
+	lo = k[0].v;
+	hi = k[n - 1].v;
+	for (c = 0; c < MARE_METRICS_TSS_CUTS; c++) {
+		t = c == MARE_METRICS_TSS_CUTS - 1 ? hi :
+		    lo + c * (hi - lo) / (MARE_METRICS_TSS_CUTS - 1);
+		/* rows with score < t are predicted absent */
+		while (a < n && k[a].v < t) {
+			if (y[k[a].i] == 1)
+				tp_below++;
+			else
+				tn_below++;
+			a++;
+		}
+		v = (np - tp_below) / np + tn_below / nn - 1;
+		if (v > best) {
+			best = v;
+			bestcut = t;
+		}
+	}
+	free(k);
+	*tss = best;
+	if (cut != NULL)
+		*cut = bestcut;
+	return 0;
+}
+
+int
+mare_metrics_omission(const double *score, const double *y, size_t n,
+    double threshold, double *rate, struct mare_err *err)
+{
+	size_t i, np = 0, om = 0;
+
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (y[i] == 1) {
+			np++;
+			om += score[i] < threshold;
+		}
+	if (np == 0)
+		return mare_err_set(err, MARE_E_DATA, "omission rate needs "
+		    "presences (1)");
+	*rate = (double)om / (double)np;
+	return 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+mare_metrics_presence_threshold(const double *score, const double *y,
+    size_t n, double q, double *thr, struct mare_err *err)
+{
+	double *p;
+	size_t i, np = 0, k;
+
+	if (!(q >= 0 && q < 1))
+		return mare_err_set(err, MARE_E_USAGE, "presence quantile "
+		    "must be in [0, 1), got %g", q);
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		np += y[i] == 1;
+	if (np == 0)
+		return mare_err_set(err, MARE_E_DATA, "threshold needs "
+		    "presences (1)");
+	if ((p = calloc(np, sizeof(*p))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (i = 0, k = 0; i < n; i++)
+		if (y[i] == 1)
+			p[k++] = score[i];
+	qsort(p, np, sizeof(*p), cmp_double);
+	if (q == 0)
+		k = np;	/* the smallest = the np-th largest */
+	else if (np < 10)
+		k = (size_t)floor((double)np * (1 - q));
+	else
+		k = (size_t)ceil((double)np * (1 - q));
+	if (k < 1)
+		k = 1;
+	*thr = p[np - k];	/* k-th largest */
+	free(p);
+	return 0;
+}
+
+/* Average ranks (1-based) of v into r. */
+static int
+ranks(const double *v, size_t n, double *r, struct mare_err *err)
+{
+	struct key *k;
+	size_t a, b, i;
+
+	if ((k = sorted(v, n, err)) == NULL)
+		return -1;
+	for (a = 0; a < n; a = b) {
+		for (b = a; b < n && k[b].v == k[a].v; b++)
+			;
+		for (i = a; i < b; i++)
+			r[k[i].i] = (double)(a + b + 1) / 2;
+	}
+	free(k);
+	return 0;
+}
+
+static double
+pearson(const double *a, const double *b, size_t n)
+{
+	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ma += a[i];
+		mb += b[i];
+	}
+	ma /= (double)n;
+	mb /= (double)n;
+	for (i = 0; i < n; i++) {
+		sab += (a[i] - ma) * (b[i] - mb);
+		saa += (a[i] - ma) * (a[i] - ma);
+		sbb += (b[i] - mb) * (b[i] - mb);
+	}
+	if (saa == 0 || sbb == 0)
+		return NAN;
+	return sab / sqrt(saa * sbb);
+}
+
+int
+mare_metrics_spearman(const double *a, const double *b, size_t n,
+    double *rho, struct mare_err *err)
+{
+	double *ra, *rb;
+	size_t i;
+
+	if (n < 2)
+		return mare_err_set(err, MARE_E_DATA, "Spearman correlation "
+		    "needs at least 2 pairs, got %zu", n);
+	for (i = 0; i < n; i++)
+		if (isnan(a[i]) || isnan(b[i]))
+			return mare_err_set(err, MARE_E_DATA, "NaN in pair %zu",
+			    i + 1);
+	if ((ra = calloc(2 * n, sizeof(*ra))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	rb = ra + n;
+	if (ranks(a, n, ra, err) == -1 || ranks(b, n, rb, err) == -1) {
+		free(ra);
+		return -1;
+	}
+	*rho = pearson(ra, rb, n);
+	free(ra);
+	return 0;
+}
+
+#define BOYCE_RES	100
+
+int
+mare_metrics_boyce(const double *fit, size_t nfit, const double *obs,
+    size_t nobs, double *boyce, struct mare_err *err)
+{
+	double f[BOYCE_RES + 1], st[BOYCE_RES + 1], vec[BOYCE_RES + 1];
+	double fr[BOYCE_RES + 1], sr[BOYCE_RES + 1];
+	double mini, maxi, fmin, fmax, ww, by, pi, ei, r;
+	size_t i, k, nk = 0, nr = 0, cp, ce;
+
+	if (nfit == 0 || nobs == 0)
+		return mare_err_set(err, MARE_E_DATA, "Boyce index needs "
+		    "background and presence scores");
+	if (check_scores(fit, nfit, "background score", err) == -1 ||
+	    check_scores(obs, nobs, "presence score", err) == -1)
+		return -1;
+	fmin = fmax = fit[0];
+	for (i = 1; i < nfit; i++) {
+		fmin = fmin < fit[i] ? fmin : fit[i];
+		fmax = fmax > fit[i] ? fmax : fit[i];
+	}
+	mini = fmin;
+	maxi = fmax;
+	for (i = 0; i < nobs; i++) {
+		mini = mini < obs[i] ? mini : obs[i];
+		maxi = maxi > obs[i] ? maxi : obs[i];
+	}
+	ww = (fmax - fmin) / 10;
+	by = (maxi - mini - ww) / BOYCE_RES;
+	for (k = 0; k <= BOYCE_RES; k++)
+		vec[k] = mini + (double)k * by;	/* R's seq(from, by) */
+	vec[BOYCE_RES] += 1;	/* ecospat's "trick" for the closed end */
+	for (k = 0; k <= BOYCE_RES; k++) {
+		cp = ce = 0;
+		for (i = 0; i < nobs; i++)
+			cp += obs[i] >= vec[k] && obs[i] <= vec[k] + ww;
+		for (i = 0; i < nfit; i++)
+			ce += fit[i] >= vec[k] && fit[i] <= vec[k] + ww;
+		if (cp == 0 && ce == 0)
+			continue;	/* NaN: dropped */
+		pi = (double)cp / (double)nobs;
+		ei = (double)ce / (double)nfit;
+		r = pi / ei;	/* may be Inf, which ecospat keeps */
+		if (isfinite(r))
+			r = round(r * 1e10) / 1e10;
+		f[nk] = r;
+		st[nk] = vec[k];
+		nk++;
+	}
+	if (nk < 2) {
+		*boyce = NAN;
+		return 0;
+	}
+	/* drop a ratio equal to the next; the last is compared with 1 */
+	for (k = 0; k < nk; k++) {
+		if (f[k] == (k + 1 < nk ? f[k + 1] : 1.0))
+			continue;
+		fr[nr] = f[k];
+		sr[nr] = st[k];
+		nr++;
+	}
+	if (nr < 2) {
+		*boyce = NAN;
+		return 0;
+	}
+	return mare_metrics_spearman(fr, sr, nr, boyce, err);
+}

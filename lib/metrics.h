@@ -1,0 +1,88 @@
+/*
+ * metrics.h - model evaluation: AUC, log-loss, TSS, omission, Boyce
+ *
+ * Every function reads scores and labels (1 presence, 0 absence or
+ * background; any other value is a MARE_E_DATA error naming the index,
+ * counted from 1), never keeps them, and returns 0 with the result in an
+ * out parameter, or -1 with err set. Non-finite scores are errors too.
+ * Weights, where accepted, may be NULL (all 1) and must be finite and
+ * >= 0. Work memory is O(n) (sorting), freed before returning.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef MARE_METRICS_H
+#define MARE_METRICS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* log-loss clips probabilities to [eps, 1 - eps] (scikit-learn <= 1.2). */
+#define MARE_METRICS_LOGLOSS_EPS	1e-15
+/* max TSS: number of cut-offs tried. */
+#define MARE_METRICS_TSS_CUTS		100
+
+/*
+ * Area under the ROC curve as the Mann-Whitney statistic: the (weighted)
+ * share of (presence, absence) pairs where the presence scores higher,
+ * ties counting 1/2. O(n log n). Needs at least one of each label with
+ * non-zero weight.
+ */
+int	mare_metrics_auc(const double *score, const double *y, const double *w,
+	    size_t n, double *auc, struct mare_err *err);
+
+/*
+ * Mean (weighted) negative log-likelihood of probabilities prob in
+ * [0, 1], each clipped to [MARE_METRICS_LOGLOSS_EPS, 1 - that].
+ */
+int	mare_metrics_logloss(const double *prob, const double *y,
+	    const double *w, size_t n, double *ll, struct mare_err *err);
+
+/*
+ * Maximum of the true skill statistic TSS = sensitivity + specificity - 1
+ * over MARE_METRICS_TSS_CUTS cut-offs evenly spaced from the smallest to
+ * the largest score, both included (t_k = min + k (max - min) / 99); a
+ * row is predicted present when score >= t. On ties the lowest cut-off
+ * wins. *cut (may be NULL) receives it.
+ */
+int	mare_metrics_max_tss(const double *score, const double *y, size_t n,
+	    double *tss, double *cut, struct mare_err *err);
+
+/* Share of presences (y = 1) with score < threshold. */
+int	mare_metrics_omission(const double *score, const double *y, size_t n,
+	    double threshold, double *rate, struct mare_err *err);
+
+/*
+ * Training-presence thresholds as ENMeval computes them from the presence
+ * scores: the minimum (q = 0), or, for the 10th percentile (q = 0.1), the
+ * k-th largest with k = ceil(np (1 - q)) (floor when np < 10).
+ */
+int	mare_metrics_presence_threshold(const double *score, const double *y,
+	    size_t n, double q, double *thr, struct mare_err *err);
+
+/*
+ * Spearman rank correlation of a and b: Pearson correlation of their
+ * ranks, ties given their average rank. NaN (not an error) when either
+ * has zero variance. n >= 2.
+ */
+int	mare_metrics_spearman(const double *a, const double *b, size_t n,
+	    double *rho, struct mare_err *err);
+
+/*
+ * Continuous Boyce index (Hirzel et al. 2006) exactly as
+ * ecospat.boyce(fit, obs) with its defaults (nclass = 0, res = 100,
+ * rm.duplicate = TRUE, method = "spearman"): fit holds the scores of the
+ * study area (background), obs those of the presences. Windows of width
+ * (max(fit) - min(fit)) / 10 start at 101 evenly spaced points from
+ * min(fit, obs) to max(fit, obs) - width, the last start shifted by +1 as
+ * ecospat does; for each window the ratio P/E of the share of obs and the
+ * share of fit inside it (closed interval), rounded to 10 decimals; windows
+ * with 0/0 are dropped, a ratio equal to the next one is dropped (the last
+ * is dropped when it equals 1: ecospat compares it with TRUE), and the
+ * index is the Spearman correlation of the ratios with the window starts.
+ * NaN (not an error) when fewer than 2 ratios remain.
+ */
+int	mare_metrics_boyce(const double *fit, size_t nfit, const double *obs,
+	    size_t nobs, double *boyce, struct mare_err *err);
+
+#endif /* MARE_METRICS_H */

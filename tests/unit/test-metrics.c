@@ -1,0 +1,178 @@
+/*
+ * test-metrics.c - AUC and log-loss against scikit-learn, hand-worked cases
+ *
+ * tests/data/ref/metrics_cases.csv holds 8789 scores rounded to 2 decimals
+ * (so with many ties), the lionfish labels and weights; metrics_ref.txt
+ * holds scikit-learn 1.2.1's roc_auc_score and log_loss on them (made by
+ * tests/data/ref/make_ref.py).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "tap.h"
+
+#define MAXN	10000
+
+static double S[MAXN], Y[MAXN], W[MAXN];
+static size_t N;
+
+static FILE *
+open_ref(const char *name)
+{
+	char buf[4096];
+	const char *src = getenv("MARE_SRCDIR");
+
+	snprintf(buf, sizeof(buf), "%s/tests/data/ref/%s",
+	    src != NULL ? src : ".", name);
+	return fopen(buf, "r");
+}
+
+static double
+ref(const char *key)
+{
+	FILE *fp = open_ref("metrics_ref.txt");
+	char k[64];
+	double v, r = NAN;
+
+	if (fp == NULL)
+		return NAN;
+	while (fscanf(fp, "%63s %lf", k, &v) == 2)
+		if (strcmp(k, key) == 0)
+			r = v;
+	fclose(fp);
+	return r;
+}
+
+static void
+check(int rc, const double *v, const char *key, const char *what)
+{
+	double want = ref(key);
+
+	ok(rc == 0 && fabs(*v - want) <= 1e-12, "metrics: %s %.15g equals "
+	    "scikit-learn's %.15g", what, *v, want);
+}
+
+static void
+test_sklearn(void)
+{
+	FILE *fp = open_ref("metrics_cases.csv");
+	char line[256];
+	struct mare_err err;
+	double v;
+
+	if (fp == NULL || fgets(line, sizeof(line), fp) == NULL) {
+		ok(0, "metrics: metrics_cases.csv reads");
+		if (fp != NULL)
+			fclose(fp);
+		return;
+	}
+	while (N < MAXN && fscanf(fp, "%lf,%lf,%lf", &Y[N], &S[N], &W[N]) == 3)
+		N++;
+	fclose(fp);
+	is_int((long long)N, 8789, "metrics: 8789 saved cases");
+	mare_err_init(&err);
+	check(mare_metrics_auc(S, Y, NULL, N, &v, &err), &v, "auc",
+	    "AUC with ties");
+	check(mare_metrics_auc(S, Y, W, N, &v, &err), &v, "auc_weighted",
+	    "weighted AUC");
+	check(mare_metrics_logloss(S, Y, NULL, N, &v, &err), &v, "logloss",
+	    "log-loss");
+	check(mare_metrics_logloss(S, Y, W, N, &v, &err), &v,
+	    "logloss_weighted", "weighted log-loss");
+}
+
+static void
+test_small(void)
+{
+	/* presences 0.8 0.6 0.6, absences 0.6 0.2 -> pairs: 1+1, .5+1, .5+1 */
+	double s[] = { 0.8, 0.6, 0.6, 0.6, 0.2 }, y[] = { 1, 1, 1, 0, 0 };
+	double p01[] = { 0, 1 }, y01[] = { 1, 0 }, v, cut;
+	double a[] = { 1, 2, 2, 3 }, b[] = { 10, 20, 30, 30 };
+	struct mare_err err;
+
+	mare_err_init(&err);
+	mare_metrics_auc(s, y, NULL, 5, &v, &err);
+	is_double(v, 5.0 / 6.0, 1e-15, "metrics: AUC counts a tie as 1/2");
+	mare_metrics_logloss(p01, y01, NULL, 2, &v, &err);
+	/* p 0 for a presence -> 1e-15; p 1 for an absence -> 1 - 1e-15 */
+	is_double(v, (-log(1e-15) - log1p(-(1.0 - 1e-15))) / 2, 1e-14,
+	    "metrics: log-loss clips at 1e-15");
+	mare_metrics_max_tss(s, y, 5, &v, &cut, &err);
+	/* cut 0.6: sens 1, spec 1/2 -> 0.5; cut > 0.6: sens 1/3, spec 1 */
+	is_double(v, 0.5, 1e-15, "metrics: max TSS of the small case");
+	ok(cut > 0.2 && cut <= 0.6, "metrics: ... at a cut in (0.2, 0.6]");
+	mare_metrics_omission(s, y, 5, 0.7, &v, &err);
+	is_double(v, 2.0 / 3.0, 1e-15, "metrics: omission at 0.7 is 2/3");
+	mare_metrics_presence_threshold(s, y, 5, 0, &v, &err);
+	is_double(v, 0.6, 0, "metrics: minimum presence threshold");
+	mare_metrics_spearman(a, b, 4, &v, &err);
+	/* ranks a: 1 2.5 2.5 4, b: 1 2 3.5 3.5: 3.75 / 4.5 */
+	is_double(v, 5.0 / 6.0, 1e-15, "metrics: Spearman with average ranks");
+
+	y[0] = 0.5;
+	mare_err_init(&err);
+	is_int(mare_metrics_auc(s, y, NULL, 5, &v, &err), -1,
+	    "metrics: a label 0.5 fails");
+	is_str(err.msg, "label 0.5 at 1: labels must be 0 or 1",
+	    "metrics: ... naming it");
+	y[0] = 0;
+	y[1] = 0;
+	y[2] = 0;
+	mare_err_init(&err);
+	is_int(mare_metrics_auc(s, y, NULL, 5, &v, &err), -1,
+	    "metrics: AUC without presences fails");
+	is_str(err.msg, "AUC needs both labels: no presences (1)",
+	    "metrics: ... saying why");
+}
+
+/*
+ * Boyce by hand. fit = 0, 0.1, ..., 1.0 (11 cells), obs = 0.9, 1.0, 1.0:
+ * width 0.1, 101 window starts t_k = 0.009 k, the last (0.9) shifted by +1
+ * as ecospat does, so it is empty and dropped. For k <= 88 the window
+ * [t, t + 0.1] ends below 0.9: no presence, P/E = 0. For k = 89..99 it
+ * holds the cell 0.9 and the presence 0.9 only: P/E = (1/3)/(1/11) = 11/3.
+ * Runs of equal ratios collapse to 0 and 11/3, which rise with t: the
+ * index is 1. With fit 1..4 and every presence at 4 all kept ratios are 0
+ * (4 lies only in the shifted last window): fewer than 2 remain, NaN.
+ * A third case is checked against the R transcription of ecospat.boyce in
+ * tests/data/ref/boyce_check.R (0.57380458405303114).
+ */
+static void
+test_boyce(void)
+{
+	double fit[21], obs[] = { 0.9, 1.0, 1.0 }, v, f2[4] = { 1, 2, 3, 4 };
+	double o2[] = { 4, 4, 4 }, o3[] = { 0.3, 0.55, 0.7, 0.8, 0.85, 0.95 };
+	struct mare_err err;
+	int i;
+
+	for (i = 0; i < 11; i++)
+		fit[i] = i / 10.0;
+	mare_err_init(&err);
+	ok(mare_metrics_boyce(fit, 11, obs, 3, &v, &err) == 0,
+	    "metrics: Boyce runs");
+	is_double(v, 1.0, 1e-12, "metrics: Boyce of the hand case is 1");
+	ok(mare_metrics_boyce(f2, 4, o2, 3, &v, &err) == 0 && isnan(v),
+	    "metrics: Boyce with one distinct ratio is NaN");
+	for (i = 0; i < 21; i++)
+		fit[i] = i * 0.05;
+	ok(mare_metrics_boyce(fit, 21, o3, 6, &v, &err) == 0,
+	    "metrics: Boyce runs on the R case");
+	is_double(v, 0.57380458405303114, 1e-12, "metrics: Boyce equals the "
+	    "ecospat transcription (%.17g)", v);
+}
+
+int
+main(void)
+{
+	test_sklearn();
+	test_small();
+	test_boyce();
+	return tap_done();
+}

@@ -1,0 +1,314 @@
+/*
+ * test-optim.c - penalised GLM fits against liblinear, scikit-learn, glmnet
+ *
+ * The cases are the rows of tests/data/ref/refs.csv (made by make_ref.py
+ * and make_ref.R beside it) on the real lionfish presence/background table
+ * swd.csv: each row says how to pose the problem and holds the reference
+ * coefficients and objective in mare's scaling.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blas.h"
+#include "optim.h"
+#include "tap.h"
+
+#define P	5	/* layer columns of swd.csv */
+#define MAXN	10000
+
+static double X[MAXN * P], X1[MAXN * (P + 1)], Y[MAXN], WBG[MAXN];
+static size_t N;
+
+static char *
+path_of(const char *name)
+{
+	static char buf[4096];
+	const char *src = getenv("MARE_SRCDIR");
+
+	snprintf(buf, sizeof(buf), "%s/tests/data/ref/%s",
+	    src != NULL ? src : ".", name);
+	return buf;
+}
+
+static int
+load_swd(void)
+{
+	FILE *fp;
+	char line[1024], *s, *e;
+	size_t j;
+
+	if ((fp = fopen(path_of("swd.csv"), "r")) == NULL)
+		return -1;
+	if (fgets(line, sizeof(line), fp) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	while (N < MAXN && fgets(line, sizeof(line), fp) != NULL) {
+		s = line;
+		Y[N] = strtod(s, &e);
+		for (j = 0; j < 2; j++)		/* skip lon, lat */
+			(void)strtod(e + 1, &e);
+		for (j = 0; j < P; j++) {
+			X[N * P + j] = strtod(e + 1, &e);
+			X1[N * (P + 1) + j] = X[N * P + j];
+		}
+		X1[N * (P + 1) + P] = 1;
+		WBG[N] = Y[N] == 1 ? 1 : 100;
+		N++;
+	}
+	fclose(fp);
+	return 0;
+}
+
+static double
+rel(double got, double want)
+{
+	return fabs(got - want) / fmax(fabs(want), 1e-300);
+}
+
+static void
+run_case(char *line)
+{
+	char *f[20], *s, *rest = line;
+	int nf = 0, icpt, std, j, pp;
+	struct mare_optim_data d;
+	struct mare_optim_opts o;
+	struct mare_optim_fit fit;
+	struct mare_err err;
+	double ref[P + 2], robj, maxrel = 0, r, bmax = 0;
+
+	line[strcspn(line, "\n")] = '\0';
+	while (nf < 20 && (s = strsep(&rest, ",")) != NULL)
+		f[nf++] = s;
+	if (nf != 16) {
+		ok(0, "optim: refs.csv row has 16 fields (%d)", nf);
+		return;
+	}
+	icpt = atoi(f[3]);
+	std = atoi(f[4]);
+	mare_optim_opts_init(&o);
+	o.family = strcmp(f[2], "poisson") == 0 ? MARE_OPTIM_POISSON :
+	    MARE_OPTIM_LOGISTIC;
+	o.lambda = strtod(f[5], NULL);
+	o.alpha = strtod(f[6], NULL);
+	o.intercept = icpt;
+	o.standardize = std;
+	o.tol = 1e-11;
+	o.max_iter = 10000;
+	for (j = 0; j < P + 2; j++)
+		ref[j] = strtod(f[8 + j], NULL);
+	robj = strtod(f[15], NULL);
+	pp = icpt ? P : P + 1;
+	d.x = icpt ? X : X1;
+	d.n = N;
+	d.p = (size_t)pp;
+	d.y = Y;
+	d.w = strcmp(f[7], "bg100") == 0 ? WBG : NULL;
+	d.offset = NULL;
+	mare_err_init(&err);
+	if (mare_optim_fit(&d, &o, &fit, &err) == -1) {
+		ok(0, "optim: %s fits (%s)", f[0], err.msg);
+		return;
+	}
+	ok(fit.converged, "optim: %s converges (kkt %.3g, %d iterations)",
+	    f[0], fit.kkt, fit.iterations);
+	/*
+	 * Coefficients: relative to the largest one of the fit, so an
+	 * entry the reference has as ~0 is compared on the model's scale.
+	 */
+	for (j = 0; j < pp; j++)
+		bmax = fmax(bmax, fabs(ref[1 + j]));
+	if (icpt)
+		bmax = fmax(bmax, fabs(ref[0]));
+	for (j = 0; j < pp; j++) {
+		r = fabs(fit.beta[j] - ref[1 + j]) / bmax;
+		maxrel = fmax(maxrel, r);
+	}
+	if (icpt)
+		maxrel = fmax(maxrel, fabs(fit.intercept - ref[0]) / bmax);
+	ok(maxrel <= 1e-4, "optim: %s coefficients within 1e-4 of %s "
+	    "(max rel diff %.2g)", f[0], f[1], maxrel);
+	ok(rel(fit.objective, robj) <= 1e-6, "optim: %s objective %.15g "
+	    "within 1e-6 of %.15g (rel %.2g)", f[0], fit.objective, robj,
+	    rel(fit.objective, robj));
+	ok(fit.objective <= robj * (1 + 1e-12), "optim: %s objective is "
+	    "not above the reference's", f[0]);
+	mare_optim_fit_release(&fit);
+}
+
+static void
+test_refs(void)
+{
+	FILE *fp;
+	char line[4096];
+	int n = 0;
+
+	if ((fp = fopen(path_of("refs.csv"), "r")) == NULL) {
+		ok(0, "optim: refs.csv opens");
+		return;
+	}
+	if (fgets(line, sizeof(line), fp) != NULL)
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			run_case(line);
+			n++;
+		}
+	fclose(fp);
+	is_int(n, 10, "optim: refs.csv holds 10 reference fits");
+}
+
+static void
+test_bad_input(void)
+{
+	struct mare_optim_data d;
+	struct mare_optim_opts o;
+	struct mare_optim_fit fit;
+	struct mare_err err;
+	static double x[6 * 3], y[6] = { 1, 1, 1, 1, 1, 1 };
+	static double x2[4 * 10], y2[4] = { 1, 0, 1, 0 };
+	static double xz[8 * 3], yz[8] = { 1, 0, 1, 0, 0, 1, 1, 0 };
+	size_t i, j;
+
+	mare_optim_opts_init(&o);
+	o.lambda = 0.01;
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < 18; i++)
+		x[i] = (double)(i % 5);
+	d.x = x;
+	d.n = 6;
+	d.p = 3;
+	d.y = y;
+
+	mare_err_init(&err);
+	is_int(mare_optim_fit(&d, &o, &fit, &err), -1,
+	    "optim: all labels 1 fails");
+	is_int(err.code, MARE_E_DATA, "optim: ... as a data error");
+	is_str(err.msg, "all labels are 1 (with non-zero weight): need both "
+	    "1 (presence) and 0 (absence or background)",
+	    "optim: ... with a clear message");
+
+	y[2] = 0;
+	x[4 * 3 + 1] = NAN;
+	mare_err_init(&err);
+	is_int(mare_optim_fit(&d, &o, &fit, &err), -1,
+	    "optim: NaN in X fails");
+	is_str(err.msg, "non-finite value (nan) in row 5, column 2",
+	    "optim: ... naming row and column");
+	x[4 * 3 + 1] = INFINITY;
+	mare_err_init(&err);
+	mare_optim_fit(&d, &o, &fit, &err);
+	is_str(err.msg, "non-finite value (inf) in row 5, column 2",
+	    "optim: Inf in X names row and column");
+	x[4 * 3 + 1] = 1;
+
+	y[0] = 2;
+	mare_err_init(&err);
+	mare_optim_fit(&d, &o, &fit, &err);
+	is_str(err.msg, "label 2 in row 1: labels must be 0 or 1",
+	    "optim: a label other than 0/1 is named");
+	y[0] = 1;
+
+	o.alpha = 1.5;
+	mare_err_init(&err);
+	is_int(mare_optim_fit(&d, &o, &fit, &err), -1,
+	    "optim: alpha 1.5 fails");
+	is_int(err.code, MARE_E_USAGE, "optim: ... as a usage error");
+	o.alpha = 0;
+
+	/* p > n: 4 rows, 10 columns, L2 and L1 both converge */
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 10; j++)
+			x2[i * 10 + j] = sin((double)(i * 10 + j + 1));
+	d.x = x2;
+	d.n = 4;
+	d.p = 10;
+	d.y = y2;
+	o.lambda = 0.05;
+	mare_err_init(&err);
+	ok(mare_optim_fit(&d, &o, &fit, &err) == 0 && fit.converged,
+	    "optim: p > n converges with L2");
+	mare_optim_fit_release(&fit);
+	o.alpha = 1;
+	o.lambda = 0.02;
+	mare_err_init(&err);
+	ok(mare_optim_fit(&d, &o, &fit, &err) == 0 && fit.converged &&
+	    fit.n_nonzero <= 4, "optim: p > n converges with L1 "
+	    "(%zu non-zero)", fit.n_nonzero);
+	mare_optim_fit_release(&fit);
+
+	/* a zero-variance column is flagged and gets 0 */
+	for (i = 0; i < 8; i++) {
+		xz[i * 3] = cos((double)i);
+		xz[i * 3 + 1] = 7.25;
+		xz[i * 3 + 2] = (double)(i * i % 5);
+	}
+	d.x = xz;
+	d.n = 8;
+	d.p = 3;
+	d.y = yz;
+	for (o.alpha = 0; o.alpha <= 1; o.alpha += 1) {
+		mare_err_init(&err);
+		ok(mare_optim_fit(&d, &o, &fit, &err) == 0 &&
+		    fit.converged && fit.n_zero_var == 1 &&
+		    fit.zero_var[1] == 1 && fit.beta[1] == 0 &&
+		    fit.zero_var[0] == 0, "optim: a constant column is "
+		    "flagged and gets 0 (alpha %g)", o.alpha);
+		mare_optim_fit_release(&fit);
+	}
+}
+
+static void
+test_path(void)
+{
+	struct mare_optim_data d = { X, N, P, Y, NULL, NULL };
+	struct mare_optim_opts o;
+	struct mare_optim_fit fits[10];
+	struct mare_err err;
+	double lmax;
+	size_t k;
+	int mono = 1;
+
+	mare_optim_opts_init(&o);
+	o.alpha = 1;
+	mare_err_init(&err);
+	lmax = -1;
+	is_int(mare_optim_lambda_max(&d, &o, &lmax, &err), 0,
+	    "optim: lambda_max runs");
+	ok(lmax > 0.01 && lmax < 1, "optim: lambda_max %g is plausible", lmax);
+	ok(mare_optim_path(&d, &o, NULL, 10, 0.01, fits, &err) == 0,
+	    "optim: a 10-step path runs");
+	is_int((long long)fits[0].n_nonzero, 0,
+	    "optim: nothing is selected at lambda_max");
+	is_double(fits[0].lambda, lmax, 1e-15, "optim: the path starts at "
+	    "lambda_max");
+	is_double(fits[9].lambda, 0.01 * lmax, 1e-12, "optim: ... and ends "
+	    "at ratio * lambda_max");
+	for (k = 1; k < 10; k++)
+		mono &= fits[k].n_nonzero >= fits[k - 1].n_nonzero ||
+		    fits[k].objective < fits[k - 1].objective;
+	ok(mono && fits[9].n_nonzero > 0, "optim: the path selects "
+	    "features as lambda falls (%zu at the end)", fits[9].n_nonzero);
+	for (k = 0; k < 10; k++) {
+		ok(fits[k].converged, "optim: path step %zu converged", k + 1);
+		mare_optim_fit_release(&fits[k]);
+	}
+}
+
+int
+main(void)
+{
+	mare_blas_set_threads(1);
+	if (load_swd() == -1 || N != 8789) {
+		ok(0, "optim: swd.csv loads 8789 rows");
+		return tap_done();
+	}
+	test_refs();
+	test_bad_input();
+	test_path();
+	return tap_done();
+}
