@@ -337,7 +337,7 @@ mare_cli_common_option(int c, const char *arg, struct mare_cli_common *common,
 		    mare_version_details());
 		return 2;
 	case MARE_OPT_SEED:
-		if (mare_cli_parse_ulong("seed", arg, 0, ULLONG_MAX,
+		if (mare_cli_parse_ulong("seed", arg, 0, LLONG_MAX,
 		    &common->seed, err) != 0)
 			return -1;
 		common->seed_set = 1;
