@@ -355,17 +355,19 @@ next_row(struct mare_csv *c, struct mare_err *err)
 				mare_err_at(err, c->name, c->line, 0);
 				return -1;
 			}
-			if (csv_fini(&c->p, cb_field, cb_row, c) != 0) {
-				if (csv_error(&c->p) != CSV_EPARSE)
-					return mare_err_set(err, MARE_E_NOMEM,
-					    "out of memory");
+			/*
+			 * libcsv's CSV_STRICT_FINI works only in strict mode;
+			 * its state is public: 2 is "field begun".
+			 */
+			if (c->p.pstate == 2 && c->p.quoted) {
 				mare_err_set(err, MARE_E_DATA,
 				    "quoted field not closed at the end of "
 				    "the input");
 				mare_err_at(err, c->name, c->row_line, 0);
 				return -1;
 			}
-			if (c->cb_err == 1)
+			if (csv_fini(&c->p, cb_field, cb_row, c) != 0 ||
+			    c->cb_err == 1)
 				return mare_err_set(err, MARE_E_NOMEM,
 				    "out of memory");
 			return c->ready;
@@ -517,7 +519,7 @@ mare_csv_new(mare_csv_read_fn fn, void *ctx, const char *name,
 			goto fail;
 		}
 	}
-	if (csv_init(&c->p, CSV_APPEND_NULL | CSV_STRICT_FINI) != 0) {
+	if (csv_init(&c->p, CSV_APPEND_NULL) != 0) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto fail;
 	}
