@@ -400,7 +400,8 @@ next_row(struct mare_csv *c, struct mare_err *err)
 		}
 		if (grow((void **)&c->raw, &c->rawcap, c->rawlen + n + 1, 1)
 		    == -1)
-			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
 		memcpy(c->raw + c->rawlen, seg, n);
 		c->rawlen += n;
 		c->raw[c->rawlen] = '\0';
@@ -420,7 +421,8 @@ next_row(struct mare_csv *c, struct mare_err *err)
 			c->line++;
 		if (c->ready) {
 			/* drop the line terminator from the raw text */
-			while (c->rawlen > 0 && (c->raw[c->rawlen - 1] == '\n' ||
+			while (c->rawlen > 0 &&
+			    (c->raw[c->rawlen - 1] == '\n' ||
 			    c->raw[c->rawlen - 1] == '\r'))
 				c->raw[--c->rawlen] = '\0';
 			return 1;
@@ -509,8 +511,8 @@ mare_csv_new(mare_csv_read_fn fn, void *ctx, const char *name,
 	if (opts->encoding != NULL && !is_utf8_name(opts->encoding)) {
 		if ((c->cd = iconv_open("UTF-8", opts->encoding)) ==
 		    (iconv_t)-1) {
-			mare_err_set(err, MARE_E_USAGE, "unknown encoding '%s'",
-			    opts->encoding);
+			mare_err_set(err, MARE_E_USAGE,
+			    "unknown encoding '%s'", opts->encoding);
 			goto fail;
 		}
 		c->cap = BUFSZ - 8;
@@ -743,8 +745,8 @@ mare_csv_map_new(const struct mare_csv *c, const char *const *overrides,
 		if (term == NULL)
 			term = eq + 1;
 		for (i = 0; i < c->nheader; i++)
-			if (strncasecmp(c->header[i], overrides[j], clen) == 0 &&
-			    c->header[i][clen] == '\0')
+			if (strncasecmp(c->header[i], overrides[j], clen)
+			    == 0 && c->header[i][clen] == '\0')
 				break;
 		if (i == c->nheader) {
 			mare_err_set(err, MARE_E_USAGE, "'%s': no column "
@@ -788,7 +790,8 @@ mare_csv_read_record(struct mare_csv *c, const struct mare_csv_map *m,
 		snprintf(where, sizeof(where), "%s:%lu", c->name, row->line);
 		if ((*rec = mare_record_reject(where, row->problem, row->raw,
 		    row->rawlen)) == NULL)
-			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
 		return rc;
 	}
 	if ((*rec = mare_record_new(source)) == NULL)

@@ -50,7 +50,7 @@
 struct mare_csv_opts {
 	int		 delim;		/* 0: sniff; else the byte */
 	int		 quote;		/* 0: '"'; MARE_CSV_NOQUOTE; a byte */
-	int		 no_header;	/* the first row (after skip) is data */
+	int		 no_header;	/* first row (after skip) is data */
 	unsigned long	 skip_rows;	/* rows ignored before header/data */
 	size_t		 min_columns;	/* without header: fewer is bad */
 	const char	*encoding;	/* NULL or UTF-8: none; else iconv */
@@ -70,8 +70,8 @@ struct mare_csv_row {
 	size_t		 nfields;
 	const char *const *fields;	/* NUL-terminated UTF-8 */
 	const size_t	*lens;		/* byte lengths of fields */
-	unsigned long	 line;		/* physical line where the row starts */
-	const char	*raw;		/* the row as read, UTF-8, no newline */
+	unsigned long	 line;		/* physical line of the row's start */
+	const char	*raw;		/* the row as read, without newline */
 	size_t		 rawlen;
 	const char	*problem;	/* for MARE_CSV_BADROW, else NULL */
 };

@@ -92,7 +92,7 @@ struct mare_dwca {
 	char		*dir;		/* folder of meta.xml, "" or "x/" */
 	struct meta	 meta;
 	const char	*core_type;
-	struct dfile	*target;	/* the file the occurrences come from */
+	struct dfile	*target;	/* the file of the occurrences */
 	int		 join;		/* inherit from the event core */
 	char		*member;	/* full member name of target */
 	char		*where;		/* "x.zip!member" */
@@ -267,7 +267,8 @@ start_file(struct meta *m, const XML_Char **atts, int is_core)
 		if (strlen(u) != 1 || u[0] == '\n' || u[0] == '\r' ||
 		    u[0] == '"' || (unsigned char)u[0] >= 0x80) {
 			free(u);
-			meta_fail(m, "bad separator fieldsTerminatedBy=\"%s\": "
+			meta_fail(m, "bad separator "
+			    "fieldsTerminatedBy=\"%s\": "
 			    "expected one character such as \\t or ,", v);
 			return;
 		}
@@ -498,7 +499,8 @@ zopen(struct mare_dwca *d, struct mare_err *err)
 	if (archive_read_open_filename(a, d->path, 64 * 1024) != ARCHIVE_OK) {
 		if (archive_errno(a) == ENOENT || archive_errno(a) == EACCES) {
 			errno = archive_errno(a);
-			mare_err_sys(err, MARE_E_NOINPUT, "cannot open archive");
+			mare_err_sys(err, MARE_E_NOINPUT,
+			    "cannot open archive");
 		} else
 			mare_err_set(err, MARE_E_DATA, "not a readable "
 			    "archive: %s", archive_error_string(a));
@@ -616,7 +618,8 @@ scan(struct mare_dwca *d, struct mare_err *err)
 			len += (size_t)n;
 			if (len > MARE_DWCA_MAX_META) {
 				mare_err_set(err, MARE_E_DATA, "meta.xml "
-				    "larger than %zu bytes", MARE_DWCA_MAX_META);
+				    "larger than %zu bytes",
+				    MARE_DWCA_MAX_META);
 				goto metaerr;
 			}
 		}
@@ -937,8 +940,8 @@ open_simple(struct mare_dwca *d, struct mare_err *err)
 	}
 	if (n != 1) {
 		if (n == 0)
-			mare_err_set(err, MARE_E_DATA, "no meta.xml and no data "
-			    "file: not a Darwin Core Archive");
+			mare_err_set(err, MARE_E_DATA, "no meta.xml and "
+			    "no data file: not a Darwin Core Archive");
 		else
 			mare_err_set(err, MARE_E_DATA, "no meta.xml and %zu "
 			    "data files (%s, %s%s): cannot tell which holds "
@@ -1002,7 +1005,8 @@ mare_dwca_open(const char *path, const struct mare_dwca_opts *opts,
 	if ((d->member = member_of(d, d->target->location, err)) == NULL)
 		goto fail;
 	if (d->join) {
-		if ((core_member = member_of(d, core->location, err)) == NULL ||
+		core_member = member_of(d, core->location, err);
+		if (core_member == NULL ||
 		    build_index(d, core_member, err) == -1)
 			goto fail;
 		for (i = 0; i < d->target->nfields; i++)
@@ -1068,7 +1072,8 @@ mare_dwca_read(struct mare_dwca *d, json_t **rec, struct mare_err *err)
 		    mare_csv_name(d->csv), row->line);
 		if ((*rec = mare_record_reject(where, row->problem, row->raw,
 		    row->rawlen)) == NULL)
-			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
 		return MARE_DWCA_REJECT;
 	}
 	if ((*rec = mare_record_new("dwca")) == NULL)
@@ -1085,7 +1090,8 @@ mare_dwca_read(struct mare_dwca *d, json_t **rec, struct mare_err *err)
 		if (f->id_index >= 0 && (size_t)f->id_index < row->nfields)
 			id = row->fields[f->id_index];
 		if ((id == NULL || *id == '\0') && d->eventid_field >= 0)
-			id = row_value(row, &f->fields[d->eventid_field], &len);
+			id = row_value(row, &f->fields[d->eventid_field],
+			    &len);
 		if (id != NULL && inherit_from(d, *rec, id, err) == -1)
 			goto fail;
 	}

@@ -76,8 +76,8 @@ test_ioos(void)
 	int rc;
 
 	mare_err_init(&err);
-	c = mare_csv_open(fixture("ioos_caricoos_sargassum_occurrence_dwc.csv"),
-	    NULL, &err);
+	c = mare_csv_open(fixture("ioos_caricoos_sargassum_occurrence_"
+	    "dwc.csv"), NULL, &err);
 	ok(c != NULL, "csv: the IOOS table opens");
 	if (c == NULL)
 		return;
@@ -108,8 +108,8 @@ test_ioos(void)
 	mare_csv_map_free(map);
 	mare_csv_close(c);
 
-	c = mare_csv_open(fixture("ioos_caricoos_sargassum_occurrence_dwc.csv"),
-	    NULL, &err);
+	c = mare_csv_open(fixture("ioos_caricoos_sargassum_occurrence_"
+	    "dwc.csv"), NULL, &err);
 	{
 		const struct mare_csv_row *row;
 
