@@ -1,0 +1,420 @@
+/*
+ * test-dwca.c - unit tests of lib/dwca.c on real Darwin Core Archives
+ *
+ * Counts and values were checked by hand against the archives' text:
+ *   unzip -p X.zip occurrence.txt | sed -n 2p
+ *   unzip -p X.zip occurrence.txt | tail -n +2 | wc -l
+ * The broken archives are made by tests/data/dwca/make-derived.py.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "dwca.h"
+#include "tap.h"
+
+static char fixdir[1024];
+
+static const char *
+fixture(const char *name)
+{
+	static char path[1200];
+
+	snprintf(path, sizeof(path), "%s/%s", fixdir, name);
+	return path;
+}
+
+struct tally {
+	size_t		 n, coords, rejects;
+	json_t		*first;		/* first record */
+	json_t		*pick;		/* record whose occurrenceID is want */
+	json_t		*rej;		/* first reject */
+	const char	*want;
+	int		 rc;
+	struct mare_err	 err;
+};
+
+static void
+read_all(const char *name, const struct mare_dwca_opts *o, struct tally *t)
+{
+	struct mare_dwca *d;
+	json_t *r;
+	const char *id, *want = t->want;
+
+	memset(t, 0, sizeof(*t));
+	t->want = want;
+	mare_err_init(&t->err);
+	if ((d = mare_dwca_open(fixture(name), o, &t->err)) == NULL) {
+		t->rc = -2;
+		return;
+	}
+	while ((t->rc = mare_dwca_read(d, &r, &t->err)) > 0) {
+		if (t->rc == MARE_DWCA_REJECT) {
+			t->rejects++;
+			if (t->rej == NULL)
+				t->rej = r;
+			else
+				json_decref(r);
+			continue;
+		}
+		t->n++;
+		if (json_is_number(json_object_get(r, "decimalLatitude")) &&
+		    json_is_number(json_object_get(r, "decimalLongitude")))
+			t->coords++;
+		id = json_string_value(json_object_get(r, "occurrenceID"));
+		if (t->want != NULL && id != NULL && t->pick == NULL &&
+		    strcmp(id, t->want) == 0)
+			t->pick = json_incref(r);
+		if (t->first == NULL)
+			t->first = r;
+		else
+			json_decref(r);
+	}
+	mare_dwca_close(d);
+}
+
+static void
+tally_free(struct tally *t)
+{
+	json_decref(t->first);
+	json_decref(t->pick);
+	json_decref(t->rej);
+}
+
+static const char *
+str(json_t *r, const char *k)
+{
+	const char *s = json_string_value(json_object_get(r, k));
+
+	return s != NULL ? s : "(none)";
+}
+
+static double
+num(json_t *r, const char *k)
+{
+	json_t *v = json_object_get(r, k);
+
+	return json_is_number(v) ? json_number_value(v) : -9999;
+}
+
+static void
+count(const char *name, size_t want, size_t want_coords)
+{
+	struct tally t = { 0 };
+
+	read_all(name, NULL, &t);
+	is_int(t.rc, 0, "dwca: %s reads to the end", name);
+	is_int((long long)t.n, (long long)want, "dwca: %s has %zu records",
+	    name, want);
+	is_int((long long)t.coords, (long long)want_coords,
+	    "dwca: %s: %zu with coordinates", name, want_coords);
+	tally_free(&t);
+}
+
+static void
+test_counts(void)
+{
+	/* GBIF simple CSV: no meta.xml, tab despite .csv, 91 rows */
+	count("gbif_download_0009886-250127130748423_simplecsv.zip", 91, 83);
+	count("obis_ipt_gelatinous_macrozoo_blacksea-v1.1_occurrence_mof.zip",
+	    331, 331);
+	count("obis_ipt_ewing_valdivia_bank-v1.1_occurrence_mof.zip", 1716,
+	    1716);
+	/* Taxon core + Occurrence extension */
+	count("obis_ipt_tawitawi_reeffishes-v1.10_taxon_core_occurrence_"
+	    "ext.zip", 135, 135);
+	/* 2013 GBIF download, hdr=0 */
+	count("gbif_download_2013_tetraodon_fluviatilis_dwca.zip", 158, 56);
+	count("dwcareader_gbif_simplecsv_2016_no_meta_quoted.zip", 3, 2);
+	count("dwcareader_gbif_simplecsv_2016_no_meta_unquoted.zip", 3, 2);
+	count("dwcareader_gbif_simplecsv_2016_no_meta_crlf.zip", 3, 2);
+	count("dwcareader_simple_occurrence_tab_header.zip", 2, 0);
+	count("dwcareader_noheader_explicit.zip", 2, 0);
+}
+
+static void
+test_values(void)
+{
+	struct tally t = { 0 };
+
+	/*
+	 * unzip -p ...blacksea...zip occurrence.txt | sed -n 2p: occurrenceID
+	 * "IBSS_Bay Gelatinous zooplankton_1", eventDate
+	 * 2010-11-01T12:00:00+02:00, year 2010, depth 0..35, 45.29167 30.5,
+	 * Aurelia aurita
+	 */
+	read_all("obis_ipt_gelatinous_macrozoo_blacksea-v1.1_occurrence_"
+	    "mof.zip", NULL, &t);
+	is_str(str(t.first, "occurrenceID"), "IBSS_Bay Gelatinous "
+	    "zooplankton_1", "dwca: blacksea first occurrenceID");
+	is_str(str(t.first, "scientificName"), "Aurelia aurita",
+	    "dwca: blacksea first scientificName");
+	is_double(num(t.first, "decimalLatitude"), 45.29167, 1e-12,
+	    "dwca: blacksea first latitude");
+	is_double(num(t.first, "decimalLongitude"), 30.5, 1e-12,
+	    "dwca: blacksea first longitude");
+	is_double(num(t.first, "maximumDepthInMeters"), 35, 0,
+	    "dwca: blacksea first maximum depth");
+	ok(json_is_integer(json_object_get(t.first, "year")) &&
+	    json_integer_value(json_object_get(t.first, "year")) == 2010,
+	    "dwca: year is an integer");
+	is_str(str(t.first, "modified"), "2016-09-30 16:31:30",
+	    "dwca: dcterms:modified is keyed 'modified'");
+	is_str(str(t.first, "source"), "dwca", "dwca: source is dwca");
+	ok(json_object_get(t.first, "recordedBy") == NULL,
+	    "dwca: empty fields are omitted");
+	tally_free(&t);
+
+	/* meta.xml: <field default="Belgium" term=".../country"/>, hdr=0 */
+	read_all("dwcareader_meta_default_value_noheader.zip", NULL, &t);
+	is_int((long long)t.n, 2, "dwca: default-value archive has 2 rows");
+	is_str(str(t.first, "country"), "Belgium",
+	    "dwca: a field with a default and no index");
+	is_str(str(t.first, "scientificName"), "tetraodon fluviatilis",
+	    "dwca: without header the first line is data");
+	tally_free(&t);
+
+	/* fieldsEnclosedBy="'": 'Observation' 'Borneo' Tetraodontidae */
+	read_all("dwcareader_simple_occurrence_quote_enclosed.zip", NULL, &t);
+	is_int((long long)t.n, 2, "dwca: quote-enclosed archive has 2 rows");
+	is_str(str(t.first, "locality"), "Borneo",
+	    "dwca: single quotes are removed");
+	is_str(str(t.first, "basisOfRecord"), "Observation",
+	    "dwca: single quotes are removed (2)");
+	tally_free(&t);
+
+	read_all("dwcareader_simple_in_subdirectory.zip", NULL, &t);
+	is_int((long long)t.n, 2, "dwca: an archive inside a folder");
+	is_str(str(t.first, "scientificName"), "tetraodon fluviatilis",
+	    "dwca: subdirectory values");
+	tally_free(&t);
+
+	/* a U+0085 (NEL) inside a field, no final newline */
+	read_all("dwcareader_gbif_download_2013_utf8_eol.zip", NULL, &t);
+	is_int((long long)t.n, 1, "dwca: the NEL archive has one record");
+	{
+		const char *k;
+		json_t *v;
+		int nel = 0;
+
+		json_object_foreach(t.first, k, v)
+			if (json_is_string(v) &&
+			    strstr(json_string_value(v), "\xC2\x85") != NULL)
+				nel++;
+		is_int(nel, 1, "dwca: NEL stays inside its field");
+	}
+	tally_free(&t);
+
+	/*
+	 * unzip -p gbif_download_2013...zip occurrence.txt | sed -n 1p:
+	 * 607759330 5d6c10bd-... CAS (no header line: hdr=0)
+	 */
+	read_all("gbif_download_2013_tetraodon_fluviatilis_dwca.zip", NULL,
+	    &t);
+	is_str(str(t.first, "occurrenceID"), "607759330",
+	    "dwca: hdr=0: the first line is the first record");
+	is_str(str(t.first, "institutionCode"), "CAS",
+	    "dwca: hdr=0: institutionCode");
+	tally_free(&t);
+
+	/* line 2: 998478875 ... Delphinium ... 41.94 1.01 7071.0 */
+	read_all("gbif_download_0009886-250127130748423_simplecsv.zip", NULL,
+	    &t);
+	is_str(str(t.first, "gbifID"), "998478875",
+	    "dwca: simple CSV first gbifID");
+	is_double(num(t.first, "decimalLatitude"), 41.94, 1e-12,
+	    "dwca: simple CSV first latitude");
+	is_double(num(t.first, "coordinateUncertaintyInMeters"), 7071, 0,
+	    "dwca: simple CSV uncertainty is a number");
+	tally_free(&t);
+
+	/* tawitawi line 2: occurrenceID 1, 5.3764423 120.22819 */
+	read_all("obis_ipt_tawitawi_reeffishes-v1.10_taxon_core_occurrence_"
+	    "ext.zip", NULL, &t);
+	is_str(str(t.first, "scientificName"), "Abudefduf vaigensis",
+	    "dwca: tawitawi first species");
+	is_double(num(t.first, "decimalLatitude"), 5.3764423, 1e-12,
+	    "dwca: tawitawi first latitude");
+	tally_free(&t);
+}
+
+static void
+test_events(void)
+{
+	struct tally t;
+	struct mare_dwca *d;
+	struct mare_err err;
+
+	/*
+	 * event.txt: sample_1 -> station_1 (51, 3), sample_3 -> station_2
+	 * (52, 4), sample_4 -> station_3, which does not exist: occurrences
+	 * 7 and 8 stay without coordinates.
+	 */
+	memset(&t, 0, sizeof(t));
+	t.want = "occurrence_5";
+	read_all("obis_ipt_test_pieter-v1.1_event_emof_tiny.zip", NULL, &t);
+	is_int(t.rc, 0, "dwca: pieter reads to the end");
+	is_int((long long)t.n, 8, "dwca: pieter has 8 occurrences");
+	is_int((long long)t.coords, 6, "dwca: 6 inherit coordinates "
+	    "(station_3 is missing)");
+	is_double(num(t.first, "decimalLatitude"), 51, 0,
+	    "dwca: occurrence_1 inherits station_1's latitude");
+	is_str(str(t.first, "eventDate"), "2018-08-01",
+	    "dwca: occurrence_1 inherits sample_1's date");
+	is_double(num(t.pick, "decimalLongitude"), 4, 0,
+	    "dwca: occurrence_5 inherits station_2's longitude");
+	is_str(str(t.pick, "eventTime"), "15:00",
+	    "dwca: the occurrence's own fields stay");
+	tally_free(&t);
+
+	mare_err_init(&err);
+	d = mare_dwca_open(fixture("obis_ipt_test_pieter-v1.1_event_emof_"
+	    "tiny.zip"), NULL, &err);
+	is_str(mare_dwca_core_type(d), "Event", "dwca: pieter core is Event");
+	is_int((long long)mare_dwca_nevents(d), 7, "dwca: 7 events indexed");
+	mare_dwca_close(d);
+
+	/*
+	 * nsbs: occurrence.txt comes before event.txt in the zip. Line 2:
+	 * NSBS_8076 in Cruise1:Station783:Grabbiotic:980_1, whose parent
+	 * Cruise1:Station783 has 1985-01-01, 60.00/60.00 m, 56.25 -1.50,
+	 * locality "Station: ICES 135", and whose grandparent Cruise1 has
+	 * waterBody "North Sea".
+	 */
+	memset(&t, 0, sizeof(t));
+	t.want = "NSBS_16375";
+	read_all("obis_ipt_nsbs-v1.6_event_occurrence_emof.zip", NULL, &t);
+	is_int(t.rc, 0, "dwca: nsbs reads to the end");
+	is_int((long long)t.n, 16846, "dwca: nsbs has 16846 occurrences");
+	is_int((long long)t.coords, 16846, "dwca: every nsbs occurrence "
+	    "inherits coordinates from its station");
+	is_str(str(t.first, "occurrenceID"), "NSBS_8076",
+	    "dwca: nsbs first occurrence");
+	is_double(num(t.first, "decimalLatitude"), 56.25, 0,
+	    "dwca: nsbs latitude from the station");
+	is_double(num(t.first, "decimalLongitude"), -1.5, 0,
+	    "dwca: nsbs longitude from the station");
+	is_double(num(t.first, "minimumDepthInMeters"), 60, 0,
+	    "dwca: nsbs depth from the station");
+	is_str(str(t.first, "eventDate"), "1985-01-01",
+	    "dwca: nsbs date from the station");
+	is_str(str(t.first, "locality"), "Station: ICES 135",
+	    "dwca: nsbs locality from the station");
+	is_str(str(t.first, "waterBody"), "North Sea",
+	    "dwca: nsbs waterBody from the cruise, two levels up");
+	is_str(str(t.pick, "scientificName"), "HALACARIDA",
+	    "dwca: nsbs last occurrence found");
+	ok(json_is_number(json_object_get(t.pick, "decimalLatitude")),
+	    "dwca: nsbs last occurrence has coordinates");
+	tally_free(&t);
+}
+
+static void
+refused(const char *name, enum mare_errc code, const char *where_suffix,
+    const char *msg)
+{
+	struct tally t = { 0 };
+	char where[1300];
+
+	read_all(name, NULL, &t);
+	ok(t.rc < 0, "dwca: %s is refused", name);
+	is_int(t.err.code, code, "dwca: %s: error code", name);
+	is_str(t.err.msg, msg, "dwca: %s: message", name);
+	snprintf(where, sizeof(where), "%s%s", fixture(name), where_suffix);
+	is_str(t.err.where, where, "dwca: %s: position", name);
+	tally_free(&t);
+}
+
+static void
+test_errors(void)
+{
+	struct mare_dwca_opts o;
+	struct tally t = { 0 };
+	char where[1300];
+
+	refused("dwcareader_taxon_core_vernacular_extension.zip", MARE_E_DATA,
+	    "", "core is Taxon, not Occurrence or Event: no occurrences to "
+	    "read");
+	refused("dwcareader_taxon_core_two_extensions.zip", MARE_E_DATA, "",
+	    "core is Taxon, not Occurrence or Event: no occurrences to read");
+	refused("derived_no_meta_two_files.zip", MARE_E_DATA, "",
+	    "no meta.xml and 2 data files (event.txt, occurrence.txt): "
+	    "cannot tell which holds the occurrences");
+	refused("derived_missing_file.zip", MARE_E_DATA, "!meta.xml",
+	    "meta.xml names 'occurrence.txt', which is not in the archive");
+	refused("derived_bad_separator.zip", MARE_E_DATA, "!meta.xml",
+	    "bad separator fieldsTerminatedBy=\"\\t;\": expected one "
+	    "character such as \\t or ,");
+	refused("derived_latin1.zip", MARE_E_DATA, "!occurrence.txt:4",
+	    "invalid UTF-8 (byte 0xE0): the file looks like Latin-1 or "
+	    "Windows-1252: use --encoding");
+	refused("derived_short_row.zip", MARE_E_DATA, "!occurrence.txt:4",
+	    "expected 6 columns, got 4");
+	refused("README.md", MARE_E_DATA, "",
+	    "not a readable archive: Unrecognized archive format");
+	refused("no-such.zip", MARE_E_NOINPUT, "", "cannot open archive");
+
+	/* the short row as a counted reject */
+	memset(&o, 0, sizeof(o));
+	o.reject_bad_rows = 1;
+	t.want = NULL;
+	read_all("derived_short_row.zip", &o, &t);
+	is_int(t.rc, 0, "dwca: with rejects the archive reads to the end");
+	is_int((long long)t.n, 7, "dwca: 7 records");
+	is_int((long long)t.rejects, 1, "dwca: 1 reject");
+	snprintf(where, sizeof(where), "%s!occurrence.txt:4",
+	    fixture("derived_short_row.zip"));
+	is_str(str(t.rej, "_where"), where, "dwca: the reject names "
+	    "archive, member and line");
+	is_str(str(t.rej, "_raw"), "sample_2\tHumanObservation\t"
+	    "occurrence_3\tsample_2", "dwca: the reject carries the raw row");
+	tally_free(&t);
+
+	/* Latin-1 accepted when the caller names the encoding */
+	memset(&o, 0, sizeof(o));
+	o.encoding = "ISO-8859-1";
+	memset(&t, 0, sizeof(t));
+	t.want = "occurrence_3";
+	read_all("derived_latin1.zip", &o, &t);
+	is_int((long long)t.n, 8, "dwca: --encoding reads the Latin-1 member");
+	is_str(str(t.pick, "scientificName"), "Tellina f\xC3\xA0" "bula",
+	    "dwca: converted to UTF-8");
+	tally_free(&t);
+
+	/* a bound on the uncompressed size of a member */
+	memset(&o, 0, sizeof(o));
+	o.max_member_bytes = 100000;
+	t.want = NULL;
+	read_all("obis_ipt_ewing_valdivia_bank-v1.1_occurrence_mof.zip", &o,
+	    &t);
+	ok(t.rc == -1 && strcmp(t.err.msg, "member larger than 100000 bytes "
+	    "uncompressed (a zip bomb?)") == 0, "dwca: max_member_bytes "
+	    "stops a large member");
+	tally_free(&t);
+}
+
+int
+main(void)
+{
+	const char *src = getenv("MARE_SRCDIR");
+
+	snprintf(fixdir, sizeof(fixdir), "%s/tests/data/dwca",
+	    src != NULL && *src != '\0' ? src : ".");
+	if (access(fixture("derived_latin1.zip"), R_OK) != 0) {
+		diag("fixtures not found in %s (set MARE_SRCDIR)", fixdir);
+		ok(0, "dwca: the fixtures are found");
+		return tap_done();
+	}
+	test_counts();
+	test_values();
+	test_events();
+	test_errors();
+	return tap_done();
+}
