@@ -331,12 +331,39 @@ mare_featspec_var_index(const struct mare_featspec *fs, const char *name)
 
 /* Fitting */
 
-/* Running sums of one column for mean and sd, in two passes. */
+/*
+ * Running sums of one column for mean and sd, in two passes. Plain doubles
+ * with Neumaier's compensation, not long double: long double differs
+ * between platforms (and under valgrind), and the statistics, which go into
+ * the spec and its hash, must have the same bits everywhere.
+ */
+struct ksum {
+	double	s, c;
+};
+
 struct acc {
 	double		min, max;
-	long double	sum, psum;	/* pass 1 */
-	long double	ss, pss;	/* pass 2 */
+	struct ksum	sum, psum;	/* pass 1 */
+	struct ksum	ss, pss;	/* pass 2 */
 };
+
+static void
+ksum_add(struct ksum *k, double x)
+{
+	double t = k->s + x;
+
+	if (fabs(k->s) >= fabs(x))
+		k->c += (k->s - t) + x;
+	else
+		k->c += (x - t) + k->s;
+	k->s = t;
+}
+
+static double
+ksum_value(const struct ksum *k)
+{
+	return k->s + k->c;
+}
 
 static void
 acc_add1(struct acc *a, double x, int pres)
@@ -345,21 +372,21 @@ acc_add1(struct acc *a, double x, int pres)
 		a->min = x;
 	if (x > a->max)
 		a->max = x;
-	a->sum += x;
+	ksum_add(&a->sum, x);
 	if (pres)
-		a->psum += x;
+		ksum_add(&a->psum, x);
 }
 
 static void
 acc_add2(struct acc *a, const struct mare_featspec_stats *st, double x,
     int pres)
 {
-	long double d = (long double)x - st->mean;
+	double d = x - st->mean;
 
-	a->ss += d * d;
+	ksum_add(&a->ss, d * d);
 	if (pres) {
-		d = (long double)x - st->pmean;
-		a->pss += d * d;
+		d = x - st->pmean;
+		ksum_add(&a->pss, d * d);
 	}
 }
 
@@ -369,16 +396,16 @@ acc_mean(const struct acc *a, size_t n, size_t np,
 {
 	st->min = a->min;
 	st->max = a->max;
-	st->mean = (double)(a->sum / (long double)n);
-	st->pmean = (double)(a->psum / (long double)np);
+	st->mean = ksum_value(&a->sum) / (double)n;
+	st->pmean = ksum_value(&a->psum) / (double)np;
 }
 
 static void
 acc_sd(const struct acc *a, size_t n, size_t np,
     struct mare_featspec_stats *st)
 {
-	st->sd = n < 2 ? 0 : sqrt((double)(a->ss / (long double)(n - 1)));
-	st->psd = np < 2 ? 0 : sqrt((double)(a->pss / (long double)(np - 1)));
+	st->sd = n < 2 ? 0 : sqrt(ksum_value(&a->ss) / (double)(n - 1));
+	st->psd = np < 2 ? 0 : sqrt(ksum_value(&a->pss) / (double)(np - 1));
 }
 
 static void

@@ -20,7 +20,9 @@
  *   h  hinge        clamp01((x - lo) / (hi - lo))       "hinge(x):lo:hi"
  *                   knots k_0..k_{n-1} = seq(min, max, length = n), n = 50:
  *                   n-1 "left" hinges (lo = k_i, hi = max, i < n-1), then
- *                   n-1 "right" hinges (lo = min, hi = k_j, j > 0)
+ *                   n-1 "right" hinges (lo = min, hi = k_j, j > 0);
+ *                   the first left and the last right hinge are both
+ *                   (min, max): maxnet keeps both, and so does the spec
  *   t  threshold    x >= k ? 1 : 0                      "thresholds(x):k"
  *                   CRAN maxnet 0.1.4 takes seq(min, max, length = n + 2)
  *                   [2:n+1], R's precedence making it elements 3..n+1:

@@ -778,7 +778,7 @@ test_malformed(void)
 	 */
 	ok(mare_featspec_hash(fs, NULL, hex, NULL) == 0,
 	    "hash: of the hand spec");
-	is_str(hex, "abf0a4f857e446e6459b7ef8373b80e50a2cbf48fc33174f743842eab9607f9f", "hash: the hand spec's SHA-256 is pinned");
+	is_str(hex, "b41f7d2dd31e84eacd64371cc89190afd56592a966a1bfe8aeffafe41bcd6ab0", "hash: the hand spec's SHA-256 is pinned");
 	like(t, "{\n  \"format\": \"mare-features\",\n  \"version\": 1,\n"
 	    "  \"classes_requested\": \"lqpht\",\n  \"classes\": \"lqpht\",\n"
 	    "  \"nknots\": 5,\n  \"thresholds\": \"maxnet-0.1.4\",\n"
@@ -862,6 +862,36 @@ test_malformed(void)
 	    "malformed: message for an array");
 	free(t);
 	mare_featspec_free(fs);
+}
+
+/* Names that need escaping survive the JSON round trip. */
+static void
+test_escapes(void)
+{
+	static const char *const names[] = { "sst \"deg C\"", "a\\b\tc" };
+	struct mare_featspec *fs, *fs2;
+	struct mare_err err;
+	char *t1, *t2 = NULL;
+	struct mare_featspec_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.classes = "lp";
+	fs = mare_featspec_fit(hand_x, 4, 2, names, hand_label, &o, NULL);
+	t1 = fs ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
+	like(t1 ? t1 : "", "\"name\": \"sst \\\"deg C\\\"\"",
+	    "escapes: a quote is escaped");
+	like(t1 ? t1 : "", "\"sst \\\"deg C\\\":a\\\\b\\u0009c\"",
+	    "escapes: backslash and tab in a product name");
+	mare_err_init(&err);
+	fs2 = t1 ? mare_featspec_from_json(t1, strlen(t1), "e.json", &err) :
+	    NULL;
+	t2 = fs2 ? mare_featspec_to_json(fs2, NULL, NULL) : NULL;
+	ok(t2 != NULL && strcmp(t1, t2) == 0,
+	    "escapes: write -> read -> write is identical (%s)", err.msg);
+	free(t1);
+	free(t2);
+	mare_featspec_free(fs);
+	mare_featspec_free(fs2);
 }
 
 static void
@@ -952,6 +982,7 @@ main(void)
 	test_categorical();
 	test_defaults();
 	test_fit_errors();
+	test_escapes();
 	test_malformed();
 
 	n = load_swd(&x, &label);
