@@ -563,10 +563,15 @@ read_data(struct reader *r, float **cells, size_t *cap, size_t n)
 			while (p < stop && !is_space((unsigned char)*p))
 				p++;
 			if (parse_fast(t, p, &v) != 0 &&
-			    mare_grid_parse_float(t, (size_t)(p - t), &v) != 0)
+			    mare_grid_parse_float(t, (size_t)(p - t), &v) != 0) {
+				if (p - t > MAX_TOKEN)
+					return data_fail(r, line, "number too "
+					    "long: '%.*s...' (more than %d "
+					    "characters)", 40, t, MAX_TOKEN);
 				return data_fail(r, line,
 				    "expected a number, got '%.*s'",
 				    tok_len((size_t)(p - t)), t);
+			}
 			if (count == n) {
 				mare_err_set(r->err, MARE_E_DATA, "extra value "
 				    "'%.*s' after the %s values of the header",
@@ -682,7 +687,11 @@ mare_grid_load(const char *path, struct mare_err *err)
 			goto fail;
 		}
 	}
-	if (fill(&r) < 0 || read_header(&r, &h) < 0 ||
+	if (fill(&r) < 0)
+		goto fail;
+	if (r.len >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0)
+		r.pos = 3;	/* a UTF-8 byte order mark */
+	if (read_header(&r, &h) < 0 ||
 	    make_geom(&r, &h, &g->geom) < 0)
 		goto fail;
 	n = g->geom.ncols * g->geom.nrows;

@@ -8,14 +8,18 @@
  * cellsize (or dx and dy, which must be equal: see below), and NODATA_value.
  * Then come ncols * nrows numbers, rows from north to south, separated by any
  * whitespace (one row per line is usual but not required; CRLF is fine).
- * The count is checked exactly: fewer or more values is an error.
+ * The count is checked exactly: fewer or more values is an error. A UTF-8
+ * byte order mark at the start is skipped.
  *
  * Values are stored as float (32 bits), like MaxEnt: each token is read as
  * the nearest double (what strtod(3) gives in the C locale) and then rounded
  * to float, bit for bit the same as (float)strtod(token). A fast scanner
  * handles plain decimals ("-12.3456", up to 19 digits) exactly and falls
  * back to strtod for exponents and long mantissas. "nan" and "inf" tokens
- * are accepted; a NaN cell is never valid.
+ * are accepted; a NaN cell is never valid; a value beyond the float range
+ * becomes -inf or +inf, like (float)strtod. Hex floats, decimal commas and
+ * tokens longer than 64 characters are refused. Parsing assumes the C
+ * locale (mare never calls setlocale for numbers).
  *
  * NODATA_value is optional. Without it every (non-NaN) value is valid --
  * even -9999, which a file without a NODATA line cannot mark as missing.

@@ -57,6 +57,17 @@ mare_rng_init_keyed(struct mare_rng *r, uint64_t seed, uint64_t key)
 }
 
 uint64_t
+mare_rng_keyed_u64(uint64_t seed, uint64_t key)
+{
+	uint64_t sm = seed;
+
+	/* xoshiro256**'s first output reads only s[1], splitmix's 2nd word */
+	sm = splitmix64(&sm) ^ key;
+	sm += 2 * SPLITMIX_GAMMA;
+	return rotl(mare_rng_mix64(sm) * 5, 7) * 9;
+}
+
+uint64_t
 mare_rng_u64(struct mare_rng *r)
 {
 	uint64_t *s = r->s;

@@ -41,6 +41,14 @@ void	mare_rng_init_keyed(struct mare_rng *r, uint64_t seed,
 
 /* Drawing */
 
+/*
+ * The first output of the keyed stream (seed, key), computed without
+ * building the state: equal to mare_rng_u64() right after
+ * mare_rng_init_keyed(r, seed, key), and about three times cheaper, for
+ * code that needs one draw per record or per cell.
+ */
+uint64_t mare_rng_keyed_u64(uint64_t seed, uint64_t key);
+
 /* The next 64 bits of xoshiro256**. */
 uint64_t mare_rng_u64(struct mare_rng *r);
 /* Uniform double in [0, 1): the top 53 bits times 2^-53. */

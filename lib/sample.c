@@ -85,7 +85,6 @@ draw(const struct mare_grid_stack *s, const struct mare_grid *bias,
 {
 	struct item *heap = NULL, it;
 	struct mare_grid_cell *out = NULL;
-	struct mare_rng r;
 	size_t ncells, i, k, len = 0, cap;
 	double w, u;
 	const char *field;
@@ -128,8 +127,9 @@ draw(const struct mare_grid_stack *s, const struct mare_grid *bias,
 			if (w == 0)
 				continue;
 		}
-		mare_rng_init_keyed(&r, seed, (uint64_t)i);
-		u = 1.0 - mare_rng_uniform(&r);
+		/* the first uniform of keyed stream (seed, i), in (0, 1] */
+		u = 1.0 - (double)(mare_rng_keyed_u64(seed, (uint64_t)i) >>
+		    11) * 0x1.0p-53;
 		it.key = bias != NULL ? log(u) / w : u;
 		it.cell = i;
 		if (len < cap) {

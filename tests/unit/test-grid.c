@@ -168,6 +168,12 @@ test_tiny(void)
 	    "value and NaN is not");
 	mare_grid_free(a);
 
+	a = mare_grid_load(tmpfile_with("bom.asc", "\xEF\xBB\xBFncols 2\n"
+	    "nrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n"), &err);
+	ok(a != NULL && a->cells[1] == 2, "grid: a UTF-8 byte order mark "
+	    "is skipped");
+	mare_grid_free(a);
+
 	/* a NaN NODATA (as some GDAL versions write) */
 	a = mare_grid_load(tmpfile_with("nannodata.asc", "ncols 2\nnrows 1\n"
 	    "xllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value nan\n"
@@ -206,6 +212,12 @@ test_malformed(void)
 	snprintf(text, sizeof(text), "%s1 2 3 4\n5 6 7 8\n9 10 1,5 12\n",
 	    hdr);
 	bad("comma.asc", text, "comma.asc:9", "expected a number, got '1,5'");
+	snprintf(text, sizeof(text), "%s1 2 3 4\n5 6 7 8\n9 10 11 "
+	    "1.00000000000000000000000000000000000000000000000000000000000000001"
+	    "\n", hdr);
+	bad("longnum.asc", text, "longnum.asc:9", "number too long: "
+	    "'1.00000000000000000000000000000000000000...' (more than 64 "
+	    "characters)");
 	bad("keyword.asc", "ncols 4\nnrows 3\nxllcorna 10\nyllcorner 20\n"
 	    "cellsize 1\n1 2 3 4 5 6 7 8 9 10 11 12\n", "keyword.asc:3",
 	    "unknown header keyword 'xllcorna'");

@@ -98,7 +98,7 @@ main(void)
 	unsigned long counts[7] = { 0 };
 	double chi2, e, sum, sum2, x, u, lo = 1, hi = 0;
 	uint64_t big = (UINT64_C(1) << 63) + 1, v;
-	int i, inrange;
+	int i, inrange, same;
 
 	mare_rng_init(&r, 0);
 	check_seq(&r, seed0, 5, "seed 0, first 5 outputs");
@@ -110,6 +110,17 @@ main(void)
 	check_seq(&r, keyed_42_7, 3, "keyed stream (42, 7)");
 	mare_rng_init_keyed(&r, 42, 8);
 	check_seq(&r, keyed_42_8, 3, "keyed stream (42, 8)");
+
+	same = 1;
+	for (i = 0; i < 1000; i++) {
+		mare_rng_init_keyed(&r, (uint64_t)i * 7919, (uint64_t)i * 31);
+		if (mare_rng_keyed_u64((uint64_t)i * 7919, (uint64_t)i * 31) !=
+		    mare_rng_u64(&r))
+			same = 0;
+	}
+	ok(same, "rng: keyed_u64 is the first output of the keyed stream");
+	is_int((long long)(mare_rng_keyed_u64(42, 7) == keyed_42_7[0]), 1,
+	    "rng: keyed_u64(42, 7) matches the reference");
 
 	mare_rng_init(&r, 1);
 	is_double(mare_rng_uniform(&r), 0.70292183315885048, 0,
