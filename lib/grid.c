@@ -794,18 +794,94 @@ fmt_double(char *buf, size_t size, double d)
 	snprintf(buf, size, "%.17g", d);
 }
 
-/* Same for float: 6 digits (FLT_DIG) up to 9, which always round-trips. */
+/*
+ * A float with the fewest significant digits, from 6 (FLT_DIG) to 9 (always
+ * enough), that reads back to the same float, laid out as %g would. One
+ * snprintf gives 9 digits; shorter candidates are those digits rounded,
+ * each checked by reading it back with our own parser, so the file always
+ * round-trips through mare_grid_load(). Where the 9 digits end in a tie
+ * ("…5", "…50") rounding them again could go the wrong way, so snprintf
+ * rounds the exact value for that length instead. The result is the same
+ * text as the first %.6g ... %.9g that round-trips.
+ */
 static void
 fmt_float(char *buf, size_t size, float f)
 {
-	int p;
+	char e[32], dig[10], d[10];
+	const char *s;
+	int neg, ex, x, p, nd, i, k;
+	size_t o;
+	float back;
 
-	for (p = 6; p < 9; p++) {
-		snprintf(buf, size, "%.*g", p, (double)f);
-		if ((float)strtod(buf, NULL) == f)
+	if (!isfinite(f) || f == 0) {
+		snprintf(buf, size, "%g", (double)f);
+		return;
+	}
+	snprintf(e, sizeof(e), "%.8e", (double)f);	/* -d.dddddddde+XX */
+	neg = e[0] == '-';
+	s = e + neg;
+	dig[0] = s[0];
+	memcpy(dig + 1, s + 2, 8);
+	ex = (int)strtol(s + 11, NULL, 10);
+	for (p = 6; p <= 9; p++) {
+		/*
+		 * "…5", "…50", … may be a rounded tie: the exact value decides,
+		 * so let snprintf round it (rare).
+		 */
+		for (k = p + 1; p < 9 && dig[p] == '5' && k < 9 &&
+		    dig[k] == '0'; k++)
+			;
+		if (p < 9 && dig[p] == '5' && k == 9) {
+			snprintf(buf, size, "%.*g", p, (double)f);
+			goto check;
+		}
+		memcpy(d, dig, (size_t)p);
+		x = ex;
+		if (p < 9 && dig[p] >= '5') {
+			for (i = p - 1; i >= 0 && d[i] == '9'; i--)
+				d[i] = '0';
+			if (i >= 0)
+				d[i]++;
+			else {
+				d[0] = '1';	/* 9.99 -> 10.0 */
+				x++;
+			}
+		}
+		for (nd = p; nd > 1 && d[nd - 1] == '0'; nd--)
+			;
+		o = 0;
+		if (neg)
+			buf[o++] = '-';
+		if (x < -4 || x >= p) {
+			buf[o++] = d[0];
+			if (nd > 1) {
+				buf[o++] = '.';
+				for (k = 1; k < nd; k++)
+					buf[o++] = d[k];
+			}
+			snprintf(buf + o, size - o, "e%c%02d", x < 0 ? '-' : '+',
+			    x < 0 ? -x : x);
+		} else if (x < 0) {
+			buf[o++] = '0';
+			buf[o++] = '.';
+			for (k = 0; k < -x - 1; k++)
+				buf[o++] = '0';
+			for (k = 0; k < nd; k++)
+				buf[o++] = d[k];
+			buf[o] = '\0';
+		} else {
+			for (k = 0; k <= x || k < nd; k++) {
+				if (k == x + 1)
+					buf[o++] = '.';
+				buf[o++] = k < nd ? d[k] : '0';
+			}
+			buf[o] = '\0';
+		}
+check:
+		if (p == 9 || (mare_grid_parse_float(buf, strlen(buf),
+		    &back) == 0 && back == f))
 			return;
 	}
-	snprintf(buf, size, "%.9g", (double)f);
 }
 
 int

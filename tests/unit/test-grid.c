@@ -645,6 +645,82 @@ test_save(void)
 	mare_grid_free(g);
 }
 
+/* The first %.Ng, N = 6..9, that reads back to f: the reference text. */
+static const char *
+shortest(float f)
+{
+	static char buf[40];
+	int p;
+
+	for (p = 6; p < 9; p++) {
+		snprintf(buf, sizeof(buf), "%.*g", p, (double)f);
+		if ((float)strtod(buf, NULL) == f)
+			return buf;
+	}
+	snprintf(buf, sizeof(buf), "%.9g", (double)f);
+	return buf;
+}
+
+/* Random float bit patterns (and decimal-looking values) survive a save. */
+static void
+test_save_random(void)
+{
+	struct mare_grid_geom geom = { 500, 400, 0, 0, 1, 1, -9999 };
+	struct mare_err err;
+	struct mare_grid *g, *back;
+	struct mare_rng r;
+	char path[1200], *text, *p, *t;
+	size_t i, n = 500 * 400, differ = 0, line;
+	const char *ref;
+	uint32_t u;
+	float f;
+
+	mare_err_init(&err);
+	g = mare_grid_new(&geom, "random", &err);
+	if (g == NULL)
+		return;
+	mare_rng_init(&r, 99);
+	for (i = 0; i < n; i++) {
+		do {
+			u = (uint32_t)(mare_rng_u64(&r) >> 32);
+			memcpy(&f, &u, sizeof(f));
+			if (i % 2)	/* values like real layers */
+				f = (float)((double)mare_rng_bounded(&r,
+				    100000000) / 1e6 - 50);
+		} while (!isfinite(f) || f == -9999);
+		g->cells[i] = f;
+	}
+	snprintf(path, sizeof(path), "%s/random.asc", tap_tmpdir());
+	is_int(mare_grid_save(g, path, &err), 0, "grid: save 200000 random "
+	    "floats");
+	back = mare_grid_load(path, &err);
+	ok(back != NULL && same_cells(back, g->cells, n), "grid: 200000 "
+	    "random floats read back bit for bit");
+	text = slurp(path);
+	p = text;
+	for (line = 0; p != NULL && line < 6; line++)
+		p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : NULL;
+	for (i = 0; p != NULL && i < n; i++) {
+		t = p;
+		while (*p != ' ' && *p != '\n' && *p != '\0')
+			p++;
+		ref = shortest(g->cells[i]);
+		if ((size_t)(p - t) != strlen(ref) ||
+		    strncmp(t, ref, strlen(ref)) != 0) {
+			if (differ++ < 3)
+				diag("saved '%.*s', want '%s'", (int)(p - t),
+				    t, ref);
+		}
+		if (*p != '\0')
+			p++;
+	}
+	ok(i == n && differ == 0, "grid: every saved value is the first "
+	    "%%.Ng (N = 6..9) that round-trips (%zu differ)", differ);
+	free(text);
+	mare_grid_free(back);
+	mare_grid_free(g);
+}
+
 /* mare_grid_parse_float must agree with (float)strtod to the bit. */
 static void
 test_parse(void)
@@ -735,6 +811,7 @@ main(void)
 	test_stack();
 	test_lookup();
 	test_save();
+	test_save_random();
 	test_parse();
 	return tap_done();
 }
