@@ -187,8 +187,8 @@ mare_grid_parse_float(const char *p, size_t len, float *out)
 	if (len > MAX_TOKEN)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (p[i] == 'x' || p[i] == 'X' || is_space((unsigned char)p[i]) ||
-		    p[i] == '\0')
+		if (p[i] == 'x' || p[i] == 'X' || p[i] == '\0' ||
+		    is_space((unsigned char)p[i]))
 			return -1;
 	}
 	memcpy(tmp, p, len);
@@ -351,7 +351,7 @@ read_header(struct reader *r, struct header *h)
 		nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
 		if (nl == NULL && !r->eof) {
 			if (r->len - r->pos >= MAX_HEADER_LINE) {
-				/* not a header line if it starts with a digit */
+				/* a long line of numbers ends the header */
 				s = r->buf + r->pos;
 				while (s < r->buf + r->len &&
 				    is_space((unsigned char)*s))
@@ -493,7 +493,8 @@ fail:
 /* Data */
 
 static int	data_fail(struct reader *r, unsigned long line,
-		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 static int
 data_fail(struct reader *r, unsigned long line, const char *fmt, ...)
@@ -562,8 +563,8 @@ read_data(struct reader *r, float **cells, size_t *cap, size_t n)
 			t = p;
 			while (p < stop && !is_space((unsigned char)*p))
 				p++;
-			if (parse_fast(t, p, &v) != 0 &&
-			    mare_grid_parse_float(t, (size_t)(p - t), &v) != 0) {
+			if (parse_fast(t, p, &v) != 0 && mare_grid_parse_float(
+			    t, (size_t)(p - t), &v) != 0) {
 				if (p - t > MAX_TOKEN)
 					return data_fail(r, line, "number too "
 					    "long: '%.*s...' (more than %d "
@@ -573,7 +574,8 @@ read_data(struct reader *r, float **cells, size_t *cap, size_t n)
 				    tok_len((size_t)(p - t)), t);
 			}
 			if (count == n) {
-				mare_err_set(r->err, MARE_E_DATA, "extra value "
+				mare_err_set(r->err, MARE_E_DATA,
+				    "extra value "
 				    "'%.*s' after the %s values of the header",
 				    tok_len((size_t)(p - t)), t,
 				    fmt_count(nb, sizeof(nb), n));
@@ -700,7 +702,8 @@ mare_grid_load(const char *path, struct mare_err *err)
 	if (plain && known) {
 		have = (unsigned long long)st.st_size - (r.consumed + r.pos);
 		if (have < 2ULL * n - 1) {
-			mare_err_set(err, MARE_E_DATA, "header says %zu x %zu = "
+			mare_err_set(err, MARE_E_DATA,
+			    "header says %zu x %zu = "
 			    "%s cells, but only %s bytes of data follow (at "
 			    "least %s needed)", g->geom.ncols, g->geom.nrows,
 			    fmt_count(nb, sizeof(nb), n),
@@ -800,7 +803,7 @@ fmt_double(char *buf, size_t size, double d)
  * snprintf gives 9 digits; shorter candidates are those digits rounded,
  * each checked by reading it back with our own parser, so the file always
  * round-trips through mare_grid_load(). Where the 9 digits end in a tie
- * ("…5", "…50") rounding them again could go the wrong way, so snprintf
+ * ("...5", "...50") rounding them again could go the wrong way, so snprintf
  * rounds the exact value for that length instead. The result is the same
  * text as the first %.6g ... %.9g that round-trips.
  */
@@ -825,8 +828,8 @@ fmt_float(char *buf, size_t size, float f)
 	ex = (int)strtol(s + 11, NULL, 10);
 	for (p = 6; p <= 9; p++) {
 		/*
-		 * "…5", "…50", … may be a rounded tie: the exact value decides,
-		 * so let snprintf round it (rare).
+		 * "...5", "...50" may be a rounded tie: the exact value
+		 * decides, so let snprintf round it (rare).
 		 */
 		for (k = p + 1; p < 9 && dig[p] == '5' && k < 9 &&
 		    dig[k] == '0'; k++)
@@ -859,8 +862,8 @@ fmt_float(char *buf, size_t size, float f)
 				for (k = 1; k < nd; k++)
 					buf[o++] = d[k];
 			}
-			snprintf(buf + o, size - o, "e%c%02d", x < 0 ? '-' : '+',
-			    x < 0 ? -x : x);
+			snprintf(buf + o, size - o, "e%c%02d",
+			    x < 0 ? '-' : '+', x < 0 ? -x : x);
 		} else if (x < 0) {
 			buf[o++] = '0';
 			buf[o++] = '.';
@@ -1071,7 +1074,8 @@ mare_grid_stack_add_take(struct mare_grid_stack *s, struct mare_grid *g,
 		first = s->layers[0];
 		field = mare_grid_geom_diff(&first->geom, &g->geom);
 		if (field != NULL) {
-			fmt_double(va, sizeof(va), geom_field(&g->geom, field));
+			fmt_double(va, sizeof(va),
+			    geom_field(&g->geom, field));
 			fmt_double(vb, sizeof(vb),
 			    geom_field(&first->geom, field));
 			mare_err_set(err, MARE_E_DATA, "layer '%s' is not "

@@ -78,18 +78,18 @@
 struct mare_grid_geom {
 	size_t	ncols;
 	size_t	nrows;
-	double	xll;		/* west edge (lower-left corner x) */
-	double	yll;		/* south edge (lower-left corner y) */
+	double	xll;		/* west edge (lower-left x) */
+	double	yll;		/* south edge (lower-left y) */
 	double	cellsize;	/* > 0 */
 	int	has_nodata;	/* 0: no NODATA_value line */
 	double	nodata;		/* as written in the header */
 };
 
 struct mare_grid {
-	char	*name;		/* file stem: "SST_present" for SST_present.asc.gz */
-	char	*path;		/* as given; NULL for a grid made in memory */
+	char	*name;		/* file stem: "SST" for SST.asc.gz */
+	char	*path;		/* as given; NULL if in memory */
 	struct mare_grid_geom geom;
-	float	*cells;		/* nrows * ncols, row 0 north, row-major */
+	float	*cells;		/* row-major, row 0 north */
 };
 
 /* One cell of a grid, as returned by samplers. */
@@ -141,7 +141,7 @@ int	mare_grid_save(const struct mare_grid *g, const char *path,
  */
 int	mare_grid_geom_cell(const struct mare_grid_geom *g, double x,
 	    double y, size_t *row, size_t *col);
-/* The centre of cell (row, col): xll + (col + 0.5) cs, ymax - (row + 0.5) cs. */
+/* The centre of (row, col): xll + (col + 0.5) cs, ymax - (row + 0.5) cs. */
 void	mare_grid_geom_center(const struct mare_grid_geom *g, size_t row,
 	    size_t col, double *x, double *y);
 /*
@@ -154,7 +154,7 @@ const char *mare_grid_geom_diff(const struct mare_grid_geom *a,
 
 /* Values */
 
-/* True when cell index i (< ncols * nrows) holds a value (not NODATA, not NaN). */
+/* True when cell i (< ncols * nrows) holds a value: not NODATA, not NaN. */
 int	mare_grid_valid(const struct mare_grid *g, size_t i);
 /*
  * The value at (x, y). Returns 1 with *v set, 0 when the point is outside
@@ -166,7 +166,8 @@ int	mare_grid_value_at(const struct mare_grid *g, double x, double y,
 /* Stacks */
 
 struct mare_grid_stack {
-	struct mare_grid_geom	  geom;		/* the first layer's; has_nodata 0 */
+	/* the first layer's geometry, has_nodata 0 */
+	struct mare_grid_geom	  geom;
 	size_t			  nlayers;
 	struct mare_grid	**layers;	/* owned */
 };
@@ -182,8 +183,8 @@ void	mare_grid_stack_release(struct mare_grid_stack *s);
  * ("layer 'b' (b.asc) does not match layer 'a' (a.asc): cellsize 0.5 vs
  * 0.25") or when a layer of that name is already there.
  */
-int	mare_grid_stack_add_take(struct mare_grid_stack *s, struct mare_grid *g,
-	    struct mare_err *err);
+int	mare_grid_stack_add_take(struct mare_grid_stack *s,
+	    struct mare_grid *g, struct mare_err *err);
 /*
  * Load and add n files, in the order given. Returns 0 or -1 with the first
  * error (the layers loaded so far stay in s; release it).
@@ -213,11 +214,12 @@ size_t	mare_grid_stack_count_valid(const struct mare_grid_stack *s);
  * Returns 1 with *i set to the first valid cell >= *i, or 0 when none is
  * left.
  */
-int	mare_grid_stack_next_valid(const struct mare_grid_stack *s, size_t *i);
+int	mare_grid_stack_next_valid(const struct mare_grid_stack *s,
+	    size_t *i);
 
 enum mare_grid_lookup {
 	MARE_GRID_FOUND = 1,	/* inside and valid in every layer */
-	MARE_GRID_OUTSIDE = 0,	/* outside the grid (or NaN coordinates) */
+	MARE_GRID_OUTSIDE = 0,	/* outside, or NaN coordinates */
 	MARE_GRID_NODATA = -1	/* inside, but no value in some layer */
 };
 

@@ -96,8 +96,8 @@ draw(const struct mare_grid_stack *s, const struct mare_grid *bias,
 	}
 	if (bias != NULL &&
 	    (field = mare_grid_geom_diff(&s->geom, &bias->geom)) != NULL) {
-		mare_err_set(err, MARE_E_DATA, "bias layer '%s' is not aligned "
-		    "with the layers: %s differs", bias->name, field);
+		mare_err_set(err, MARE_E_DATA, "bias layer '%s' is not "
+		    "aligned with the layers: %s differs", bias->name, field);
 		mare_err_at(err, bias->path, 0, 0);
 		return -1;
 	}
@@ -115,7 +115,8 @@ draw(const struct mare_grid_stack *s, const struct mare_grid *bias,
 				continue;
 			w = bias->cells[i];
 			if (w < 0 || isinf(w)) {
-				mare_err_set(err, MARE_E_DATA, "bias layer '%s': "
+				mare_err_set(err, MARE_E_DATA,
+				    "bias layer '%s': "
 				    "%s weight %g at row %zu, col %zu",
 				    bias->name, w < 0 ? "negative" :
 				    "infinite", w, i / s->geom.ncols,

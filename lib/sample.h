@@ -39,7 +39,8 @@
  * Returns -1 with MARE_E_NOMEM, or MARE_E_USAGE for an empty stack.
  */
 long	mare_sample_cells(const struct mare_grid_stack *s, size_t n,
-	    uint64_t seed, struct mare_grid_cell **cells, struct mare_err *err);
+	    uint64_t seed, struct mare_grid_cell **cells,
+	    struct mare_err *err);
 
 /*
  * The same, weighted by bias: the probability of each draw is proportional

@@ -213,7 +213,8 @@ test_malformed(void)
 	    hdr);
 	bad("comma.asc", text, "comma.asc:9", "expected a number, got '1,5'");
 	snprintf(text, sizeof(text), "%s1 2 3 4\n5 6 7 8\n9 10 11 "
-	    "1.00000000000000000000000000000000000000000000000000000000000000001"
+	    "1.000000000000000000000000000000"
+	    "0000000000000000000000000000000001"
 	    "\n", hdr);
 	bad("longnum.asc", text, "longnum.asc:9", "number too long: "
 	    "'1.00000000000000000000000000000000000000...' (more than 64 "
@@ -232,7 +233,8 @@ test_malformed(void)
 	    "header asks for 100000 x 100000 cells, more than the limit of "
 	    "2^31");
 	bad("toolarge.asc", "ncols 99999999999999999999999\nnrows 1\n"
-	    "xllcorner 10\nyllcorner 20\ncellsize 1\n1 2 3\n", "toolarge.asc:1",
+	    "xllcorner 10\nyllcorner 20\ncellsize 1\n1 2 3\n",
+	    "toolarge.asc:1",
 	    "header keyword 'ncols': '99999999999999999999999' is too large");
 	bad("lying.asc", "ncols 1000\nnrows 1000\nxllcorner 10\n"
 	    "yllcorner 20\ncellsize 1\n1 2 3 4 5 6 7 8 9 10 11 12\n",
@@ -751,7 +753,8 @@ test_parse(void)
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		want = strtod(fixed[i], NULL);
-		if (mare_grid_parse_float(fixed[i], strlen(fixed[i]), &got) != 0 ||
+		if (mare_grid_parse_float(fixed[i], strlen(fixed[i]),
+		    &got) != 0 ||
 		    (bits(got) != bits((float)want) &&
 		    !(isnan(got) && isnan(want)))) {
 			diag("parse '%s': got %.9g", fixed[i], (double)got);

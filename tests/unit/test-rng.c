@@ -165,7 +165,8 @@ main(void)
 	 */
 	lo = 0;
 	for (i = 0; i < 30000; i++) {
-		if (mare_rng_bounded(&r, UINT64_C(3) << 62) < (UINT64_C(1) << 62))
+		if (mare_rng_bounded(&r, UINT64_C(3) << 62) <
+		    (UINT64_C(1) << 62))
 			lo++;
 	}
 	is_double(lo / 30000, 1.0 / 3, 0.01, "rng: bounded by 3 * 2^62 has "

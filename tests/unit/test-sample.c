@@ -139,7 +139,7 @@ main(void)
 	}
 	ok(all_ok, "sample: single draws are uniform over the valid cells");
 
-	/* weighted: cells 2, 4, 7 weigh 1, 2, 4; cell 3 has 0; the rest NODATA */
+	/* weighted: cells 2, 4, 7 weigh 1, 2, 4; cell 3 0; the rest NODATA */
 	bias = layer("bias", 1);
 	for (k = 0; k < 12; k++)
 		bias->cells[k] = -9999;
