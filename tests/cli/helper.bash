@@ -22,7 +22,9 @@ export MARE_EXEC_PATH="$MARE_BUILDDIR"
 _mare_wrap() {
 	eval "$(printf '%s() { ${MARE_VALGRIND:-} %q "$@"; }' "$1" "$MARE_BUILDDIR/$1")"
 }
-for _c in mare mare-tensor; do
+for _c in "$MARE_BUILDDIR"/mare "$MARE_BUILDDIR"/mare-*; do
+	_c=${_c##*/}
+	[[ $_c =~ ^mare(-[a-z0-9-]+)?$ && -x $MARE_BUILDDIR/$_c ]] || continue
 	_mare_wrap "$_c"
 done
 unset _c
