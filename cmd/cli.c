@@ -88,6 +88,8 @@ mare_cli_metrics(void)
 /* ------------------------------------------------------------------ */
 /* Messages */
 
+static void clear_bar(void);
+
 static void
 json_line(const char *level, const struct mare_err *err, const char *msg)
 {
@@ -134,6 +136,7 @@ mare_cli_error(const struct mare_err *err)
 {
 	char line[1024];
 
+	clear_bar();
 	if (json_logs()) {
 		json_line("error", err, NULL);
 		return;
@@ -146,6 +149,8 @@ static void
 vmessage(const char *level, const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[1024];
+
+	clear_bar();
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (json_logs())
@@ -472,6 +477,18 @@ struct mare_cli_progress {
 	int			drawn;
 };
 
+/* The bar on screen, cleared before any message so lines never mix. */
+static struct mare_cli_progress *active_bar;
+
+static void
+clear_bar(void)
+{
+	if (active_bar != NULL && active_bar->drawn) {
+		fputs("\r\033[K", stderr);
+		active_bar->drawn = 0;
+	}
+}
+
 static double
 since(const struct timespec *a, const struct timespec *b)
 {
@@ -501,6 +518,7 @@ mare_cli_progress_new(const struct mare_cli_common *common, const char *label,
 	p->total = total;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last = p->start;
+	active_bar = p;
 	return p;
 }
 
@@ -584,5 +602,7 @@ mare_cli_progress_free(struct mare_cli_progress *p)
 		return;
 	if (p->drawn)
 		fputs("\r\033[K", stderr);
+	if (active_bar == p)
+		active_bar = NULL;
 	free(p);
 }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -241,7 +242,22 @@ struct io {
 	void		*buf;
 	size_t		 block;		/* rows per read */
 	size_t		 bufsize;	/* bytes of buf */
+	struct mare_cli_progress *prog;	/* bytes of input read */
+	unsigned long long rejected;
 };
+
+/* Show how far through the input we are (a no-op without a bar). */
+static void
+progress(struct io *io)
+{
+	off_t pos;
+
+	if (io->prog == NULL)
+		return;
+	pos = ftello(io->in);
+	if (pos >= 0)
+		mare_cli_progress_update(io->prog, (unsigned long long)pos);
+}
 
 /* Rows per read for rows of rowbytes bytes, at least 1. */
 static size_t
@@ -479,7 +495,7 @@ run_verify(struct io *io, struct mare_err *err)
 		return -1;
 	while ((rc = mare_tensor_read_rows(io->r, io->buf, io->block, &n,
 	    err)) == 1)
-		;
+		progress(io);
 	if (rc < 0)
 		return -1;
 	fprintf(mare_out_file(io->out), "%s: ok, %llu rows, %zu columns\n",
@@ -504,9 +520,11 @@ run_cat(struct io *io, struct mare_err *err)
 	if (io->w == NULL)
 		return -1;
 	while ((rc = mare_tensor_read_rows(io->r, io->buf, io->block, &n,
-	    err)) == 1)
+	    err)) == 1) {
 		if (mare_tensor_write_rows(io->w, io->buf, n, err) != 0)
 			return -1;
+		progress(io);
+	}
 	if (rc < 0)
 		return -1;
 	return mare_tensor_writer_finish(io->w, err);
@@ -780,6 +798,7 @@ run_from_jsonl(const struct opts *o, struct io *io, struct mare_err *err)
 	}
 	while ((rc = mare_jsonl_read(jr, &obj, err)) == 1) {
 		in++;
+		progress(io);
 		problems = json_array();
 		for (k = 0; k < o->ncolumns; k++) {
 			v = json_object_get(obj, o->columns[k]);
@@ -817,6 +836,7 @@ run_from_jsonl(const struct opts *o, struct io *io, struct mare_err *err)
 	}
 	if (rc == 0)
 		rc = mare_tensor_writer_finish(io->w, err);
+	io->rejected = rejected;
 	if (rc == 0)
 		mare_cli_note("%llu records in, %llu rows out, %llu rejected",
 		    in, mare_tensor_writer_rows(io->w), rejected);
@@ -833,6 +853,27 @@ out:
 
 /* ------------------------------------------------------------------ */
 
+/* Rows read, written and rejected, for --metrics-file. */
+static void
+count_rows(const struct io *io)
+{
+	struct mare_prom *m = mare_cli_metrics();
+	const char *help = "rows handled by the last run";
+
+	if (m == NULL)
+		return;
+	if (io->r != NULL)
+		mare_prom_set(m, "mare_tensor_rows_total", MARE_PROM_COUNTER,
+		    help, "direction=\"in\"",
+		    (double)mare_tensor_reader_rows(io->r), NULL);
+	if (io->w != NULL)
+		mare_prom_set(m, "mare_tensor_rows_total", MARE_PROM_COUNTER,
+		    help, "direction=\"out\"",
+		    (double)mare_tensor_writer_rows(io->w), NULL);
+	mare_prom_set(m, "mare_tensor_rows_total", MARE_PROM_COUNTER, help,
+	    "direction=\"rejected\"", (double)io->rejected, NULL);
+}
+
 static int
 run(const struct opts *o, struct mare_err *err)
 {
@@ -847,6 +888,13 @@ run(const struct opts *o, struct mare_err *err)
 	io.in = mare_in_open(o->input, &io.in_name, err);
 	if (io.in == NULL)
 		return -1;
+	{
+		struct stat st;
+
+		io.prog = mare_cli_progress_new(&o->common, subnames[o->sub],
+		    fstat(fileno(io.in), &st) == 0 && S_ISREG(st.st_mode) ?
+		    (unsigned long long)st.st_size : 0, "bytes");
+	}
 	io.out = mare_out_open(o->common.output, MARE_OUT_SYNC, err);
 	if (io.out == NULL)
 		goto out;
@@ -892,6 +940,8 @@ run(const struct opts *o, struct mare_err *err)
 		io.out = NULL;
 	}
 out:
+	mare_cli_progress_free(io.prog);
+	count_rows(&io);
 	mare_out_abort(io.rej);
 	mare_out_abort(io.out);
 	mare_tensor_writer_free(io.w);

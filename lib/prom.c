@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "io.h"
+#include "jsonl.h"
 #include "prom.h"
 
 struct sample {
@@ -154,8 +155,12 @@ write_value(FILE *fp, double v)
 		fputs(v > 0 ? "+Inf" : "-Inf", fp);
 	else if (v == (double)(long long)v && fabs(v) < 9e15)
 		fprintf(fp, "%lld", (long long)v);
-	else
-		fprintf(fp, "%.17g", v);
+	else {
+		char buf[MARE_JSONL_DTOA_SIZE];
+
+		mare_jsonl_dtoa(v, buf, sizeof(buf));
+		fputs(buf, fp);
+	}
 }
 
 int

@@ -250,3 +250,35 @@ np.save('ob.npy', np.array([1, 'a'], dtype=object), allow_pickle=True)"
 	run -64 --separate-stderr mare-tensor info --rows 3 x.tensor
 	assert_equal "${stderr_lines[0]}" "mare-tensor: an option given does not apply to 'info' (see --help)"
 }
+
+@test "tensor: --metrics-file counts rows in, out and rejected, atomically" {
+	good_tensor
+	run -0 --separate-stderr mare-tensor cat --metrics-file m.prom \
+	    -o copy.tensor good.tensor
+	run -0 grep -E '^mare_tensor_rows_total\{direction="(in|out)"\} 246$' \
+	    m.prom
+	assert_equal "${#lines[@]}" 2
+	run -0 grep -c '^# TYPE mare_tensor_rows_total counter$' m.prom
+	assert_output 1
+	run -0 grep -E '^mare_run_exit_status\{command="mare-tensor"\} 0$' m.prom
+	only_files copy.tensor good.tensor m.prom
+}
+
+@test "tensor: a failed run still writes its exit status to the metrics file" {
+	printf 'not a tensor' >bad.tensor
+	run -65 --separate-stderr mare-tensor verify --metrics-file m.prom \
+	    bad.tensor
+	run -0 grep -E '^mare_run_exit_status\{command="mare-tensor"\} 65$' m.prom
+}
+
+@test "tensor: --progress draws a bar on stderr and clears it before messages" {
+	run -0 --separate-stderr mare-tensor from-jsonl --progress \
+	    --columns "$COLS" -o p.tensor "$PRES"
+	# The bar may or may not be drawn in so short a run; the summary line
+	# must come out whole either way.
+	[[ $stderr == *"mare-tensor: 246 records in, 246 rows out, 0 rejected" ]]
+	run -0 --separate-stderr mare-tensor from-jsonl --no-progress \
+	    --columns "$COLS" -o p.tensor "$PRES"
+	assert_equal "$stderr" \
+	    "mare-tensor: 246 records in, 246 rows out, 0 rejected"
+}
