@@ -22,10 +22,10 @@
 #include <sys/types.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "cache.h"
 #include "io.h"
+#include "prov.h"
 
 #define MAX_BODY	((size_t)256 << 20)
 #define MAX_META	((size_t)1 << 20)
@@ -40,16 +40,7 @@ struct mare_cache {
 static int
 sha256_hex(const void *data, size_t len, char hex[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return -1;
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	hex[64] = '\0';
-	return 0;
+	return mare_sha256_buf(data, len, hex, NULL);
 }
 
 /* URL normalisation */

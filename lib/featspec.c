@@ -23,10 +23,10 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "featspec.h"
 #include "io.h"
+#include "prov.h"
 
 #define CLASS_LETTERS	"lqpht"
 #define MAX_FEATURES	(50UL * 1000 * 1000)
@@ -952,29 +952,34 @@ mare_featspec_to_json(const struct mare_featspec *fs, size_t *len,
 	return b.p;
 }
 
+/* The value of a lowercase hex digit, as mare_sha256_buf writes them. */
+static unsigned
+hexval(char c)
+{
+	return c >= 'a' ? (unsigned)(c - 'a' + 10) : (unsigned)(c - '0');
+}
+
 int
 mare_featspec_hash(const struct mare_featspec *fs, unsigned char sha[32],
     char hex[65], struct mare_err *err)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	char h[65];
 	size_t len, i;
 	char *text;
+	int rc;
 
 	if ((text = mare_featspec_to_json(fs, &len, err)) == NULL)
 		return -1;
-	if (EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		free(text);
-		return mare_err_set(err, MARE_E_INTERNAL, "SHA-256 failed");
-	}
+	rc = mare_sha256_buf(text, len, h, err);
 	free(text);
+	if (rc != 0)
+		return -1;
 	if (sha != NULL)
-		memcpy(sha, md, 32);
-	if (hex != NULL) {
 		for (i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	}
+			sha[i] = (unsigned char)(hexval(h[2 * i]) << 4 |
+			    hexval(h[2 * i + 1]));
+	if (hex != NULL)
+		memcpy(hex, h, 65);
 	return 0;
 }
 
@@ -1456,40 +1461,15 @@ mare_featspec_load(const char *path, struct mare_err *err)
 {
 	struct mare_featspec *fs = NULL;
 	const char *name;
-	char *buf = NULL, *q;
-	size_t len = 0, cap = 0, n;
+	size_t len;
+	char *buf;
 	FILE *fp;
 
 	if ((fp = mare_in_open(path, &name, err)) == NULL)
 		return NULL;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= MARE_FEATSPEC_MAX_JSON) {
-				mare_err_set(err, MARE_E_DATA, "larger than "
-				    "%lu bytes: not a feature spec",
-				    MARE_FEATSPEC_MAX_JSON);
-				mare_err_at(err, name, 0, 0);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((q = realloc(buf, cap)) == NULL) {
-				mare_err_sys(err, MARE_E_NOMEM, "%s", name);
-				goto out;
-			}
-			buf = q;
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		mare_err_sys(err, MARE_E_IO, "read error");
-		mare_err_at(err, name, 0, 0);
-		goto out;
-	}
-	fs = mare_featspec_from_json(buf, len, name, err);
-out:
+	buf = mare_in_slurp(fp, name, MARE_FEATSPEC_MAX_JSON, &len, err);
+	if (buf != NULL)
+		fs = mare_featspec_from_json(buf, len, name, err);
 	free(buf);
 	mare_in_close(fp);
 	return fs;

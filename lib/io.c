@@ -60,6 +60,59 @@ mare_in_open(const char *path, const char **name, struct mare_err *err)
 	return fp;
 }
 
+char *
+mare_in_slurp(FILE *fp, const char *name, size_t max, size_t *len,
+    struct mare_err *err)
+{
+	char *buf = NULL, *nb;
+	size_t n = 0, cap = 0, got;
+
+	for (;;) {
+		if (n == cap) {
+			if (cap > max) {
+				mare_err_set(err, MARE_E_DATA,
+				    "larger than %zu bytes", max);
+				mare_err_at(err, name, 0, 0);
+				goto fail;
+			}
+			cap = cap == 0 ? 4096 : cap * 2;
+			if (cap > max + 1)
+				cap = max + 1;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				mare_err_set(err, MARE_E_NOMEM,
+				    "out of memory");
+				goto fail;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		mare_err_sys(err, MARE_E_IO, "read error");
+		mare_err_at(err, name, 0, 0);
+		goto fail;
+	}
+	if (n > max) {
+		mare_err_set(err, MARE_E_DATA, "larger than %zu bytes", max);
+		mare_err_at(err, name, 0, 0);
+		goto fail;
+	}
+	if (buf == NULL && (buf = malloc(1)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+fail:
+	free(buf);
+	return NULL;
+}
+
 void
 mare_in_close(FILE *fp)
 {

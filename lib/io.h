@@ -37,6 +37,14 @@ FILE	*mare_in_open(const char *path, const char **name,
 	    struct mare_err *err);
 /* Close a stream from mare_in_open(); stdin is left open. */
 void	 mare_in_close(FILE *fp);
+/*
+ * Read the rest of fp into a new NUL-terminated buffer (the caller frees
+ * it), refusing input over max bytes with MARE_E_DATA "larger than N
+ * bytes" at name, before reading more than max + 1 bytes. *len gets the
+ * byte count (the NUL not included). NULL on error.
+ */
+char	*mare_in_slurp(FILE *fp, const char *name, size_t max, size_t *len,
+	    struct mare_err *err);
 /* True when path names standard input (NULL or "-"). */
 int	 mare_io_is_stdio(const char *path);
 

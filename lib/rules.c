@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "io.h"
+#include "prov.h"
 #include "rules.h"
 #include "date.h"
 
@@ -511,8 +511,6 @@ mare_rules_load_buffer(const char *buf, size_t len, const char *name,
     struct mare_err *err)
 {
 	struct mare_rules *r;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
 	json_error_t jerr;
 	json_t *root;
 
@@ -520,14 +518,10 @@ mare_rules_load_buffer(const char *buf, size_t len, const char *name,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		mare_err_set(err, MARE_E_INTERNAL, "SHA-256 failed");
+	if (mare_sha256_buf(buf, len, r->sha256, err) != 0) {
 		mare_rules_free(r);
 		return NULL;
 	}
-	for (i = 0; i < mdlen; i++)
-		snprintf(r->sha256 + 2 * i, 3, "%02x", md[i]);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		mare_err_set(err, MARE_E_DATA, "%s", jerr.text);
@@ -550,42 +544,15 @@ mare_rules_load(const char *path, struct mare_err *err)
 {
 	struct mare_rules *r = NULL;
 	const char *name;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
+	size_t len;
+	char *buf;
 	FILE *fp;
 
 	if ((fp = mare_in_open(path, &name, err)) == NULL)
 		return NULL;
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-
-			if (cap >= MARE_RULES_MAX_SIZE) {
-				mare_err_set(err, MARE_E_DATA, "rules file "
-				    "larger than %d bytes", MARE_RULES_MAX_SIZE);
-				mare_err_at(err, name, 0, 0);
-				goto out;
-			}
-			cap = cap == 0 ? 4096 : cap * 2;
-			if ((nb = realloc(buf, cap + 1)) == NULL) {
-				mare_err_set(err, MARE_E_NOMEM,
-				    "out of memory");
-				goto out;
-			}
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, fp);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		mare_err_sys(err, MARE_E_IO, "read error");
-		mare_err_at(err, name, 0, 0);
-		goto out;
-	}
-	r = mare_rules_load_buffer(buf != NULL ? buf : "", len, name, err);
-out:
+	buf = mare_in_slurp(fp, name, MARE_RULES_MAX_SIZE, &len, err);
+	if (buf != NULL)
+		r = mare_rules_load_buffer(buf, len, name, err);
 	free(buf);
 	mare_in_close(fp);
 	return r;
