@@ -1109,14 +1109,11 @@ report(const struct ctx *c)
 
 	if (o->grid)
 		return;
-	mare_cli_note("%llu records in, %llu presences, %llu thinned, "
-	    "%llu rejected%s", p->in, p->used, p->thinned, p->rejected,
-	    o->species != NULL ? "" : "");
-	if (p->skipped > 0)
-		mare_cli_note("%llu records of other species skipped",
-		    p->skipped);
+	mare_cli_note("%llu records in = %llu presences + %llu thinned + "
+	    "%llu rejected + %llu other species", p->in, p->used, p->thinned,
+	    p->rejected, p->skipped);
 	if (o->background_from != NULL)
-		mare_cli_note("%llu background records in, %llu used, %llu "
+		mare_cli_note("%llu background records in = %llu used + %llu "
 		    "rejected", c->cb.in, c->cb.used, c->cb.rejected);
 	mare_cli_note("%zu background rows (%zu of them presences added)",
 	    c->bg.n, c->nadded);
