@@ -43,7 +43,7 @@ measure() {
 }
 
 echo "== mare-featurize: 5 layers of 4320 x 2160 ($(du -sh "$dir/layers" | cut -f1) of .asc)"
-printf 'read the stack, grid of 0 records (--background 1, --features l): '
+printf 'read and hash the 5 layers, no records (the fit then fails): '
 measure "$fz" -q --layers "$dir/layers" --background 1 --features l \
     --no-add-presences -o /dev/null /dev/null 2>/dev/null || true
 printf 'read + 100,000 records + 10,000 background, lqph, no thinning: '
