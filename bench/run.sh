@@ -68,4 +68,7 @@ for n in 100k 1m; do
 		echo "- peak RSS, mare: $(peak_kb "$jcat" "$f") KiB; jq: $(peak_kb jq -c . "$f") KiB"
 	} | tee -a "$out"
 done
+# --- mare-featurize: a 4320 x 2160 stack of 5 layers, 100k records
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
+    tee -a "$out"
 echo "bench: results in $out"

@@ -128,6 +128,33 @@ lint() {
 	lint mare.7
 }
 
+@test "mare-featurize: every long option of --help is in mare-featurize(1)" {
+	check_options_in mare-featurize "$MAN/mare-featurize.1"
+}
+
+@test "mare-featurize: every long option of --help is in the bash completion" {
+	check_options_in mare-featurize "$BASHC/mare-featurize"
+}
+
+@test "mare-featurize: every long option of --help is in the zsh completion" {
+	check_options_in mare-featurize "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-featurize "* ]]
+}
+
+@test "mare-featurize: the exit statuses in mare-featurize(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-featurize.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-featurize.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-featurize: mare-featurize.1 passes mandoc -Tlint" {
+	lint mare-featurize.1
+}
+
 @test "mare-tensor: every long option of --help is in mare-tensor(1)" {
 	check_options_in mare-tensor "$MAN/mare-tensor.1"
 }
