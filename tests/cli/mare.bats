@@ -167,9 +167,10 @@ Try 'mare --help' for more information."
 	assert_equal "$stderr" ""
 	assert_line --index 0 "Usage: mare <command> [<args>...]"
 	assert_line --index 1 "The mare commands installed:"
-	assert_line --index 2 "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
-	assert_line --index 3 "Other mare commands found:"
-	assert_line --index 4 "   hello"
+	assert_line --index 2 "   train        fit a species distribution model to a tensor"
+	assert_line --index 3 "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
+	assert_line --index 4 "Other mare commands found:"
+	assert_line --index 5 "   hello"
 	refute_line --partial noexec
 	refute_line --partial Bad
 }
@@ -231,7 +232,7 @@ complete_mare() {
 	complete_mare "$MARE_BUILDDIR/mare --v"
 	assert_equal "${COMPREPLY[*]}" "--version"
 	complete_mare "$MARE_BUILDDIR/mare help t"
-	assert_equal "${COMPREPLY[*]}" "tensor"
+	assert_equal "${COMPREPLY[*]}" "tensor train"
 }
 
 @test "mare: bash hands 'mare NAME ...' to mare-NAME's completion" {
