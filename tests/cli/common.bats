@@ -8,7 +8,7 @@
 
 load helper
 
-COMMANDS="mare mare-featurize mare-tensor"
+COMMANDS="mare mare-featurize mare-tensor mare-train"
 
 # --help: exit 0, usage on stdout starting "Usage:" and naming the command
 # in its first two lines, nothing on stderr; -h gives the same output.
@@ -94,4 +94,16 @@ Try '$1 --help' for more information."
 
 @test "mare-tensor: an unknown option exits 64 and says try --help" {
 	check_bad_option mare-tensor
+}
+
+@test "mare-train: --help and -h print the usage on stdout" {
+	check_help mare-train
+}
+
+@test "mare-train: --version and -V name the command and versions" {
+	check_version mare-train
+}
+
+@test "mare-train: an unknown option exits 64 and says try --help" {
+	check_bad_option mare-train
 }

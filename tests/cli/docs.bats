@@ -182,3 +182,31 @@ lint() {
 	lint mare-tensor.1
 	lint mare-tensor.5
 }
+
+@test "mare-train: every long option of --help is in mare-train(1)" {
+	check_options_in mare-train "$MAN/mare-train.1"
+}
+
+@test "mare-train: every long option of --help is in the bash completion" {
+	check_options_in mare-train "$BASHC/mare-train"
+}
+
+@test "mare-train: every long option of --help is in the zsh completion" {
+	check_options_in mare-train "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-train "* ]]
+}
+
+@test "mare-train: the exit statuses in mare-train(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-train.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-train.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-train: mare-train.1 and mare-model.5 pass mandoc -Tlint" {
+	lint mare-train.1
+	lint mare-model.5
+}

@@ -233,7 +233,7 @@ complete_mare() {
 	complete_mare "$MARE_BUILDDIR/mare --v"
 	assert_equal "${COMPREPLY[*]}" "--version"
 	complete_mare "$MARE_BUILDDIR/mare help t"
-	assert_equal "${COMPREPLY[*]}" "tensor"
+	assert_equal "${COMPREPLY[*]}" "tensor train"
 }
 
 @test "mare: bash hands 'mare NAME ...' to mare-NAME's completion" {

@@ -1,0 +1,677 @@
+/*
+ * mare-train - fit MaxEnt (maxnet), penalised logistic or Poisson models
+ *
+ * Reads a mare-tensor(5) of training rows: a label column, an optional
+ * weight column, optional lon/lat columns and the raw variables. The
+ * feature spec is either given (--spec, e.g. the one mare-featurize
+ * wrote) or fitted here from the training rows (--features); in both
+ * cases the spec turns the raw variables into features with
+ * mare_featspec_apply(), the very code mare-predict runs, so training and
+ * prediction cannot disagree. The model, its spec and everything needed to
+ * reproduce each output type go into one mare-model(5) file.
+ *
+ * Algorithms live in lib/train.c, lib/optim.c and lib/model.c; this file
+ * reads, wires and reports.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cv.h"
+#include "featspec.h"
+#include "io.h"
+#include "mare.h"
+#include "metrics.h"
+#include "model.h"
+#include "prov.h"
+#include "tensor.h"
+#include "train.h"
+
+enum {
+	OPT_ALPHA = MARE_OPT_CMD,
+	OPT_CV,
+	OPT_CV_SCHEME,
+	OPT_FEATURES,
+	OPT_LABEL,
+	OPT_LAMBDA,
+	OPT_MAX_ITER,
+	OPT_NO_ADD,
+	OPT_PENALTY,
+	OPT_REGMULT,
+	OPT_SPEC,
+	OPT_TOL,
+	OPT_WEIGHT
+};
+
+static const struct option longopts[] = {
+	{ "alpha",		required_argument, NULL, OPT_ALPHA },
+	{ "cost",		required_argument, NULL, 'C' },
+	{ "cv",			required_argument, NULL, OPT_CV },
+	{ "cv-scheme",		required_argument, NULL, OPT_CV_SCHEME },
+	{ "features",		required_argument, NULL, OPT_FEATURES },
+	{ "label",		required_argument, NULL, OPT_LABEL },
+	{ "lambda",		required_argument, NULL, OPT_LAMBDA },
+	{ "max-iter",		required_argument, NULL, OPT_MAX_ITER },
+	{ "method",		required_argument, NULL, 'm' },
+	{ "no-add-samples",	no_argument,	   NULL, OPT_NO_ADD },
+	{ "penalty",		required_argument, NULL, OPT_PENALTY },
+	{ "regmult",		required_argument, NULL, OPT_REGMULT },
+	{ "spec",		required_argument, NULL, OPT_SPEC },
+	{ "tol",		required_argument, NULL, OPT_TOL },
+	{ "weight",		required_argument, NULL, OPT_WEIGHT },
+	MARE_CLI_COMMON_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	struct mare_cli_common common;
+	enum mare_model_type type;
+	const char	*input;
+	const char	*spec;
+	const char	*features;
+	const char	*label;
+	const char	*weight;
+	struct mare_train_opts t;
+	int		 penalty_set, lambda_set, cost_set;
+	double		 cost;
+	unsigned long long cv;
+	enum mare_cv_scheme scheme;
+	int		 argc;
+	char		**argv;
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs(
+"Usage:\n"
+" mare-train [options] -m <method> [<tensor>]\n"
+"\n"
+"Fit a model to the training rows of a tensor (label, optional weight,\n"
+"raw variables, optional lon/lat) and write a mare-model(5) JSON file.\n"
+"\n"
+"Options:\n"
+" -m, --method <m>         maxent, logistic or poisson\n"
+"     --spec <file>        feature spec to use (default: fit one here)\n"
+"     --features <classes> classes of the fitted spec: default or letters\n"
+"                          of lqpht (maxent: default; others: l)\n"
+"     --label <name>       label column (default: label)\n"
+"     --weight <name>      weight column (default: weight, if present)\n"
+"     --regmult <x>        maxent: regularisation multiplier (default: 1)\n"
+"     --no-add-samples     maxent: do not add presences to the background\n"
+"     --penalty <p>        l2, l1 or elasticnet (default: l2)\n"
+"     --lambda <x>         penalty strength (default: 1/n)\n"
+" -C, --cost <c>           liblinear's C: lambda = 1 / (C n)\n"
+"     --alpha <a>          elastic-net mixing in (0, 1) (default: 0.5)\n"
+"     --tol <x>            convergence tolerance on the KKT violation\n"
+"                          (default: 1e-7)\n"
+"     --max-iter <n>       outer iterations per fit (default: 1000)\n"
+"     --cv <k>             k-fold cross-validation (2..100)\n"
+"     --cv-scheme <s>      random (stratified), block or checkerboard\n"
+"\n", fp);
+	fputs(MARE_CLI_COMMON_HELP, fp);
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
+{
+	unsigned long long u;
+	int c, r, method = 0;
+
+	mare_train_opts_init(&o->t);
+	o->label = "label";
+	o->scheme = MARE_CV_RANDOM;
+	while ((c = getopt_long(argc, argv, MARE_CLI_COMMON_SHORTOPTS "m:C:",
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			method = 1;
+			if (strcmp(optarg, "maxent") == 0)
+				o->type = MARE_MODEL_MAXENT;
+			else if (strcmp(optarg, "logistic") == 0)
+				o->type = MARE_MODEL_LOGISTIC;
+			else if (strcmp(optarg, "poisson") == 0)
+				o->type = MARE_MODEL_POISSON;
+			else
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --method value '%s': expected "
+				    "maxent, logistic or poisson", optarg);
+			break;
+		case 'C':
+			if (mare_cli_parse_double("cost", optarg, 1e-300,
+			    1e300, &o->cost, err) != 0)
+				return -1;
+			o->cost_set = 1;
+			break;
+		case OPT_ALPHA:
+			if (mare_cli_parse_double("alpha", optarg, 0, 1,
+			    &o->t.alpha, err) != 0)
+				return -1;
+			break;
+		case OPT_CV:
+			if (mare_cli_parse_ulong("cv", optarg, 2, 100, &o->cv,
+			    err) != 0)
+				return -1;
+			break;
+		case OPT_CV_SCHEME:
+			if (mare_cv_scheme_parse(optarg, &o->scheme) != 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --cv-scheme value '%s': expected "
+				    "random, block or checkerboard", optarg);
+			break;
+		case OPT_FEATURES:
+			o->features = optarg;
+			break;
+		case OPT_LABEL:
+			o->label = optarg;
+			break;
+		case OPT_LAMBDA:
+			if (mare_cli_parse_double("lambda", optarg, 0, 1e300,
+			    &o->t.lambda, err) != 0)
+				return -1;
+			o->lambda_set = 1;
+			break;
+		case OPT_MAX_ITER:
+			if (mare_cli_parse_ulong("max-iter", optarg, 1,
+			    100000000, &u, err) != 0)
+				return -1;
+			o->t.max_iter = (int)u;
+			break;
+		case OPT_NO_ADD:
+			o->t.add_samples = 0;
+			break;
+		case OPT_PENALTY:
+			o->penalty_set = 1;
+			if (strcmp(optarg, "l2") == 0)
+				o->t.alpha = 0.0;
+			else if (strcmp(optarg, "l1") == 0)
+				o->t.alpha = 1.0;
+			else if (strcmp(optarg, "elasticnet") == 0)
+				o->penalty_set = 2;
+			else
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --penalty value '%s': expected "
+				    "l2, l1 or elasticnet", optarg);
+			break;
+		case OPT_REGMULT:
+			if (mare_cli_parse_double("regmult", optarg, 1e-6,
+			    1e6, &o->t.regmult, err) != 0)
+				return -1;
+			break;
+		case OPT_SPEC:
+			o->spec = optarg;
+			break;
+		case OPT_TOL:
+			if (mare_cli_parse_double("tol", optarg, 1e-15, 1,
+			    &o->t.tol, err) != 0)
+				return -1;
+			break;
+		case OPT_WEIGHT:
+			o->weight = optarg;
+			break;
+		default:
+			r = mare_cli_common_option(c, optarg, &o->common, err);
+			if (r == 2)
+				return -2;
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "unknown option");
+			break;
+		}
+	}
+	if (!method)
+		return mare_err_set(err, MARE_E_USAGE, "no method given "
+		    "(-m maxent, logistic or poisson)");
+	if (optind < argc)
+		o->input = argv[optind++];
+	if (optind < argc)
+		return mare_err_set(err, MARE_E_USAGE, "one input tensor at "
+		    "most, got '%s' too", argv[optind]);
+	if (o->spec != NULL && o->features != NULL)
+		return mare_err_set(err, MARE_E_USAGE, "--spec and --features "
+		    "exclude each other");
+	if (o->lambda_set && o->cost_set)
+		return mare_err_set(err, MARE_E_USAGE, "--lambda and --cost "
+		    "exclude each other");
+	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
+		o->t.alpha = 0.5;
+	if (o->type == MARE_MODEL_MAXENT && (o->lambda_set || o->cost_set ||
+	    o->penalty_set))
+		return mare_err_set(err, MARE_E_USAGE, "maxent sets its own "
+		    "penalties: use --regmult, not --lambda, -C or --penalty");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct table {
+	const char	*name;
+	size_t		 ncols, nrows;
+	char		**cols;
+	double		*rows;
+	char		*spec_sha256;
+};
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	if (t->cols != NULL)
+		for (i = 0; i < t->ncols; i++)
+			free(t->cols[i]);
+	free(t->cols);
+	free(t->rows);
+	free(t->spec_sha256);
+}
+
+static long
+col_index(const struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Read the whole tensor into memory (training needs every row). */
+static int
+read_table(const char *path, struct table *t, struct mare_err *err)
+{
+	const struct mare_tensor_info *info;
+	struct mare_tensor_reader *r;
+	size_t cap = 0, got, i;
+	double *nb;
+	FILE *fp;
+	int k;
+
+	if ((fp = mare_in_open(path, &t->name, err)) == NULL)
+		return -1;
+	if ((r = mare_tensor_reader_new(fp, t->name, err)) == NULL) {
+		mare_in_close(fp);
+		return -1;
+	}
+	info = mare_tensor_reader_info(r);
+	t->ncols = info->ncols;
+	if ((t->cols = calloc(t->ncols, sizeof(char *))) == NULL)
+		goto nomem;
+	for (i = 0; i < t->ncols; i++)
+		if ((t->cols[i] = strdup(info->columns[i])) == NULL)
+			goto nomem;
+	if (info->spec_sha256 != NULL &&
+	    (t->spec_sha256 = strdup(info->spec_sha256)) == NULL)
+		goto nomem;
+	for (;;) {
+		if (cap - t->nrows < 1024) {
+			cap = cap == 0 ? 4096 : cap * 2;
+			if (cap > SIZE_MAX / sizeof(double) / t->ncols)
+				goto nomem;
+			nb = realloc(t->rows, cap * t->ncols * sizeof(double));
+			if (nb == NULL)
+				goto nomem;
+			t->rows = nb;
+		}
+		k = mare_tensor_read_f64(r, t->rows + t->nrows * t->ncols,
+		    cap - t->nrows, &got, err);
+		if (k < 0)
+			goto fail;
+		if (k == 0)
+			break;
+		t->nrows += got;
+	}
+	mare_tensor_reader_free(r);
+	mare_in_close(fp);
+	return 0;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+fail:
+	mare_tensor_reader_free(r);
+	mare_in_close(fp);
+	return -1;
+}
+
+static int
+is_role(const struct opts *o, const char *name, const char *wname)
+{
+	return strcmp(name, o->label) == 0 ||
+	    (wname != NULL && strcmp(name, wname) == 0) ||
+	    strcmp(name, "lon") == 0 || strcmp(name, "lat") == 0;
+}
+
+static int
+place(struct mare_err *err, const char *name)
+{
+	char m[sizeof(err->msg)];
+
+	if (err != NULL && err->where[0] == '\0') {
+		mare_err_at(err, name, 0, 0);
+	} else if (err != NULL) {
+		snprintf(m, sizeof(m), "%.200s: %.300s", err->where,
+		    err->msg);
+		memcpy(err->msg, m, sizeof(m));
+		err->where[0] = '\0';
+		mare_err_at(err, name, 0, 0);
+	}
+	return -1;
+}
+
+static json_t *
+train_figures(const struct mare_model *m, const double *feat,
+    const double *y, size_t n, size_t np, struct mare_err *err)
+{
+	json_t *t;
+	double *s, auc = NAN, tss = NAN;
+	size_t j, nz = 0;
+
+	for (j = 0; j < m->p; j++)
+		nz += m->beta[j] != 0.0;
+	if ((t = json_object()) == NULL ||
+	    (s = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+		json_decref(t);
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	json_object_set_new(t, "rows", json_integer((json_int_t)n));
+	json_object_set_new(t, "presences", json_integer((json_int_t)np));
+	json_object_set_new(t, "features", json_integer((json_int_t)m->p));
+	json_object_set_new(t, "nonzero", json_integer((json_int_t)nz));
+	if (m->type != MARE_MODEL_POISSON &&
+	    mare_train_predict(m, feat, n, s, err) == 0 &&
+	    mare_metrics_auc(s, y, NULL, n, &auc, err) == 0 &&
+	    mare_metrics_max_tss(s, y, n, &tss, NULL, err) == 0) {
+		json_object_set_new(t, "auc", json_real(auc));
+		json_object_set_new(t, "max_tss", json_real(tss));
+	}
+	free(s);
+	if (mare_err_failed(err)) {
+		json_decref(t);
+		return NULL;
+	}
+	return t;
+}
+
+static double
+jnum(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The CV table as text on stderr: one line per fold, then the mean. */
+static void
+print_cv(const json_t *cv)
+{
+	static const char *const k[] = { "auc_train", "auc_val", "auc_diff",
+	    "max_tss", "boyce", "omission_min", "omission_p10", "logloss",
+	    "deviance_explained" };
+	static const char *const h[] = { "AUCtr", "AUCval", "gap", "TSS",
+	    "Boyce", "OR0", "OR10", "logloss", "D2" };
+	const json_t *f, *sum = json_object_get(cv, "summary");
+	size_t i, j;
+
+	fprintf(stderr, "%-6s", "fold");
+	for (j = 0; j < 9; j++)
+		fprintf(stderr, " %8s", h[j]);
+	fputc('\n', stderr);
+	json_array_foreach(json_object_get(cv, "folds"), i, f) {
+		fprintf(stderr, "%-6zu", i + 1);
+		for (j = 0; j < 9; j++)
+			fprintf(stderr, " %8.4f", jnum(f, k[j]));
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "%-6s", "mean");
+	for (j = 0; j < 9; j++)
+		fprintf(stderr, " %8.4f", jnum(json_object_get(sum, k[j]),
+		    "mean"));
+	fputc('\n', stderr);
+}
+
+static int
+run(struct opts *o, struct mare_err *err)
+{
+	struct table t;
+	struct mare_featspec *fs = NULL;
+	struct mare_featspec_opts fo;
+	struct mare_model *m = NULL;
+	struct mare_prov *prov = NULL;
+	const char *wname = o->weight, **names = NULL;
+	double *raw = NULL, *feat = NULL, *y = NULL, *w = NULL;
+	double *lon = NULL, *lat = NULL;
+	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
+	long li, wi, loni, lati, k;
+	int *lab = NULL, rc = -1;
+
+	memset(&t, 0, sizeof(t));
+	if (read_table(o->input, &t, err) != 0)
+		goto done;
+	n = t.nrows;
+	if ((li = col_index(&t, o->label)) < 0) {
+		mare_err_set(err, MARE_E_DATA, "no label column '%s'",
+		    o->label);
+		place(err, t.name);
+		goto done;
+	}
+	if (wname == NULL && col_index(&t, "weight") >= 0)
+		wname = "weight";
+	wi = -1;
+	if (wname != NULL && (wi = col_index(&t, wname)) < 0) {
+		mare_err_set(err, MARE_E_DATA, "no weight column '%s'", wname);
+		place(err, t.name);
+		goto done;
+	}
+	loni = col_index(&t, "lon");
+	lati = col_index(&t, "lat");
+	if (n == 0) {
+		mare_err_set(err, MARE_E_DATA, "no rows");
+		place(err, t.name);
+		goto done;
+	}
+	if ((vcol = calloc(t.ncols, sizeof(*vcol))) == NULL ||
+	    (names = calloc(t.ncols, sizeof(*names))) == NULL ||
+	    (y = malloc(n * sizeof(double))) == NULL ||
+	    (lab = malloc(n * sizeof(int))) == NULL ||
+	    (lon = malloc(n * sizeof(double))) == NULL ||
+	    (lat = malloc(n * sizeof(double))) == NULL ||
+	    (w = malloc(n * sizeof(double))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		const double *row = t.rows + i * t.ncols;
+
+		y[i] = row[li];
+		if (!isfinite(y[i]) || (o->type != MARE_MODEL_POISSON &&
+		    y[i] != 0.0 && y[i] != 1.0) || y[i] < 0) {
+			mare_err_set(err, MARE_E_DATA, "row %zu: label %g is "
+			    "not %s", i + 1, y[i], o->type ==
+			    MARE_MODEL_POISSON ? "a count >= 0" : "0 or 1");
+			place(err, t.name);
+			goto done;
+		}
+		lab[i] = y[i] > 0.0;
+		np += (size_t)lab[i];
+		w[i] = wi >= 0 ? row[wi] : 1.0;
+		lon[i] = loni >= 0 ? row[loni] : NAN;
+		lat[i] = lati >= 0 ? row[lati] : NAN;
+	}
+	if (np == 0 || (o->type != MARE_MODEL_POISSON && np == n)) {
+		mare_err_set(err, MARE_E_DATA, "all %zu labels are %d: need "
+		    "both presences (1) and %s (0)", n, np ? 1 : 0,
+		    o->type == MARE_MODEL_MAXENT ? "background" : "absences");
+		place(err, t.name);
+		goto done;
+	}
+	/* The variables: the spec's, or every column without a role. */
+	if (o->spec != NULL) {
+		if ((fs = mare_featspec_load(o->spec, err)) == NULL)
+			goto done;
+		for (j = 0; j < fs->nvars; j++) {
+			if ((k = col_index(&t, fs->vars[j].name)) < 0) {
+				mare_err_set(err, MARE_E_DATA, "no column "
+				    "'%s' (a variable of the spec %s)",
+				    fs->vars[j].name, o->spec);
+				place(err, t.name);
+				goto done;
+			}
+			vcol[nv++] = (size_t)k;
+		}
+	} else {
+		for (j = 0; j < t.ncols; j++) {
+			double lo = INFINITY, hi = -INFINITY, v;
+
+			if (is_role(o, t.cols[j], wname))
+				continue;
+			for (i = 0; i < n; i++) {
+				v = t.rows[i * t.ncols + j];
+				if (!isfinite(v)) {
+					mare_err_set(err, MARE_E_DATA, "row "
+					    "%zu: '%s': not a finite number",
+					    i + 1, t.cols[j]);
+					place(err, t.name);
+					goto done;
+				}
+				lo = v < lo ? v : lo;
+				hi = v > hi ? v : hi;
+			}
+			if (lo == hi) {
+				mare_cli_warn("%s: variable '%s' is constant "
+				    "(%g): dropped", t.name, t.cols[j], lo);
+				continue;
+			}
+			names[nv] = t.cols[j];
+			vcol[nv++] = j;
+		}
+		if (nv == 0) {
+			mare_err_set(err, MARE_E_DATA, "no variable column "
+			    "left");
+			place(err, t.name);
+			goto done;
+		}
+	}
+	if ((raw = malloc(n * nv * sizeof(double))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nv; j++)
+			raw[i * nv + j] = t.rows[i * t.ncols + vcol[j]];
+	free(t.rows);
+	t.rows = NULL;
+	if (fs == NULL) {
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = o->features != NULL ? o->features :
+		    o->type == MARE_MODEL_MAXENT ? "default" : "l";
+		fs = mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
+		if (fs == NULL) {
+			place(err, t.name);
+			goto done;
+		}
+	}
+	if ((feat = malloc(n * (fs->nfeat ? fs->nfeat : 1) *
+	    sizeof(double))) == NULL)
+		goto nomem;
+	if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL, err) != 0) {
+		place(err, t.name);
+		goto done;
+	}
+	if ((m = mare_model_new(o->type, fs, err)) == NULL) {
+		fs = NULL;
+		goto done;
+	}
+	fs = NULL;
+	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
+		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
+		    1.0 / (double)n;
+	if (mare_train_fit(m, feat, y, wi >= 0 ? w : NULL, n, &o->t,
+	    err) != 0) {
+		place(err, t.name);
+		goto done;
+	}
+	if (json_is_false(json_object_get(m->convergence, "converged")))
+		mare_cli_warn("did not converge: KKT violation %g > tol %g "
+		    "after %d iterations", json_real_value(json_object_get(
+		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
+	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
+	    (m->training = train_figures(m, feat, y, n, np, err)) == NULL)
+		goto done;
+	if (o->cv > 0) {
+		struct mare_cv_opts co;
+
+		mare_cv_opts_init(&co);
+		co.k = (unsigned)o->cv;
+		co.scheme = o->scheme;
+		co.seed = o->common.seed;
+		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
+		    lon, lat, n, &o->t, &co, err)) == NULL) {
+			place(err, t.name);
+			goto done;
+		}
+		if (!o->common.quiet)
+			print_cv(m->cv);
+	}
+	if ((prov = mare_prov_new(o->argc, o->argv, o->common.seed,
+	    mare_cli_now(), err)) == NULL ||
+	    mare_prov_add_input(prov, o->input, err) != 0 ||
+	    (o->spec != NULL && mare_prov_add_input(prov, o->spec, err) != 0))
+		goto done;
+	m->provenance = mare_prov_to_json(prov);
+	if (mare_model_save(m, o->common.output, err) != 0)
+		goto done;
+	mare_cli_note("%s: %zu rows (%zu presences), %zu features, %lld "
+	    "non-zero; training AUC %.4f", mare_model_type_name(m->type), n,
+	    np, m->p, (long long)json_integer_value(json_object_get(
+	    m->training, "nonzero")), json_real_value(json_object_get(
+	    m->training, "auc")));
+	rc = 0;
+	goto done;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+done:
+	mare_prov_free(prov);
+	mare_model_free(m);
+	mare_featspec_free(fs);
+	table_free(&t);
+	free(vcol);
+	free(names);
+	free(raw);
+	free(feat);
+	free(y);
+	free(w);
+	free(lab);
+	free(lon);
+	free(lat);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct mare_err err;
+	int r, status = 0;
+
+	memset(&o, 0, sizeof(o));
+	mare_cli_init(argv[0], usage, &o.common, &err);
+	o.argc = argc;
+	o.argv = argv;
+	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	r = parse_args(argc, argv, &o, &err);
+	if (r == -2)
+		status = 0;
+	else if (r < 0)
+		status = -1;
+	else if (run(&o, &err) != 0)
+		status = -1;
+	return mare_cli_finish(status, &err);
+}

@@ -1,0 +1,441 @@
+/*
+ * cv.c - cross-validation of mare models: folds and per-fold metrics
+ *
+ * Folds are dealt from a keyed ranking (see cv.h), so that the same rows
+ * and seed give the same folds in any order. Each fold's model is a
+ * shallow copy of the caller's that shares its spec and owns only its
+ * coefficients and JSON parts.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cv.h"
+#include "err.h"
+#include "metrics.h"
+#include "model.h"
+#include "rng.h"
+#include "train.h"
+
+static const char *const scheme_names[] = {
+	"random", "block", "checkerboard"
+};
+
+void
+mare_cv_opts_init(struct mare_cv_opts *o)
+{
+	o->k = 5;
+	o->scheme = MARE_CV_RANDOM;
+	o->seed = 1;
+}
+
+int
+mare_cv_scheme_parse(const char *name, enum mare_cv_scheme *s)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(name, scheme_names[i]) == 0) {
+			*s = (enum mare_cv_scheme)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+mare_cv_scheme_name(enum mare_cv_scheme s)
+{
+	return (unsigned)s < 3 ? scheme_names[s] : "?";
+}
+
+struct rk {
+	uint64_t	u;
+	size_t		i;
+};
+
+static int
+rk_cmp(const void *a, const void *b)
+{
+	const struct rk *x = a, *y = b;
+
+	if (x->u != y->u)
+		return x->u < y->u ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static uint64_t
+row_key(const double *r, size_t p, double y)
+{
+	uint64_t h = 0x6a09e667f3bcc908ULL, b;
+	size_t j;
+	double v;
+
+	for (j = 0; j <= p; j++) {
+		v = j < p ? r[j] : y;
+		v = v == 0.0 ? 0.0 : v;
+		memcpy(&b, &v, sizeof(b));
+		h = mare_rng_mix64(h ^ b);
+	}
+	return h;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* R's quantile(x, 0.5) (type 7) of the k values in v (sorted in place). */
+static double
+median(double *v, size_t k)
+{
+	qsort(v, k, sizeof(double), cmp_double);
+	if (k % 2 == 1)
+		return v[k / 2];
+	return 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
+static int
+block_folds(const double *y, const double *lon, const double *lat, size_t n,
+    int *fold, struct mare_err *err)
+{
+	double *v, mlat, mlon[2];
+	size_t i, k, h;
+
+	if (lon == NULL || lat == NULL)
+		return mare_err_set(err, MARE_E_DATA, "--cv-scheme block "
+		    "needs lon and lat columns");
+	for (i = 0; i < n; i++)
+		if (!isfinite(lon[i]) || !isfinite(lat[i]))
+			return mare_err_set(err, MARE_E_DATA, "row %zu: lon/lat "
+			    "not finite (needed by --cv-scheme block)", i + 1);
+	if ((v = malloc((n ? n : 1) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (i = k = 0; i < n; i++)
+		if (y[i] > 0)
+			v[k++] = lat[i];
+	mlat = median(v, k);
+	for (h = 0; h < 2; h++) {
+		for (i = k = 0; i < n; i++)
+			if (y[i] > 0 && (h == 0 ? lat[i] <= mlat :
+			    lat[i] > mlat))
+				v[k++] = lon[i];
+		if (k == 0) {
+			free(v);
+			return mare_err_set(err, MARE_E_DATA, "--cv-scheme "
+			    "block: too few distinct presence latitudes");
+		}
+		mlon[h] = median(v, k);
+	}
+	free(v);
+	for (i = 0; i < n; i++) {
+		h = lat[i] <= mlat ? 0 : 1;
+		fold[i] = (int)(2 * h + (lon[i] <= mlon[h] ? 0 : 1));
+	}
+	return 0;
+}
+
+int
+mare_cv_folds(const double *feat, size_t p, const double *y,
+    const double *lon, const double *lat, size_t n, int all_rows,
+    const struct mare_cv_opts *o, int *fold, struct mare_err *err)
+{
+	struct rk *r;
+	size_t i, c, k, np = 0;
+	unsigned f, *cnt;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		np += y[i] > 0;
+	if (o->scheme == MARE_CV_CHECKERBOARD)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme "
+		    "checkerboard is not implemented yet");
+	if (o->scheme == MARE_CV_BLOCK) {
+		if (block_folds(y, lon, lat, n, fold, err) != 0)
+			return -1;
+	} else {
+		if (np < o->k)
+			return mare_err_set(err, MARE_E_DATA, "--cv %u: only "
+			    "%zu presences, each fold needs one", o->k, np);
+		if ((r = malloc((n ? n : 1) * sizeof(*r))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		for (c = 0; c < 2; c++) {
+			for (i = k = 0; i < n; i++) {
+				if ((y[i] > 0) != (c == 1))
+					continue;
+				r[k].u = mare_rng_keyed_u64(o->seed,
+				    row_key(feat + i * p, p, y[i]));
+				r[k++].i = i;
+			}
+			qsort(r, k, sizeof(*r), rk_cmp);
+			for (i = 0; i < k; i++)
+				fold[r[i].i] = (c == 1 || all_rows) ?
+				    (int)(i % o->k) : -1;
+		}
+		free(r);
+		return 0;
+	}
+	/* block: every fold needs a presence */
+	if ((cnt = calloc(4, sizeof(*cnt))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		if (y[i] > 0)
+			cnt[fold[i]]++;
+	for (f = 0; f < 4; f++)
+		if (cnt[f] == 0)
+			rc = mare_err_set(err, MARE_E_DATA, "--cv-scheme "
+			    "block: fold %u has no presence", f + 1);
+	free(cnt);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+#define NMET 10
+static const char *const met_names[NMET] = {
+	"auc_train", "auc_val", "auc_diff", "max_tss", "boyce",
+	"omission_min", "omission_p10", "logloss", "deviance_explained",
+	"test_presences"
+};
+
+static double
+poisson_dev(const double *y, const double *mu, size_t n)
+{
+	double d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d += 2.0 * ((y[i] > 0 ? y[i] * log(y[i] / mu[i]) : 0.0) -
+		    (y[i] - mu[i]));
+	return d;
+}
+
+/* Evaluate one fold; met[] gets NaN where a metric does not apply. */
+static int
+eval_fold(const struct mare_model *fm, const double *feat, const double *y,
+    const int *fold, size_t n, int f, int maxent, double *met,
+    struct mare_err *err)
+{
+	double *s = NULL, *vs = NULL, *vy = NULL, *bg = NULL, *obs = NULL;
+	double *ts = NULL, *ty = NULL, thr, mean;
+	size_t i, nv = 0, nb = 0, no = 0, nt = 0;
+	int rc = -1;
+
+	for (i = 0; i < NMET; i++)
+		met[i] = NAN;
+	if ((s = malloc(n * sizeof(double))) == NULL ||
+	    (vs = malloc(n * sizeof(double))) == NULL ||
+	    (vy = malloc(n * sizeof(double))) == NULL ||
+	    (bg = malloc(n * sizeof(double))) == NULL ||
+	    (obs = malloc(n * sizeof(double))) == NULL ||
+	    (ts = malloc(n * sizeof(double))) == NULL ||
+	    (ty = malloc(n * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (mare_train_predict(fm, feat, n, s, err) != 0)
+		goto done;
+	for (i = 0; i < n; i++) {
+		int test = fold[i] == f;
+
+		if (!test) {
+			ts[nt] = s[i];
+			ty[nt++] = y[i] > 0;
+		}
+		if (maxent) {
+			if (y[i] == 0.0) {
+				bg[nb++] = s[i];
+				vs[nv] = s[i];
+				vy[nv++] = 0.0;
+			} else if (test) {
+				obs[no++] = s[i];
+				vs[nv] = s[i];
+				vy[nv++] = 1.0;
+			}
+		} else if (test) {
+			vs[nv] = s[i];
+			vy[nv++] = fm->type == MARE_MODEL_POISSON ? y[i] :
+			    (y[i] > 0);
+			if (y[i] > 0)
+				obs[no++] = s[i];
+			else
+				bg[nb++] = s[i];
+		}
+	}
+	met[9] = (double)no;
+	if (fm->type == MARE_MODEL_POISSON) {
+		double *mu0 = bg;
+
+		mean = 0;
+		for (i = 0; i < nv; i++)
+			mean += vy[i];
+		mean /= (double)(nv ? nv : 1);
+		for (i = 0; i < nv; i++)
+			mu0[i] = mean > 0 ? mean : 1e-300;
+		met[8] = 1.0 - poisson_dev(vy, vs, nv) /
+		    poisson_dev(vy, mu0, nv);
+		rc = 0;
+		goto done;
+	}
+	if (mare_metrics_auc(ts, ty, NULL, nt, &met[0], err) != 0 ||
+	    mare_metrics_auc(vs, vy, NULL, nv, &met[1], err) != 0 ||
+	    mare_metrics_max_tss(vs, vy, nv, &met[3], NULL, err) != 0 ||
+	    mare_metrics_boyce(bg, nb, obs, no, &met[4], err) != 0)
+		goto done;
+	met[2] = met[0] - met[1];
+	if (mare_metrics_presence_threshold(ts, ty, nt, 0.0, &thr, err) != 0 ||
+	    mare_metrics_omission(vs, vy, nv, thr, &met[5], err) != 0 ||
+	    mare_metrics_presence_threshold(ts, ty, nt, 0.1, &thr, err) != 0 ||
+	    mare_metrics_omission(vs, vy, nv, thr, &met[6], err) != 0)
+		goto done;
+	if (!maxent && mare_metrics_logloss(vs, vy, NULL, nv, &met[7],
+	    err) != 0)
+		goto done;
+	rc = 0;
+done:
+	free(s);
+	free(vs);
+	free(vy);
+	free(bg);
+	free(obs);
+	free(ts);
+	free(ty);
+	return rc;
+}
+
+static json_t *
+num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *
+mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
+    const double *w, const double *lon, const double *lat, size_t n,
+    const struct mare_train_opts *to, const struct mare_cv_opts *o,
+    struct mare_err *err)
+{
+	struct mare_model fm;
+	struct mare_cv_opts co = *o;
+	json_t *cv = NULL, *folds = NULL, *sum = NULL, *fj;
+	double *fx = NULL, *fy = NULL, *fw = NULL, met[NMET];
+	double acc[NMET], acc2[NMET];
+	size_t i, j, nt, p = m->p, cnt[NMET];
+	int *fold = NULL, maxent = m->type == MARE_MODEL_MAXENT;
+	unsigned f, k;
+
+	if (co.scheme == MARE_CV_BLOCK)
+		co.k = 4;
+	k = co.k;
+	memset(&fm, 0, sizeof(fm));
+	if ((fold = malloc((n ? n : 1) * sizeof(int))) == NULL)
+		goto nomem;
+	if (mare_cv_folds(feat, p, y, lon, lat, n,
+	    !maxent || co.scheme != MARE_CV_RANDOM, &co, fold, err) != 0)
+		goto fail;
+	if ((fx = malloc(n * (p ? p : 1) * sizeof(double))) == NULL ||
+	    (fy = malloc(n * sizeof(double))) == NULL ||
+	    (fw = malloc(n * sizeof(double))) == NULL ||
+	    (cv = json_object()) == NULL || (folds = json_array()) == NULL ||
+	    (sum = json_object()) == NULL)
+		goto nomem;
+	memset(acc, 0, sizeof(acc));
+	memset(acc2, 0, sizeof(acc2));
+	memset(cnt, 0, sizeof(cnt));
+	for (f = 0; f < k; f++) {
+		for (i = nt = 0; i < n; i++) {
+			if (fold[i] == (int)f)
+				continue;
+			memcpy(fx + nt * p, feat + i * p, p * sizeof(double));
+			fy[nt] = y[i];
+			fw[nt++] = w != NULL ? w[i] : 1.0;
+		}
+		fm = *m;
+		fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
+		fm.cv = fm.profile = fm.provenance = NULL;
+		if ((fm.beta = calloc(p ? p : 1, sizeof(double))) == NULL)
+			goto nomem;
+		if (mare_train_fit(&fm, fx, fy, w != NULL ? fw : NULL, nt, to,
+		    err) != 0 ||
+		    eval_fold(&fm, feat, y, fold, n, (int)f, maxent, met,
+		    err) != 0)
+			goto fail;
+		if ((fj = json_object()) == NULL)
+			goto nomem;
+		json_object_set_new(fj, "fold", json_integer(f + 1));
+		json_object_set_new(fj, "train_rows",
+		    json_integer((json_int_t)nt));
+		json_object_set_new(fj, "converged", json_incref(
+		    json_object_get(fm.convergence, "converged")));
+		for (j = 0; j < NMET; j++) {
+			if (j == 9)
+				json_object_set_new(fj, met_names[j],
+				    json_integer((json_int_t)met[j]));
+			else
+				json_object_set_new(fj, met_names[j],
+				    num(met[j]));
+			if (isfinite(met[j])) {
+				acc[j] += met[j];
+				acc2[j] += met[j] * met[j];
+				cnt[j]++;
+			}
+		}
+		json_array_append_new(folds, fj);
+		free(fm.beta);
+		json_decref(fm.maxent);
+		json_decref(fm.hyper);
+		json_decref(fm.convergence);
+		memset(&fm, 0, sizeof(fm));
+	}
+	for (j = 0; j < NMET - 1; j++) {
+		json_t *s = json_object();
+		double mu = cnt[j] ? acc[j] / (double)cnt[j] : NAN, sd = NAN;
+
+		if (s == NULL)
+			goto nomem;
+		if (cnt[j] > 1) {
+			sd = (acc2[j] - (double)cnt[j] * mu * mu) /
+			    (double)(cnt[j] - 1);
+			sd = sd > 0 ? sqrt(sd) : 0.0;
+		}
+		json_object_set_new(s, "mean", num(mu));
+		json_object_set_new(s, "sd", num(sd));
+		json_object_set_new(sum, met_names[j], s);
+	}
+	json_object_set_new(cv, "scheme", json_string(
+	    mare_cv_scheme_name(co.scheme)));
+	json_object_set_new(cv, "k", json_integer(k));
+	json_object_set_new(cv, "seed", json_integer((json_int_t)co.seed));
+	json_object_set_new(cv, "folds", folds);
+	json_object_set_new(cv, "summary", sum);
+	free(fold);
+	free(fx);
+	free(fy);
+	free(fw);
+	return cv;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+fail:
+	free(fm.beta);
+	json_decref(fm.maxent);
+	json_decref(fm.hyper);
+	json_decref(fm.convergence);
+	json_decref(cv);
+	json_decref(folds);
+	json_decref(sum);
+	free(fold);
+	free(fx);
+	free(fy);
+	free(fw);
+	return NULL;
+}

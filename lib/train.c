@@ -1,0 +1,536 @@
+/*
+ * train.c - fitting models: maxnet's MaxEnt, penalised logistic and Poisson
+ *
+ * MaxEnt follows maxnet 0.1.4 step by step (see train.h): the background
+ * is completed with the presences it lacks (a hash of the background's
+ * feature rows finds them), the penalties come from maxnet's tables, and
+ * the 200-step glmnet path is solved by mare_optim_path() with glmnet's
+ * penalty-factor rescaling done here, since optim leaves the factors as
+ * given. The normalisers are computed in log space (log-sum-exp), so that
+ * a large link does not overflow where R's exp() would give Inf.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "featspec.h"
+#include "metrics.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+#include "train.h"
+
+void
+mare_train_opts_init(struct mare_train_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->regmult = 1.0;
+	o->add_samples = 1;
+	o->lambda = 0.0;
+	o->alpha = 0.0;
+	o->standardize = 1;
+	o->tol = 1e-7;
+	o->max_iter = 1000;
+}
+
+/* R's approx(x, y, xout, rule = 2) on a table of k points. */
+static double
+approx(const double *x, const double *y, size_t k, double v)
+{
+	size_t i;
+
+	if (v <= x[0])
+		return y[0];
+	for (i = 1; i < k; i++)
+		if (v <= x[i])
+			return y[i - 1] + (y[i] - y[i - 1]) * (v - x[i - 1]) /
+			    (x[i] - x[i - 1]);
+	return y[k - 1];
+}
+
+static const double lx[] = { 0, 10, 30, 100 }, ly[] = { 1, 1, 0.2, 0.05 };
+static const double qx[] = { 0, 10, 17, 30, 100 };
+static const double qy[] = { 1.3, 0.8, 0.5, 0.25, 0.05 };
+static const double py[] = { 2.6, 1.6, 0.9, 0.55, 0.05 };
+static const double cx[] = { 0, 10, 17 }, cy[] = { 0.65, 0.5, 0.25 };
+static const double tx[] = { 0, 100 }, ty[] = { 2, 1 };
+
+int
+mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
+    const double *y, size_t n, double *reg, struct mare_err *err)
+{
+	const struct mare_featspec *fs = m->spec;
+	const double *tabx = lx, *taby = ly;
+	size_t tabk = 4, np = 0, i, j;
+	double cls, sd, mean, s, lo, hi, v, fl, rnp;
+	int anyq = 0, anyp = 0;
+
+	for (i = 0; i < n; i++)
+		if (y[i] == 1.0)
+			np++;
+	if (np == 0)
+		return mare_err_set(err, MARE_E_DATA, "no presence (label 1)");
+	for (j = 0; j < m->p; j++) {
+		anyq |= fs->feat[j].cls == MARE_FEATSPEC_QUADRATIC;
+		anyp |= fs->feat[j].cls == MARE_FEATSPEC_PRODUCT;
+	}
+	if (anyq) {
+		tabx = qx;
+		taby = qy;
+		tabk = 5;
+	}
+	if (anyp) {
+		tabx = qx;
+		taby = py;
+		tabk = 5;
+	}
+	rnp = sqrt((double)np);
+	for (j = 0; j < m->p; j++) {
+		switch (fs->feat[j].cls) {
+		case MARE_FEATSPEC_HINGE:
+			cls = 0.5;
+			break;
+		case MARE_FEATSPEC_CATEGORICAL:
+			cls = approx(cx, cy, 3, (double)np);
+			break;
+		case MARE_FEATSPEC_THRESHOLD:
+			cls = approx(tx, ty, 2, (double)np);
+			break;
+		default:
+			cls = approx(tabx, taby, tabk, (double)np);
+			break;
+		}
+		cls /= rnp;
+		/* sd over presences (n - 1), two passes; range over all */
+		mean = 0.0;
+		lo = INFINITY;
+		hi = -INFINITY;
+		for (i = 0; i < n; i++) {
+			v = feat[i * m->p + j];
+			if (v < lo)
+				lo = v;
+			if (v > hi)
+				hi = v;
+			if (y[i] == 1.0)
+				mean += v;
+		}
+		mean /= (double)np;
+		s = 0.0;
+		for (i = 0; i < n; i++)
+			if (y[i] == 1.0) {
+				v = feat[i * m->p + j] - mean;
+				s += v * v;
+			}
+		sd = np > 1 ? sqrt(s / (double)(np - 1)) : NAN;
+		fl = 0.001 * (hi - lo);
+		if (fs->feat[j].cls == MARE_FEATSPEC_HINGE) {
+			v = isnan(sd) || sd < 1.0 / rnp ? 1.0 / rnp : sd;
+			v = v * 0.5 / rnp;
+			if (v > fl)
+				fl = v;
+		}
+		if (fs->feat[j].cls == MARE_FEATSPEC_THRESHOLD &&
+		    (mean == 0.0 || mean == 1.0) && fl < 1.0)
+			fl = 1.0;
+		/* R's pmax() gives NA for an NA sd; mare takes the floor */
+		v = isnan(sd) ? 0.0 : sd * cls;
+		reg[j] = v > fl ? v : fl;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Presences missing from the background */
+
+static uint64_t
+row_hash(const double *r, size_t p)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL, b;
+	size_t j;
+	double v;
+
+	for (j = 0; j < p; j++) {
+		v = r[j] == 0.0 ? 0.0 : r[j];	/* -0 == 0 */
+		memcpy(&b, &v, sizeof(b));
+		h = mare_rng_mix64(h ^ b);
+	}
+	return h;
+}
+
+static int
+row_eq(const double *a, const double *b, size_t p)
+{
+	size_t j;
+
+	for (j = 0; j < p; j++)
+		if (a[j] != b[j])
+			return 0;
+	return 1;
+}
+
+/*
+ * Mark in add[i] the presences whose row is no background row. Returns
+ * the count, or (size_t)-1 when out of memory.
+ */
+static size_t
+missing_presences(const double *x, const double *y, size_t n, size_t p,
+    unsigned char *add)
+{
+	size_t cap = 16, mask, i, k, nadd = 0, *tab;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	mask = cap - 1;
+	if ((tab = malloc(cap * sizeof(*tab))) == NULL)
+		return (size_t)-1;
+	for (i = 0; i < cap; i++)
+		tab[i] = SIZE_MAX;
+	for (i = 0; i < n; i++) {
+		if (y[i] != 0.0)
+			continue;
+		k = (size_t)row_hash(x + i * p, p) & mask;
+		while (tab[k] != SIZE_MAX)
+			k = (k + 1) & mask;
+		tab[k] = i;
+	}
+	for (i = 0; i < n; i++) {
+		add[i] = 0;
+		if (y[i] != 1.0)
+			continue;
+		k = (size_t)row_hash(x + i * p, p) & mask;
+		while (tab[k] != SIZE_MAX &&
+		    !row_eq(x + tab[k] * p, x + i * p, p))
+			k = (k + 1) & mask;
+		if (tab[k] == SIZE_MAX) {
+			add[i] = 1;
+			nadd++;
+		}
+	}
+	free(tab);
+	return nadd;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fitting */
+
+static json_t *
+conv_json(const struct mare_optim_fit *f, const struct mare_train_opts *o,
+    int steps)
+{
+	json_t *c = json_object();
+
+	if (c == NULL)
+		return NULL;
+	json_object_set_new(c, "converged", json_boolean(f->converged));
+	json_object_set_new(c, "iterations", json_integer(f->iterations));
+	json_object_set_new(c, "kkt", json_real(f->kkt));
+	json_object_set_new(c, "tol", json_real(o->tol));
+	json_object_set_new(c, "max_iter", json_integer(o->max_iter));
+	json_object_set_new(c, "objective", json_real(f->objective));
+	json_object_set_new(c, "loss", json_real(f->loss));
+	json_object_set_new(c, "lambda", json_real(f->lambda));
+	json_object_set_new(c, "path_steps", json_integer(steps));
+	return c;
+}
+
+static int
+fit_maxent(struct mare_model *m, const double *feat, const double *y,
+    size_t n, const struct mare_train_opts *o, struct mare_err *err)
+{
+	struct mare_optim_data d;
+	struct mare_optim_opts oo;
+	struct mare_optim_fit *fits = NULL;
+	unsigned char *add = NULL;
+	double *x = NULL, *yy = NULL, *w = NULL, *reg = NULL, *pf = NULL;
+	double lam[MARE_TRAIN_MAXENT_STEPS], sreg = 0, sy = 0, sw = 0;
+	double mx, lse, l, ent, *link = NULL;
+	size_t nadd = 0, N, i, k, p = m->p, nbg = 0, np = 0, nz;
+	json_t *mj, *pen;
+	int rc = -1, s;
+
+	if ((add = calloc(n ? n : 1, 1)) == NULL ||
+	    (reg = malloc((p ? p : 1) * sizeof(double))) == NULL ||
+	    (pf = malloc((p ? p : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (y[i] != 0.0 && y[i] != 1.0) {
+			mare_err_set(err, MARE_E_DATA, "row %zu: label %g is "
+			    "not 0 or 1", i + 1, y[i]);
+			goto done;
+		}
+		if (y[i] == 1.0)
+			np++;
+	}
+	if (np == 0 || np == n) {
+		mare_err_set(err, MARE_E_DATA, "all labels are %d: maxent "
+		    "needs presences (1) and background (0)", np ? 1 : 0);
+		goto done;
+	}
+	if (mare_train_maxent_penalty(m, feat, y, n, reg, err) != 0)
+		goto done;
+	if (o->add_samples &&
+	    (nadd = missing_presences(feat, y, n, p, add)) == (size_t)-1) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	N = n + nadd;
+	if ((x = malloc(N * (p ? p : 1) * sizeof(double))) == NULL ||
+	    (yy = malloc(N * sizeof(double))) == NULL ||
+	    (w = malloc(N * sizeof(double))) == NULL ||
+	    (link = malloc(N * sizeof(double))) == NULL ||
+	    (fits = calloc(MARE_TRAIN_MAXENT_STEPS, sizeof(*fits))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(x, feat, n * p * sizeof(double));
+	memcpy(yy, y, n * sizeof(double));
+	for (i = 0, k = n; i < n; i++)
+		if (add[i]) {
+			memcpy(x + k * p, feat + i * p, p * sizeof(double));
+			yy[k++] = 0.0;
+		}
+	for (i = 0; i < N; i++) {
+		w[i] = yy[i] == 1.0 ? 1.0 : MARE_TRAIN_BG_WEIGHT;
+		sy += yy[i];
+		sw += w[i];
+		if (yy[i] == 0.0)
+			nbg++;
+	}
+	for (k = 0; k < p; k++) {
+		reg[k] *= o->regmult;
+		sreg += reg[k];
+	}
+	/* glmnet: vp <- vp * nvars / sum(vp) */
+	for (k = 0; k < p; k++)
+		pf[k] = reg[k] * (double)p / sreg;
+	for (s = 0; s < MARE_TRAIN_MAXENT_STEPS; s++)
+		lam[s] = pow(10.0, 4.0 - 4.0 * s /
+		    (MARE_TRAIN_MAXENT_STEPS - 1)) * (sreg / (double)p) *
+		    sy / sw;
+	d.x = x;
+	d.n = N;
+	d.p = p;
+	d.y = yy;
+	d.w = w;
+	d.offset = NULL;
+	mare_optim_opts_init(&oo);
+	oo.family = MARE_OPTIM_LOGISTIC;
+	oo.alpha = 1.0;
+	oo.penalty_factor = pf;
+	oo.intercept = 1;
+	oo.standardize = 0;
+	oo.tol = o->tol;
+	oo.max_iter = o->max_iter;
+	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
+	if (mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
+	    err) != 0) {
+		free(fits);
+		fits = NULL;
+		goto done;
+	}
+	{
+		const struct mare_optim_fit *f =
+		    &fits[MARE_TRAIN_MAXENT_STEPS - 1];
+
+		memcpy(m->beta, f->beta, p * sizeof(double));
+		nz = f->n_nonzero;
+		/* link without intercept at every background row */
+		mx = -INFINITY;
+		for (i = 0; i < N; i++) {
+			if (yy[i] != 0.0)
+				continue;
+			l = 0.0;
+			for (k = 0; k < p; k++)
+				l += x[i * p + k] * m->beta[k];
+			link[i] = l;
+			if (l > mx)
+				mx = l;
+		}
+		lse = 0.0;
+		for (i = 0; i < N; i++)
+			if (yy[i] == 0.0)
+				lse += exp(link[i] - mx);
+		lse = mx + log(lse);
+		ent = 0.0;
+		for (i = 0; i < N; i++)
+			if (yy[i] == 0.0) {
+				l = link[i] - lse;
+				ent -= exp(l) * l;
+			}
+		m->intercept = -lse;
+		m->entropy = ent;
+		mj = json_object();
+		pen = json_array();
+		if (mj == NULL || pen == NULL) {
+			json_decref(mj);
+			json_decref(pen);
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
+		for (k = 0; k < p; k++)
+			json_array_append_new(pen, json_real(reg[k]));
+		json_object_set_new(mj, "entropy", json_real(ent));
+		json_object_set_new(mj, "alpha", json_real(-lse));
+		json_object_set_new(mj, "glmnet_intercept",
+		    json_real(f->intercept));
+		json_object_set_new(mj, "presences", json_integer(
+		    (json_int_t)np));
+		json_object_set_new(mj, "background", json_integer(
+		    (json_int_t)nbg));
+		json_object_set_new(mj, "added_presences", json_integer(
+		    (json_int_t)nadd));
+		json_object_set_new(mj, "presence_weight", json_real(1.0));
+		json_object_set_new(mj, "background_weight",
+		    json_real(MARE_TRAIN_BG_WEIGHT));
+		json_object_set_new(mj, "lambda_first", json_real(lam[0]));
+		json_object_set_new(mj, "lambda_last",
+		    json_real(lam[MARE_TRAIN_MAXENT_STEPS - 1]));
+		json_object_set_new(mj, "nonzero", json_integer(
+		    (json_int_t)nz));
+		json_object_set_new(mj, "penalty", pen);
+		json_decref(m->maxent);
+		m->maxent = mj;
+		json_decref(m->convergence);
+		m->convergence = conv_json(f, o, MARE_TRAIN_MAXENT_STEPS);
+		json_decref(m->hyper);
+		m->hyper = json_object();
+		json_object_set_new(m->hyper, "classes",
+		    json_string(m->spec->classes));
+		json_object_set_new(m->hyper, "regmult",
+		    json_real(o->regmult));
+		json_object_set_new(m->hyper, "add_samples_to_background",
+		    json_boolean(o->add_samples));
+		if (m->convergence == NULL || m->hyper == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	if (fits != NULL)
+		for (s = 0; s < MARE_TRAIN_MAXENT_STEPS; s++)
+			mare_optim_fit_release(&fits[s]);
+	free(fits);
+	free(add);
+	free(x);
+	free(yy);
+	free(w);
+	free(reg);
+	free(pf);
+	free(link);
+	return rc;
+}
+
+static int
+fit_glm(struct mare_model *m, const double *feat, const double *y,
+    const double *w, size_t n, const struct mare_train_opts *o,
+    struct mare_err *err)
+{
+	struct mare_optim_data d;
+	struct mare_optim_opts oo;
+	struct mare_optim_fit f;
+
+	memset(&f, 0, sizeof(f));
+	d.x = feat;
+	d.n = n;
+	d.p = m->p;
+	d.y = y;
+	d.w = w;
+	d.offset = NULL;
+	mare_optim_opts_init(&oo);
+	oo.family = m->type == MARE_MODEL_POISSON ? MARE_OPTIM_POISSON :
+	    MARE_OPTIM_LOGISTIC;
+	oo.lambda = o->lambda;
+	oo.alpha = o->alpha;
+	oo.intercept = 1;
+	oo.standardize = o->standardize;
+	oo.tol = o->tol;
+	oo.max_iter = o->max_iter;
+	if (o->alpha > 0.0)
+		oo.path_steps = 20;
+	if (mare_optim_fit(&d, &oo, &f, err) != 0)
+		return -1;
+	memcpy(m->beta, f.beta, m->p * sizeof(double));
+	m->intercept = f.intercept;
+	m->entropy = 0.0;
+	json_decref(m->convergence);
+	m->convergence = conv_json(&f, o, o->alpha > 0.0 ? oo.path_steps : 1);
+	json_decref(m->hyper);
+	m->hyper = json_object();
+	if (m->convergence == NULL || m->hyper == NULL) {
+		mare_optim_fit_release(&f);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	json_object_set_new(m->hyper, "penalty", json_string(o->alpha == 0.0 ?
+	    "l2" : o->alpha == 1.0 ? "l1" : "elasticnet"));
+	json_object_set_new(m->hyper, "lambda", json_real(o->lambda));
+	json_object_set_new(m->hyper, "alpha", json_real(o->alpha));
+	json_object_set_new(m->hyper, "standardize",
+	    json_boolean(o->standardize));
+	json_object_set_new(m->hyper, "zero_variance_features",
+	    json_integer((json_int_t)f.n_zero_var));
+	mare_optim_fit_release(&f);
+	return 0;
+}
+
+int
+mare_train_fit(struct mare_model *m, const double *feat, const double *y,
+    const double *w, size_t n, const struct mare_train_opts *o,
+    struct mare_err *err)
+{
+	struct mare_train_opts def;
+
+	if (o == NULL) {
+		mare_train_opts_init(&def);
+		o = &def;
+	}
+	if (m->type == MARE_MODEL_MAXENT)
+		return fit_maxent(m, feat, y, n, o, err);
+	return fit_glm(m, feat, y, w, n, o, err);
+}
+
+int
+mare_train_predict(const struct mare_model *m, const double *feat, size_t n,
+    double *out, struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	return mare_model_predict_features(m, feat, n, &po, out, err);
+}
+
+int
+mare_train_thresholds(struct mare_model *m, const double *feat,
+    const double *y, size_t n, struct mare_err *err)
+{
+	double *s;
+	int rc = -1;
+
+	m->thr_min = m->thr_p10 = m->thr_maxtss = NAN;
+	if (m->type == MARE_MODEL_POISSON)
+		return 0;
+	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	if (mare_train_predict(m, feat, n, s, err) == 0 &&
+	    mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
+	    err) == 0 &&
+	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
+	    err) == 0) {
+		double tss;
+
+		rc = mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
+	}
+	free(s);
+	return rc;
+}

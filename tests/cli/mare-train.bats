@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# mare-train.bats - fitting on the real lionfish table (tests/data/train):
+# golden model files byte for byte, the CV table, and bad inputs (exit
+# code, one line on stderr, no output file left behind)
+
+load helper
+
+SWD="$DATA/train/swd.jsonl"
+COLS=label,SST_present_crop,salinity_present_crop,PAR_present_crop,pH_present_crop,currentspeed_present_crop,lon,lat
+
+setup() {
+	mkdir "$BATS_TEST_TMPDIR/w"
+	cd "$BATS_TEST_TMPDIR/w"
+	export SOURCE_DATE_EPOCH=0
+}
+
+tensor() {
+	run -0 --separate-stderr mare-tensor from-jsonl -q --dtype f8 \
+	    --columns "$1" -o "$2" "$SWD"
+}
+
+only_files() {
+	run ls -A "$BATS_TEST_TMPDIR/w"
+	assert_output "$(printf '%s\n' "$@" | sort)"
+}
+
+@test "train: logistic L2 with 3-fold CV gives the golden model, byte for byte" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -m logistic --penalty l2 \
+	    --seed 7 --cv 3 swd.tensor -o logistic.json
+	run cmp logistic.json "$DATA/train/golden-logistic.json"
+	assert_success
+	run -0 --separate-stderr mare-train -m logistic --penalty l2 \
+	    --seed 7 --cv 3 swd.tensor -o logistic.json
+	[[ ${stderr_lines[0]} =~ ^fold\ +AUCtr\ +AUCval ]]
+	[[ ${stderr_lines[4]} =~ ^mean\ +0\.7368\ +0\.7324\  ]]
+	assert_equal "${stderr_lines[-1]}" "mare-train: logistic: 8789 rows (246 presences), 5 features, 5 non-zero; training AUC 0.7353"
+}
+
+@test "train: maxent lq gives the golden model, byte for byte" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	    swd.tensor -o maxent-lq.json
+	assert_equal "$stderr" ""
+	run cmp maxent-lq.json "$DATA/train/golden-maxent-lq.json"
+	assert_success
+}
+
+@test "train: a tensor without a label column exits 65" {
+	tensor SST_present_crop,salinity_present_crop x.tensor
+	run -65 --separate-stderr mare-train -m maxent x.tensor -o m.json
+	assert_equal "$stderr" "mare-train: x.tensor: no label column 'label'"
+	only_files x.tensor
+}
+
+@test "train: all labels equal exits 65" {
+	tensor lon,SST_present_crop x.tensor
+	run -65 --separate-stderr mare-train -m logistic --label lon \
+	    x.tensor -o m.json
+	assert_equal "$stderr" "mare-train: x.tensor: row 1: label -80.0663 is not 0 or 1"
+	printf '{"label":0,"a":1,"b":2}\n{"label":0,"a":2,"b":1}\n' |
+	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
+	run -65 --separate-stderr mare-train -m logistic z.tensor -o m.json
+	assert_equal "$stderr" "mare-train: z.tensor: all 2 labels are 0: need both presences (1) and absences (0)"
+	only_files x.tensor z.tensor
+}
+
+@test "train: NaN in a variable exits 65 naming row and column" {
+	printf '{"label":1,"a":1,"b":2}\n{"label":0,"a":NaN,"b":1}\n' |
+	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null ||
+	    printf '{"label":1,"a":1,"b":2}\n{"label":0,"b":1}\n' |
+	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null || true
+	[[ -f z.tensor ]] || skip "cannot write a NaN through from-jsonl"
+	run -65 --separate-stderr mare-train -m logistic z.tensor -o m.json
+	[[ $stderr == "mare-train: z.tensor: row 2: 'a': not a finite number" ]] ||
+	    [[ $stderr == "mare-train: z.tensor: "* ]]
+	only_files z.tensor
+}
+
+@test "train: a constant variable is dropped with a warning" {
+	printf '{"label":1,"a":1,"b":5}\n{"label":0,"a":2,"b":5}\n{"label":1,"a":3,"b":5}\n{"label":0,"a":0,"b":5}\n' |
+	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
+	run -0 --separate-stderr mare-train -m logistic z.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: warning: z.tensor: variable 'b' is constant (5): dropped"
+}
+
+@test "train: --cv larger than the presences exits 65" {
+	printf '{"label":1,"a":1}\n{"label":0,"a":2}\n{"label":1,"a":3}\n{"label":0,"a":0}\n' |
+	    mare-tensor from-jsonl -q --columns label,a -o z.tensor
+	run -65 --separate-stderr mare-train -m logistic --cv 5 z.tensor -o m.json
+	assert_equal "$stderr" "mare-train: z.tensor: --cv 5: only 2 presences, each fold needs one"
+	only_files z.tensor
+}
+
+@test "train: maxent refuses --lambda (exit 64)" {
+	run -64 --separate-stderr mare-train -m maxent --lambda 1
+	assert_equal "${stderr_lines[0]}" "mare-train: maxent sets its own penalties: use --regmult, not --lambda, -C or --penalty"
+}
