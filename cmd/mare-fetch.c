@@ -1300,7 +1300,10 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 		want = page;
 		if (o->limit > 0 && o->limit - st.records < want)
 			want = o->limit - st.records;
-		if (gbif && st.offset + want > GBIF_OFFSET_CAP) {
+		if (gbif && st.offset + want > GBIF_OFFSET_CAP)
+			want = st.offset < GBIF_OFFSET_CAP ?
+			    GBIF_OFFSET_CAP - st.offset : 0;
+		if (gbif && want == 0) {
 			mare_err_set(err, MARE_E_UNAVAILABLE, "GBIF serves "
 			    "at most %llu records of one query (this one "
 			    "has %llu): narrow it (--year, --bbox, "
