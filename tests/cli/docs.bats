@@ -155,6 +155,33 @@ lint() {
 	lint mare-featurize.1
 }
 
+@test "mare-fetch: every long option of --help is in mare-fetch(1)" {
+	check_options_in mare-fetch "$MAN/mare-fetch.1"
+}
+
+@test "mare-fetch: every long option of --help is in the bash completion" {
+	check_options_in mare-fetch "$BASHC/mare-fetch"
+}
+
+@test "mare-fetch: every long option of --help is in the zsh completion" {
+	check_options_in mare-fetch "$ZSHC"
+	run -0 sed -n 1p "$ZSHC"
+	[[ " $output " == *" mare-fetch "* ]]
+}
+
+@test "mare-fetch: the exit statuses in mare-fetch(1) are in lib/err.c's table" {
+	local s
+	err_c_statuses >"$BATS_TEST_TMPDIR/err"
+	for s in $(man_statuses "$MAN/mare-fetch.1"); do
+		grep -qx "$s" "$BATS_TEST_TMPDIR/err" ||
+		    fail "mare-fetch.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-fetch: mare-fetch.1 passes mandoc -Tlint" {
+	lint mare-fetch.1
+}
+
 @test "mare-tensor: every long option of --help is in mare-tensor(1)" {
 	check_options_in mare-tensor "$MAN/mare-tensor.1"
 }

@@ -33,3 +33,35 @@ unset _c
 golden() {
 	diff -u "$DATA/expected/$2" "$1"
 }
+
+# start_httpd [httpd.py options...]: start tests/cli/httpd.py, the loopback
+# server replaying the recorded GBIF/OBIS responses (faults with --faults
+# FILE), and set HTTPD_URL (http://127.0.0.1:PORT), HTTPD_PID and HTTPD_LOG
+# (one line per request). It exits by itself after --max-seconds (120 by
+# default) so it can never outlive the run; call stop_httpd in teardown.
+# no_proxy='*' keeps libcurl off any proxy: nothing leaves 127.0.0.1.
+start_httpd() {
+	local pf="$BATS_TEST_TMPDIR/httpd.port" i
+	HTTPD_LOG="$BATS_TEST_TMPDIR/httpd.log"
+	rm -f "$pf"
+	"${PYTHON3:-python3}" "$MARE_SRCDIR/tests/cli/httpd.py" \
+	    --port-file "$pf" --log "$HTTPD_LOG" --max-seconds 120 "$@" \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/httpd.err" 3>&- &
+	HTTPD_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $pf ]] && break
+		sleep 0.1
+	done
+	[[ -s $pf ]] || { cat "$BATS_TEST_TMPDIR/httpd.err" >&2; return 1; }
+	HTTPD_URL="http://127.0.0.1:$(<"$pf")"
+	export no_proxy='*' NO_PROXY='*'
+}
+
+# stop_httpd: stop the server start_httpd started (no-op if none).
+stop_httpd() {
+	if [[ -n ${HTTPD_PID:-} ]]; then
+		kill "$HTTPD_PID" 2>/dev/null || true
+		wait "$HTTPD_PID" 2>/dev/null || true
+		HTTPD_PID=
+	fi
+}
