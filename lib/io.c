@@ -32,6 +32,7 @@ struct mare_out {
 	FILE		*fp;
 	unsigned	 flags;
 	int		 slot;
+	int		 device;	/* written in place, not renamed */
 };
 
 int
@@ -189,6 +190,34 @@ mare_out_open(const char *path, unsigned flags, struct mare_err *err)
 		out->fp = stdout;
 		return out;
 	}
+	/*
+	 * A device or a fifo (/dev/stdout, /dev/null, a named pipe) is written
+	 * in place: renaming a temporary file over it would replace the
+	 * device with a plain file.
+	 */
+	{
+		struct stat st;
+
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISDIR(st.st_mode)) {
+			out->fp = fopen(path, "wb");
+			if (out->fp == NULL) {
+				mare_err_sys(err, MARE_E_CANTCREAT,
+				    "cannot create '%s'", path);
+				free(out);
+				return NULL;
+			}
+			out->device = 1;
+			out->target = strdup(path);
+			if (out->target == NULL) {
+				fclose(out->fp);
+				free(out);
+				mare_err_set(err, MARE_E_NOMEM, "out of memory");
+				return NULL;
+			}
+			return out;
+		}
+	}
 	out->target = strdup(path);
 	out->tmp = tmp_name_for(path);
 	if (out->target == NULL || out->tmp == NULL) {
@@ -300,6 +329,20 @@ mare_out_commit(struct mare_out *out, struct mare_err *err)
 		out_free(out);
 		return rc;
 	}
+	if (out->device) {
+		if (fflush(out->fp) != 0 || ferror(out->fp)) {
+			mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
+			    out->target);
+			rc = -1;
+		}
+		if (fclose(out->fp) != 0 && rc == 0) {
+			mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
+			    out->target);
+			rc = -1;
+		}
+		out_free(out);
+		return rc;
+	}
 	if (fflush(out->fp) != 0 || ferror(out->fp)) {
 		mare_err_sys(err, MARE_E_IO, "cannot write '%s'", out->target);
 		rc = -1;
@@ -334,7 +377,8 @@ mare_out_abort(struct mare_out *out)
 	if (out->target != NULL) {
 		if (out->fp != NULL)
 			fclose(out->fp);
-		unlink(out->tmp);
+		if (!out->device)
+			unlink(out->tmp);
 	}
 	out_free(out);
 }

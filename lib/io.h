@@ -11,7 +11,9 @@
  * failed commit) removes the temporary file and leaves any old target as it
  * was. With a NULL or "-" path the output is standard output: nothing is
  * atomic then, but flush and close errors are still reported (ENOSPC on a
- * pipe or a full disk must not look like success).
+ * pipe or a full disk must not look like success). A path that names an
+ * existing device or fifo (/dev/stdout, /dev/null, a named pipe) is written
+ * in place, since renaming over it would replace it with a plain file.
  *
  * Every live temporary file is also kept in a process-wide list so that a
  * signal handler can remove it: mare_out_cleanup_all() is async-signal-safe

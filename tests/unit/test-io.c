@@ -153,6 +153,39 @@ main(void)
 	is_int(entries(dir), 1, "io: cleanup removed the killed writer's "
 	    "temporary file");
 
+	/* a device is written in place, never replaced by a plain file */
+	mare_err_init(&err);
+	out = mare_out_open("/dev/null", 0, &err);
+	ok(out != NULL, "io: /dev/null opens as an output");
+	if (out != NULL) {
+		fputs("x", mare_out_file(out));
+		is_int(mare_out_commit(out, &err), 0, "io: writing to /dev/null "
+		    "commits");
+	}
+	ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
+	    "io: /dev/null is still a character device");
+	snprintf(path, sizeof(path), "%s/fifo", tap_tmpdir());
+	if (mkfifo(path, 0600) == 0) {
+		pid = fork();
+		if (pid == 0) {
+			char b[16];
+			FILE *r = fopen(path, "rb");
+			size_t n = r != NULL ? fread(b, 1, sizeof(b), r) : 0;
+
+			_exit(n == 3 ? 0 : 1);
+		}
+		out = mare_out_open(path, 0, &err);
+		if (out != NULL) {
+			fputs("abc", mare_out_file(out));
+			mare_out_commit(out, &err);
+		}
+		waitpid(pid, &status, 0);
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "io: a named pipe receives the data in place");
+		ok(stat(path, &st) == 0 && S_ISFIFO(st.st_mode),
+		    "io: the fifo is still a fifo");
+	}
+
 	/* stdout */
 	mare_err_init(&err);
 	out = mare_out_open("-", 0, &err);
