@@ -828,8 +828,7 @@ setup_checks(struct run *R, struct mare_err *err)
 		co.max_depth_m = o->max_depth;
 	if (o->earliest != NULL) {
 		if (mare_date_parse(o->earliest, &d, err) != 0) {
-			err->code = MARE_E_USAGE;
-			err->where[0] = '\0';
+			mare_err_init(err);
 			return mare_err_set(err, MARE_E_USAGE, "invalid "
 			    "--earliest value '%s': not an ISO 8601 date",
 			    o->earliest);
@@ -1097,9 +1096,17 @@ run(const struct opts *o, int *found, struct mare_err *err)
 		goto out;
 	note_untested(&R.land, RULE_ON_LAND);
 	note_untested(&R.bath, RULE_DEPTH_BATH);
-	if (R.rules != NULL && !mare_rules_success(R.rules))
-		mare_cli_note("expectation suite failed (a mostly threshold "
-		    "was not met; see --summary)");
+	if (R.rules != NULL && !mare_rules_success(R.rules)) {
+		struct mare_rule_stats st;
+		size_t nfail = 0;
+
+		for (i = 0; i < mare_rules_count(R.rules); i++)
+			if (mare_rules_stats(R.rules, i, &st) == 0 &&
+			    !st.success)
+				nfail++;
+		mare_cli_note("%zu of %zu expectations failed (see "
+		    "--summary)", nfail, mare_rules_count(R.rules));
+	}
 	mare_cli_note("%llu in, %llu passed, %llu rejected", R.in, R.passed,
 	    R.rejected);
 	*found = R.rejected > 0 || (R.rules != NULL &&

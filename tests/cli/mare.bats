@@ -167,9 +167,10 @@ Try 'mare --help' for more information."
 	assert_equal "$stderr" ""
 	assert_line --index 0 "Usage: mare <command> [<args>...]"
 	assert_line --index 1 "The mare commands installed:"
-	assert_line --index 2 "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
-	assert_line --index 3 "Other mare commands found:"
-	assert_line --index 4 "   hello"
+	# the installed list grows as commands land: check membership
+	assert_line "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
+	assert_line "Other mare commands found:"
+	assert_line "   hello"
 	refute_line --partial noexec
 	refute_line --partial Bad
 }
