@@ -68,4 +68,5 @@ for n in 100k 1m; do
 		echo "- peak RSS, mare: $(peak_kb "$jcat" "$f") KiB; jq: $(peak_kb jq -c . "$f") KiB"
 	} | tee -a "$out"
 done
+MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
 echo "bench: results in $out"
