@@ -71,4 +71,5 @@ done
 # --- mare-featurize: a 4320 x 2160 stack of 5 layers, 100k records
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
     tee -a "$out"
+MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
 echo "bench: results in $out"

@@ -8,7 +8,7 @@
 
 load helper
 
-COMMANDS="mare mare-featurize mare-fetch mare-tensor mare-train"
+COMMANDS="mare mare-featurize mare-fetch mare-tensor mare-train mare-validate"
 
 # --help: exit 0, usage on stdout starting "Usage:" and naming the command
 # in its first two lines, nothing on stderr; -h gives the same output.
@@ -118,4 +118,16 @@ Try '$1 --help' for more information."
 
 @test "mare-train: an unknown option exits 64 and says try --help" {
 	check_bad_option mare-train
+}
+
+@test "mare-validate: --help and -h print the usage on stdout" {
+	check_help mare-validate
+}
+
+@test "mare-validate: --version and -V name the command and versions" {
+	check_version mare-validate
+}
+
+@test "mare-validate: an unknown option exits 64 and says try --help" {
+	check_bad_option mare-validate
 }

@@ -237,3 +237,30 @@ lint() {
 	lint mare-train.1
 	lint mare-model.5
 }
+
+@test "mare-validate: every long option of --help is in mare-validate(1)" {
+	check_options_in mare-validate "$MAN/mare-validate.1"
+}
+
+@test "mare-validate: every long option of --help is in the bash completion" {
+	check_options_in mare-validate "$BASHC/mare-validate"
+}
+
+@test "mare-validate: every long option of --help is in the zsh completion" {
+	check_options_in mare-validate "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-validate "* ]]
+}
+
+@test "mare-validate: the exit statuses in mare-validate(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-validate.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-validate.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-validate: mare-validate.1 passes mandoc -Tlint" {
+	lint mare-validate.1
+}
