@@ -360,6 +360,12 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		for (i = 0; i < N; i++)
 			if (yy[i] == 0.0)
 				lse += exp(link[i] - mx);
+		/* labels were checked above: there is background, so lse >= 1 */
+		if (!(lse > 0.0)) {
+			mare_err_set(err, MARE_E_INTERNAL, "maxent: no "
+			    "background rows to normalise over");
+			goto done;
+		}
 		lse = mx + log(lse);
 		ent = 0.0;
 		for (i = 0; i < N; i++)
