@@ -50,7 +50,8 @@ mare_drift_test_parse(const char *name)
 int
 mare_drift_is_pvalue(enum mare_drift_test t)
 {
-	return t == MARE_DRIFT_KS || t == MARE_DRIFT_CHISQ || t == MARE_DRIFT_Z;
+	return t == MARE_DRIFT_KS || t == MARE_DRIFT_CHISQ ||
+	    t == MARE_DRIFT_Z;
 }
 
 double
@@ -234,7 +235,8 @@ outer_inside(int64_t m, int64_t n, int64_t g, int64_t h)
 		}
 		val = minj == 0 ? 0.0 : 1.0;
 		for (j = minj; j < maxj; j++) {
-			r = (j >= lastmin && j < lastmax) ? A[j - lastmin] : 1.0;
+			r = (j >= lastmin && j < lastmax) ?
+			    A[j - lastmin] : 1.0;
 			val = (r * (double)i + val * (double)j) /
 			    (double)(i + j);
 			B[j - minj] = val;
@@ -829,8 +831,8 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 	switch (test) {
 	case MARE_DRIFT_KS:
 		if (ref != NULL)
-			out->stat = mare_drift_ks(ref, pc->n, c, m, &out->pvalue,
-			    NULL);
+			out->stat = mare_drift_ks(ref, pc->n, c, m,
+			    &out->pvalue, NULL);
 		else {
 			out->stat = ks_profile(pc->q, c, m);
 			out->pvalue = mare_drift_ks_pvalue(out->stat, pc->n, m,
@@ -860,8 +862,8 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 			rb[i] = (double)pc->counts[i];
 			cb[i] = (double)(hi - lo);
 		}
-		out->stat = test == MARE_DRIFT_PSI ? mare_drift_psi(rb, cb, k) :
-		    mare_drift_js(rb, cb, k);
+		out->stat = test == MARE_DRIFT_PSI ?
+		    mare_drift_psi(rb, cb, k) : mare_drift_js(rb, cb, k);
 		break;
 	case MARE_DRIFT_CHISQ:
 	case MARE_DRIFT_Z:

@@ -116,7 +116,7 @@ struct mare_drift_col {
 	enum mare_drift_test test;	/* the test run (NONE: skipped) */
 	double		 stat;		/* D, W1/sd, PSI, JS, chi2, z */
 	double		 pvalue;	/* NaN for distance tests */
-	double		 score;		/* p-value or distance: the verdict's */
+	double		 score;		/* the verdict's p-value or distance */
 	double		 threshold;
 	int		 drift;
 	int		 exact;		/* from raw rows (1) or the profile */

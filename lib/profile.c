@@ -149,7 +149,8 @@ mare_profile_column(const double *x, size_t n, size_t stride,
 	col->nbins = nb;
 	lb = 0;
 	for (k = 0; k < nb; k++) {
-		size_t ub = k + 1 == nb ? m : lower_bound(s, m, col->edges[k + 1]);
+		size_t ub = k + 1 == nb ? m :
+		    lower_bound(s, m, col->edges[k + 1]);
 
 		col->counts[k] = ub - lb;
 		lb = ub;
@@ -294,7 +295,8 @@ col_to_json(const struct mare_profile_col *c)
 	bad |= put(o, "max", real_or_null(c->max));
 	bad |= put(o, "mean", real_or_null(c->mean));
 	bad |= put(o, "sd", real_or_null(c->sd));
-	bad |= put(o, "quantiles", reals(c->q, c->n > 0 ? MARE_PROFILE_NQ : 0));
+	bad |= put(o, "quantiles", reals(c->q, c->n > 0 ? MARE_PROFILE_NQ :
+	    0));
 	bad |= put(o, "edges", reals(c->edges, c->nbins > 0 ? c->nbins + 1 :
 	    0));
 	a = json_array();

@@ -167,9 +167,10 @@ Try 'mare --help' for more information."
 	assert_equal "$stderr" ""
 	assert_line --index 0 "Usage: mare <command> [<args>...]"
 	assert_line --index 1 "The mare commands installed:"
-	assert_line --index 2 "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
-	assert_line --index 3 "Other mare commands found:"
-	assert_line --index 4 "   hello"
+	assert_line --index 2 "   drift        compare new data with a model's reference profile"
+	assert_line --index 3 "   tensor       inspect and convert tensors (mare-tensor(5), .npy)"
+	assert_line --index 4 "Other mare commands found:"
+	assert_line --index 5 "   hello"
 	refute_line --partial noexec
 	refute_line --partial Bad
 }

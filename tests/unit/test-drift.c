@@ -156,7 +156,8 @@ test_columns(void)
 	/* identical data: no drift, from raw rows and from the profile */
 	mare_drift_column(&p->cols[0], ref, cur, 2000, 1, MARE_DRIFT_AUTO,
 	    NAN, &r, NULL);
-	is_str(mare_drift_test_name(r.test), "wasserstein", "auto: > 1000 rows");
+	is_str(mare_drift_test_name(r.test), "wasserstein",
+	    "auto: > 1000 rows");
 	is_double(r.stat, 0, 0, "identical: W1 0");
 	is_int(r.drift, 0, "identical: no drift");
 	mare_drift_column(&p->cols[0], NULL, cur, 2000, 1, MARE_DRIFT_KS,

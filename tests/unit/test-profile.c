@@ -175,7 +175,8 @@ test_json(void)
 	mare_err_init(&err);
 	ok(mare_profile_from_json(j, "m.json", &err) == NULL, "bad counts");
 	is_str(mare_err_format(&err, msg, sizeof(msg)),
-	    "m.json: profile: columns[0].counts: expected an array of 30 counts",
+	    "m.json: profile: columns[0].counts: expected an array of 30 "
+	    "counts",
 	    "counts message");
 	json_decref(j);
 
