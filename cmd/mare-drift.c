@@ -348,7 +348,8 @@ read_jsonl(FILE *fp, const char *name, const struct table *want,
 			for (j = 0; j < t->ncols; j++)
 				if (t->names[j] == NULL) {
 					json_decref(o);
-					mare_err_sys(err, MARE_E_NOMEM, "rows");
+					mare_err_sys(err, MARE_E_NOMEM,
+					    "rows");
 					goto out;
 				}
 		}
@@ -424,9 +425,59 @@ read_table(const char *path, const struct table *want, struct table *t,
  * REF: a JSON document holding a profile (bare or under "profile") gives
  * *prof only; anything else is read as rows into ref.
  */
+/*
+ * The profile of raw rows, every column sorted once: *sorted gets the
+ * sorted finite values of each column, used again for exact statistics.
+ */
+static struct mare_profile *
+profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
+{
+	struct mare_profile *p;
+	double **s;
+	size_t i, j, k;
+
+	p = calloc(1, sizeof(*p));
+	s = calloc(t->ncols, sizeof(*s));
+	if (p == NULL || s == NULL ||
+	    (p->cols = calloc(t->ncols, sizeof(*p->cols))) == NULL) {
+		free(p);
+		free(s);
+		mare_err_sys(err, MARE_E_NOMEM, "profile");
+		return NULL;
+	}
+	*sorted = s;
+	p->ncols = t->ncols;
+	p->rows = t->nrows;
+	for (j = 0; j < t->ncols; j++) {
+		p->cols[j].name = strdup(t->names[j]);
+		s[j] = malloc((t->nrows + 1) * sizeof(**s));
+		if (p->cols[j].name == NULL || s[j] == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			goto fail;
+		}
+		for (k = 0, i = 0; i < t->nrows; i++) {
+			double v = t->rows[i * t->ncols + j];
+
+			if (isfinite(v))
+				s[j][k++] = v;
+		}
+		if (mare_profile_sort(s[j], k, err) == -1)
+			goto fail;
+		mare_profile_column_sorted(s[j], k, t->nrows - k, &p->cols[j]);
+	}
+	return p;
+fail:
+	for (j = 0; j < t->ncols; j++)
+		free(s[j]);
+	free(s);
+	*sorted = NULL;
+	mare_profile_free(p);
+	return NULL;
+}
+
 static int
 read_reference(const char *path, struct mare_profile **prof,
-    struct table *ref, struct mare_err *err)
+    struct table *ref, double ***sorted, struct mare_err *err)
 {
 	const char *name;
 	json_t *j, *p;
@@ -458,8 +509,7 @@ read_reference(const char *path, struct mare_profile **prof,
 		mare_err_at(err, name, 0, 0);
 		return -1;
 	}
-	*prof = mare_profile_build(ref->rows, ref->nrows, ref->ncols,
-	    (const char *const *)ref->names, err);
+	*prof = profile_rows(ref, sorted, err);
 	return *prof == NULL ? -1 : 0;
 }
 
@@ -647,8 +697,9 @@ run(struct opts *o, int *found, struct mare_err *err)
 	memset(&ref, 0, sizeof(ref));
 	memset(&cur, 0, sizeof(cur));
 	memset(&want, 0, sizeof(want));
-	if (read_reference(o->reference, &prof, &ref, err) == -1)
+	if (read_reference(o->reference, &prof, &ref, &sorted, err) == -1)
 		goto out;
+	table_free(&ref);	/* the sorted columns hold what is needed */
 	if (o->profile_out != NULL &&
 	    write_profile(o->profile_out, prof, err) == -1)
 		goto out;
@@ -702,30 +753,6 @@ run(struct opts *o, int *found, struct mare_err *err)
 		goto out;
 	}
 
-	/* Raw reference columns, sorted, for exact statistics. */
-	if (ref.nrows > 0) {
-		sorted = calloc(n, sizeof(*sorted));
-		for (i = 0; sorted != NULL && i < n; i++) {
-			struct mare_profile_col *pc = &prof->cols[idx[i]];
-
-			sorted[i] = malloc((pc->n + 1) * sizeof(double));
-			if (sorted[i] == NULL)
-				break;
-			for (k = 0, j = 0; j < ref.nrows; j++) {
-				double v = ref.rows[j * ref.ncols + idx[i]];
-
-				if (isfinite(v))
-					sorted[i][k++] = v;
-			}
-			if (mare_drift_sort(sorted[i], k, err) == -1)
-				goto out;
-		}
-		if (sorted == NULL || i < n) {
-			mare_err_sys(err, MARE_E_NOMEM, "reference");
-			goto out;
-		}
-	}
-
 	res = calloc(n, sizeof(*res));
 	if (res == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "results");
@@ -741,7 +768,8 @@ run(struct opts *o, int *found, struct mare_err *err)
 				thr = o->tests[k].threshold;
 			}
 		if (mare_drift_column(&prof->cols[idx[i]],
-		    sorted != NULL ? sorted[i] : NULL, cur.rows + i, cur.nrows,
+		    sorted != NULL ? sorted[idx[i]] : NULL, cur.rows + i,
+		    cur.nrows,
 		    cur.ncols, t, thr, &res[i], err) == -1)
 			goto out;
 		if (res[i].skipped == NULL) {
@@ -763,7 +791,7 @@ run(struct opts *o, int *found, struct mare_err *err)
 	verdict = json_object();
 	json_object_set_new(verdict, "reference", json_pack("{s:s, s:I, s:b}",
 	    "source", o->reference, "rows", (json_int_t)prof->rows, "raw",
-	    ref.nrows > 0));
+	    sorted != NULL));
 	json_object_set_new(verdict, "current", json_pack("{s:s, s:I}",
 	    "source", curname, "rows", (json_int_t)cur.nrows));
 	cols = json_array();
@@ -802,7 +830,7 @@ run(struct opts *o, int *found, struct mare_err *err)
 out:
 	mare_out_abort(out);
 	json_decref(verdict);
-	for (i = 0; sorted != NULL && i < n; i++)
+	for (i = 0; sorted != NULL && i < prof->ncols; i++)
 		free(sorted[i]);
 	free(sorted);
 	free(res);

@@ -62,83 +62,10 @@ mare_drift_default_threshold(enum mare_drift_test t)
 
 /* Sorting */
 
-#define RADIX_BITS	11
-#define RADIX		(1u << RADIX_BITS)
-#define RADIX_PASSES	6
-
-static uint64_t
-key_of(double d)
-{
-	uint64_t u;
-
-	memcpy(&u, &d, sizeof(u));
-	return (u >> 63) ? ~u : u | UINT64_C(0x8000000000000000);
-}
-
-static double
-double_of(uint64_t k)
-{
-	double d;
-
-	k = (k >> 63) ? k & ~UINT64_C(0x8000000000000000) : ~k;
-	memcpy(&d, &k, sizeof(d));
-	return d;
-}
-
 int
 mare_drift_sort(double *x, size_t n, struct mare_err *err)
 {
-	uint64_t *a, *b, *t;
-	size_t (*cnt)[RADIX], i, p, sum, c;
-
-	if (n < 64) {
-		size_t j;
-
-		for (i = 1; i < n; i++) {	/* insertion sort */
-			double v = x[i];
-
-			for (j = i; j > 0 && x[j - 1] > v; j--)
-				x[j] = x[j - 1];
-			x[j] = v;
-		}
-		return 0;
-	}
-	a = malloc(n * sizeof(*a));
-	b = malloc(n * sizeof(*b));
-	cnt = calloc(RADIX_PASSES, sizeof(*cnt));
-	if (a == NULL || b == NULL || cnt == NULL) {
-		free(a);
-		free(b);
-		free(cnt);
-		return mare_err_sys(err, MARE_E_NOMEM, "sort");
-	}
-	for (i = 0; i < n; i++) {
-		a[i] = key_of(x[i]);
-		for (p = 0; p < RADIX_PASSES; p++)
-			cnt[p][(a[i] >> (p * RADIX_BITS)) & (RADIX - 1)]++;
-	}
-	for (p = 0; p < RADIX_PASSES; p++) {
-		unsigned sh = (unsigned)(p * RADIX_BITS);
-
-		if (cnt[p][(a[0] >> sh) & (RADIX - 1)] == n)
-			continue;	/* every key has this digit */
-		for (sum = 0, i = 0; i < RADIX; i++) {
-			c = cnt[p][i];
-			cnt[p][i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			b[cnt[p][(a[i] >> sh) & (RADIX - 1)]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
-	for (i = 0; i < n; i++)
-		x[i] = double_of(a[i]);
-	free(a);
-	free(b);
-	free(cnt);
-	return 0;
+	return mare_profile_sort(x, n, err);
 }
 
 /* Kolmogorov-Smirnov */

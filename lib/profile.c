@@ -24,12 +24,87 @@
 
 /* Sorting and order statistics */
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
+#define RADIX_BITS	11
+#define RADIX		(1u << RADIX_BITS)
+#define RADIX_PASSES	6
 
-	return (x > y) - (x < y);
+static uint64_t
+key_of(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return (u >> 63) ? ~u : u | UINT64_C(0x8000000000000000);
+}
+
+static double
+double_of(uint64_t k)
+{
+	double d;
+
+	k = (k >> 63) ? k & ~UINT64_C(0x8000000000000000) : ~k;
+	memcpy(&d, &k, sizeof(d));
+	return d;
+}
+
+/*
+ * LSD radix sort on the order-preserving integer image of the doubles:
+ * six 11-bit passes, each skipped when every key shares the digit.
+ */
+int
+mare_profile_sort(double *x, size_t n, struct mare_err *err)
+{
+	uint64_t *a, *b, *t;
+	size_t (*cnt)[RADIX], i, p, sum, c;
+
+	if (n < 64) {
+		size_t j;
+
+		for (i = 1; i < n; i++) {	/* insertion sort */
+			double v = x[i];
+
+			for (j = i; j > 0 && x[j - 1] > v; j--)
+				x[j] = x[j - 1];
+			x[j] = v;
+		}
+		return 0;
+	}
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	cnt = calloc(RADIX_PASSES, sizeof(*cnt));
+	if (a == NULL || b == NULL || cnt == NULL) {
+		free(a);
+		free(b);
+		free(cnt);
+		return mare_err_sys(err, MARE_E_NOMEM, "sort");
+	}
+	for (i = 0; i < n; i++) {
+		a[i] = key_of(x[i]);
+		for (p = 0; p < RADIX_PASSES; p++)
+			cnt[p][(a[i] >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+	}
+	for (p = 0; p < RADIX_PASSES; p++) {
+		unsigned sh = (unsigned)(p * RADIX_BITS);
+
+		if (cnt[p][(a[0] >> sh) & (RADIX - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < RADIX; i++) {
+			c = cnt[p][i];
+			cnt[p][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[p][(a[i] >> sh) & (RADIX - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		x[i] = double_of(a[i]);
+	free(a);
+	free(b);
+	free(cnt);
+	return 0;
 }
 
 /* numpy's _lerp(): a + (b - a) t, from the nearer end. */
@@ -90,11 +165,35 @@ int
 mare_profile_column(const double *x, size_t n, size_t stride,
     struct mare_profile_col *col, struct mare_err *err)
 {
-	double *s, sum = 0, c = 0, mean, e, prev;
-	size_t i, k, m = 0, run, lb, nb;
+	double *s;
+	size_t i, m = 0;
+
+	s = malloc((n > 0 ? n : 1) * sizeof(*s));
+	if (s == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "profile");
+	for (i = 0; i < n; i++) {
+		double v = x[i * stride];
+
+		if (isfinite(v))
+			s[m++] = v;
+	}
+	if (mare_profile_sort(s, m, err) == -1) {
+		free(s);
+		return -1;
+	}
+	mare_profile_column_sorted(s, m, n - m, col);
+	free(s);
+	return 0;
+}
+
+void
+mare_profile_column_sorted(const double *s, size_t m, uint64_t nnan,
+    struct mare_profile_col *col)
+{
+	double sum = 0, c = 0, mean, e, prev;
+	size_t i, k, run, lb, nb;
 	uint64_t distinct;
 
-	col->n = col->nan = 0;
 	col->min = col->max = col->mean = col->sd = NAN;
 	for (k = 0; k < MARE_PROFILE_NQ; k++)
 		col->q[k] = NAN;
@@ -102,24 +201,12 @@ mare_profile_column(const double *x, size_t n, size_t stride,
 	col->distinct = 0;
 	col->categorical = 0;
 	col->nlevels = 0;
-	s = malloc((n > 0 ? n : 1) * sizeof(*s));
-	if (s == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "profile");
-	for (i = 0; i < n; i++) {
-		double v = x[i * stride];
-
-		if (isfinite(v)) {
-			s[m++] = v;
-			neumaier(&sum, &c, v);
-		}
-	}
-	col->nan = n - m;
+	col->nan = nnan;
 	col->n = m;
-	if (m == 0) {
-		free(s);
-		return 0;
-	}
-	qsort(s, m, sizeof(*s), cmp_double);
+	if (m == 0)
+		return;
+	for (i = 0; i < m; i++)
+		neumaier(&sum, &c, s[i]);
 	mean = (sum + c) / (double)m;
 	sum = c = 0;
 	for (i = 0; i < m; i++) {
@@ -179,8 +266,6 @@ mare_profile_column(const double *x, size_t n, size_t stride,
 	    MARE_PROFILE_DISTINCT_CAP + 1 : distinct;
 	col->nlevels = distinct <= MARE_PROFILE_MAX_LEVELS ? distinct : 0;
 	col->categorical = distinct <= MARE_PROFILE_CAT_DISTINCT;
-	free(s);
-	return 0;
 }
 
 struct mare_profile *

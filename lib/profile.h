@@ -106,6 +106,16 @@ int	mare_profile_column(const double *x, size_t n, size_t stride,
 	    struct mare_profile_col *col, struct mare_err *err);
 
 /*
+ * The same from the m finite values s, already sorted ascending, and the
+ * count of left-out non-finite values; allocates nothing.
+ */
+void	mare_profile_column_sorted(const double *s, size_t m, uint64_t nnan,
+	    struct mare_profile_col *col);
+
+/* Sort n finite doubles ascending (LSD radix). 0, or -1 MARE_E_NOMEM. */
+int	mare_profile_sort(double *x, size_t n, struct mare_err *err);
+
+/*
  * The JSON form above, as a new object (the caller json_decref()s it).
  * Returns NULL only when out of memory.
  */
