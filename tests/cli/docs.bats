@@ -182,6 +182,33 @@ lint() {
 	lint mare-fetch.1
 }
 
+@test "mare-drift: every long option of --help is in mare-drift(1)" {
+	check_options_in mare-drift "$MAN/mare-drift.1"
+}
+
+@test "mare-drift: every long option of --help is in the bash completion" {
+	check_options_in mare-drift "$BASHC/mare-drift"
+}
+
+@test "mare-drift: every long option of --help is in the zsh completion" {
+	check_options_in mare-drift "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-drift "* ]]
+}
+
+@test "mare-drift: the exit statuses in mare-drift(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-drift.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-drift.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-drift: mare-drift.1 passes mandoc -Tlint" {
+	lint mare-drift.1
+}
+
 @test "mare-tensor: every long option of --help is in mare-tensor(1)" {
 	check_options_in mare-tensor "$MAN/mare-tensor.1"
 }

@@ -1,0 +1,866 @@
+/*
+ * mare-drift - has the data moved since the model was trained?
+ *
+ * Compares CURRENT rows with a reference column by column (lib/drift.c)
+ * and gives a verdict: JSON on stdout (or -o), a table on stderr, exit 1
+ * when the share of drifted columns reaches --share, so that
+ * "mare-drift ... || retrain" works in cron. The reference is either a
+ * stored profile (a model file's "profile" key, or a bare profile), with
+ * statistics computed from its quantiles, or raw rows (a tensor or JSON
+ * Lines), with exact statistics. An alert (PagerDuty Events v2 shape) is
+ * POSTed when drift is found; a failing alert is reported on stderr and
+ * never changes the exit status.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "drift.h"
+#include "http.h"
+#include "io.h"
+#include "jsonl.h"
+#include "mare.h"
+#include "profile.h"
+#include "tensor.h"
+
+#define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
+#define MAX_TESTS	256
+
+enum {
+	OPT_REFERENCE = MARE_OPT_CMD,
+	OPT_COLUMNS,
+	OPT_TEST,
+	OPT_SHARE,
+	OPT_FORMAT,
+	OPT_ALERT_URL,
+	OPT_PROFILE_OUT
+};
+
+static const struct option longopts[] = {
+	MARE_CLI_COMMON_LONGOPTS,
+	{ "alert-url",	 required_argument, NULL, OPT_ALERT_URL },
+	{ "columns",	 required_argument, NULL, OPT_COLUMNS },
+	{ "format",	 required_argument, NULL, OPT_FORMAT },
+	{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
+	{ "reference",	 required_argument, NULL, OPT_REFERENCE },
+	{ "share",	 required_argument, NULL, OPT_SHARE },
+	{ "test",	 required_argument, NULL, OPT_TEST },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct override {
+	const char		*col;
+	enum mare_drift_test	 test;
+	double			 threshold;
+};
+
+struct opts {
+	struct mare_cli_common common;
+	const char	*reference, *current, *columns, *alert_url;
+	const char	*profile_out;
+	double		 share;
+	int		 format_json;	/* --format json: no table */
+	int		 format_text;	/* --format text: table on stdout */
+	struct override	 tests[MAX_TESTS];
+	size_t		 ntests;
+	char		*buf;		/* copies of --test arguments */
+};
+
+/* Rows in memory: row-major doubles with column names. */
+struct table {
+	size_t	 ncols, nrows, cap;
+	char	**names;
+	double	*rows;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"Usage: mare-drift [options] --reference REF [CURRENT]\n"
+"\n"
+"Test whether CURRENT rows (a tensor or JSON Lines; stdin by default) have\n"
+"drifted from the reference REF: a model file or profile (JSON with a\n"
+"\"profile\" key, or a bare profile), a tensor, or JSON Lines records.\n"
+"Exit status 1 when the data set drifted, 0 when not.\n"
+"\n"
+"Options:\n"
+"     --reference <file>   the reference (required)\n"
+"     --columns <a,b,...>  test these columns (default: all of REF's)\n"
+"     --test <col=test[:threshold]>  override a column's test: ks, psi,\n"
+"                          wasserstein, js, chisquare, z (repeatable)\n"
+"     --share <x>          drift when this share of columns drifted\n"
+"                          (default: 0.5)\n"
+"     --format <fmt>       json (stdout) with a text table on stderr\n"
+"                          (default), or text (the table on stdout)\n"
+"     --alert-url <url>    POST a PagerDuty Events v2 event on drift\n"
+"                          (routing key from $" ROUTING_ENV ")\n"
+"     --profile-out <file> write the reference's profile as JSON\n"
+MARE_CLI_COMMON_HELP);
+}
+
+static int
+parse_test(struct opts *o, char *arg, struct mare_err *err)
+{
+	char *eq, *colon;
+	int t;
+
+	if (o->ntests == MAX_TESTS)
+		return mare_err_set(err, MARE_E_USAGE, "too many --test");
+	eq = strchr(arg, '=');
+	if (eq == NULL || eq == arg)
+		return mare_err_set(err, MARE_E_USAGE, "invalid --test value "
+		    "'%s': expected column=test[:threshold]", arg);
+	*eq++ = '\0';
+	colon = strchr(eq, ':');
+	if (colon != NULL)
+		*colon++ = '\0';
+	t = mare_drift_test_parse(eq);
+	if (t <= MARE_DRIFT_AUTO)
+		return mare_err_set(err, MARE_E_USAGE, "--test %s: unknown "
+		    "test '%s' (expected ks, psi, wasserstein, js, chisquare "
+		    "or z)", arg, eq);
+	o->tests[o->ntests].col = arg;
+	o->tests[o->ntests].test = (enum mare_drift_test)t;
+	o->tests[o->ntests].threshold = NAN;
+	if (colon != NULL && mare_cli_parse_double("test", colon, 0, 1e300,
+	    &o->tests[o->ntests].threshold, err) != 0)
+		return -1;
+	o->ntests++;
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
+{
+	int c, r;
+	size_t used = 0, len;
+
+	o->share = 0.5;
+	len = 0;
+	for (c = 1; c < argc; c++)
+		len += strlen(argv[c]) + 1;
+	o->buf = malloc(len + 1);
+	if (o->buf == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "options");
+	while ((c = getopt_long(argc, argv, MARE_CLI_COMMON_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REFERENCE:
+			o->reference = optarg;
+			break;
+		case OPT_COLUMNS:
+			o->columns = optarg;
+			break;
+		case OPT_TEST:
+			memcpy(o->buf + used, optarg, strlen(optarg) + 1);
+			if (parse_test(o, o->buf + used, err) != 0)
+				return -1;
+			used += strlen(optarg) + 1;
+			break;
+		case OPT_SHARE:
+			if (mare_cli_parse_double("share", optarg, 0, 1,
+			    &o->share, err) != 0)
+				return -1;
+			break;
+		case OPT_FORMAT:
+			o->format_json = strcmp(optarg, "json") == 0;
+			o->format_text = strcmp(optarg, "text") == 0;
+			if (!o->format_json && !o->format_text)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --format value '%s': expected "
+				    "json or text", optarg);
+			break;
+		case OPT_ALERT_URL:
+			o->alert_url = optarg;
+			break;
+		case OPT_PROFILE_OUT:
+			o->profile_out = optarg;
+			break;
+		default:
+			r = mare_cli_common_option(c, optarg, &o->common, err);
+			if (r == 2)
+				return -2;
+			if (r < 0)
+				return -1;
+			break;
+		}
+	}
+	if (optind < argc)
+		o->current = argv[optind++];
+	if (optind < argc)
+		return mare_err_set(err, MARE_E_USAGE, "unexpected argument "
+		    "'%s'", argv[optind]);
+	if (o->reference == NULL)
+		return mare_err_set(err, MARE_E_USAGE, "--reference is "
+		    "required");
+	return 0;
+}
+
+/* Tables */
+
+static void
+table_free(struct table *t)
+{
+	size_t j;
+
+	for (j = 0; j < t->ncols; j++)
+		free(t->names[j]);
+	free(t->names);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+table_grow(struct table *t, size_t more, struct mare_err *err)
+{
+	double *r;
+	size_t cap;
+
+	if (t->nrows + more <= t->cap)
+		return 0;
+	cap = t->cap == 0 ? 1024 : t->cap;
+	while (cap < t->nrows + more)
+		cap *= 2;
+	if (cap > SIZE_MAX / sizeof(double) / (t->ncols + 1))
+		return mare_err_set(err, MARE_E_NOMEM, "too many rows");
+	r = realloc(t->rows, cap * t->ncols * sizeof(*r));
+	if (r == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "rows");
+	t->rows = r;
+	t->cap = cap;
+	return 0;
+}
+
+static int
+read_tensor(FILE *fp, const char *name, const struct table *want,
+    struct table *t, struct mare_err *err)
+{
+	struct mare_tensor_reader *r;
+	const struct mare_tensor_info *info;
+	double *buf = NULL;
+	size_t j, k, *map = NULL, got;
+	int rc = -1, st;
+
+	if ((r = mare_tensor_reader_new(fp, name, err)) == NULL)
+		return -1;
+	info = mare_tensor_reader_info(r);
+	t->ncols = want != NULL ? want->ncols : info->ncols;
+	t->names = calloc(t->ncols, sizeof(*t->names));
+	map = calloc(t->ncols, sizeof(*map));
+	buf = malloc(4096 * info->ncols * sizeof(*buf));
+	if (t->names == NULL || map == NULL || buf == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "rows");
+		goto out;
+	}
+	for (j = 0; j < t->ncols; j++) {
+		const char *n = want != NULL ? want->names[j] :
+		    info->columns[j];
+
+		for (k = 0; k < info->ncols; k++)
+			if (strcmp(info->columns[k], n) == 0)
+				break;
+		if (k == info->ncols) {
+			mare_err_set(err, MARE_E_DATA, "column \"%s\" of the "
+			    "reference is missing", n);
+			mare_err_at(err, name, 0, 0);
+			goto out;
+		}
+		map[j] = k;
+		if ((t->names[j] = strdup(n)) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "rows");
+			goto out;
+		}
+	}
+	while ((st = mare_tensor_read_f64(r, buf, 4096, &got, err)) == 1) {
+		if (table_grow(t, got, err) == -1)
+			goto out;
+		for (k = 0; k < got; k++)
+			for (j = 0; j < t->ncols; j++)
+				t->rows[(t->nrows + k) * t->ncols + j] =
+				    buf[k * info->ncols + map[j]];
+		t->nrows += got;
+	}
+	rc = st;
+out:
+	free(buf);
+	free(map);
+	mare_tensor_reader_free(r);
+	return rc;
+}
+
+static int
+read_jsonl(FILE *fp, const char *name, const struct table *want,
+    struct table *t, struct mare_err *err)
+{
+	struct mare_jsonl_reader *r;
+	json_t *o, *v;
+	const char *key;
+	unsigned char *seen = NULL;
+	size_t j;
+	int st, rc = -1;
+
+	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL)
+		return -1;
+	while ((st = mare_jsonl_read(r, &o, err)) == 1) {
+		if (t->names == NULL) {
+			/* columns: REF's, or the numeric keys of line 1 */
+			t->ncols = want != NULL ? want->ncols : 0;
+			if (want == NULL) {
+				json_object_foreach(o, key, v) {
+					t->ncols += json_is_number(v);
+				}
+			}
+			if (t->ncols == 0) {
+				json_decref(o);
+				mare_err_set(err, MARE_E_DATA, "no numeric "
+				    "values in the first record");
+				mare_err_at(err, name, 1, 0);
+				goto out;
+			}
+			t->names = calloc(t->ncols, sizeof(*t->names));
+			seen = calloc(t->ncols, 1);
+			if (t->names == NULL || seen == NULL) {
+				json_decref(o);
+				mare_err_sys(err, MARE_E_NOMEM, "rows");
+				goto out;
+			}
+			j = 0;
+			if (want != NULL)
+				for (; j < t->ncols; j++)
+					t->names[j] = strdup(want->names[j]);
+			else {
+				json_object_foreach(o, key, v) {
+					if (json_is_number(v))
+						t->names[j++] = strdup(key);
+				}
+			}
+			for (j = 0; j < t->ncols; j++)
+				if (t->names[j] == NULL) {
+					json_decref(o);
+					mare_err_sys(err, MARE_E_NOMEM,
+					    "rows");
+					goto out;
+				}
+		}
+		if (table_grow(t, 1, err) == -1) {
+			json_decref(o);
+			goto out;
+		}
+		for (j = 0; j < t->ncols; j++) {
+			double d = NAN;
+
+			v = json_object_get(o, t->names[j]);
+			if (json_is_number(v))
+				d = json_number_value(v);
+			else if (v != NULL && !json_is_null(v)) {
+				mare_err_set(err, MARE_E_DATA, "%s: expected "
+				    "a number or null", t->names[j]);
+				mare_err_at(err, name, mare_jsonl_line(r), 0);
+				json_decref(o);
+				goto out;
+			}
+			if (v != NULL)
+				seen[j] = 1;
+			t->rows[t->nrows * t->ncols + j] = d;
+		}
+		t->nrows++;
+		json_decref(o);
+	}
+	if (st == -1)
+		goto out;
+	for (j = 0; want != NULL && j < t->ncols && t->nrows > 0; j++)
+		if (!seen[j]) {
+			mare_err_set(err, MARE_E_DATA, "column \"%s\" of the "
+			    "reference is missing", t->names[j]);
+			mare_err_at(err, name, 0, 0);
+			goto out;
+		}
+	if (t->names == NULL && want != NULL) {	/* no rows at all */
+		t->ncols = want->ncols;
+		t->names = calloc(t->ncols, sizeof(*t->names));
+		for (j = 0; t->names != NULL && j < t->ncols; j++)
+			t->names[j] = strdup(want->names[j]);
+	}
+	rc = 0;
+out:
+	free(seen);
+	mare_jsonl_reader_free(r);
+	return rc;
+}
+
+/* A tensor (by its magic byte) or JSON Lines. */
+static int
+read_table(const char *path, const struct table *want, struct table *t,
+    struct mare_err *err)
+{
+	const char *name;
+	FILE *fp;
+	int c, rc;
+
+	if ((fp = mare_in_open(path, &name, err)) == NULL)
+		return -1;
+	c = getc(fp);
+	if (c != EOF)
+		ungetc(c, fp);
+	if (c == 0x89)
+		rc = read_tensor(fp, name, want, t, err);
+	else
+		rc = read_jsonl(fp, name, want, t, err);
+	mare_in_close(fp);
+	return rc;
+}
+
+/*
+ * REF: a JSON document holding a profile (bare or under "profile") gives
+ * *prof only; anything else is read as rows into ref.
+ */
+/*
+ * The profile of raw rows, every column sorted once: *sorted gets the
+ * sorted finite values of each column, used again for exact statistics.
+ */
+static struct mare_profile *
+profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
+{
+	struct mare_profile *p;
+	double **s;
+	size_t i, j, k;
+
+	p = calloc(1, sizeof(*p));
+	s = calloc(t->ncols, sizeof(*s));
+	if (p == NULL || s == NULL ||
+	    (p->cols = calloc(t->ncols, sizeof(*p->cols))) == NULL) {
+		free(p);
+		free(s);
+		mare_err_sys(err, MARE_E_NOMEM, "profile");
+		return NULL;
+	}
+	*sorted = s;
+	p->ncols = t->ncols;
+	p->rows = t->nrows;
+	for (j = 0; j < t->ncols; j++) {
+		p->cols[j].name = strdup(t->names[j]);
+		s[j] = malloc((t->nrows + 1) * sizeof(**s));
+		if (p->cols[j].name == NULL || s[j] == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			goto fail;
+		}
+		for (k = 0, i = 0; i < t->nrows; i++) {
+			double v = t->rows[i * t->ncols + j];
+
+			if (isfinite(v))
+				s[j][k++] = v;
+		}
+		if (mare_profile_sort(s[j], k, err) == -1)
+			goto fail;
+		mare_profile_column_sorted(s[j], k, t->nrows - k, &p->cols[j]);
+	}
+	return p;
+fail:
+	for (j = 0; j < t->ncols; j++)
+		free(s[j]);
+	free(s);
+	*sorted = NULL;
+	mare_profile_free(p);
+	return NULL;
+}
+
+static int
+read_reference(const char *path, struct mare_profile **prof,
+    struct table *ref, double ***sorted, struct mare_err *err)
+{
+	const char *name;
+	json_t *j, *p;
+	json_error_t je;
+	FILE *fp;
+
+	if ((fp = mare_in_open(path, &name, err)) == NULL)
+		return -1;
+	j = json_loadf(fp, JSON_DECODE_ANY, &je);
+	mare_in_close(fp);
+	if (json_is_object(j)) {
+		p = json_object_get(j, "profile");
+		if (p == NULL && json_is_string(json_object_get(j, "format")))
+			p = j;
+		if (p != NULL) {
+			*prof = mare_profile_from_json(p, name, err);
+			json_decref(j);
+			return *prof == NULL ? -1 : 0;
+		}
+	}
+	json_decref(j);
+	if (mare_io_is_stdio(path))
+		return mare_err_set(err, MARE_E_USAGE, "--reference must be "
+		    "a file, not standard input");
+	if (read_table(path, NULL, ref, err) == -1)
+		return -1;
+	if (ref->nrows == 0) {
+		mare_err_set(err, MARE_E_DATA, "no reference rows");
+		mare_err_at(err, name, 0, 0);
+		return -1;
+	}
+	*prof = profile_rows(ref, sorted, err);
+	return *prof == NULL ? -1 : 0;
+}
+
+/* Output */
+
+static json_t *
+num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *
+col_json(const struct mare_drift_col *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "column", json_string(r->name));
+	json_object_set_new(o, "test", json_string(
+	    mare_drift_test_name(r->test)));
+	json_object_set_new(o, "statistic", num(r->stat));
+	json_object_set_new(o, "p_value", num(r->pvalue));
+	json_object_set_new(o, "threshold", num(r->threshold));
+	json_object_set_new(o, "drift", json_boolean(r->drift));
+	json_object_set_new(o, "exact", json_boolean(r->exact));
+	json_object_set_new(o, "n_reference",
+	    json_integer((json_int_t)r->n_ref));
+	json_object_set_new(o, "n_current",
+	    json_integer((json_int_t)r->n_cur));
+	json_object_set_new(o, "nan_current",
+	    json_integer((json_int_t)r->nan_cur));
+	json_object_set_new(o, "out_of_range", num(r->out_of_range));
+	if (r->skipped != NULL)
+		json_object_set_new(o, "skipped", json_string(r->skipped));
+	return o;
+}
+
+static void
+table_text(FILE *fp, const struct mare_drift_col *res, size_t n,
+    size_t drifted, size_t tested, double share, int drift)
+{
+	size_t i;
+
+	fprintf(fp, "%-20s %-11s %12s %10s %9s %s\n", "column", "test",
+	    "statistic", "threshold", "outside", "verdict");
+	for (i = 0; i < n; i++) {
+		const struct mare_drift_col *r = &res[i];
+
+		if (r->skipped != NULL) {
+			fprintf(fp, "%-20s %-11s %12s %10s %9s skipped: %s\n",
+			    r->name, "-", "-", "-", "-", r->skipped);
+			continue;
+		}
+		fprintf(fp, "%-20s %-11s %12.6g %10g %8.2f%% %s\n", r->name,
+		    mare_drift_test_name(r->test),
+		    mare_drift_is_pvalue(r->test) ? r->pvalue : r->stat,
+		    r->threshold, 100 * r->out_of_range,
+		    r->drift ? "DRIFT" : "ok");
+	}
+	fprintf(fp, "%zu of %zu columns drifted (share %.3g, threshold %g): "
+	    "%s\n", drifted, tested, tested > 0 ? (double)drifted /
+	    (double)tested : 0.0, share, drift ? "DRIFT" : "no drift");
+}
+
+static void
+alert(const struct opts *o, json_t *verdict, const char *curname)
+{
+	struct mare_http_opts ho;
+	struct mare_http *h;
+	struct mare_http_response resp;
+	struct mare_err err;
+	const char *key = getenv(ROUTING_ENV);
+	json_t *ev;
+	char *body, summary[256];
+	const json_t *ds = json_object_get(verdict, "dataset");
+
+	mare_err_init(&err);
+	memset(&resp, 0, sizeof(resp));
+	snprintf(summary, sizeof(summary), "mare-drift: %lld of %lld columns "
+	    "drifted in %s", (long long)json_integer_value(json_object_get(ds,
+	    "drifted")), (long long)json_integer_value(json_object_get(ds,
+	    "tested")), curname);
+	ev = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:O}}",
+	    "routing_key", key != NULL ? key : "",
+	    "event_action", "trigger",
+	    "payload", "summary", summary, "severity", "warning",
+	    "source", curname, "custom_details", verdict);
+	body = ev != NULL ? json_dumps(ev, JSON_COMPACT) : NULL;
+	json_decref(ev);
+	mare_http_opts_init(&ho);
+	ho.max_retries = 2;
+	ho.backoff_base_ms = 100;
+	ho.timeout_ms = 10000;
+	if (body == NULL)
+		mare_err_set(&err, MARE_E_NOMEM, "alert");
+	else if (mare_http_global_init(&err) == 0 &&
+	    (h = mare_http_new(&ho, &err)) != NULL) {
+		if (mare_http_post_json(h, o->alert_url, body, NULL, NULL,
+		    &resp, &err) == 0) {
+			mare_cli_note("alert sent to %s (HTTP %ld)",
+			    o->alert_url, resp.status);
+			/* -vv: the whole answer, raw, for debugging */
+			if (o->common.verbose >= 2 && !o->common.quiet &&
+			    resp.body != NULL)
+				fprintf(stderr, "alert response: %.*s\n",
+				    (int)(resp.len < 1048576 ? resp.len :
+				    1048576), resp.body);
+		}
+		mare_http_response_release(&resp);
+		mare_http_free(h);
+	}
+	if (mare_err_failed(&err)) {
+		char msg[1024];
+
+		mare_cli_warn("alert to %s failed: %s", o->alert_url,
+		    mare_err_format(&err, msg, sizeof(msg)));
+	}
+	free(body);
+	mare_http_global_cleanup();
+}
+
+static int
+write_profile(const char *path, const struct mare_profile *p,
+    struct mare_err *err)
+{
+	struct mare_out *out;
+	json_t *j = mare_profile_to_json(p);
+
+	if (j == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "profile");
+	if ((out = mare_out_open(path, 0, err)) == NULL ||
+	    mare_jsonl_write(mare_out_file(out), j, err) == -1) {
+		mare_out_abort(out);
+		json_decref(j);
+		return -1;
+	}
+	json_decref(j);
+	return mare_out_commit(out, err);
+}
+
+static void
+metrics(const struct mare_drift_col *res, size_t n, double share, int drift)
+{
+	struct mare_prom *m = mare_cli_metrics();
+	char lab[512];
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (res[i].skipped != NULL)
+			continue;
+		snprintf(lab, sizeof(lab), "column=\"%s\",test=\"%s\"",
+		    res[i].name, mare_drift_test_name(res[i].test));
+		mare_prom_set(m, "mare_drift_statistic", MARE_PROM_GAUGE,
+		    "drift statistic per column", lab, res[i].stat, NULL);
+		if (mare_drift_is_pvalue(res[i].test))
+			mare_prom_set(m, "mare_drift_p_value", MARE_PROM_GAUGE,
+			    "p-value per column", lab, res[i].pvalue, NULL);
+		mare_prom_set(m, "mare_drift_detected", MARE_PROM_GAUGE,
+		    "1 when the column drifted", lab, res[i].drift, NULL);
+		mare_prom_set(m, "mare_drift_out_of_range", MARE_PROM_GAUGE,
+		    "share of current values outside the reference range",
+		    lab, res[i].out_of_range, NULL);
+	}
+	mare_prom_set(m, "mare_drift_share", MARE_PROM_GAUGE,
+	    "share of tested columns that drifted", NULL, share, NULL);
+	mare_prom_set(m, "mare_drift_dataset", MARE_PROM_GAUGE,
+	    "1 when the data set drifted", NULL, drift, NULL);
+}
+
+static int
+run(struct opts *o, int *found, struct mare_err *err)
+{
+	struct mare_profile *prof = NULL;
+	struct table ref, cur, want;
+	struct mare_drift_col *res = NULL;
+	size_t *idx = NULL, n = 0, i, j, k, tested = 0, drifted = 0, nmess = 0,
+	    negmess = 0;
+	double **sorted = NULL, share, mess, messsum = 0;
+	json_t *verdict = NULL, *cols, *ds;
+	struct mare_out *out = NULL;
+	const char *curname;
+	int rc = -1, drift;
+
+	memset(&ref, 0, sizeof(ref));
+	memset(&cur, 0, sizeof(cur));
+	memset(&want, 0, sizeof(want));
+	if (read_reference(o->reference, &prof, &ref, &sorted, err) == -1)
+		goto out;
+	table_free(&ref);	/* the sorted columns hold what is needed */
+	if (o->profile_out != NULL &&
+	    write_profile(o->profile_out, prof, err) == -1)
+		goto out;
+
+	/* The columns to test. */
+	idx = calloc(prof->ncols, sizeof(*idx));
+	want.names = calloc(prof->ncols, sizeof(*want.names));
+	if (idx == NULL || want.names == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "columns");
+		goto out;
+	}
+	if (o->columns != NULL) {
+		const char *p = o->columns, *e;
+		long f;
+		char name[MARE_PROFILE_MAX_NAME + 1];
+
+		while (*p != '\0') {
+			e = strchr(p, ',');
+			k = e != NULL ? (size_t)(e - p) : strlen(p);
+			snprintf(name, sizeof(name), "%.*s", (int)k, p);
+			f = mare_profile_find(prof, name);
+			if (f < 0) {
+				mare_err_set(err, MARE_E_USAGE, "--columns: "
+				    "no column \"%s\" in the reference", name);
+				goto out;
+			}
+			if (n < prof->ncols)
+				idx[n++] = (size_t)f;
+			p += k + (e != NULL);
+		}
+	} else
+		for (n = 0; n < prof->ncols; n++)
+			idx[n] = n;
+	for (i = 0; i < o->ntests; i++)
+		if (mare_profile_find(prof, o->tests[i].col) < 0) {
+			mare_err_set(err, MARE_E_USAGE, "--test: no column "
+			    "\"%s\" in the reference", o->tests[i].col);
+			goto out;
+		}
+	want.ncols = n;
+	for (i = 0; i < n; i++)
+		want.names[i] = prof->cols[idx[i]].name;
+
+	curname = o->current == NULL || strcmp(o->current, "-") == 0 ?
+	    "<stdin>" : o->current;
+	if (read_table(o->current, &want, &cur, err) == -1)
+		goto out;
+	if (cur.nrows == 0) {
+		mare_err_set(err, MARE_E_DATA, "no current rows to test");
+		mare_err_at(err, curname, 0, 0);
+		goto out;
+	}
+
+	res = calloc(n, sizeof(*res));
+	if (res == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "results");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		enum mare_drift_test t = MARE_DRIFT_AUTO;
+		double thr = NAN;
+
+		for (k = 0; k < o->ntests; k++)
+			if (strcmp(o->tests[k].col, want.names[i]) == 0) {
+				t = o->tests[k].test;
+				thr = o->tests[k].threshold;
+			}
+		if (mare_drift_column(&prof->cols[idx[i]],
+		    sorted != NULL ? sorted[idx[i]] : NULL, cur.rows + i,
+		    cur.nrows,
+		    cur.ncols, t, thr, &res[i], err) == -1)
+			goto out;
+		if (res[i].skipped == NULL) {
+			tested++;
+			drifted += res[i].drift != 0;
+		}
+	}
+	for (j = 0; j < cur.nrows; j++) {
+		mess = mare_drift_mess(prof, idx, cur.rows + j * cur.ncols, n);
+		if (!isnan(mess)) {
+			nmess++;
+			messsum += mess;
+			negmess += mess < 0;
+		}
+	}
+	share = tested > 0 ? (double)drifted / (double)tested : 0;
+	drift = tested > 0 && share >= o->share;
+
+	verdict = json_object();
+	json_object_set_new(verdict, "reference", json_pack("{s:s, s:I, s:b}",
+	    "source", o->reference, "rows", (json_int_t)prof->rows, "raw",
+	    sorted != NULL));
+	json_object_set_new(verdict, "current", json_pack("{s:s, s:I}",
+	    "source", curname, "rows", (json_int_t)cur.nrows));
+	cols = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(cols, col_json(&res[i]));
+	json_object_set_new(verdict, "columns", cols);
+	json_object_set_new(verdict, "mess", json_pack("{s:o, s:o}",
+	    "mean", num(nmess > 0 ? messsum / (double)nmess : NAN),
+	    "share_negative", num(nmess > 0 ? (double)negmess /
+	    (double)nmess : NAN)));
+	ds = json_pack("{s:I, s:I, s:I, s:o, s:f, s:b}",
+	    "columns", (json_int_t)n, "tested", (json_int_t)tested,
+	    "drifted", (json_int_t)drifted, "share", json_real(share),
+	    "threshold", o->share, "drift", drift);
+	json_object_set_new(verdict, "dataset", ds);
+
+	if ((out = mare_out_open(o->common.output, 0, err)) == NULL)
+		goto out;
+	if (o->format_text)
+		table_text(mare_out_file(out), res, n, drifted, tested,
+		    o->share, drift);
+	else if (mare_jsonl_write(mare_out_file(out), verdict, err) == -1)
+		goto out;
+	if (mare_out_commit(out, err) == -1) {
+		out = NULL;
+		goto out;
+	}
+	out = NULL;
+	if (!o->common.quiet && !o->format_text && !o->format_json)
+		table_text(stderr, res, n, drifted, tested, o->share, drift);
+	metrics(res, n, share, drift);
+	if (drift && o->alert_url != NULL)
+		alert(o, verdict, curname);
+	*found = drift;
+	rc = 0;
+out:
+	mare_out_abort(out);
+	json_decref(verdict);
+	for (i = 0; sorted != NULL && i < prof->ncols; i++)
+		free(sorted[i]);
+	free(sorted);
+	free(res);
+	free(idx);
+	free(want.names);
+	table_free(&ref);
+	table_free(&cur);
+	mare_profile_free(prof);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct mare_err err;
+	int r, status = 0, found = 0;
+
+	memset(&o, 0, sizeof(o));
+	mare_cli_init(argv[0], usage, &o.common, &err);
+	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	r = parse_args(argc, argv, &o, &err);
+	if (r == -2)
+		status = 0;
+	else if (r < 0)
+		status = -1;
+	else if (run(&o, &found, &err) != 0)
+		status = -1;
+	else if (found)
+		status = mare_err_exit_status(MARE_E_FOUND);
+	free(o.buf);
+	return mare_cli_finish(status, &err);
+}

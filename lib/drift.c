@@ -1,0 +1,869 @@
+/*
+ * drift.c - drift statistics per column and verdicts
+ *
+ * Samples are sorted once (an LSD radix sort on the order-preserving
+ * integer image of the doubles: six 11-bit passes, skipped when every key
+ * shares the digit) and every statistic walks the sorted arrays: KS and
+ * Wasserstein by merging, PSI and the categorical tests by counting. The KS
+ * statistic from raw rows is computed in integers (i n2/g - j n1/g over the
+ * merged walk), so the exact p-value gets the same lattice distance h that
+ * scipy rounds its floating-point D to. The exact p-value uses scipy's
+ * recursion on the share of lattice paths that leave the band (each cell
+ * the weighted mean of its two predecessors, so nothing overflows).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drift.h"
+
+static const char *const test_names[] = {
+	"auto", "ks", "psi", "wasserstein", "js", "chisquare", "z", "none"
+};
+
+const char *
+mare_drift_test_name(enum mare_drift_test t)
+{
+	return (unsigned)t <= MARE_DRIFT_NONE ? test_names[t] : "?";
+}
+
+int
+mare_drift_test_parse(const char *name)
+{
+	int i;
+
+	if (strcmp(name, "wd") == 0)
+		return MARE_DRIFT_WASSERSTEIN;
+	if (strcmp(name, "chi2") == 0)
+		return MARE_DRIFT_CHISQ;
+	for (i = 0; i < MARE_DRIFT_NONE; i++)
+		if (strcmp(name, test_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+mare_drift_is_pvalue(enum mare_drift_test t)
+{
+	return t == MARE_DRIFT_KS || t == MARE_DRIFT_CHISQ ||
+	    t == MARE_DRIFT_Z;
+}
+
+double
+mare_drift_default_threshold(enum mare_drift_test t)
+{
+	return mare_drift_is_pvalue(t) ? 0.05 : 0.1;
+}
+
+/* Sorting */
+
+int
+mare_drift_sort(double *x, size_t n, struct mare_err *err)
+{
+	return mare_profile_sort(x, n, err);
+}
+
+/* Kolmogorov-Smirnov */
+
+static uint64_t
+gcd64(uint64_t a, uint64_t b)
+{
+	while (b != 0) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+static int64_t
+floordiv(int64_t a, int64_t b)	/* b > 0 */
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static int64_t
+ceildiv(int64_t a, int64_t b)	/* b > 0 */
+{
+	return -floordiv(-a, b);
+}
+
+/* scipy's _compute_prob_outside_square(n, h): P(D_{n,n} >= h/n). */
+static double
+outside_square(int64_t n, int64_t h)
+{
+	double P = 0, p1;
+	int64_t k, j;
+
+	for (k = n / h; k >= 0; k--) {
+		p1 = 1.0;
+		for (j = 0; j < h; j++)
+			p1 = (double)(n - k * h - j) * p1 /
+			    (double)(n + k * h + j + 1);
+		P = p1 * (1.0 - P);
+	}
+	return 2 * P;
+}
+
+/*
+ * The share of lattice paths from (0,0) to (m,n) that leave the band
+ * |i ng - j mg| < h (scipy's _compute_outer_prob_inside_method).
+ */
+static double
+outer_inside(int64_t m, int64_t n, int64_t g, int64_t h)
+{
+	double *A, *B, *T, val, r;
+	int64_t mg, ng, i, j, minj, maxj, lastmin, lastmax;
+
+	if (m < n) {
+		int64_t t = m;
+
+		m = n;
+		n = t;
+	}
+	mg = m / g;
+	ng = n / g;
+	A = malloc((size_t)(n + 2) * sizeof(*A));
+	B = malloc((size_t)(n + 2) * sizeof(*B));
+	if (A == NULL || B == NULL) {
+		free(A);
+		free(B);
+		return NAN;
+	}
+	minj = 0;
+	maxj = ceildiv(h, mg);
+	if (maxj > n + 1)
+		maxj = n + 1;
+	for (j = minj; j < maxj; j++)
+		A[j - minj] = 0.0;
+	for (i = 1; i <= m; i++) {
+		lastmin = minj;
+		lastmax = maxj;
+		minj = floordiv(ng * i - h, mg) + 1;
+		if (minj < 0)
+			minj = 0;
+		if (minj > n)
+			minj = n;
+		maxj = ceildiv(ng * i + h, mg);
+		if (maxj > n + 1)
+			maxj = n + 1;
+		if (maxj <= minj) {
+			free(A);
+			free(B);
+			return 1.0;
+		}
+		val = minj == 0 ? 0.0 : 1.0;
+		for (j = minj; j < maxj; j++) {
+			r = (j >= lastmin && j < lastmax) ?
+			    A[j - lastmin] : 1.0;
+			val = (r * (double)i + val * (double)j) /
+			    (double)(i + j);
+			B[j - minj] = val;
+		}
+		T = A;
+		A = B;
+		B = T;
+	}
+	val = A[maxj - minj - 1];
+	free(A);
+	free(B);
+	return val;
+}
+
+/* cephes-style smirnov(n, x): P(D+_n >= x), the Birnbaum-Tingey sum. */
+static double
+smirnov(double n, double x)
+{
+	double sum = 0, lgn, t, jj, a, b;
+	uint64_t j, jmax;
+
+	if (x <= 0)
+		return 1;
+	if (x >= 1)
+		return 0;
+	lgn = lgamma(n + 1);
+	jmax = (uint64_t)floor(n * (1 - x));
+	for (j = 0; j <= jmax; j++) {
+		jj = (double)j;
+		a = x + jj / n;
+		b = 1 - x - jj / n;
+		if (b <= 0 && n - jj > 0)
+			continue;
+		t = lgn - lgamma(jj + 1) - lgamma(n - jj + 1) +
+		    (jj - 1) * log(a) + (n - jj > 0 ? (n - jj) * log(b) : 0);
+		sum += exp(t);
+	}
+	return x * sum;
+}
+
+/* scipy's _kolmogn_PelzGood(n, x, cdf=True). */
+static double
+pelz_good(double n, double x)
+{
+	const double pi2 = M_PI * M_PI, pi4 = pi2 * pi2, pi6 = pi4 * pi2;
+	const double sqrt2pi = sqrt(2 * M_PI);
+	double z, z2, z3, z4, z6, qlog, q, K[4], k1a, k1b, k2a, k2b, k2c;
+	double k3a, k3b, k3c, k3d, m, m2, m4, m6, qp, k2x, k3x, s3z, kp;
+	long k, maxk;
+	int i;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	z = sqrt(n) * x;
+	z2 = z * z;
+	z3 = z2 * z;
+	z4 = z2 * z2;
+	z6 = z4 * z2;
+	qlog = -pi2 / 8 / z2;
+	if (qlog < -708)
+		return 0;
+	q = exp(qlog);
+	k1a = -z2;
+	k1b = pi2 / 4;
+	k2a = 6 * z6 + 2 * z4;
+	k2b = (2 * z4 - 5 * z2) * pi2 / 4;
+	k2c = pi4 * (1 - 2 * z2) / 16;
+	k3d = pi6 * (5 - 30 * z2) / 64;
+	k3c = pi4 * (-60 * z2 + 212 * z4) / 16;
+	k3b = pi2 * (135 * z4 - 96 * z6) / 4;
+	k3a = -30 * z6 - 90 * z4 * z4;
+	K[0] = K[1] = K[2] = K[3] = 0;
+	maxk = (long)ceil(16 * z / M_PI);
+	for (k = maxk; k > 0; k--) {
+		m = (double)(2 * k - 1);
+		m2 = m * m;
+		m4 = m2 * m2;
+		m6 = m4 * m2;
+		qp = pow(q, (double)(8 * k));
+		K[0] = K[0] * qp + 1.0;
+		K[1] = K[1] * qp + (k1a + k1b * m2);
+		K[2] = K[2] * qp + (k2a + k2b * m2 + k2c * m4);
+		K[3] = K[3] * qp + (k3a + k3b * m2 + k3c * m4 + k3d * m6);
+	}
+	for (i = 0; i < 4; i++)
+		K[i] *= q * sqrt2pi;
+	K[0] /= z;
+	K[1] /= 6 * z4;
+	K[2] /= 72 * z6 * z;
+	K[3] /= 6480 * z6 * z4;
+	q = exp(-pi2 / 2 / z2);
+	s3z = sqrt(3.0) * z;
+	k2x = k3x = 0;
+	for (k = maxk; k > 0; k--) {
+		double kk = (double)k * (double)k, qk = pow(q, kk);
+
+		kp = M_PI * (double)k;
+		k2x += kk * qk;
+		k3x += (s3z + kp) * (s3z - kp) * kk * qk;
+	}
+	K[2] += k2x * pi2 * sqrt2pi / (-36 * z3);
+	K[3] += k3x * pi2 * sqrt2pi / (216 * z6);
+	K[1] /= sqrt(n);
+	K[2] /= n;
+	K[3] /= n * sqrt(n);
+	return K[0] + K[1] + K[2] + K[3];
+}
+
+static double
+clip01(double p)
+{
+	return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+double
+mare_drift_kstwo_sf(double x, double n)
+{
+	double t, nx2, p;
+
+	if (x >= 1)
+		return 0;
+	if (x <= 0)
+		return 1;
+	t = n * x;
+	if (t <= 1.0) {
+		if (t <= 0.5)
+			return 1;
+		p = exp(lgamma(n + 1) - n * log(n) + n * log(2 * t - 1));
+		return clip01(1 - p);
+	}
+	if (t >= n - 1)
+		return clip01(2 * pow(1 - x, n));
+	if (x >= 0.5)
+		return clip01(2 * smirnov(n, x));
+	nx2 = t * x;
+	if (nx2 >= 370)
+		return 0;
+	if (nx2 >= 2.2)
+		return clip01(2 * smirnov(n, x));
+	if (nx2 >= 18)
+		return 0;
+	return clip01(1 - pelz_good(n, x));
+}
+
+double
+mare_drift_ks_pvalue(double d, uint64_t n1, uint64_t n2, int *exact)
+{
+	uint64_t g, lcm;
+	int64_t h;
+	double m, n, en;
+
+	if (exact != NULL)
+		*exact = 0;
+	if (n1 == 0 || n2 == 0 || isnan(d))
+		return NAN;
+	if (n1 <= MARE_DRIFT_KS_EXACT_MAX && n2 <= MARE_DRIFT_KS_EXACT_MAX) {
+		g = gcd64(n1, n2);
+		lcm = (n1 / g) * n2;
+		h = (int64_t)llround(d * (double)lcm);
+		if (exact != NULL)
+			*exact = 1;
+		if (h == 0)
+			return 1.0;
+		if (n1 == n2)
+			return clip01(outside_square((int64_t)n1, h));
+		return clip01(outer_inside((int64_t)n1, (int64_t)n2,
+		    (int64_t)g, h));
+	}
+	m = (double)(n1 > n2 ? n1 : n2);
+	n = (double)(n1 > n2 ? n2 : n1);
+	en = m * n / (m + n);
+	return mare_drift_kstwo_sf(d, nearbyint(en));
+}
+
+double
+mare_drift_ks(const double *a, size_t na, const double *b, size_t nb,
+    double *p, int *exact)
+{
+	uint64_t g, ag, bg;
+	int64_t diff, h = 0;
+	size_t i = 0, j = 0;
+	double v, d;
+
+	g = gcd64(na, nb);
+	ag = na / g;
+	bg = nb / g;
+	while (i < na || j < nb) {
+		if (j >= nb || (i < na && a[i] <= b[j]))
+			v = a[i];
+		else
+			v = b[j];
+		while (i < na && a[i] <= v)
+			i++;
+		while (j < nb && b[j] <= v)
+			j++;
+		diff = (int64_t)(i * bg) - (int64_t)(j * ag);
+		if (diff < 0)
+			diff = -diff;
+		if (diff > h)
+			h = diff;
+	}
+	d = (double)h / ((double)ag * (double)nb);
+	if (p != NULL)
+		*p = mare_drift_ks_pvalue(d, na, nb, exact);
+	return d;
+}
+
+/* Wasserstein */
+
+double
+mare_drift_wasserstein(const double *a, size_t na, const double *b,
+    size_t nb)
+{
+	size_t i = 0, j = 0;
+	double v, next, sum = 0, c = 0;
+
+	if (na == 0 || nb == 0)
+		return NAN;
+	v = a[0] < b[0] ? a[0] : b[0];
+	for (;;) {
+		while (i < na && a[i] <= v)
+			i++;
+		while (j < nb && b[j] <= v)
+			j++;
+		if (i >= na && j >= nb)
+			break;
+		if (j >= nb || (i < na && a[i] < b[j]))
+			next = a[i];
+		else
+			next = b[j];
+		{
+			double t = fabs((double)i / (double)na -
+			    (double)j / (double)nb) * (next - v), s = sum + t;
+
+			c += fabs(sum) >= fabs(t) ? (sum - s) + t :
+			    (t - s) + sum;
+			sum = s;
+		}
+		v = next;
+	}
+	return sum + c;
+}
+
+/* Binned statistics */
+
+double
+mare_drift_psi(const double *ref, const double *cur, size_t k)
+{
+	double sr = 0, sc = 0, psi = 0, r, c;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		sr += ref[i];
+		sc += cur[i];
+	}
+	if (sr <= 0 || sc <= 0)
+		return NAN;
+	for (i = 0; i < k; i++) {
+		r = ref[i] / sr;
+		c = cur[i] / sc;
+		if (r == 0)
+			r = MARE_DRIFT_PSI_EPS;
+		if (c == 0)
+			c = MARE_DRIFT_PSI_EPS;
+		psi += (c - r) * log(c / r);
+	}
+	return psi;
+}
+
+static double
+rel_entr(double x, double y)
+{
+	if (x > 0 && y > 0)
+		return x * log(x / y);
+	return x == 0 && y >= 0 ? 0 : INFINITY;
+}
+
+double
+mare_drift_js(const double *ref, const double *cur, size_t k)
+{
+	double sr = 0, sc = 0, js = 0, p, q, m;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		sr += ref[i];
+		sc += cur[i];
+	}
+	if (sr <= 0 || sc <= 0)
+		return NAN;
+	for (i = 0; i < k; i++) {
+		p = ref[i] / sr;
+		q = cur[i] / sc;
+		m = (p + q) / 2;
+		js += rel_entr(p, m) + rel_entr(q, m);
+	}
+	js /= 2;
+	return sqrt(js > 0 ? js : 0);
+}
+
+/* Regularised upper incomplete gamma Q(a, x) (Numerical Recipes). */
+static double
+gammq(double a, double x)
+{
+	double gln = lgamma(a), sum, del, ap, b, c, d, h, an;
+	int i;
+
+	if (x <= 0)
+		return 1;
+	if (x < a + 1) {
+		ap = a;
+		sum = del = 1 / a;
+		for (i = 0; i < 10000; i++) {
+			ap += 1;
+			del *= x / ap;
+			sum += del;
+			if (fabs(del) < fabs(sum) * 1e-16)
+				break;
+		}
+		return clip01(1 - sum * exp(-x + a * log(x) - gln));
+	}
+	b = x + 1 - a;
+	c = 1 / 1e-300;
+	d = 1 / b;
+	h = d;
+	for (i = 1; i < 10000; i++) {
+		an = -i * (i - a);
+		b += 2;
+		d = an * d + b;
+		if (fabs(d) < 1e-300)
+			d = 1e-300;
+		c = b + an / c;
+		if (fabs(c) < 1e-300)
+			c = 1e-300;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-16)
+			break;
+	}
+	return clip01(exp(-x + a * log(x) - gln) * h);
+}
+
+double
+mare_drift_chisq(const double *ref, const double *cur, size_t k,
+    double *stat)
+{
+	double sr = 0, sc = 0, chi = 0, e;
+	size_t i;
+
+	for (i = 0; i < k; i++) {
+		sr += ref[i];
+		sc += cur[i];
+	}
+	if (stat != NULL)
+		*stat = NAN;
+	if (sr <= 0 || sc <= 0)
+		return NAN;
+	for (i = 0; i < k; i++) {
+		e = ref[i] * sc / sr;
+		if (e == 0) {
+			if (cur[i] > 0) {
+				if (stat != NULL)
+					*stat = INFINITY;
+				return 0;
+			}
+			continue;
+		}
+		chi += (cur[i] - e) * (cur[i] - e) / e;
+	}
+	if (stat != NULL)
+		*stat = chi;
+	if (k < 2)
+		return 1;
+	return gammq((double)(k - 1) / 2, chi / 2);
+}
+
+double
+mare_drift_z(double x1, double n1, double x2, double n2, double *stat)
+{
+	double p1 = x1 / n1, p2 = x2 / n2, P, z;
+
+	P = (x1 + x2) / (n1 + n2);
+	if (P <= 0 || P >= 1) {
+		if (stat != NULL)
+			*stat = 0;
+		return 1;
+	}
+	z = (p1 - p2) / sqrt(P * (1 - P) * (1 / n1 + 1 / n2));
+	if (stat != NULL)
+		*stat = z;
+	return erfc(fabs(z) / M_SQRT2);
+}
+
+/* Against the profile's quantiles */
+
+/* The reference CDF from the quantiles: right (F(x)) and left limits. */
+static double
+qcdf(const double *q, double x, int left)
+{
+	size_t lo = 0, hi = MARE_PROFILE_NQ, mid, k;
+	const double step = 1.0 / (MARE_PROFILE_NQ - 1);
+
+	if (left ? x <= q[0] : x < q[0])
+		return 0;
+	if (left ? x > q[MARE_PROFILE_NQ - 1] : x >= q[MARE_PROFILE_NQ - 1])
+		return 1;
+	while (lo < hi) {	/* first k with q[k] > x (right) or >= x */
+		mid = lo + (hi - lo) / 2;
+		if (left ? q[mid] < x : q[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	k = lo;		/* q[k-1] <= x < q[k] (right); q[k-1] < x <= q[k] */
+	return ((double)(k - 1) + (x - q[k - 1]) / (q[k] - q[k - 1])) * step;
+}
+
+static size_t
+count_below(const double *x, size_t n, double v, int or_equal)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (or_equal ? x[mid] <= v : x[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static double
+ks_profile(const double *q, const double *c, size_t n)
+{
+	double d = 0, t, fn = (double)n;
+	size_t i, j, k;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && c[j] == c[i]; j++)
+			;
+		t = fabs(qcdf(q, c[i], 0) - (double)j / fn);
+		d = t > d ? t : d;
+		t = fabs(qcdf(q, c[i], 1) - (double)i / fn);
+		d = t > d ? t : d;
+	}
+	for (k = 0; k < MARE_PROFILE_NQ; k++) {
+		t = fabs(qcdf(q, q[k], 0) -
+		    (double)count_below(c, n, q[k], 1) / fn);
+		d = t > d ? t : d;
+		t = fabs(qcdf(q, q[k], 1) -
+		    (double)count_below(c, n, q[k], 0) / fn);
+		d = t > d ? t : d;
+	}
+	return d;
+}
+
+/* The integral over [0, 1] of |a + (b - a) t - c| dt. */
+static double
+absline(double a, double b, double c)
+{
+	double A = a - c, B = b - c;
+
+	if ((A >= 0) == (B >= 0))
+		return fabs(A + B) / 2;
+	return (A * A + B * B) / (2 * (fabs(A) + fabs(B)));
+}
+
+static double
+wd_profile(const double *q, const double *c, size_t n)
+{
+	const double step = 1.0 / (MARE_PROFILE_NQ - 1);
+	double u = 0, un, uq, uc, a, b, sum = 0;
+	size_t i = 0, k = 0;
+
+	while (k < MARE_PROFILE_NQ - 1 && i < n) {
+		uq = (double)(k + 1) * step;
+		uc = (double)(i + 1) / (double)n;
+		un = uq < uc ? uq : uc;
+		a = q[k] + (q[k + 1] - q[k]) * ((u - (double)k * step) / step);
+		b = q[k] + (q[k + 1] - q[k]) *
+		    ((un - (double)k * step) / step);
+		sum += absline(a, b, c[i]) * (un - u);
+		u = un;
+		if (uq <= uc)
+			k++;
+		if (uc <= uq)
+			i++;
+	}
+	return sum;
+}
+
+/* Categorical counts over the reference levels plus one "other" key. */
+static int
+level_counts(const struct mare_profile_col *pc, const double *c, size_t n,
+    double *ref, double *cur, size_t *k)
+{
+	size_t i, l;
+
+	for (l = 0; l < pc->nlevels; l++) {
+		ref[l] = (double)pc->levels[l].count;
+		cur[l] = (double)(count_below(c, n, pc->levels[l].value, 1) -
+		    count_below(c, n, pc->levels[l].value, 0));
+	}
+	ref[l] = 0;
+	cur[l] = 0;
+	for (i = 0; i < pc->nlevels; i++)
+		cur[l] += cur[i];
+	cur[l] = (double)n - cur[l];
+	*k = cur[l] > 0 ? l + 1 : l;
+	return 0;
+}
+
+/* Distinct values of the union of the reference levels and c, up to 6. */
+static size_t
+union_distinct(const struct mare_profile_col *pc, const double *c, size_t n)
+{
+	size_t i, l, u;
+
+	if (pc->distinct > MARE_PROFILE_CAT_DISTINCT)
+		return pc->distinct;
+	u = pc->nlevels;
+	for (i = 0; i < n && u <= MARE_PROFILE_CAT_DISTINCT; i++) {
+		if (i > 0 && c[i] == c[i - 1])
+			continue;
+		for (l = 0; l < pc->nlevels; l++)
+			if (pc->levels[l].value == c[i])
+				break;
+		if (l == pc->nlevels)
+			u++;
+	}
+	return u;
+}
+
+int
+mare_drift_column(const struct mare_profile_col *pc, const double *ref,
+    const double *cur, size_t ncur, size_t stride,
+    enum mare_drift_test test, double threshold,
+    struct mare_drift_col *out, struct mare_err *err)
+{
+	double *c, rb[MARE_PROFILE_NBINS + 1], cb[MARE_PROFILE_NBINS + 1];
+	size_t i, m = 0, k, outside = 0, nv;
+
+	memset(out, 0, sizeof(*out));
+	out->name = pc->name;
+	out->test = MARE_DRIFT_NONE;
+	out->stat = out->pvalue = out->score = out->threshold = NAN;
+	out->out_of_range = NAN;
+	out->n_ref = pc->n;
+	out->exact = ref != NULL;
+	c = malloc((ncur > 0 ? ncur : 1) * sizeof(*c));
+	if (c == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "drift");
+	for (i = 0; i < ncur; i++) {
+		double v = cur[i * stride];
+
+		if (isfinite(v)) {
+			c[m++] = v;
+			if (pc->n > 0 && (v < pc->min || v > pc->max))
+				outside++;
+		}
+	}
+	out->n_cur = m;
+	out->nan_cur = ncur - m;
+	if (pc->n == 0)
+		out->skipped = "no finite reference values";
+	else if (m == 0)
+		out->skipped = "no finite current values";
+	if (out->skipped != NULL) {
+		free(c);
+		return 0;
+	}
+	out->out_of_range = (double)outside / (double)m;
+	if (mare_drift_sort(c, m, err) == -1) {
+		free(c);
+		return -1;
+	}
+	if (test == MARE_DRIFT_AUTO) {
+		nv = union_distinct(pc, c, m);
+		if (pc->n <= MARE_DRIFT_SMALL_REF)
+			test = nv > MARE_PROFILE_CAT_DISTINCT ? MARE_DRIFT_KS :
+			    nv > 2 ? MARE_DRIFT_CHISQ : MARE_DRIFT_Z;
+		else
+			test = nv > MARE_PROFILE_CAT_DISTINCT ?
+			    MARE_DRIFT_WASSERSTEIN : MARE_DRIFT_JS;
+	}
+	out->test = test;
+	out->threshold = isnan(threshold) ?
+	    mare_drift_default_threshold(test) : threshold;
+	switch (test) {
+	case MARE_DRIFT_KS:
+		if (ref != NULL)
+			out->stat = mare_drift_ks(ref, pc->n, c, m,
+			    &out->pvalue, NULL);
+		else {
+			out->stat = ks_profile(pc->q, c, m);
+			out->pvalue = mare_drift_ks_pvalue(out->stat, pc->n, m,
+			    NULL);
+		}
+		break;
+	case MARE_DRIFT_WASSERSTEIN:
+		out->stat = (ref != NULL ? mare_drift_wasserstein(ref, pc->n,
+		    c, m) : wd_profile(pc->q, c, m)) /
+		    fmax(pc->sd, MARE_DRIFT_SD_FLOOR);
+		break;
+	case MARE_DRIFT_PSI:
+	case MARE_DRIFT_JS:
+		if (test == MARE_DRIFT_JS && pc->nlevels > 0 &&
+		    pc->nlevels <= MARE_PROFILE_CAT_DISTINCT) {
+			level_counts(pc, c, m, rb, cb, &k);
+			out->stat = mare_drift_js(rb, cb, k);
+			break;
+		}
+		k = pc->nbins;
+		for (i = 0; i < k; i++) {
+			size_t lo = i == 0 ? 0 :
+			    count_below(c, m, pc->edges[i], 0);
+			size_t hi = i + 1 == k ? m :
+			    count_below(c, m, pc->edges[i + 1], 0);
+
+			rb[i] = (double)pc->counts[i];
+			cb[i] = (double)(hi - lo);
+		}
+		out->stat = test == MARE_DRIFT_PSI ?
+		    mare_drift_psi(rb, cb, k) : mare_drift_js(rb, cb, k);
+		break;
+	case MARE_DRIFT_CHISQ:
+	case MARE_DRIFT_Z:
+		if (pc->nlevels == 0) {
+			out->skipped = "chisquare and z need at most 20 "
+			    "distinct reference values";
+			break;
+		}
+		level_counts(pc, c, m, rb, cb, &k);
+		if (test == MARE_DRIFT_CHISQ) {
+			out->pvalue = mare_drift_chisq(rb, cb, k, &out->stat);
+			break;
+		}
+		if (k > 2) {
+			out->skipped = "z needs at most 2 distinct values";
+			break;
+		}
+		out->pvalue = k < 2 ? 1 : mare_drift_z(rb[0], (double)pc->n,
+		    cb[0], (double)m, &out->stat);
+		if (k < 2)
+			out->stat = 0;
+		break;
+	default:
+		out->skipped = "no such test";
+		break;
+	}
+	free(c);
+	if (out->skipped != NULL) {
+		out->test = MARE_DRIFT_NONE;
+		return 0;
+	}
+	if (mare_drift_is_pvalue(test)) {
+		out->score = out->pvalue;
+		out->drift = out->pvalue < out->threshold;
+	} else {
+		out->score = out->stat;
+		out->drift = out->stat >= out->threshold;
+	}
+	return 0;
+}
+
+/* MESS */
+
+double
+mare_drift_mess(const struct mare_profile *p, const size_t *idx,
+    const double *x, size_t ncols)
+{
+	const struct mare_profile_col *pc;
+	double mess = INFINITY, s, f, r;
+	size_t j;
+	int any = 0;
+
+	for (j = 0; j < ncols; j++) {
+		pc = &p->cols[idx[j]];
+		if (!isfinite(x[j]) || pc->n == 0)
+			continue;
+		any = 1;
+		r = pc->max - pc->min;
+		if (r == 0)
+			s = x[j] == pc->min ? 0 : -100;
+		else {
+			f = 100 * qcdf(pc->q, x[j], 1);
+			if (x[j] < pc->min || f <= 0)
+				s = 100 * (x[j] - pc->min) / r;
+			else if (x[j] > pc->max || f >= 100)
+				s = 100 * (pc->max - x[j]) / r;
+			else if (f <= 50)
+				s = 2 * f;
+			else
+				s = 2 * (100 - f);
+		}
+		if (s < mess)
+			mess = s;
+	}
+	return any ? mess : NAN;
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# mare-drift.bats - the drift command: real layers (present vs RCP8.5),
+# identical data, a stored profile, the edge cases, alerts through the
+# loopback server (tests/cli/httpd.py) and a failing alert endpoint
+
+load helper
+
+D="$DATA/drift"
+PRES="$D/crop_present.jsonl"
+FUT="$D/crop_rcp85.jsonl"
+
+setup() {
+	mkdir "$BATS_TEST_TMPDIR/w"
+	cd "$BATS_TEST_TMPDIR/w"
+}
+
+teardown() {
+	if [[ -f pid ]]; then
+		kill "$(cat pid)" 2>/dev/null || true
+	fi
+}
+
+start_httpd() {
+	"${PYTHON3:-python3}" "$MARE_SRCDIR/tests/cli/httpd.py" \
+	    --port-file port --log http.log --max-seconds 60 "$@" \
+	    >/dev/null 2>&1 &
+	echo $! > pid
+	for _ in $(seq 50); do
+		[[ -s port ]] && break
+		sleep 0.1
+	done
+	PORT=$(cat port)
+}
+
+@test "drift: SST and pH of the RCP8.5 layers drift from the present (exit 1)" {
+	run -1 --separate-stderr mare-drift --format json --reference "$PRES" "$FUT"
+	assert_equal "$stderr" ""
+	run jq -c '[.columns[] | [.column, .test, .drift, .exact, .out_of_range]]' <<<"$output"
+	assert_output '[["SST","wasserstein",true,true,1],["pH","wasserstein",true,true,1]]'
+}
+
+@test "drift: identical data does not drift (exit 0) and the table says so" {
+	run -0 --separate-stderr mare-drift --reference "$PRES" "$PRES"
+	assert_equal "$(jq -c .dataset <<<"$output")" \
+	    '{"columns":2,"tested":2,"drifted":0,"share":0,"threshold":0.5,"drift":false}'
+	assert_equal "$(tail -n 1 <<<"$stderr")" \
+	    "0 of 2 columns drifted (share 0, threshold 0.5): no drift"
+}
+
+@test "drift: against a stored profile, SST's W1/sd within 0.01 of the raw value" {
+	run -0 mare-drift -q --reference "$PRES" --profile-out prof.json "$PRES"
+	run -0 jq -r '.format, .rows, (.columns | length)' prof.json
+	assert_output $'mare-profile\n8623\n2'
+	echo "{\"model\":1,\"profile\":$(cat prof.json)}" > model.json
+	run -1 --separate-stderr mare-drift --format json --reference model.json "$FUT"
+	run jq -r '.reference.raw, (.columns[0].statistic * 100 | round)' <<<"$output"
+	assert_output $'false\n407'
+}
+
+@test "drift: --test overrides the test and threshold of one column" {
+	run -1 --separate-stderr mare-drift --format json --test SST=psi:0.2 \
+	    --test pH=ks --reference "$PRES" "$FUT"
+	run jq -c '[.columns[] | [.test, .threshold, .drift]]' <<<"$output"
+	assert_output '[["psi",0.2,true],["ks",0.05,true]]'
+}
+
+@test "drift: --columns and --share decide the verdict" {
+	run -0 --separate-stderr mare-drift --format json --columns SST \
+	    --test SST=psi:1000 --reference "$PRES" "$FUT"
+	assert_equal "$(jq -c '.dataset.drift' <<<"$output")" false
+}
+
+@test "drift: a constant column, an all-NaN column and a missing value" {
+	printf '{"c":1,"n":null,"x":%d}\n' $(seq 1 50) > ref.jsonl
+	printf '{"c":1,"n":null,"x":%d}\n' $(seq 1 50) > cur.jsonl
+	run -0 --separate-stderr mare-drift --format json --reference ref.jsonl cur.jsonl
+	run jq -c '[.columns[] | [.column, .test, .drift, .skipped]]' <<<"$output"
+	assert_output '[["c","z",false,null],["x","ks",false,null]]'
+}
+
+@test "drift: an all-NaN reference column is skipped with its reason" {
+	printf '{"x":%d,"n":0}\n' $(seq 1 50) > ref.jsonl
+	printf '{"x":%d,"n":null}\n' $(seq 1 50) > cur.jsonl
+	run -0 --separate-stderr mare-drift --format json --reference ref.jsonl cur.jsonl
+	run jq -c '[.columns[] | [.column, .test, .skipped]]' <<<"$output"
+	assert_output '[["x","ks",null],["n","none","no finite current values"]]'
+}
+
+@test "drift: an empty current set exits 65 with one line" {
+	: > empty.jsonl
+	run -65 --separate-stderr mare-drift --reference "$PRES" empty.jsonl
+	assert_equal "$stderr" "mare-drift: empty.jsonl: no current rows to test"
+	assert_equal "$output" ""
+}
+
+@test "drift: a reference column missing from CURRENT exits 65 naming it" {
+	printf '{"SST":%d}\n' $(seq 1 5) > cur.jsonl
+	run -65 --separate-stderr mare-drift --reference "$PRES" cur.jsonl
+	assert_equal "$stderr" \
+	    "mare-drift: cur.jsonl: column \"pH\" of the reference is missing"
+}
+
+@test "drift: a bad value in CURRENT names file and line" {
+	printf '{"SST":1,"pH":8}\n{"SST":"warm","pH":8}\n' > cur.jsonl
+	run -65 --separate-stderr mare-drift --reference "$PRES" cur.jsonl
+	assert_equal "$stderr" \
+	    "mare-drift: cur.jsonl:2: SST: expected a number or null"
+}
+
+@test "drift: a damaged profile names the JSON path" {
+	run -0 mare-drift -q --reference "$PRES" --profile-out prof.json "$PRES"
+	jq -c '.columns[1].quantiles[3] = "x"' prof.json > bad.json
+	run -65 --separate-stderr mare-drift --reference bad.json "$FUT"
+	assert_equal "$stderr" \
+	    "mare-drift: bad.json: profile: columns[1].quantiles[3]: expected a number"
+}
+
+@test "drift: bad --test and --columns are usage errors" {
+	run -64 --separate-stderr mare-drift --test SST=foo --reference "$PRES" "$FUT"
+	assert_equal "$(head -n 1 <<<"$stderr")" \
+	    "mare-drift: --test SST: unknown test 'foo' (expected ks, psi, wasserstein, js, chisquare or z)"
+	run -64 --separate-stderr mare-drift --columns zz --reference "$PRES" "$FUT"
+	assert_equal "$(head -n 1 <<<"$stderr")" \
+	    "mare-drift: --columns: no column \"zz\" in the reference"
+}
+
+@test "drift: the alert reaches the server with a PagerDuty v2 payload" {
+	start_httpd
+	MARE_DRIFT_ROUTING_KEY=rk123 run -1 --separate-stderr mare-drift -vv \
+	    --format json --alert-url "http://127.0.0.1:$PORT/_echo" \
+	    --reference "$PRES" "$FUT"
+	run jq -c '.body | fromjson | [.routing_key, .event_action, .payload.severity, .payload.summary, .payload.custom_details.dataset.drift]' \
+	    <<<"$(sed -n 's/^alert response: //p' <<<"$stderr")"
+	assert_output "[\"rk123\",\"trigger\",\"warning\",\"mare-drift: 2 of 2 columns drifted in $FUT\",true]"
+	run cut -f 1-3 http.log
+	assert_output $'POST\t/_echo\t200'
+}
+
+@test "drift: a failing alert endpoint is reported and the verdict stays 1" {
+	echo '[{"path": "/alert", "times": 10, "fault": "status", "status": 503}]' > faults.json
+	start_httpd --faults faults.json
+	run -1 --separate-stderr mare-drift --format json \
+	    --alert-url "http://127.0.0.1:$PORT/alert" --reference "$PRES" "$FUT"
+	assert_regex "$stderr" "^mare-drift: warning: alert to http://127.0.0.1:$PORT/alert failed: .*503"
+	assert_equal "$(jq -c .dataset.drift <<<"$output")" true
+}
+
+@test "drift: --metrics-file writes per-column gauges" {
+	run -1 mare-drift -q --metrics-file m.prom --reference "$PRES" "$FUT"
+	run grep -E '^mare_drift_(detected|dataset)' m.prom
+	assert_output $'mare_drift_detected{column="SST",test="wasserstein"} 1\nmare_drift_detected{column="pH",test="wasserstein"} 1\nmare_drift_dataset 1'
+}

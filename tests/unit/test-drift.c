@@ -1,0 +1,252 @@
+/*
+ * test-drift.c - unit tests of the drift statistics
+ *
+ * The KS, Wasserstein, Jensen-Shannon and chi-square values are scipy's on
+ * saved samples: tests/data/drift/cases.json, written by
+ * tests/data/drift/scipy_cases.py (versions recorded in the file). PSI is
+ * checked against a hand-worked example.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "drift.h"
+#include "tap.h"
+
+static double *
+array(const json_t *a, size_t *n)
+{
+	double *x;
+	size_t i;
+
+	*n = json_array_size(a);
+	x = malloc((*n + 1) * sizeof(*x));
+	for (i = 0; i < *n; i++)
+		x[i] = json_number_value(json_array_get(a, i));
+	return x;
+}
+
+static void
+test_scipy(void)
+{
+	const char *src = getenv("MARE_SRCDIR");
+	char path[4096];
+	json_t *root, *c;
+	json_error_t je;
+	size_t i, na, nb;
+	double *a, *b, p, d;
+	int exact;
+
+	snprintf(path, sizeof(path), "%s/tests/data/drift/cases.json",
+	    src != NULL ? src : ".");
+	root = json_load_file(path, 0, &je);
+	if (!ok(root != NULL, "load %s", path))
+		return;
+	diag("scipy %s numpy %s", json_string_value(json_object_get(root,
+	    "scipy")), json_string_value(json_object_get(root, "numpy")));
+	json_array_foreach(json_object_get(root, "cases"), i, c) {
+		const char *name = json_string_value(json_object_get(c,
+		    "name"));
+		double want_p = json_real_value(json_object_get(c, "p"));
+
+		a = array(json_object_get(c, "a"), &na);
+		b = array(json_object_get(c, "b"), &nb);
+		mare_drift_sort(a, na, NULL);
+		mare_drift_sort(b, nb, NULL);
+		d = mare_drift_ks(a, na, b, nb, &p, &exact);
+		is_double(d, json_real_value(json_object_get(c, "ks")), 1e-14,
+		    "%s: KS statistic", name);
+		/* exact: to rounding; asymptotic: relative 1e-6 */
+		is_double(p, want_p, exact ? 1e-12 : want_p * 1e-6 + 1e-300,
+		    "%s: KS p-value (%s)", name, exact ? "exact" : "asymp");
+		is_int(exact, na <= 10000 && nb <= 10000, "%s: method", name);
+		is_double(mare_drift_wasserstein(a, na, b, nb),
+		    json_real_value(json_object_get(c, "wd")), 1e-12,
+		    "%s: Wasserstein", name);
+		free(a);
+		free(b);
+	}
+	json_array_foreach(json_object_get(root, "js"), i, c) {
+		a = array(json_object_get(c, "p"), &na);
+		b = array(json_object_get(c, "q"), &nb);
+		is_double(mare_drift_js(a, b, na),
+		    json_real_value(json_object_get(c, "js")), 1e-14,
+		    "JS case %zu", i);
+		free(a);
+		free(b);
+	}
+	json_array_foreach(json_object_get(root, "chisquare"), i, c) {
+		a = array(json_object_get(c, "ref"), &na);
+		b = array(json_object_get(c, "cur"), &nb);
+		p = mare_drift_chisq(a, b, na, &d);
+		is_double(d, json_real_value(json_object_get(c, "stat")),
+		    1e-12, "chi-square %zu statistic", i);
+		is_double(p, json_real_value(json_object_get(c, "p")),
+		    1e-12, "chi-square %zu p-value", i);
+		free(a);
+		free(b);
+	}
+	json_decref(root);
+}
+
+static void
+test_psi(void)
+{
+	/*
+	 * ref shares .25 .25 .25 .25, cur .10 .20 .30 .40:
+	 * (.1-.25) ln(.1/.25) = 0.1374436, (.2-.25) ln(.8) = 0.0111572,
+	 * (.3-.25) ln(1.2) = 0.0091161, (.4-.25) ln(1.6) = 0.0705005;
+	 * sum 0.2282174095.
+	 */
+	static const double r[] = { 25, 25, 25, 25 }, c[] = { 10, 20, 30, 40 };
+	/* an empty current bin: share 0 -> 0.0001; (1e-4-.5) ln(1e-4/.5) */
+	static const double r2[] = { 50, 50 }, c2[] = { 0, 10 };
+
+	is_double(mare_drift_psi(r, c, 4), 0.2282174095, 1e-10,
+	    "PSI hand-worked");
+	is_double(mare_drift_psi(r, r, 4), 0, 0, "PSI of identical shares");
+	is_double(mare_drift_psi(r2, c2, 2),
+	    (1e-4 - .5) * log(1e-4 / .5) + (1 - .5) * log(1 / .5), 1e-12,
+	    "PSI with an empty bin (epsilon 1e-4)");
+}
+
+static void
+test_sort(void)
+{
+	double x[200];
+	size_t i;
+	int sorted = 1;
+
+	for (i = 0; i < 200; i++)
+		x[i] = (i % 7 == 0 ? -1.0 : 1.0) * (double)((i * 7919) % 211) /
+		    3.0;
+	x[5] = -0.0;
+	x[6] = 1e300;
+	x[7] = -1e-300;
+	mare_drift_sort(x, 200, NULL);
+	for (i = 1; i < 200; i++)
+		sorted &= x[i - 1] <= x[i];
+	ok(sorted, "radix sort ascending with negatives");
+	is_double(x[199], 1e300, 0, "largest last");
+}
+
+static void
+test_columns(void)
+{
+	static const char *const names[] = { "x" };
+	double ref[2000], cur[2000];
+	struct mare_profile *p;
+	struct mare_drift_col r;
+	size_t i;
+
+	for (i = 0; i < 2000; i++) {
+		ref[i] = (double)((i * 7919) % 2000) / 100.0;
+		cur[i] = ref[i];
+	}
+	p = mare_profile_build(ref, 2000, 1, names, NULL);
+	mare_drift_sort(ref, 2000, NULL);
+
+	/* identical data: no drift, from raw rows and from the profile */
+	mare_drift_column(&p->cols[0], ref, cur, 2000, 1, MARE_DRIFT_AUTO,
+	    NAN, &r, NULL);
+	is_str(mare_drift_test_name(r.test), "wasserstein",
+	    "auto: > 1000 rows");
+	is_double(r.stat, 0, 0, "identical: W1 0");
+	is_int(r.drift, 0, "identical: no drift");
+	mare_drift_column(&p->cols[0], NULL, cur, 2000, 1, MARE_DRIFT_KS,
+	    NAN, &r, NULL);
+	ok(r.stat < 0.01, "identical vs profile: KS D %g < 0.01", r.stat);
+	is_int(r.drift, 0, "identical vs profile: no drift");
+	mare_drift_column(&p->cols[0], NULL, cur, 2000, 1, MARE_DRIFT_PSI,
+	    NAN, &r, NULL);
+	is_double(r.stat, 0, 1e-15, "identical vs profile: PSI 0");
+
+	/* shifted by 2 sd */
+	for (i = 0; i < 2000; i++)
+		cur[i] = ref[i] + 11.5;
+	mare_drift_column(&p->cols[0], ref, cur, 2000, 1, MARE_DRIFT_AUTO,
+	    NAN, &r, NULL);
+	is_int(r.drift, 1, "shifted: drift");
+	is_double(r.stat, 11.5 / p->cols[0].sd, 1e-9, "shifted: W1 / sd");
+	is_double(r.out_of_range, 0.5755, 1e-12,
+	    "shifted: out of range (8.49 + 11.5 > 19.99 in doubles)");
+	mare_drift_column(&p->cols[0], NULL, cur, 2000, 1, MARE_DRIFT_AUTO,
+	    NAN, &r, NULL);
+	is_double(r.stat, 11.5 / p->cols[0].sd, 1e-3,
+	    "shifted vs profile: W1 / sd");
+	is_int(r.drift, 1, "shifted vs profile: drift");
+
+	/* empty current set */
+	mare_drift_column(&p->cols[0], ref, cur, 0, 1, MARE_DRIFT_AUTO, NAN,
+	    &r, NULL);
+	is_str(r.skipped, "no finite current values", "empty current");
+	is_str(mare_drift_test_name(r.test), "none", "empty: not tested");
+	mare_profile_free(p);
+
+	/* a constant column and an all-NaN column */
+	for (i = 0; i < 100; i++) {
+		ref[2 * i] = 3;
+		ref[2 * i + 1] = NAN;
+		cur[i] = i < 90 ? 3 : 4;
+	}
+	{
+		static const char *const n2[] = { "c", "nan" };
+
+		p = mare_profile_build(ref, 100, 2, n2, NULL);
+	}
+	mare_drift_column(&p->cols[0], NULL, cur, 100, 1, MARE_DRIFT_AUTO,
+	    NAN, &r, NULL);
+	is_str(mare_drift_test_name(r.test), "z", "constant: z test");
+	is_double(r.pvalue, erfc(fabs((1.0 - 0.9) /
+	    sqrt(0.95 * 0.05 * (2.0 / 100))) / M_SQRT2), 1e-12,
+	    "constant: z p-value");
+	is_int(r.drift, 1, "constant: a new value drifts");
+	mare_drift_column(&p->cols[1], NULL, cur, 100, 1, MARE_DRIFT_AUTO,
+	    NAN, &r, NULL);
+	is_str(r.skipped, "no finite reference values", "all-NaN reference");
+	mare_profile_free(p);
+}
+
+static void
+test_mess(void)
+{
+	static const char *const names[] = { "a", "b" };
+	double rows[202], x[2];
+	struct mare_profile *p;
+	size_t i, idx[2] = { 0, 1 };
+
+	for (i = 0; i < 101; i++) {
+		rows[2 * i] = (double)i;
+		rows[2 * i + 1] = (double)(100 - i) / 10;
+	}
+	p = mare_profile_build(rows, 101, 2, names, NULL);
+	x[0] = 50;
+	x[1] = 5;
+	is_double(mare_drift_mess(p, idx, x, 2), 100, 1e-12, "MESS median");
+	x[0] = 10;
+	is_double(mare_drift_mess(p, idx, x, 2), 20, 1e-12, "MESS 10th");
+	x[0] = 120;
+	is_double(mare_drift_mess(p, idx, x, 2), -20, 1e-12, "MESS outside");
+	x[0] = NAN;
+	x[1] = -1;
+	is_double(mare_drift_mess(p, idx, x, 2), -10, 1e-12, "MESS NaN skip");
+	mare_profile_free(p);
+}
+
+int
+main(void)
+{
+	test_psi();
+	test_sort();
+	test_columns();
+	test_mess();
+	test_scipy();
+	return tap_done();
+}

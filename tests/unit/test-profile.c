@@ -1,0 +1,216 @@
+/*
+ * test-profile.c - unit tests of the reference profile
+ *
+ * Expected values come from numpy 1.24.2 (np.quantile, np.std, np.unique,
+ * np.histogram on the same numbers); the script is in the comments.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+#include "tap.h"
+
+/*
+ * x = [3.5, 1, 2, nan, 10, 7.25, 2, 4, 8, 9.5, 0.1]; f = finite x
+ * f.mean() 4.735, np.std(f) 3.4622283286923756
+ * np.quantile(f, np.linspace(0, 1, 101))[[1, 7, 33, 50, 99]]:
+ *   0.181 0.667 2.0 3.75 9.955
+ * np.unique(np.quantile(f, np.linspace(0, 1, 31))): 28 edges,
+ *   0.1 0.37 0.6399999999999999 ...; np.histogram(f, e)[0] below
+ */
+static const double x1[] = { 3.5, 1, 2, NAN, 10, 7.25, 2, 4, 8, 9.5, 0.1 };
+static const unsigned long long counts1[] = { 1, 0, 0, 1, 0, 0, 0, 2, 0, 0,
+	1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1 };
+
+static void
+test_column(void)
+{
+	struct mare_profile_col c;
+	struct mare_err err;
+	size_t k;
+	int same = 1;
+
+	mare_err_init(&err);
+	memset(&c, 0, sizeof(c));
+	is_int(mare_profile_column(x1, 11, 1, &c, &err), 0, "column");
+	is_int((long long)c.n, 10, "n");
+	is_int((long long)c.nan, 1, "nan");
+	is_double(c.mean, 4.735, 0, "mean");
+	is_double(c.sd, 3.4622283286923756, 0, "sd (ddof 0)");
+	is_double(c.min, 0.1, 0, "min");
+	is_double(c.max, 10, 0, "max");
+	is_double(c.q[0], 0.1, 0, "q0");
+	is_double(c.q[1], 0.181, 0, "q1");
+	is_double(c.q[7], 0.667, 0, "q7");
+	is_double(c.q[33], 2.0, 0, "q33");
+	is_double(c.q[50], 3.75, 0, "q50");
+	is_double(c.q[99], 9.955, 0, "q99");
+	is_double(c.q[100], 10, 0, "q100");
+	is_int((long long)c.nbins, 27, "27 bins after merging ties");
+	is_double(c.edges[1], 0.37, 0, "edge 1");
+	is_double(c.edges[2], 0.6399999999999999, 0, "edge 2");
+	for (k = 0; k < c.nbins; k++)
+		same &= c.counts[k] == counts1[k];
+	ok(same, "counts as np.histogram");
+	is_int((long long)c.distinct, 9, "distinct");
+	is_int((long long)c.nlevels, 9, "levels kept");
+	is_double(c.levels[2].value, 2, 0, "level 2 value");
+	is_int((long long)c.levels[2].count, 2, "level 2 count");
+	is_int(c.categorical, 0, "not categorical");
+}
+
+static void
+test_special(void)
+{
+	static const double rows[] = {
+		/* const, allnan, binary */
+		5, NAN, 0,
+		5, NAN, 1,
+		5, INFINITY, 1,
+	};
+	static const char *const names[] = { "c", "nan", "bin" };
+	struct mare_profile *p;
+	struct mare_err err;
+
+	mare_err_init(&err);
+	p = mare_profile_build(rows, 3, 3, names, &err);
+	ok(p != NULL, "build");
+	is_int((long long)p->rows, 3, "rows");
+	is_int((long long)p->cols[0].nbins, 1, "constant: one bin");
+	is_double(p->cols[0].edges[0], 5, 0, "constant edge 0");
+	is_double(p->cols[0].edges[1], 5, 0, "constant edge 1");
+	is_int((long long)p->cols[0].counts[0], 3, "constant count");
+	is_double(p->cols[0].sd, 0, 0, "constant sd");
+	is_int(p->cols[0].categorical, 1, "constant categorical");
+	is_int((long long)p->cols[1].n, 0, "all-NaN n");
+	is_int((long long)p->cols[1].nan, 3, "all-NaN nan (inf counted)");
+	ok(isnan(p->cols[1].mean), "all-NaN mean NaN");
+	is_int((long long)p->cols[1].nbins, 0, "all-NaN no bins");
+	is_int((long long)p->cols[2].nlevels, 2, "binary levels");
+	is_int((long long)p->cols[2].levels[1].count, 2, "binary count of 1");
+	is_int(mare_profile_find(p, "bin"), 2, "find");
+	is_int(mare_profile_find(p, "zz"), -1, "find missing");
+	mare_profile_free(p);
+
+	mare_err_init(&err);
+	ok(mare_profile_build(rows, 3, 0, names, &err) == NULL, "no columns");
+	is_int(err.code, MARE_E_USAGE, "no columns: usage");
+}
+
+static void
+test_distinct_cap(void)
+{
+	double *x = malloc(5000 * sizeof(*x));
+	struct mare_profile_col c;
+	size_t i;
+
+	for (i = 0; i < 5000; i++)
+		x[i] = (double)(i % 2000);
+	memset(&c, 0, sizeof(c));
+	is_int(mare_profile_column(x, 5000, 1, &c, NULL), 0, "cap column");
+	is_int((long long)c.distinct, MARE_PROFILE_DISTINCT_CAP + 1,
+	    "distinct capped");
+	is_int((long long)c.nlevels, 0, "no levels");
+	is_int((long long)c.nbins, 30, "30 bins");
+	free(x);
+}
+
+static char *
+dump(const json_t *j)
+{
+	return json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+}
+
+static void
+test_json(void)
+{
+	static const double rows[] = { 1.5, NAN, 2.25, NAN, 0.1, NAN };
+	static const char *const names[] = { "a", "b" };
+	struct mare_profile *p, *q;
+	struct mare_err err;
+	json_t *j, *k;
+	char *s1, *s2, msg[512];
+
+	mare_err_init(&err);
+	p = mare_profile_build(rows, 3, 2, names, &err);
+	j = mare_profile_to_json(p);
+	ok(j != NULL, "to json");
+	s1 = dump(j);
+	ok(strncmp(s1, "{\"format\":\"mare-profile\",\"version\":1,"
+	    "\"rows\":3,\"columns\":[{\"name\":\"a\",\"n\":3,\"nan\":0,"
+	    "\"min\":0.1", 70) == 0, "key order");
+	like(s1, "{\"name\":\"b\",\"n\":0,\"nan\":3,\"min\":null,\"max\":null,"
+	    "\"mean\":null,\"sd\":null,\"quantiles\":[],\"edges\":[],"
+	    "\"counts\":[],\"distinct\":0,\"categorical\":false,"
+	    "\"levels\":[]}", "empty column");
+	q = mare_profile_from_json(j, "m.json", &err);
+	ok(q != NULL, "from json");
+	k = mare_profile_to_json(q);
+	s2 = dump(k);
+	is_str(s2, s1, "round trip");
+	free(s1);
+	free(s2);
+	json_decref(k);
+	mare_profile_free(q);
+
+	/* Damage one field at a time. */
+	json_real_set(json_array_get(json_object_get(json_array_get(
+	    json_object_get(j, "columns"), 0), "quantiles"), 5), 0.0);
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL, "bad quantile");
+	is_str(mare_err_format(&err, msg, sizeof(msg)),
+	    "m.json: profile: columns[0].quantiles[5]: not ascending",
+	    "path in message");
+	is_int(err.code, MARE_E_DATA, "data error");
+	json_decref(j);
+
+	j = mare_profile_to_json(p);
+	json_object_set_new(json_array_get(json_object_get(j, "columns"), 0),
+	    "counts", json_pack("[i]", 2));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL, "bad counts");
+	is_str(mare_err_format(&err, msg, sizeof(msg)),
+	    "m.json: profile: columns[0].counts: expected an array of 30 "
+	    "counts",
+	    "counts message");
+	json_decref(j);
+
+	j = mare_profile_to_json(p);
+	json_object_set_new(j, "version", json_integer(2));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL, "bad version");
+	is_str(mare_err_format(&err, msg, sizeof(msg)),
+	    "m.json: profile: version: expected 1", "version message");
+	json_decref(j);
+
+	j = mare_profile_to_json(p);
+	json_object_set_new(json_array_get(json_object_get(j, "columns"), 1),
+	    "name", json_string("a"));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL, "repeated");
+	is_str(mare_err_format(&err, msg, sizeof(msg)),
+	    "m.json: profile: columns[1].name: \"a\" repeated",
+	    "repeated message");
+	json_decref(j);
+	mare_err_init(&err);
+	ok(mare_profile_from_json(json_array_get(NULL, 0), NULL, &err) ==
+	    NULL, "not an object");
+	is_str(mare_err_format(&err, msg, sizeof(msg)),
+	    "<profile>: profile: expected an object", "object message");
+	mare_profile_free(p);
+}
+
+int
+main(void)
+{
+	test_column();
+	test_special();
+	test_distinct_cap();
+	test_json();
+	return tap_done();
+}
