@@ -1093,7 +1093,7 @@ run_jsonl(struct run *ru, FILE *fp, const char *name, struct mare_err *err)
 	struct sink s;
 	json_t *obj = NULL;
 	const char *field = NULL;
-	char msg[256];
+	char msg[sizeof(err->msg)];
 	size_t i, k;
 	int r, rc = -1, ok;
 
