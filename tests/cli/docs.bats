@@ -209,6 +209,33 @@ lint() {
 	lint mare-drift.1
 }
 
+@test "mare-predict: every long option of --help is in mare-predict(1)" {
+	check_options_in mare-predict "$MAN/mare-predict.1"
+}
+
+@test "mare-predict: every long option of --help is in the bash completion" {
+	check_options_in mare-predict "$BASHC/mare-predict"
+}
+
+@test "mare-predict: every long option of --help is in the zsh completion" {
+	check_options_in mare-predict "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-predict "* ]]
+}
+
+@test "mare-predict: the exit statuses in mare-predict(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-predict.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-predict.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-predict: mare-predict.1 passes mandoc -Tlint" {
+	lint mare-predict.1
+}
+
 @test "mare-tensor: every long option of --help is in mare-tensor(1)" {
 	check_options_in mare-tensor "$MAN/mare-tensor.1"
 }
