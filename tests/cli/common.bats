@@ -8,7 +8,7 @@
 
 load helper
 
-COMMANDS="mare mare-featurize mare-tensor mare-train"
+COMMANDS="mare mare-featurize mare-report mare-tensor mare-train"
 
 # --help: exit 0, usage on stdout starting "Usage:" and naming the command
 # in its first two lines, nothing on stderr; -h gives the same output.
@@ -82,6 +82,18 @@ Try '$1 --help' for more information."
 
 @test "mare-featurize: an unknown option exits 64 and says try --help" {
 	check_bad_option mare-featurize
+}
+
+@test "mare-report: --help and -h print the usage on stdout" {
+	check_help mare-report
+}
+
+@test "mare-report: --version and -V name the command and versions" {
+	check_version mare-report
+}
+
+@test "mare-report: an unknown option exits 64 and says try --help" {
+	check_bad_option mare-report
 }
 
 @test "mare-tensor: --help and -h print the usage on stdout" {
