@@ -8,7 +8,7 @@
 
 load helper
 
-COMMANDS="mare mare-drift mare-featurize mare-fetch mare-predict mare-tensor mare-train mare-validate"
+COMMANDS="mare mare-drift mare-featurize mare-fetch mare-predict mare-report mare-tensor mare-train mare-validate"
 
 # --help: exit 0, usage on stdout starting "Usage:" and naming the command
 # in its first two lines, nothing on stderr; -h gives the same output.
@@ -118,6 +118,18 @@ Try '$1 --help' for more information."
 
 @test "mare-predict: an unknown option exits 64 and says try --help" {
 	check_bad_option mare-predict
+}
+
+@test "mare-report: --help and -h print the usage on stdout" {
+	check_help mare-report
+}
+
+@test "mare-report: --version and -V name the command and versions" {
+	check_version mare-report
+}
+
+@test "mare-report: an unknown option exits 64 and says try --help" {
+	check_bad_option mare-report
 }
 
 @test "mare-tensor: --help and -h print the usage on stdout" {

@@ -236,6 +236,33 @@ lint() {
 	lint mare-predict.1
 }
 
+@test "mare-report: every long option of --help is in mare-report(1)" {
+	check_options_in mare-report "$MAN/mare-report.1"
+}
+
+@test "mare-report: every long option of --help is in the bash completion" {
+	check_options_in mare-report "$BASHC/mare-report"
+}
+
+@test "mare-report: every long option of --help is in the zsh completion" {
+	check_options_in mare-report "$ZSHC"
+	run -0 head -n 1 "$ZSHC"
+	[[ " $output " == *" mare-report "* ]]
+}
+
+@test "mare-report: the exit statuses in mare-report(1) are in lib/err.c's table" {
+	local s
+
+	for s in $(man_statuses "$MAN/mare-report.1"); do
+		grep -qx "$s" <(err_c_statuses) ||
+		    fail "mare-report.1: exit status $s is not in lib/err.c"
+	done
+}
+
+@test "mare-report: mare-report.1 passes mandoc -Tlint" {
+	lint mare-report.1
+}
+
 @test "mare-tensor: every long option of --help is in mare-tensor(1)" {
 	check_options_in mare-tensor "$MAN/mare-tensor.1"
 }
