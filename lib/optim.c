@@ -193,34 +193,6 @@ penalty(const struct prob *pb, const double *b, double lambda)
 	return lambda * P;
 }
 
-/*
- * KKT violation of F at beta~ given the smooth gradient g (p values) and
- * the intercept gradient g0.
- */
-static double
-kkt(const struct prob *pb, const double *b, const double *g, double g0,
-    double lambda)
-{
-	double k = pb->icpt ? fabs(g0) : 0, v, l1;
-	size_t j;
-
-	for (j = 0; j < pb->p; j++) {
-		if (pb->zv[j])
-			continue;
-		l1 = lambda * pb->alpha * pb->pf[j];
-		v = g[j] + lambda * (1 - pb->alpha) * pb->pf[j] * b[j];
-		if (b[j] > 0)
-			v = fabs(v + l1);
-		else if (b[j] < 0)
-			v = fabs(v - l1);
-		else
-			v = fabs(v) > l1 ? fabs(v) - l1 : 0;
-		if (v > k)
-			k = v;
-	}
-	return k;
-}
-
 static int
 prob_init(struct prob *pb, const struct mare_optim_data *d,
     const struct mare_optim_opts *o, struct mare_err *err)
@@ -590,7 +562,7 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 #define MAX_PASSES	100000	/* CD passes per lambda (glmnet's maxit) */
 
 struct cd {
-	double	*g;	/* p: gradient of the loss, valid when gvalid */
+	double	*g;	/* p: gradient of the loss (work) */
 	double	*ga;	/* p: |g| as last computed, for the strong rule */
 	double	*xv;	/* p: sum q x~_j^2 (working set only) */
 	double	*b;	/* p: beta~ */
@@ -599,12 +571,18 @@ struct cd {
 	double	*deta;	/* n: change of eta over one IRLS step */
 	double	*etan;	/* n: trial eta */
 	double	*col;	/* cap x n: column-major copies of the x~_j */
+	double	*qcol;	/* cap x n: q x~_j at the IRLS point */
+	double	*xq;	/* p: sum q x~_j (working set only) */
+	double	 cshift;	/* intercept moves not yet in res */
+	double	 sres;		/* sum of the true residual */
 	size_t	*slot;	/* p: column of j in col, or NO_SLOT */
 	size_t	*act;	/* nact: features ever non-zero, in order */
 	unsigned char *inact;	/* p: in act */
 	unsigned char *ixx;	/* p: in the working (strong) set */
 	size_t	 ncol, cap, nact, n;
-	int	 gvalid;	/* g (and ga) are at the current point */
+	double	*rref;	/* n: pb->r where ga was computed */
+	double	*cmax;	/* p: max_i |x~_ij| */
+	int	 gref;		/* ga and rref are set */
 };
 
 static void
@@ -619,10 +597,14 @@ cd_release(struct cd *c)
 	free(c->deta);
 	free(c->etan);
 	free(c->col);
+	free(c->qcol);
+	free(c->xq);
 	free(c->slot);
 	free(c->act);
 	free(c->inact);
 	free(c->ixx);
+	free(c->rref);
+	free(c->cmax);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -636,6 +618,7 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	if ((c->g = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->ga = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->xv = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->xq = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->res = xcalloc(n, sizeof(double), err)) == NULL ||
@@ -644,7 +627,9 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->act = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->inact = xcalloc(p, 1, err)) == NULL ||
-	    (c->ixx = xcalloc(p, 1, err)) == NULL) {
+	    (c->ixx = xcalloc(p, 1, err)) == NULL ||
+	    (c->rref = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->cmax = xcalloc(p, sizeof(double), err)) == NULL) {
 		cd_release(c);
 		return -1;
 	}
@@ -678,6 +663,10 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
 		c->col = nc;
+		if ((nc = realloc(c->qcol, ncap * n * sizeof(double))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
+			    "(%zu working columns of %zu rows)", ncap, n);
+		c->qcol = nc;
 		c->cap = ncap;
 	}
 	cj = c->col + c->ncol * n;
@@ -694,26 +683,47 @@ cd_col(const struct cd *c, size_t j)
 }
 
 /*
+ * q x~_j, sum q x~_j^2 and sum q x~_j of working-set column j at the
+ * current IRLS point.
+ */
+static void
+cd_weigh(const struct prob *pb, struct cd *c, size_t j)
+{
+	const double *xj = cd_col(c, j), *q = pb->q;
+	double *qj = c->qcol + c->slot[j] * c->n, sv = 0, sq = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		qj[i] = q[i] * xj[i];
+		sv += qj[i] * xj[i];
+		sq += qj[i];
+	}
+	c->xv[j] = sv;
+	c->xq[j] = sq;
+}
+
+/*
  * One CD pass over the working set (all) or over the features ever
  * non-zero (!all), then the intercept. Returns the pass's largest change
- * measure: xv d^2 (glmnet) or xv |d| (the gradient scale, mare).
+ * measure: xv d^2 (glmnet) or xv |d| (the gradient scale, mare). The
+ * true residual is res - cshift q: intercept moves cost O(1), and sres
+ * follows its sum.
  */
 static double
 cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
     double xmz, int all, int gl)
 {
-	size_t n = pb->n, p = pb->p, j, l, cnt, i;
+	size_t n = pb->n, p = pb->p, j, l, cnt;
 	double al1 = lambda * pb->alpha, al2 = lambda * (1 - pb->alpha);
-	double dlx = 0, u, au, nb, d, s;
-	const double *xj, *q = pb->q;
+	double dlx = 0, u, au, nb, d;
 
 	cnt = all ? p : c->nact;
 	for (l = 0; l < cnt; l++) {
 		j = all ? l : c->act[l];
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
-		xj = cd_col(c, j);
-		u = mare_blas_ddot(n, c->res, xj) + c->xv[j] * c->b[j];
+		u = mare_blas_ddot(n, c->res, cd_col(c, j)) -
+		    c->cshift * c->xq[j] + c->xv[j] * c->b[j];
 		au = fabs(u) - pb->pf[j] * al1;
 		if (au > 0 && c->xv[j] + pb->pf[j] * al2 > 0)
 			nb = copysign(au, u) / (c->xv[j] + pb->pf[j] * al2);
@@ -724,39 +734,123 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 			continue;
 		c->b[j] = nb;
 		dlx = fmax(dlx, gl ? c->xv[j] * d * d : c->xv[j] * fabs(d));
-		for (i = 0; i < n; i++)
-			c->res[i] -= d * q[i] * xj[i];
+		mare_blas_daxpy(n, -d, c->qcol + c->slot[j] * n, c->res);
+		c->sres -= d * c->xq[j];
 		if (!c->inact[j]) {
 			c->inact[j] = 1;
 			c->act[c->nact++] = j;
 		}
 	}
 	if (pb->icpt && xmz > 0) {
-		for (s = 0, i = 0; i < n; i++)
-			s += c->res[i];
-		d = s / xmz;
+		d = c->sres / xmz;
 		if (d != 0) {
 			*b0 += d;
 			dlx = fmax(dlx, gl ? xmz * d * d : xmz * fabs(d));
-			for (i = 0; i < n; i++)
-				c->res[i] -= d * q[i];
+			c->cshift += d;
+			c->sres -= d * xmz;
 		}
 	}
 	return dlx;
 }
 
-/* The gradient of the loss at the current point (one pass over X). */
-static double
+/*
+ * |gradient| of the loss at the current point into ga (one pass over
+ * X), remembering the residual it was computed at.
+ */
+static void
 cd_grad(struct prob *pb, struct cd *c)
 {
-	double g0;
 	size_t j;
 
-	g0 = xtv(pb, pb->r, c->g);
+	xtv(pb, pb->r, c->g);
 	for (j = 0; j < pb->p; j++)
 		c->ga[j] = fabs(c->g[j]);
-	c->gvalid = 1;
-	return g0;
+	memcpy(c->rref, pb->r, pb->n * sizeof(double));
+	c->gref = 1;
+}
+
+/* cmax_j = max_i |x~_ij|, for cd_screen()'s bound. */
+static void
+cd_colmax(const struct prob *pb, struct cd *c)
+{
+	const double *x = pb->d->x;
+	size_t i, j, p = pb->p;
+	double v;
+
+	for (i = 0; i < pb->n; i++)
+		for (j = 0; j < p; j++) {
+			v = fabs(x[i * p + j] - pb->m[j]);
+			if (v > c->cmax[j])
+				c->cmax[j] = v;
+		}
+	for (j = 0; j < p; j++)
+		c->cmax[j] = pb->zv[j] ? 0 : c->cmax[j] / pb->s[j];
+}
+
+/*
+ * KKT check of the features outside the working set: the ones that
+ * violate it join the set (*viol = 1). Since |g_j| <= ga_j + cmax_j
+ * ||r - rref||_1, the pass over X is skipped when that bound already
+ * proves every such feature stays at 0 (in particular whenever the point
+ * has barely moved since the last pass, as along the start of a path).
+ */
+static int
+cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
+    struct mare_err *err)
+{
+	size_t i, j, p = pb->p;
+	double del = 0;
+	int need = !c->gref;
+
+	*viol = 0;
+	for (i = 0; !need && i < pb->n; i++)
+		del += fabs(pb->r[i] - c->rref[i]);
+	for (j = 0; !need && j < p; j++)
+		need = !c->ixx[j] && !pb->zv[j] && c->ga[j] + c->cmax[j] *
+		    del > lambda * pb->alpha * pb->pf[j];
+	if (!need)
+		return 0;
+	cd_grad(pb, c);
+	for (j = 0; j < p; j++)
+		if (!c->ixx[j] && !pb->zv[j] && c->ga[j] >
+		    lambda * pb->alpha * pb->pf[j]) {
+			if (cd_admit(pb, c, j, err) == -1)
+				return -1;
+			*viol = 1;
+		}
+	return 0;
+}
+
+/*
+ * The KKT violation at the current point right after a cd_screen() that
+ * found no violator: exact on the working set (from its columns), 0
+ * elsewhere (proved by the screen).
+ */
+static double
+cd_kkt(const struct prob *pb, struct cd *c, double lambda)
+{
+	size_t i, j;
+	double g0 = 0, k, v, l1;
+
+	for (i = 0; i < pb->n; i++)
+		g0 += pb->r[i];
+	k = pb->icpt ? fabs(g0) : 0;
+	for (j = 0; j < pb->p; j++) {
+		if (!c->ixx[j] || pb->zv[j])
+			continue;
+		l1 = lambda * pb->alpha * pb->pf[j];
+		v = mare_blas_ddot(pb->n, pb->r, cd_col(c, j)) + lambda *
+		    (1 - pb->alpha) * pb->pf[j] * c->b[j];
+		if (c->b[j] > 0)
+			v = fabs(v + l1);
+		else if (c->b[j] < 0)
+			v = fabs(v - l1);
+		else
+			v = fabs(v) > l1 ? fabs(v) - l1 : 0;
+		if (v > k)
+			k = v;
+	}
+	return k;
 }
 
 /* Null deviance scale of glmnet's threshold: loss(null) - loss(sat). */
@@ -794,7 +888,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
     struct mare_optim_fit *fit, struct mare_err *err)
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
-	double L, F, Fnew, g0 = 0, xmz, b0s, kk = INFINITY, kbest = INFINITY;
+	double L, F, Fnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
 	double itol, step, tlam, *eta = pb->eta;
 	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
 	int h, stall = 0, done = 0, conv = 0, ix;
@@ -802,8 +896,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 	memcpy(c->b, bt, p * sizeof(double));
 	L = loss(pb, eta, 1);
 	F = L + penalty(pb, c->b, lambda);
-	if (!c->gvalid)
-		g0 = cd_grad(pb, c);
+	if (!c->gref)
+		cd_grad(pb, c);
 	/* strong rule: the working set for this lambda */
 	tlam = pb->alpha * (2 * lambda - lprev);
 	for (j = 0; j < p; j++)
@@ -819,19 +913,16 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		b0s = *b0;
 		memcpy(c->bs, c->b, p * sizeof(double));
 		xmz = 0;
+		c->sres = 0;
+		c->cshift = 0;
 		for (i = 0; i < n; i++) {
 			c->res[i] = -pb->r[i];
+			c->sres += c->res[i];
 			xmz += pb->q[i];
 		}
 		for (j = 0; j < p; j++)
-			if (c->ixx[j]) {
-				const double *xj = cd_col(c, j);
-				double s = 0;
-
-				for (i = 0; i < n; i++)
-					s += pb->q[i] * xj[i] * xj[i];
-				c->xv[j] = s;
-			}
+			if (c->ixx[j])
+				cd_weigh(pb, c, j);
 		if (!gl && isfinite(kk))
 			itol = fmax(0.01 * o->tol, 1e-3 * kk);
 		/* full passes and passes over the active features */
@@ -878,7 +969,6 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		memcpy(eta, c->etan, n * sizeof(double));
 		L = loss(pb, eta, 1);
 		F = L + penalty(pb, c->b, lambda);
-		c->gvalid = 0;
 
 		if (gl) {
 			/* glmnet: small changes, then KKT of the others */
@@ -893,28 +983,15 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			}
 			if (ix)
 				continue;
-			g0 = cd_grad(pb, c);
-			for (j = 0; j < p; j++)
-				if (!c->ixx[j] && !pb->zv[j] && c->ga[j] >
-				    lambda * pb->alpha * pb->pf[j]) {
-					if (cd_admit(pb, c, j, err) == -1)
-						return -1;
-					ix = 1;
-				}
+			if (cd_screen(pb, c, lambda, &ix, err) == -1)
+				return -1;
 			done = conv = !ix;
 			continue;
 		}
 		/* mare: the KKT violation over every feature */
-		g0 = cd_grad(pb, c);
-		kk = kkt(pb, c->b, c->g, g0, lambda);
-		ix = 0;
-		for (j = 0; j < p; j++)
-			if (!c->ixx[j] && !pb->zv[j] && c->ga[j] >
-			    lambda * pb->alpha * pb->pf[j]) {
-				if (cd_admit(pb, c, j, err) == -1)
-					return -1;
-				ix = 1;
-			}
+		if (cd_screen(pb, c, lambda, &ix, err) == -1)
+			return -1;
+		kk = cd_kkt(pb, c, lambda);
 		if (kk <= o->tol && !ix) {
 			done = conv = 1;
 			break;
@@ -925,12 +1002,13 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		} else if (++stall >= 10 && !ix)
 			break;	/* stagnation at rounding level */
 	}
-	if (!c->gvalid)
-		g0 = cd_grad(pb, c);
+	/* the exact violation: violators found here join the set */
+	if (cd_screen(pb, c, lambda, &ix, err) == -1)
+		return -1;
 	memcpy(bt, c->b, p * sizeof(double));
 	fit->objective = F;
 	fit->loss = L;
-	fit->kkt = kkt(pb, bt, c->g, g0, lambda);
+	fit->kkt = cd_kkt(pb, c, lambda);
 	fit->iterations += iter;
 	fit->converged = gl ? conv : fit->kkt <= o->tol;
 	return 0;
@@ -1068,6 +1146,7 @@ mare_optim_path(const struct mare_optim_data *d,
 	b0 = start_b0(&pb);
 	lprev = lm;
 	if (o->alpha > 0) {
+		cd_colmax(&pb, &c);
 		if (o->stop == MARE_OPTIM_STOP_GLMNET)
 			shr = o->tol * null_dev(&pb);
 		xv(&pb, bt + 1, b0, pb.eta);
