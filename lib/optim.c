@@ -580,8 +580,12 @@ struct cd {
 	unsigned char *inact;	/* p: in act */
 	unsigned char *ixx;	/* p: in the working (strong) set */
 	size_t	 ncol, cap, nact, n;
-	double	*rref;	/* n: pb->r where ga was computed */
+	double	*rref;	/* n: pb->r where ga was last computed in full */
 	double	*cmax;	/* p: max_i |x~_ij| */
+	double	*cnrm;	/* p: ||x~_j||_2 */
+	double	*gb1;	/* p: bound bases at rref, L1 and L2 (see */
+	double	*gb2;	/*    cd_screen()) */
+	size_t	*unc;	/* p: work */
 	int	 gref;		/* ga and rref are set */
 };
 
@@ -605,6 +609,10 @@ cd_release(struct cd *c)
 	free(c->ixx);
 	free(c->rref);
 	free(c->cmax);
+	free(c->cnrm);
+	free(c->gb1);
+	free(c->gb2);
+	free(c->unc);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -629,7 +637,11 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->inact = xcalloc(p, 1, err)) == NULL ||
 	    (c->ixx = xcalloc(p, 1, err)) == NULL ||
 	    (c->rref = xcalloc(n, sizeof(double), err)) == NULL ||
-	    (c->cmax = xcalloc(p, sizeof(double), err)) == NULL) {
+	    (c->cmax = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->cnrm = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->gb1 = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->gb2 = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL) {
 		cd_release(c);
 		return -1;
 	}
@@ -764,12 +776,12 @@ cd_grad(struct prob *pb, struct cd *c)
 
 	xtv(pb, pb->r, c->g);
 	for (j = 0; j < pb->p; j++)
-		c->ga[j] = fabs(c->g[j]);
+		c->ga[j] = c->gb1[j] = c->gb2[j] = fabs(c->g[j]);
 	memcpy(c->rref, pb->r, pb->n * sizeof(double));
 	c->gref = 1;
 }
 
-/* cmax_j = max_i |x~_ij|, for cd_screen()'s bound. */
+/* max_i |x~_ij| and ||x~_j||_2, for cd_screen()'s bounds. */
 static void
 cd_colmax(const struct prob *pb, struct cd *c)
 {
@@ -782,42 +794,81 @@ cd_colmax(const struct prob *pb, struct cd *c)
 			v = fabs(x[i * p + j] - pb->m[j]);
 			if (v > c->cmax[j])
 				c->cmax[j] = v;
+			c->cnrm[j] += v * v;
 		}
-	for (j = 0; j < p; j++)
+	for (j = 0; j < p; j++) {
 		c->cmax[j] = pb->zv[j] ? 0 : c->cmax[j] / pb->s[j];
+		c->cnrm[j] = pb->zv[j] ? 0 : sqrt(c->cnrm[j]) / pb->s[j];
+	}
 }
 
 /*
  * KKT check of the features outside the working set: the ones that
- * violate it join the set (*viol = 1). Since |g_j| <= ga_j + cmax_j
- * ||r - rref||_1, the pass over X is skipped when that bound already
- * proves every such feature stays at 0 (in particular whenever the point
- * has barely moved since the last pass, as along the start of a path).
+ * violate it join the set (*viol = 1). With d = r - rref, the triangle
+ * and Hoelder inequalities give |g_j| <= gb1_j + cmax_j ||d||_1 and
+ * |g_j| <= gb2_j + cnrm_j ||d||_2: a feature whose bound is below its
+ * threshold provably stays at 0. The few others get their exact gradient
+ * from their own columns (bases moved to rref by the same inequalities);
+ * when there are many, one pass over X recomputes every gradient.
  */
 static int
 cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
     struct mare_err *err)
 {
-	size_t i, j, p = pb->p;
-	double del = 0;
-	int need = !c->gref;
+	const double *x = pb->d->x;
+	size_t i, j, k, p = pb->p, nu = 0;
+	double d1 = 0, d2 = 0, dr, l1, sr = 0;
 
 	*viol = 0;
-	for (i = 0; !need && i < pb->n; i++)
-		del += fabs(pb->r[i] - c->rref[i]);
-	for (j = 0; !need && j < p; j++)
-		need = !c->ixx[j] && !pb->zv[j] && c->ga[j] + c->cmax[j] *
-		    del > lambda * pb->alpha * pb->pf[j];
-	if (!need)
-		return 0;
-	cd_grad(pb, c);
-	for (j = 0; j < p; j++)
-		if (!c->ixx[j] && !pb->zv[j] && c->ga[j] >
-		    lambda * pb->alpha * pb->pf[j]) {
+	if (c->gref) {
+		for (i = 0; i < pb->n; i++) {
+			dr = pb->r[i] - c->rref[i];
+			d1 += fabs(dr);
+			d2 += dr * dr;
+		}
+		d2 = sqrt(d2);
+		for (j = 0; j < p; j++) {
+			if (c->ixx[j] || pb->zv[j])
+				continue;
+			l1 = lambda * pb->alpha * pb->pf[j];
+			if (c->gb1[j] + c->cmax[j] * d1 > l1 &&
+			    c->gb2[j] + c->cnrm[j] * d2 > l1)
+				c->unc[nu++] = j;
+		}
+		if (nu == 0)
+			return 0;
+	}
+	if (!c->gref || nu > p / 8 + 1) {
+		cd_grad(pb, c);
+		nu = 0;
+		for (j = 0; j < p; j++)
+			if (!c->ixx[j] && !pb->zv[j])
+				c->unc[nu++] = j;
+	} else {
+		/* exact gradients of the few, row by row */
+		for (k = 0; k < nu; k++)
+			c->g[c->unc[k]] = 0;
+		for (i = 0; i < pb->n; i++) {
+			sr += pb->r[i];
+			for (k = 0; k < nu; k++)
+				c->g[c->unc[k]] += x[i * p + c->unc[k]] *
+				    pb->r[i];
+		}
+		for (k = 0; k < nu; k++) {
+			j = c->unc[k];
+			c->ga[j] = fabs((c->g[j] - pb->m[j] * sr) / pb->s[j]);
+			c->gb1[j] = c->ga[j] + c->cmax[j] * d1;
+			c->gb2[j] = c->ga[j] + c->cnrm[j] * d2;
+		}
+	}
+	for (k = 0; k < nu; k++) {
+		j = c->unc[k];
+		if (c->ga[j] > lambda * pb->alpha * pb->pf[j]) {
 			if (cd_admit(pb, c, j, err) == -1)
 				return -1;
 			*viol = 1;
 		}
+	}
 	return 0;
 }
 
