@@ -1002,12 +1002,16 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 				for (j = 0; j < p; j++)
 					c->b[j] = c->bs[j] +
 					    (c->b[j] - c->bs[j]) / 2;
-			if (gl)
-				break;
 			Fnew = loss(pb, c->etan, 0) + penalty(pb, c->b,
 			    lambda);
+			/*
+			 * glmnet takes every IRLS step; mare halves the
+			 * ones that increase F beyond rounding level (with
+			 * glmnet's rule: beyond its own precision), which
+			 * is where glmnet's path can fail.
+			 */
 			if (Fnew <= F || (h == 0 && Fnew - F <=
-			    1e-12 * fabs(F)))
+			    (gl ? 1e-6 : 1e-12) * fabs(F)))
 				break;
 			step /= 2;
 		}

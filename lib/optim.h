@@ -40,9 +40,10 @@
  * of a working residual, passes over the working set then over the
  * features ever non-zero only), warm starts along a decreasing lambda
  * path, sequential strong rules, and a KKT check of the screened-out
- * features (one BLAS gemv over X) before a solution is accepted. With the
- * KKT stopping rule a backtracking safeguard keeps the objective from
- * increasing. Working memory: the standardised columns of the working set
+ * features (one BLAS gemv over X, skipped when a bound proves them) before
+ * a solution is accepted. A backtracking safeguard halves IRLS steps that
+ * increase the objective (beyond 1e-12 relative; 1e-6 with the GLMNET
+ * rule, whose steps it then leaves as glmnet takes them). Working memory: the standardised columns of the working set
  * are copied column-major (n times the working-set size).
  *
  * Convergence is explicit: by default a fit stops when the KKT violation

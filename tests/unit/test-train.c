@@ -4,7 +4,8 @@
  * Fits tests/data/train/swd.csv (246 lionfish presences, 8,543 background
  * cells) under the three settings of fit_maxnet.R beside it and compares
  * mare's clamped cloglog predictions at every row with maxnet's, and the
- * number of selected features with maxnet's. Also reports the fit time.
+ * number of selected features with maxnet's (exactly). Also reports the
+ * fit time and the measured difference (about 4e-13 on x86-64).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -176,8 +177,8 @@ main(void)
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();
 	}
-	run_setting("default", "default", 1, 1e-3, 29, 3);
-	run_setting("lqh_rm2", "lqh", 2, 1e-3, 20, 3);
+	run_setting("default", "default", 1, 1e-3, 29, 0);
+	run_setting("lqh_rm2", "lqh", 2, 1e-3, 20, 0);
 	run_setting("lq_rm1", "lq", 1, 1e-3, 6, 0);
 	return tap_done();
 }
