@@ -838,7 +838,7 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 		if (nu == 0)
 			return 0;
 	}
-	if (!c->gref || nu > p / 8 + 1) {
+	if (!c->gref || nu > p / 32 + 1) {
 		cd_grad(pb, c);
 		nu = 0;
 		for (j = 0; j < p; j++)
@@ -939,7 +939,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
     struct mare_optim_fit *fit, struct mare_err *err)
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
-	double L, F, Fnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
+	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
 	double itol, step, tlam, *eta = pb->eta;
 	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
 	int h, stall = 0, done = 0, conv = 0, ix;
@@ -1002,8 +1002,9 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 				for (j = 0; j < p; j++)
 					c->b[j] = c->bs[j] +
 					    (c->b[j] - c->bs[j]) / 2;
-			Fnew = loss(pb, c->etan, 0) + penalty(pb, c->b,
-			    lambda);
+			/* r and q follow the trial point */
+			Lnew = loss(pb, c->etan, 1);
+			Fnew = Lnew + penalty(pb, c->b, lambda);
 			/*
 			 * glmnet takes every IRLS step; mare halves the
 			 * ones that increase F beyond rounding level (with
@@ -1018,12 +1019,13 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		if (h == MAX_HALVINGS) {
 			memcpy(c->b, c->bs, p * sizeof(double));
 			*b0 = b0s;
+			loss(pb, eta, 1);
 			break;	/* no descent left: report kkt as it is */
 		}
 		*b0 = b0s + step * (*b0 - b0s);
 		memcpy(eta, c->etan, n * sizeof(double));
-		L = loss(pb, eta, 1);
-		F = L + penalty(pb, c->b, lambda);
+		L = Lnew;
+		F = Fnew;
 
 		if (gl) {
 			/* glmnet: small changes, then KKT of the others */
