@@ -113,8 +113,8 @@ usage(FILE *fp)
 "     --lambda <x>         penalty strength (default: 1/n)\n"
 " -C, --cost <c>           liblinear's C: lambda = 1 / (C n)\n"
 "     --alpha <a>          elastic-net mixing in (0, 1) (default: 0.5)\n"
-"     --tol <x>            convergence tolerance on the KKT violation\n"
-"                          (default: 1e-7)\n"
+"     --tol <x>            convergence tolerance on the KKT violation;\n"
+"                          maxent: glmnet's thresh (default: 1e-7)\n"
 "     --max-iter <n>       outer iterations per fit (default: 1000)\n"
 "     --cv <k>             k-fold cross-validation (2..100)\n"
 "     --cv-scheme <s>      random (stratified), block or checkerboard\n"
@@ -599,7 +599,7 @@ run(struct opts *o, struct mare_err *err)
 		goto done;
 	}
 	if (json_is_false(json_object_get(m->convergence, "converged")))
-		mare_cli_warn("did not converge: KKT violation %g > tol %g "
+		mare_cli_warn("did not converge: KKT violation %g (tol %g) "
 		    "after %d iterations", json_real_value(json_object_get(
 		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
 	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||

@@ -27,7 +27,6 @@
 #include "blas.h"
 #include "optim.h"
 
-#define BLOCK_ROWS	256	/* rows per Gram block */
 #define GEMV_ROWS	(1 << 20) /* rows per gemv call (cblas takes int) */
 #define MAX_HALVINGS	40
 
@@ -192,34 +191,6 @@ penalty(const struct prob *pb, const double *b, double lambda)
 		P += pb->pf[j] * (pb->alpha * fabs(b[j]) +
 		    (1 - pb->alpha) / 2 * b[j] * b[j]);
 	return lambda * P;
-}
-
-/*
- * KKT violation of F at beta~ given the smooth gradient g (p values) and
- * the intercept gradient g0.
- */
-static double
-kkt(const struct prob *pb, const double *b, const double *g, double g0,
-    double lambda)
-{
-	double k = pb->icpt ? fabs(g0) : 0, v, l1;
-	size_t j;
-
-	for (j = 0; j < pb->p; j++) {
-		if (pb->zv[j])
-			continue;
-		l1 = lambda * pb->alpha * pb->pf[j];
-		v = g[j] + lambda * (1 - pb->alpha) * pb->pf[j] * b[j];
-		if (b[j] > 0)
-			v = fabs(v + l1);
-		else if (b[j] < 0)
-			v = fabs(v - l1);
-		else
-			v = fabs(v) > l1 ? fabs(v) - l1 : 0;
-		if (v > k)
-			k = v;
-	}
-	return k;
 }
 
 static int
@@ -584,236 +555,519 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 }
 
 /* ---------------------------------------------------------------------
- * Coordinate descent (alpha > 0), covariance updates.
+ * Coordinate descent (alpha > 0), naive updates on the working residual.
  */
 
+#define NO_SLOT		((size_t)-1)
+#define MAX_PASSES	100000	/* CD passes per lambda (glmnet's maxit) */
+
 struct cd {
-	double	*G;	/* p x p, centred weighted Gram of X~ */
-	double	*a;	/* p: centred gradient of the loss */
-	double	*g;	/* p: full gradient of the loss */
-	double	*b;	/* p: new beta~ */
-	double	*res;	/* p: c - G b */
-	double	*xq;	/* p: q-weighted mean of x~ */
-	double	*blk;	/* BLOCK_ROWS x p */
-	double	*db;	/* p: step */
-	unsigned char *act;	/* p: in the working (strong) set */
+	double	*g;	/* p: gradient of the loss (work) */
+	double	*ga;	/* p: |g| as last computed, for the strong rule */
+	double	*xv;	/* p: sum q x~_j^2 (working set only) */
+	double	*b;	/* p: beta~ */
+	double	*bs;	/* p: beta~ at the start of the IRLS step */
+	double	*res;	/* n: working residual wn (y - mu) - q d(eta) */
+	double	*deta;	/* n: change of eta over one IRLS step */
+	double	*etan;	/* n: trial eta */
+	double	*col;	/* cap x n: column-major copies of the x~_j */
+	double	*qcol;	/* cap x n: q x~_j at the IRLS point */
+	double	*xq;	/* p: sum q x~_j (working set only) */
+	double	 cshift;	/* intercept moves not yet in res */
+	double	 sres;		/* sum of the true residual */
+	size_t	*slot;	/* p: column of j in col, or NO_SLOT */
+	size_t	*act;	/* nact: features ever non-zero, in order */
+	unsigned char *inact;	/* p: in act */
+	unsigned char *ixx;	/* p: in the working (strong) set */
+	size_t	 ncol, cap, nact, n;
+	double	*rref;	/* n: pb->r where ga was last computed in full */
+	double	*cmax;	/* p: max_i |x~_ij| */
+	double	*cnrm;	/* p: ||x~_j||_2 */
+	double	*gb1;	/* p: bound bases at rref, L1 and L2 (see */
+	double	*gb2;	/*    cd_screen()) */
+	size_t	*unc;	/* p: work */
+	int	 gref;		/* ga and rref are set */
 };
 
 static void
 cd_release(struct cd *c)
 {
-	free(c->G);
-	free(c->a);
 	free(c->g);
+	free(c->ga);
+	free(c->xv);
 	free(c->b);
+	free(c->bs);
 	free(c->res);
+	free(c->deta);
+	free(c->etan);
+	free(c->col);
+	free(c->qcol);
 	free(c->xq);
-	free(c->blk);
-	free(c->db);
+	free(c->slot);
 	free(c->act);
+	free(c->inact);
+	free(c->ixx);
+	free(c->rref);
+	free(c->cmax);
+	free(c->cnrm);
+	free(c->gb1);
+	free(c->gb2);
+	free(c->unc);
+	memset(c, 0, sizeof(*c));
 }
 
 static int
-cd_init(struct cd *c, size_t p, struct mare_err *err)
+cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 {
+	size_t j;
+
 	memset(c, 0, sizeof(*c));
-	if (p > 0 && p > ((size_t)-1) / sizeof(double) / p) {
-		return mare_err_set(err, MARE_E_NOMEM, "%zu columns: the Gram "
-		    "matrix does not fit in memory", p);
-	}
-	if ((c->G = xcalloc(p * p, sizeof(double), err)) == NULL ||
-	    (c->a = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->g = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->res = xcalloc(p, sizeof(double), err)) == NULL ||
+	c->n = n;
+	if ((c->g = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->ga = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->xv = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->xq = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->blk = xcalloc((size_t)BLOCK_ROWS * p, sizeof(double),
-	    err)) == NULL ||
-	    (c->db = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->act = xcalloc(p, 1, err)) == NULL) {
+	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->res = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->deta = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->etan = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->act = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->inact = xcalloc(p, 1, err)) == NULL ||
+	    (c->ixx = xcalloc(p, 1, err)) == NULL ||
+	    (c->rref = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->cmax = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->cnrm = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->gb1 = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->gb2 = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL) {
 		cd_release(c);
 		return -1;
+	}
+	for (j = 0; j < p; j++)
+		c->slot[j] = NO_SLOT;
+	return 0;
+}
+
+/*
+ * Put j in the working set, copying its standardised column x~_j
+ * (column-major) on first use: memory grows with the working set only.
+ */
+static int
+cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
+{
+	const double *x = pb->d->x;
+	size_t i, n = pb->n, p = pb->p, ncap;
+	double *nc, *cj;
+
+	c->ixx[j] = 1;
+	if (c->slot[j] != NO_SLOT)
+		return 0;
+	if (c->ncol == c->cap) {
+		ncap = c->cap == 0 ? 16 : c->cap * 2;
+		if (ncap > p)
+			ncap = p;
+		if (n > 0 && ncap > ((size_t)-1) / sizeof(double) / n)
+			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
+			    "(%zu working columns of %zu rows)", ncap, n);
+		if ((nc = realloc(c->col, ncap * n * sizeof(double))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
+			    "(%zu working columns of %zu rows)", ncap, n);
+		c->col = nc;
+		if ((nc = realloc(c->qcol, ncap * n * sizeof(double))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
+			    "(%zu working columns of %zu rows)", ncap, n);
+		c->qcol = nc;
+		c->cap = ncap;
+	}
+	cj = c->col + c->ncol * n;
+	for (i = 0; i < n; i++)
+		cj[i] = (x[i * p + j] - pb->m[j]) / pb->s[j];
+	c->slot[j] = c->ncol++;
+	return 0;
+}
+
+static const double *
+cd_col(const struct cd *c, size_t j)
+{
+	return c->col + c->slot[j] * c->n;
+}
+
+/*
+ * q x~_j, sum q x~_j^2 and sum q x~_j of working-set column j at the
+ * current IRLS point.
+ */
+static void
+cd_weigh(const struct prob *pb, struct cd *c, size_t j)
+{
+	const double *xj = cd_col(c, j), *q = pb->q;
+	double *qj = c->qcol + c->slot[j] * c->n, sv = 0, sq = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		qj[i] = q[i] * xj[i];
+		sv += qj[i] * xj[i];
+		sq += qj[i];
+	}
+	c->xv[j] = sv;
+	c->xq[j] = sq;
+}
+
+/*
+ * One CD pass over the working set (all) or over the features ever
+ * non-zero (!all), then the intercept. Returns the pass's largest change
+ * measure: xv d^2 (glmnet) or xv |d| (the gradient scale, mare). The
+ * true residual is res - cshift q: intercept moves cost O(1), and sres
+ * follows its sum.
+ */
+static double
+cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
+    double xmz, int all, int gl)
+{
+	size_t n = pb->n, p = pb->p, j, l, cnt;
+	double al1 = lambda * pb->alpha, al2 = lambda * (1 - pb->alpha);
+	double dlx = 0, u, au, nb, d;
+
+	cnt = all ? p : c->nact;
+	for (l = 0; l < cnt; l++) {
+		j = all ? l : c->act[l];
+		if (!c->ixx[j] || pb->zv[j])
+			continue;
+		u = mare_blas_ddot(n, c->res, cd_col(c, j)) -
+		    c->cshift * c->xq[j] + c->xv[j] * c->b[j];
+		au = fabs(u) - pb->pf[j] * al1;
+		if (au > 0 && c->xv[j] + pb->pf[j] * al2 > 0)
+			nb = copysign(au, u) / (c->xv[j] + pb->pf[j] * al2);
+		else
+			nb = 0;
+		d = nb - c->b[j];
+		if (d == 0)
+			continue;
+		c->b[j] = nb;
+		dlx = fmax(dlx, gl ? c->xv[j] * d * d : c->xv[j] * fabs(d));
+		mare_blas_daxpy(n, -d, c->qcol + c->slot[j] * n, c->res);
+		c->sres -= d * c->xq[j];
+		if (!c->inact[j]) {
+			c->inact[j] = 1;
+			c->act[c->nact++] = j;
+		}
+	}
+	if (pb->icpt && xmz > 0) {
+		d = c->sres / xmz;
+		if (d != 0) {
+			*b0 += d;
+			dlx = fmax(dlx, gl ? xmz * d * d : xmz * fabs(d));
+			c->cshift += d;
+			c->sres -= d * xmz;
+		}
+	}
+	return dlx;
+}
+
+/*
+ * |gradient| of the loss at the current point into ga (one pass over
+ * X), remembering the residual it was computed at.
+ */
+static void
+cd_grad(struct prob *pb, struct cd *c)
+{
+	size_t j;
+
+	xtv(pb, pb->r, c->g);
+	for (j = 0; j < pb->p; j++)
+		c->ga[j] = c->gb1[j] = c->gb2[j] = fabs(c->g[j]);
+	memcpy(c->rref, pb->r, pb->n * sizeof(double));
+	c->gref = 1;
+}
+
+/* max_i |x~_ij| and ||x~_j||_2, for cd_screen()'s bounds. */
+static void
+cd_colmax(const struct prob *pb, struct cd *c)
+{
+	const double *x = pb->d->x;
+	size_t i, j, p = pb->p;
+	double v;
+
+	for (i = 0; i < pb->n; i++)
+		for (j = 0; j < p; j++) {
+			v = fabs(x[i * p + j] - pb->m[j]);
+			if (v > c->cmax[j])
+				c->cmax[j] = v;
+			c->cnrm[j] += v * v;
+		}
+	for (j = 0; j < p; j++) {
+		c->cmax[j] = pb->zv[j] ? 0 : c->cmax[j] / pb->s[j];
+		c->cnrm[j] = pb->zv[j] ? 0 : sqrt(c->cnrm[j]) / pb->s[j];
+	}
+}
+
+/*
+ * KKT check of the features outside the working set: the ones that
+ * violate it join the set (*viol = 1). With d = r - rref, the triangle
+ * and Hoelder inequalities give |g_j| <= gb1_j + cmax_j ||d||_1 and
+ * |g_j| <= gb2_j + cnrm_j ||d||_2: a feature whose bound is below its
+ * threshold provably stays at 0. The few others get their exact gradient
+ * from their own columns (bases moved to rref by the same inequalities);
+ * when there are many, one pass over X recomputes every gradient.
+ */
+static int
+cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
+    struct mare_err *err)
+{
+	const double *x = pb->d->x;
+	size_t i, j, k, p = pb->p, nu = 0;
+	double d1 = 0, d2 = 0, dr, l1, sr = 0;
+
+	*viol = 0;
+	if (c->gref) {
+		for (i = 0; i < pb->n; i++) {
+			dr = pb->r[i] - c->rref[i];
+			d1 += fabs(dr);
+			d2 += dr * dr;
+		}
+		d2 = sqrt(d2);
+		for (j = 0; j < p; j++) {
+			if (c->ixx[j] || pb->zv[j])
+				continue;
+			l1 = lambda * pb->alpha * pb->pf[j];
+			if (c->gb1[j] + c->cmax[j] * d1 > l1 &&
+			    c->gb2[j] + c->cnrm[j] * d2 > l1)
+				c->unc[nu++] = j;
+		}
+		if (nu == 0)
+			return 0;
+	}
+	if (!c->gref || nu > p / 32 + 1) {
+		cd_grad(pb, c);
+		nu = 0;
+		for (j = 0; j < p; j++)
+			if (!c->ixx[j] && !pb->zv[j])
+				c->unc[nu++] = j;
+	} else {
+		/* exact gradients of the few, row by row */
+		for (k = 0; k < nu; k++)
+			c->g[c->unc[k]] = 0;
+		for (i = 0; i < pb->n; i++) {
+			sr += pb->r[i];
+			for (k = 0; k < nu; k++)
+				c->g[c->unc[k]] += x[i * p + c->unc[k]] *
+				    pb->r[i];
+		}
+		for (k = 0; k < nu; k++) {
+			j = c->unc[k];
+			c->ga[j] = fabs((c->g[j] - pb->m[j] * sr) / pb->s[j]);
+			c->gb1[j] = c->ga[j] + c->cmax[j] * d1;
+			c->gb2[j] = c->ga[j] + c->cnrm[j] * d2;
+		}
+	}
+	for (k = 0; k < nu; k++) {
+		j = c->unc[k];
+		if (c->ga[j] > lambda * pb->alpha * pb->pf[j]) {
+			if (cd_admit(pb, c, j, err) == -1)
+				return -1;
+			*viol = 1;
+		}
 	}
 	return 0;
 }
 
 /*
- * G = (X~ - 1 xq')' Q (X~ - 1 xq') with xq the q-weighted mean of X~ (0
- * without intercept), from row blocks; returns Sq = sum q. Centring the
- * rows before the product, not after, avoids the cancellation of
- * X~'QX~ - Sq xq xq' when q concentrates on a few extreme rows (Poisson).
+ * The KKT violation at the current point right after a cd_screen() that
+ * found no violator: exact on the working set (from its columns), 0
+ * elsewhere (proved by the screen).
  */
 static double
-cd_gram(struct prob *pb, struct cd *c)
+cd_kkt(const struct prob *pb, struct cd *c, double lambda)
 {
-	const double *x = pb->d->x;
-	size_t p = pb->p, i, j, k, i0, nr;
-	double Sq, sq;
+	size_t i, j;
+	double g0 = 0, k, v, l1;
 
-	Sq = xtv(pb, pb->q, c->xq);
-	for (j = 0; j < p; j++)
-		c->xq[j] = Sq > 0 && pb->icpt ? c->xq[j] / Sq : 0;
-	memset(c->G, 0, p * p * sizeof(double));
-	for (i0 = 0; p > 0 && i0 < pb->n; i0 += nr) {
-		nr = pb->n - i0 < BLOCK_ROWS ? pb->n - i0 : BLOCK_ROWS;
-		for (i = 0; i < nr; i++) {
-			sq = sqrt(pb->q[i0 + i]);
-			for (j = 0; j < p; j++)
-				c->blk[i * p + j] = pb->zv[j] ? 0 : sq *
-				    ((x[(i0 + i) * p + j] - pb->m[j]) /
-				    pb->s[j] - c->xq[j]);
-		}
-		mare_blas_dsyrk_t(p, nr, 1.0, c->blk, p, 1.0, c->G, p);
-	}
-	for (j = 0; j < p; j++)
-		for (k = j + 1; k < p; k++)
-			c->G[k * p + j] = c->G[j * p + k];
-	return Sq;
-}
-
-/* One CD sweep over the set (all when all); returns max |d grad|. */
-static double
-cd_sweep(const struct prob *pb, struct cd *c, double lambda, int all)
-{
-	size_t p = pb->p, j, k;
-	double maxd = 0, z, l1, den, nb, dl;
-
-	for (j = 0; j < p; j++) {
-		if (pb->zv[j] || !c->act[j] ||
-		    (all == 2 && c->b[j] == 0))
+	for (i = 0; i < pb->n; i++)
+		g0 += pb->r[i];
+	k = pb->icpt ? fabs(g0) : 0;
+	for (j = 0; j < pb->p; j++) {
+		if (!c->ixx[j] || pb->zv[j])
 			continue;
 		l1 = lambda * pb->alpha * pb->pf[j];
-		den = c->G[j * p + j] + lambda * (1 - pb->alpha) * pb->pf[j];
-		if (!(den > 0))
-			continue;
-		z = c->res[j] + c->G[j * p + j] * c->b[j];
-		if (z > l1)
-			nb = (z - l1) / den;
-		else if (z < -l1)
-			nb = (z + l1) / den;
+		v = mare_blas_ddot(pb->n, pb->r, cd_col(c, j)) + lambda *
+		    (1 - pb->alpha) * pb->pf[j] * c->b[j];
+		if (c->b[j] > 0)
+			v = fabs(v + l1);
+		else if (c->b[j] < 0)
+			v = fabs(v - l1);
 		else
-			nb = 0;
-		dl = nb - c->b[j];
-		if (dl == 0)
-			continue;
-		c->b[j] = nb;
-		for (k = 0; k < p; k++)
-			c->res[k] -= c->G[k * p + j] * dl;
-		if (fabs(dl) * den > maxd)
-			maxd = fabs(dl) * den;
+			v = fabs(v) > l1 ? fabs(v) - l1 : 0;
+		if (v > k)
+			k = v;
 	}
-	return maxd;
+	return k;
+}
+
+/* Null deviance scale of glmnet's threshold: loss(null) - loss(sat). */
+static double
+null_dev(struct prob *pb)
+{
+	const double *y = pb->d->y;
+	double b0 = start_b0(pb), L, sat = 0;
+	size_t i;
+
+	for (i = 0; i < pb->n; i++)
+		pb->u[i] = b0 + (pb->d->offset != NULL ? pb->d->offset[i] :
+		    0);
+	L = loss(pb, pb->u, 0);
+	if (pb->fam == MARE_OPTIM_POISSON)
+		for (i = 0; i < pb->n; i++)
+			if (y[i] > 0)
+				sat += pb->wn[i] * (y[i] - y[i] * log(y[i]));
+	return L - sat > 0 ? L - sat : L;
 }
 
 /*
- * Minimise F at lambda from (b0, bt) (updated in place). lprev is the
- * previous lambda of the path, for the strong rule (0 = none).
+ * Minimise F at lambda from (b0, bt) (updated in place), glmnet's way:
+ * IRLS on the quadratic approximation; per step, naive CD passes over the
+ * working set until a pass changes little, then passes over the features
+ * ever non-zero only, then a full pass again; strong-rule screening from
+ * the previous lambda lprev (0 = none) and a KKT check of the screened-
+ * out features before accepting a solution. pb->eta, r and q must be at
+ * (b0, bt) on entry and are kept there. shr: glmnet's threshold times
+ * the null deviance (o->stop == MARE_OPTIM_STOP_GLMNET).
  */
 static int
 solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
-    const struct mare_optim_opts *o, double *b0, double *bt,
+    const struct mare_optim_opts *o, double shr, double *b0, double *bt,
     struct mare_optim_fit *fit, struct mare_err *err)
 {
-	size_t p = pb->p, n = pb->n, i, j;
-	double L, F, Fnew, g0, R, Sq, d0, step, kk, maxd, Lnew, *etan;
-	double kbest = INFINITY;
-	int iter = 0, h, sweeps, newact, stall = 0;
+	size_t p = pb->p, n = pb->n, i, j, l;
+	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
+	double itol, step, tlam, *eta = pb->eta;
+	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
+	int h, stall = 0, done = 0, conv = 0, ix;
 
-	if ((etan = xcalloc(n, sizeof(double), err)) == NULL)
-		return -1;
-	xv(pb, bt, *b0, pb->eta);
-	L = loss(pb, pb->eta, 1);
-	F = L + penalty(pb, bt, lambda);
-	g0 = xtv(pb, pb->r, c->g);
-	/* working set: strong rule, or everything */
+	memcpy(c->b, bt, p * sizeof(double));
+	L = loss(pb, eta, 1);
+	F = L + penalty(pb, c->b, lambda);
+	if (!c->gref)
+		cd_grad(pb, c);
+	/* strong rule: the working set for this lambda */
+	tlam = pb->alpha * (2 * lambda - lprev);
 	for (j = 0; j < p; j++)
-		c->act[j] = !o->strong_rules || lprev <= 0 || bt[j] != 0 ||
-		    fabs(c->g[j]) >= pb->alpha * pb->pf[j] *
-		    (2 * lambda - lprev);
-	for (;;) {
-		kk = kkt(pb, bt, c->g, g0, lambda);
-		/* strong-rule violators join the working set */
-		newact = 0;
-		for (j = 0; j < p; j++)
-			if (!c->act[j] && !pb->zv[j] && fabs(c->g[j]) >
-			    lambda * pb->alpha * pb->pf[j]) {
-				c->act[j] = 1;
-				newact = 1;
-			}
-		if ((kk <= o->tol && !newact) || iter >= o->max_iter)
-			break;
-		/* stagnation at rounding level: stop and say so */
-		if (kk < 0.99 * kbest) {
-			kbest = kk;
-			stall = 0;
-		} else if (++stall >= 10 && !newact)
-			break;
+		if (!c->ixx[j] && !pb->zv[j] && (!o->strong_rules ||
+		    lprev <= 0 || c->b[j] != 0 ||
+		    c->ga[j] > tlam * pb->pf[j]) &&
+		    cd_admit(pb, c, j, err) == -1)
+			return -1;
+	itol = gl ? shr : 0.01 * o->tol;
+	while (!done && iter < o->max_iter && passes < MAX_PASSES) {
 		iter++;
-
-		/* quadratic model around the current point */
-		Sq = cd_gram(pb, c);
-		R = g0;
-		for (j = 0; j < p; j++) {
-			c->a[j] = c->g[j] - (pb->icpt ? c->xq[j] * R : 0);
-			c->b[j] = bt[j];
+		/* quadratic model at the current point */
+		b0s = *b0;
+		memcpy(c->bs, c->b, p * sizeof(double));
+		xmz = 0;
+		c->sres = 0;
+		c->cshift = 0;
+		for (i = 0; i < n; i++) {
+			c->res[i] = -pb->r[i];
+			c->sres += c->res[i];
+			xmz += pb->q[i];
 		}
-		/* res = c - G b with c = G beta - a, at b = beta: -a */
 		for (j = 0; j < p; j++)
-			c->res[j] = -c->a[j];
-		for (sweeps = 0; sweeps < 100000; sweeps++) {
-			maxd = cd_sweep(pb, c, lambda, 1);
-			if (maxd <= 0.01 * o->tol)
+			if (c->ixx[j])
+				cd_weigh(pb, c, j);
+		if (!gl && isfinite(kk))
+			itol = fmax(0.01 * o->tol, 1e-3 * kk);
+		/* full passes and passes over the active features */
+		while (passes < MAX_PASSES) {
+			passes++;
+			if (cd_pass(pb, c, lambda, b0, xmz, 1, gl) < itol)
 				break;
-			/* iterate on the non-zero set, then check all */
-			while (sweeps++ < 100000 &&
-			    cd_sweep(pb, c, lambda, 2) > 0.01 * o->tol)
+			while (passes++ < MAX_PASSES &&
+			    cd_pass(pb, c, lambda, b0, xmz, 0, gl) >= itol)
 				;
 		}
-		for (j = 0; j < p; j++)
-			c->db[j] = c->b[j] - bt[j];
-		d0 = 0;
-		if (pb->icpt && Sq > 0)
-			d0 = -(R + Sq * mare_blas_ddot(p, c->xq, c->db)) / Sq;
-		/* Delta eta = d0 + X~ db, in u (offset-free) */
-		xv(pb, c->db, d0, pb->u);
-		if (pb->d->offset != NULL)
-			for (i = 0; i < n; i++)
-				pb->u[i] -= pb->d->offset[i];
-
-		/* backtrack on the true objective */
+		/* the step in eta, and a safeguard on F (mare only) */
+		for (i = 0; i < n; i++)
+			c->deta[i] = *b0 - b0s;
+		for (l = 0; l < c->nact; l++) {
+			j = c->act[l];
+			if (c->b[j] != c->bs[j])
+				mare_blas_daxpy(n, c->b[j] - c->bs[j],
+				    cd_col(c, j), c->deta);
+		}
 		step = 1;
 		for (h = 0; h < MAX_HALVINGS; h++) {
 			for (i = 0; i < n; i++)
-				etan[i] = pb->eta[i] + step * pb->u[i];
-			for (j = 0; j < p; j++)
-				c->b[j] = bt[j] + step * c->db[j];
-			Lnew = loss(pb, etan, 0);
+				c->etan[i] = eta[i] + step * c->deta[i];
+			if (h > 0)	/* halve the step in beta too */
+				for (j = 0; j < p; j++)
+					c->b[j] = c->bs[j] +
+					    (c->b[j] - c->bs[j]) / 2;
+			/* r and q follow the trial point */
+			Lnew = loss(pb, c->etan, 1);
 			Fnew = Lnew + penalty(pb, c->b, lambda);
 			/*
-			 * Near the solution F stops resolving the progress
-			 * of a full (Newton) step: take it when the change
-			 * is at rounding level.
+			 * glmnet takes every IRLS step; mare halves the
+			 * ones that increase F beyond rounding level (with
+			 * glmnet's rule: beyond its own precision), which
+			 * is where glmnet's path can fail.
 			 */
 			if (Fnew <= F || (h == 0 && Fnew - F <=
-			    1e-12 * fabs(F)))
+			    (gl ? 1e-6 : 1e-12) * fabs(F)))
 				break;
 			step /= 2;
 		}
-		if (h == MAX_HALVINGS)
+		if (h == MAX_HALVINGS) {
+			memcpy(c->b, c->bs, p * sizeof(double));
+			*b0 = b0s;
+			loss(pb, eta, 1);
 			break;	/* no descent left: report kkt as it is */
-		memcpy(bt, c->b, p * sizeof(double));
-		*b0 += step * d0;
-		memcpy(pb->eta, etan, n * sizeof(double));
-		L = loss(pb, pb->eta, 1);
-		F = L + penalty(pb, bt, lambda);
-		g0 = xtv(pb, pb->r, c->g);
+		}
+		*b0 = b0s + step * (*b0 - b0s);
+		memcpy(eta, c->etan, n * sizeof(double));
+		L = Lnew;
+		F = Fnew;
+
+		if (gl) {
+			/* glmnet: small changes, then KKT of the others */
+			xmz = 0;
+			for (i = 0; i < n; i++)
+				xmz += pb->q[i];
+			ix = xmz * (*b0 - b0s) * (*b0 - b0s) >= shr;
+			for (l = 0; !ix && l < c->nact; l++) {
+				j = c->act[l];
+				ix = c->xv[j] * (c->b[j] - c->bs[j]) *
+				    (c->b[j] - c->bs[j]) >= shr;
+			}
+			if (ix)
+				continue;
+			if (cd_screen(pb, c, lambda, &ix, err) == -1)
+				return -1;
+			done = conv = !ix;
+			continue;
+		}
+		/* mare: the KKT violation over every feature */
+		if (cd_screen(pb, c, lambda, &ix, err) == -1)
+			return -1;
+		kk = cd_kkt(pb, c, lambda);
+		if (kk <= o->tol && !ix) {
+			done = conv = 1;
+			break;
+		}
+		if (kk < 0.99 * kbest) {
+			kbest = kk;
+			stall = 0;
+		} else if (++stall >= 10 && !ix)
+			break;	/* stagnation at rounding level */
 	}
+	/* the exact violation: violators found here join the set */
+	if (cd_screen(pb, c, lambda, &ix, err) == -1)
+		return -1;
+	memcpy(bt, c->b, p * sizeof(double));
 	fit->objective = F;
 	fit->loss = L;
-	fit->kkt = kkt(pb, bt, c->g, g0, lambda);
+	fit->kkt = cd_kkt(pb, c, lambda);
 	fit->iterations += iter;
-	fit->converged = fit->kkt <= o->tol;
-	free(etan);
+	fit->converged = gl ? conv : fit->kkt <= o->tol;
 	return 0;
 }
 
@@ -921,7 +1175,7 @@ mare_optim_path(const struct mare_optim_data *d,
 	struct prob pb;
 	struct cd c;
 	struct mare_optim_opts oo = *o;
-	double *bt = NULL, b0, lm, lam, lprev;
+	double *bt = NULL, b0, lm, lam, lprev, shr = 0;
 	size_t k, j;
 	int rc = -1;
 
@@ -942,12 +1196,19 @@ mare_optim_path(const struct mare_optim_data *d,
 	memset(fits, 0, nlambda * sizeof(*fits));
 	if ((bt = xcalloc(d->p + 1, sizeof(double), err)) == NULL)
 		goto out;
-	if (o->alpha > 0 && cd_init(&c, d->p, err) == -1)
+	if (o->alpha > 0 && cd_init(&c, d->n, d->p, err) == -1)
 		goto out;
 	lm = lmax_of(&pb, bt);
 	memset(bt, 0, (d->p + 1) * sizeof(double));
 	b0 = start_b0(&pb);
 	lprev = lm;
+	if (o->alpha > 0) {
+		cd_colmax(&pb, &c);
+		if (o->stop == MARE_OPTIM_STOP_GLMNET)
+			shr = o->tol * null_dev(&pb);
+		xv(&pb, bt + 1, b0, pb.eta);
+		loss(&pb, pb.eta, 1);
+	}
 	for (k = 0; k < nlambda; k++) {
 		if (lambdas != NULL)
 			lam = lambdas[k];
@@ -956,8 +1217,8 @@ mare_optim_path(const struct mare_optim_data *d,
 			    (double)k / (double)(nlambda - 1));
 		oo.lambda = lam;
 		if (o->alpha > 0) {
-			if (solve_cd(&pb, &c, lam, lprev, &oo, &b0, bt + 1,
-			    &fits[k], err) == -1)
+			if (solve_cd(&pb, &c, lam, lprev, &oo, shr, &b0,
+			    bt + 1, &fits[k], err) == -1)
 				goto out;
 		} else {
 			bt[0] = b0;

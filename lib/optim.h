@@ -5,7 +5,7 @@
  * of doubles X, a response y, optional sample weights w and an optional
  * offset. The library never copies X: standardisation is applied implicitly
  * inside the matrix-vector products (X~ = (X - 1 m') S^-1), so the working
- * memory is O(n + p^2) beyond X itself.
+ * memory is O(n p_w) beyond X itself (p_w: the working set of L1 fits).
  *
  * Objective (glmnet's scaling). With W = sum_i w_i (w_i = 1 when w is
  * NULL), eta_i = b0 + x~_i . beta~ + offset_i, the solver minimises
@@ -35,18 +35,23 @@
  *
  * Solvers. alpha == 0: trust-region Newton (TRON, as liblinear: conjugate
  * gradient inner iterations on Hessian-vector products, two BLAS gemv
- * passes over X each). alpha > 0: coordinate descent on the penalised
- * quadratic approximation (IRLS outer loop, covariance updates on the p x p
- * weighted Gram matrix built with BLAS on row blocks), with a backtracking
- * safeguard so the objective never increases, warm starts along a
- * decreasing lambda path and optional sequential strong rules.
+ * passes over X each). alpha > 0: glmnet's coordinate descent on the
+ * penalised quadratic approximation (IRLS outer loop, naive O(n) updates
+ * of a working residual, passes over the working set then over the
+ * features ever non-zero only), warm starts along a decreasing lambda
+ * path, sequential strong rules, and a KKT check of the screened-out
+ * features (one BLAS gemv over X, skipped when a bound proves them) before
+ * a solution is accepted. A backtracking safeguard halves IRLS steps that
+ * increase the objective (beyond 1e-12 relative; 1e-6 with the GLMNET
+ * rule, whose steps it then leaves as glmnet takes them). Working memory: the standardised columns of the working set
+ * are copied column-major (n times the working-set size).
  *
- * Convergence is explicit: a fit stops when the KKT violation (the largest
- * absolute entry of the subgradient of F that can be made zero; for
- * alpha == 0 simply the gradient's infinity norm) is at most tol, or after
- * max_iter outer iterations. The result says which, with the final
- * objective, the KKT value and the iteration count; not converging is not
- * an error (callers must warn).
+ * Convergence is explicit: by default a fit stops when the KKT violation
+ * (the largest absolute entry of the subgradient of F that can be made
+ * zero; for alpha == 0 simply the gradient's infinity norm) is at most
+ * tol, or after max_iter outer iterations (see also enum mare_optim_stop).
+ * The result says which, with the final objective, the KKT value and the
+ * iteration count; not converging is not an error (callers must warn).
  *
  * Ownership: results own their arrays; release them with
  * mare_optim_fit_release(). Inputs are only read.
@@ -74,6 +79,22 @@ struct mare_optim_data {
 	const double	*offset; /* n offsets added to eta, or NULL */
 };
 
+/*
+ * When a fit with alpha > 0 stops. KKT (the default): the KKT violation
+ * is at most tol. GLMNET: glmnet's own rule (lognet, thresh = tol): a CD
+ * pass is done when every coordinate moved by d has xv_j d^2 < tol times
+ * the null deviance (xv_j = sum_i q_i x~_ij^2 at the IRLS point, the
+ * intercept likewise with sum q), an IRLS step is the last when it moved
+ * every coefficient that little, and the solution is accepted when no
+ * screened-out feature violates its KKT condition. It stops earlier
+ * along flat directions than KKT would; maxent uses it to reproduce
+ * maxnet (which runs glmnet with thresh 1e-7).
+ */
+enum mare_optim_stop {
+	MARE_OPTIM_STOP_KKT = 0,
+	MARE_OPTIM_STOP_GLMNET
+};
+
 struct mare_optim_opts {
 	enum mare_optim_family family;
 	double		 lambda;	/* >= 0 */
@@ -90,6 +111,7 @@ struct mare_optim_opts {
 	 */
 	int		 path_steps;
 	int		 strong_rules;	/* screen with sequential strong rules */
+	enum mare_optim_stop stop;	/* alpha > 0: stopping rule */
 };
 
 struct mare_optim_fit {

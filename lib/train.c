@@ -6,7 +6,8 @@
  * feature rows finds them), the penalties come from maxnet's tables, and
  * the 200-step glmnet path is solved by mare_optim_path() with glmnet's
  * penalty-factor rescaling done here, since optim leaves the factors as
- * given. The normalisers are computed in log space (log-sum-exp), so that
+ * given, and with glmnet's stopping rule (tol is glmnet's thresh), so
+ * that the fit stops where maxnet's does. The normalisers are computed in log space (log-sum-exp), so that
  * a large link does not overflow where R's exp() would give Inf.
  *
  * SPDX-License-Identifier: MIT
@@ -331,6 +332,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.standardize = 0;
 	oo.tol = o->tol;
 	oo.max_iter = o->max_iter;
+	oo.stop = MARE_OPTIM_STOP_GLMNET;	/* maxnet's glmnet, thresh */
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
 	if (mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
 	    err) != 0) {
