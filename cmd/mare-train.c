@@ -344,12 +344,23 @@ fail:
 	return -1;
 }
 
+/*
+ * Coordinates are metadata, never model variables: "lon"/"lat", and the
+ * "longitude"/"latitude" columns that mare-featurize writes last.
+ */
+static int
+is_coordinate(const char *name)
+{
+	return strcmp(name, "lon") == 0 || strcmp(name, "lat") == 0 ||
+	    strcmp(name, "longitude") == 0 || strcmp(name, "latitude") == 0;
+}
+
 static int
 is_role(const struct opts *o, const char *name, const char *wname)
 {
 	return strcmp(name, o->label) == 0 ||
 	    (wname != NULL && strcmp(name, wname) == 0) ||
-	    strcmp(name, "lon") == 0 || strcmp(name, "lat") == 0;
+	    is_coordinate(name);
 }
 
 static int
@@ -474,8 +485,10 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
-	loni = col_index(&t, "lon");
-	lati = col_index(&t, "lat");
+	if ((loni = col_index(&t, "lon")) < 0)
+		loni = col_index(&t, "longitude");
+	if ((lati = col_index(&t, "lat")) < 0)
+		lati = col_index(&t, "latitude");
 	if (n == 0) {
 		mare_err_set(err, MARE_E_DATA, "no rows");
 		place(err, t.name);
