@@ -33,6 +33,7 @@
 #include "mare.h"
 #include "metrics.h"
 #include "model.h"
+#include "profile.h"
 #include "prov.h"
 #include "tensor.h"
 #include "train.h"
@@ -355,6 +356,42 @@ is_coordinate(const char *name)
 	    strcmp(name, "longitude") == 0 || strcmp(name, "latitude") == 0;
 }
 
+/*
+ * The reference profile that mare-drift compares new data with: the raw
+ * variables of the presences for maxent (new records of the species are
+ * what a monitoring job checks), of every row for the other models.
+ */
+static int
+profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
+    const int *lab, size_t n, size_t nv, const char *const *names,
+    struct mare_err *err)
+{
+	struct mare_profile *p;
+	double *sel = NULL;
+	const double *rows = raw;
+	size_t i, k = n;
+
+	if (o->type == MARE_MODEL_MAXENT) {
+		if ((sel = malloc((n ? n : 1) * nv * sizeof(double))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		for (i = 0, k = 0; i < n; i++)
+			if (lab[i] == 1)
+				memcpy(sel + k++ * nv, raw + i * nv,
+				    nv * sizeof(double));
+		rows = sel;
+	}
+	p = mare_profile_build(rows, k, nv, names, err);
+	free(sel);
+	if (p == NULL)
+		return -1;
+	json_decref(m->profile);
+	m->profile = mare_profile_to_json(p);
+	mare_profile_free(p);
+	return m->profile != NULL ? 0 : mare_err_set(err, MARE_E_NOMEM,
+	    "out of memory");
+}
+
 static int
 is_role(const struct opts *o, const char *name, const char *wname)
 {
@@ -632,6 +669,11 @@ run(struct opts *o, struct mare_err *err)
 		}
 		if (!o->common.quiet)
 			print_cv(m->cv);
+	}
+	if (profile_rows(m, o, raw, lab, n, nv, (const char *const *)names,
+	    err) != 0) {
+		place(err, t.name);
+		goto done;
 	}
 	if ((prov = mare_prov_new(o->argc, o->argv, o->common.seed,
 	    mare_cli_now(), err)) == NULL ||
