@@ -65,3 +65,10 @@ stop_httpd() {
 		HTTPD_PID=
 	fi
 }
+
+# unchecked CMD ARGS...: run a built command without valgrind, for set-up
+# steps (training a model to test mare-predict with) whose own checking
+# belongs to that command's tests.
+unchecked() {
+	"$MARE_BUILDDIR/$1" "${@:2}"
+}
