@@ -125,6 +125,8 @@ word_in(const char *list, const char *w)
 	const char *p = list;
 	size_t n = strlen(w);
 
+	if (n == 0)	/* strstr() finds "" everywhere: it never advanced */
+		return 0;
 	while ((p = strstr(p, w)) != NULL) {
 		if (p > list && p[-1] == ' ' && p[n] == ' ')
 			return 1;

@@ -408,6 +408,13 @@ main(void)
 	    "{\"column\":\"a\",\"regex\":\"([\"}")), want,
 	    "rules: bad regex gives regerror's text");
 
+	/* found by fuzz-rules: an empty kwargs key looped forever */
+	is_str(load_error(ONE("expect_column_to_exist",
+	    "{\"column\":\"a\",\"\":1}")),
+	    "t.json: expectations[0] (expect_column_to_exist): "
+	    "unknown parameter ''", "rules: an empty parameter name is "
+	    "refused, not a hang");
+
 	mare_err_init(&err);
 	ok(mare_rules_load(data("no-such-rules.json"), &err) == NULL &&
 	    err.code == MARE_E_NOINPUT, "rules: a missing file is "
