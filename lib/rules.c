@@ -344,7 +344,7 @@ load_builtin(struct mare_rules *r, const json_t *kw, const char *name,
 	const json_t *v = json_object_get(kw, "check");
 	struct mare_date d;
 	struct mare_err derr;
-	double x;
+	double x = 0;	/* set by opt_number() when it returns 1 */
 	int rc;
 
 	memset(b, 0, sizeof(*b));
