@@ -321,7 +321,7 @@ int
 mare_cli_common_option(int c, const char *arg, struct mare_cli_common *common,
     struct mare_err *err)
 {
-	unsigned long long v;
+	unsigned long long v = 0;	/* set when the parse succeeds */
 
 	switch (c) {
 	case 'h':

@@ -17,6 +17,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -804,11 +805,15 @@ run_from_jsonl(const struct opts *o, struct io *io, struct mare_err *err)
 			v = json_object_get(obj, o->columns[k]);
 			if (json_is_number(v)) {
 				row[k] = json_number_value(v);
-				continue;
+				if (o->dtype != MARE_TENSOR_F32 ||
+				    fabs(row[k]) <= FLT_MAX)
+					continue;
 			}
 			json_array_append_new(problems, json_pack("{s:s, s:s}",
 			    "field", o->columns[k], "message", v == NULL ?
-			    "missing" : json_is_null(v) ? "expected a number, "
+			    "missing" : json_is_number(v) ? "out of the "
+			    "float32 range (use --dtype f8)" :
+			    json_is_null(v) ? "expected a number, "
 			    "got null" : json_is_string(v) ? "expected a "
 			    "number, got a string" : json_is_boolean(v) ?
 			    "expected a number, got a boolean" : "expected a "

@@ -126,6 +126,11 @@ names_add(struct names *l, const char *s)
 			return -1;
 		l->v = v;
 	}
+	/*
+	 * analyzer false positive: l->v is grown above whenever n == cap,
+	 * so it is allocated here
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	if ((l->v[l->n] = strdup(s)) == NULL)
 		return -1;
 	l->n++;

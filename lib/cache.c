@@ -142,7 +142,7 @@ mare_cache_normalize_url(const char *url, struct mare_err *err)
 
 	/* Query: split on '&', drop empty pieces, stable sort by name. */
 	if (qend > query) {
-		const char *p = query;
+		const char *p;
 
 		n = 1;
 		for (p = query; p < qend; p++)

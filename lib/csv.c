@@ -787,6 +787,11 @@ mare_csv_read_record(struct mare_csv *c, const struct mare_csv_map *m,
 	if ((rc = mare_csv_read(c, &row, err)) <= 0)
 		return rc;
 	if (rc == MARE_CSV_BADROW) {
+		/*
+		 * analyzer false positive: mare_csv_read() sets *row
+		 * whenever it returns 1 or MARE_CSV_BADROW
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		snprintf(where, sizeof(where), "%s:%lu", c->name, row->line);
 		if ((*rec = mare_record_reject(where, row->problem, row->raw,
 		    row->rawlen)) == NULL)
@@ -796,6 +801,11 @@ mare_csv_read_record(struct mare_csv *c, const struct mare_csv_map *m,
 	}
 	if ((*rec = mare_record_new(source)) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	/*
+	 * analyzer false positive: mare_csv_read() sets *row whenever it
+	 * returns 1 or MARE_CSV_BADROW
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	for (i = 0; i < row->nfields && i < m->n; i++)
 		if (mare_record_put(*rec, m->keys[i], row->fields[i],
 		    row->lens[i], m->numeric[i], err) == -1) {

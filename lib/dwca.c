@@ -532,6 +532,7 @@ static int
 zseek(struct mare_dwca *d, const char *member, struct mare_err *err)
 {
 	struct archive_entry *ent;
+	const char *name;
 	int r;
 
 	if (d->a != NULL)
@@ -540,11 +541,14 @@ zseek(struct mare_dwca *d, const char *member, struct mare_err *err)
 	if ((d->a = zopen(d, err)) == NULL)
 		return -1;
 	while ((r = archive_read_next_header(d->a, &ent)) == ARCHIVE_OK ||
-	    r == ARCHIVE_WARN)
-		if (strcmp(archive_entry_pathname(ent), member) == 0) {
+	    r == ARCHIVE_WARN) {
+		/* NULL for a name libarchive cannot convert (listing skips) */
+		name = archive_entry_pathname(ent);
+		if (name != NULL && strcmp(name, member) == 0) {
 			d->reading = member;
 			return 0;
 		}
+	}
 	if (r == ARCHIVE_EOF)
 		return mare_err_set(err, MARE_E_INTERNAL,
 		    "member '%s' vanished", member);
@@ -984,6 +988,11 @@ mare_dwca_open(const char *path, const struct mare_dwca_opts *opts,
 		return d;
 	}
 	core = &d->meta.files[0];
+	/*
+	 * analyzer false positive: meta parsing guarantees at least one
+	 * file (nfiles >= 1) here
+	 */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	d->core_type = core->row_type;
 	occ = find_ext(&d->meta, "Occurrence");
 	if (strcmp(core->row_type, "Occurrence") == 0)

@@ -48,6 +48,20 @@ mare_err_init(struct mare_err *err)
 	memset(err, 0, sizeof(*err));
 }
 
+/*
+ * Messages and positions quote input (a token, a member name, jansson's
+ * "near '...'"), and a command prints them as one line: a control byte
+ * would break the line or reach the terminal as an escape sequence. Each
+ * becomes '?', as ls -q shows unprintable names. Bytes >= 0x80 stay (UTF-8).
+ */
+static void
+sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static int
 vset(struct mare_err *err, enum mare_errc code, int errnum,
     const char *fmt, va_list ap)
@@ -57,6 +71,7 @@ vset(struct mare_err *err, enum mare_errc code, int errnum,
 	err->code = code;
 	err->sys_errno = errnum;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	sanitize(err->msg);
 	return -1;
 }
 
@@ -97,6 +112,7 @@ mare_err_at(struct mare_err *err, const char *src, unsigned long line,
 	else
 		snprintf(err->where, sizeof(err->where), "%s:%lu:%lu", src,
 		    line, col);
+	sanitize(err->where);
 }
 
 void
@@ -107,6 +123,7 @@ mare_err_at_offset(struct mare_err *err, const char *src,
 		return;
 	snprintf(err->where, sizeof(err->where), "%s: offset %llu", src,
 	    offset);
+	sanitize(err->where);
 }
 
 int

@@ -324,7 +324,8 @@ mare_featspec_var_index(const struct mare_featspec *fs, const char *name)
 	size_t i;
 
 	for (i = 0; i < fs->nvars; i++)
-		if (strcmp(fs->vars[i].name, name) == 0)
+		if (fs->vars[i].name != NULL &&
+		    strcmp(fs->vars[i].name, name) == 0)
 			return (long)i;
 	return -1;
 }
@@ -491,7 +492,8 @@ fit_vars(struct mare_featspec *fs, const double *x, size_t nrows,
 		return mare_err_set(err, MARE_E_DATA,
 		    "no presences (rows with label 1) to fit on");
 
-	if ((a = calloc(fs->nvars, sizeof(*a))) == NULL ||
+	/* calloc(0) may be NULL: not an out-of-memory */
+	if ((a = calloc(fs->nvars + 1, sizeof(*a))) == NULL ||
 	    (col = malloc(nrows * sizeof(*col))) == NULL) {
 		free(a);
 		return mare_err_sys(err, MARE_E_NOMEM, "fitting variables");

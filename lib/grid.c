@@ -1091,6 +1091,11 @@ mare_grid_stack_add_take(struct mare_grid_stack *s, struct mare_grid *g,
 			goto fail;
 		}
 	}
+	/*
+	 * analyzer false positive: p is an array of pointers: sizeof(*p) is
+	 * the pointer size, as intended
+	 */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	p = realloc(s->layers, (s->nlayers + 1) * sizeof(*p));
 	if (p == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");

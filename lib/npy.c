@@ -325,8 +325,8 @@ key_is(const char *k, size_t klen, const char *want)
 static int
 parse_entry(struct parser *p, struct dict *d)
 {
-	const char *k;
-	size_t klen, kpos = p->pos;
+	const char *k = NULL;
+	size_t klen = 0, kpos = p->pos;
 	char buf[160], gbuf[16];
 
 	if (parse_string(p, &k, &klen, "a quoted key or '}'") == -1)
@@ -579,7 +579,6 @@ mare_npy_read_rows(FILE *fp, const char *name,
 {
 	unsigned long long left, at;
 	size_t rowsize, want, n, whole;
-	int c;
 
 	*nrows = 0;
 	if (h->dtype != MARE_NPY_F4 && h->dtype != MARE_NPY_F8)
@@ -592,7 +591,7 @@ mare_npy_read_rows(FILE *fp, const char *name,
 	at = h->data_offset + *rows_done * rowsize;
 	if (*rows_done >= h->rows) {
 		/* Catch trailing bytes in a pipe, where there is no size. */
-		if ((c = getc(fp)) != EOF)
+		if (getc(fp) != EOF)
 			return fail_at(err, name, at, MARE_E_DATA,
 			    "trailing bytes after the data (expected %llu "
 			    "rows)", h->rows);

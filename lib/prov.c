@@ -192,6 +192,11 @@ mare_prov_free(struct mare_prov *p)
 	if (p == NULL)
 		return;
 	for (a = 0; a < p->argc; a++)
+		/*
+		 * analyzer false positive: argc > 0 only once argv holds
+		 * argc strings
+		 */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 		free(p->argv[a]);
 	free(p->argv);
 	for (i = 0; i < p->nin; i++)

@@ -13,6 +13,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,12 +126,143 @@ word_in(const char *list, const char *w)
 	const char *p = list;
 	size_t n = strlen(w);
 
+	if (n == 0)	/* strstr() finds "" everywhere: it never advanced */
+		return 0;
 	while ((p = strstr(p, w)) != NULL) {
 		if (p > list && p[-1] == ' ' && p[n] == ' ')
 			return 1;
 		p += n;
 	}
 	return 0;
+}
+
+/*
+ * glibc's regcomp() copies the tree of a repeated group once per repeat
+ * ("x{2,5}" holds five copies of x, "x+" is "xx*"), so nested repeats
+ * ("(a{0,2}+++...)", "((a{99}){99}){99}") make memory grow exponentially
+ * with the length of a rules file's regex: gigabytes from 100 bytes. This
+ * estimates the size of the compiled tree (an upper bound of the copies,
+ * in nodes) so such a regex is refused before regcomp() sees it.
+ */
+#define RE_MAX_COST	100000.0
+#define RE_MAX_DEPTH	100
+
+struct recost {
+	const char	*p;
+	int		 depth;
+};
+
+static double	re_seq(struct recost *);
+
+static double
+re_atom(struct recost *c)
+{
+	const char *p = c->p;
+	double v;
+	char d;
+
+	if (*p == '(') {
+		c->p++;
+		if (++c->depth > RE_MAX_DEPTH)
+			return RE_MAX_COST + 1;
+		v = re_seq(c);
+		if (*c->p == ')')
+			c->p++;
+		c->depth--;
+		return v + 2;
+	}
+	if (*p == '[') {		/* a bracket expression is one node */
+		p++;
+		if (*p == '^')
+			p++;
+		if (*p == ']')
+			p++;
+		while (*p != '\0' && *p != ']') {
+			if (*p == '[' && (p[1] == ':' || p[1] == '.' ||
+			    p[1] == '=')) {
+				d = p[1];
+				for (p += 2; *p != '\0' &&
+				    !(*p == d && p[1] == ']'); p++)
+					;
+				if (*p != '\0')
+					p += 2;
+			} else
+				p++;
+		}
+		c->p = *p != '\0' ? p + 1 : p;
+		return 1;
+	}
+	c->p += (*p == '\\' && p[1] != '\0') ? 2 : 1;
+	return 1;
+}
+
+/* A bound "{m}", "{m,}" or "{m,n}" at c->p: its largest count, or -1. */
+static double
+re_bound(struct recost *c)
+{
+	const char *p = c->p + 1;
+	double m = 0, n;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++)
+		m = m * 10 + (*p - '0');
+	n = m;
+	if (*p == ',') {
+		p++;
+		for (n = isdigit((unsigned char)*p) ? 0 : m + 1;
+		    isdigit((unsigned char)*p); p++)
+			n = n * 10 + (*p - '0');
+	}
+	if (*p != '}')
+		return -1;
+	c->p = p + 1;
+	return n > m ? n : m;
+}
+
+static double
+re_seq(struct recost *c)
+{
+	double total = 0, atom, b;
+
+	while (*c->p != '\0' && *c->p != ')' && total <= RE_MAX_COST) {
+		if (*c->p == '|') {
+			c->p++;
+			total += 1;
+			continue;
+		}
+		atom = re_atom(c);
+		for (;;) {
+			if (*c->p == '*' || *c->p == '?') {
+				c->p++;
+				atom += 1;
+			} else if (*c->p == '+') {
+				c->p++;
+				atom = 2 * atom + 1;
+			} else if (*c->p == '{' && (b = re_bound(c)) >= 0)
+				atom = (b > 1 ? b : 1) * atom + 1;
+			else
+				break;
+			if (atom > RE_MAX_COST)
+				break;
+		}
+		total += atom;
+	}
+	return total;
+}
+
+static double
+re_cost(const char *re)
+{
+	struct recost c = { re, 0 };
+	double total = 0;
+
+	while (*c.p != '\0' && total <= RE_MAX_COST) {
+		total += re_seq(&c);
+		if (*c.p == ')')	/* unmatched: a literal in ERE */
+			c.p++;
+	}
+	return total;
 }
 
 static const char *
@@ -212,7 +344,7 @@ load_builtin(struct mare_rules *r, const json_t *kw, const char *name,
 	const json_t *v = json_object_get(kw, "check");
 	struct mare_date d;
 	struct mare_err derr;
-	double x;
+	double x = 0;	/* set by opt_number() when it returns 1 */
 	int rc;
 
 	memset(b, 0, sizeof(*b));
@@ -422,6 +554,9 @@ load_rule(struct mare_rules *r, const json_t *e, const char *name,
 		if (!json_is_string(v))
 			return RERR("regex: expected a string, got %s",
 			    jtype_name(v));
+		if (re_cost(json_string_value(v)) > RE_MAX_COST)
+			return RERR("regex: too complex (nested repeats "
+			    "over %.0f copies)", RE_MAX_COST);
 		rc = regcomp(&ru->re, json_string_value(v),
 		    REG_EXTENDED | REG_NOSUB);
 		if (rc != 0) {

@@ -122,7 +122,12 @@ struct mare_tensor_writer *mare_tensor_writer_new(FILE *fp, const char *name,
 /* Append nrows rows of the writer's dtype (host order). 0 or -1. */
 int	mare_tensor_write_rows(struct mare_tensor_writer *w, const void *rows,
 	    size_t nrows, struct mare_err *err);
-/* Append nrows rows given as doubles (rounded to float for f32). */
+/*
+ * Append nrows rows given as doubles (rounded to float for f32). For f32, a
+ * finite value beyond the float range is MARE_E_DATA ("row R, column C: V
+ * is out of the float32 range"); the rows before it are written, that row
+ * is not, and the writer stays usable.
+ */
 int	mare_tensor_write_f64(struct mare_tensor_writer *w, const double *rows,
 	    size_t nrows, struct mare_err *err);
 /*

@@ -400,6 +400,47 @@ test_errors(void)
 	tally_free(&t);
 }
 
+/*
+ * Found by fuzz-dwca: a 67-byte zip whose first member's name libarchive
+ * cannot give (archive_entry_pathname() is NULL) crashed the reopen pass
+ * (strcmp on NULL). The listing skips such a member; so does the reopen.
+ */
+static void
+test_null_member_name(void)
+{
+	static const unsigned char zip[] = {
+		0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0xff, 0xff, 0xff,
+		0x02, 0x81, 0xc8, 0x4c, 0x77, 0xe3, 0x02, 0x01, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+		0xa7, 0x37, 0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00,
+		0x77, 0xe3, 0xe5, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x44, 0x01,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+		0x00, 0x00, 0x78, 0x50, 0x4b, 0x05, 0x06
+	};
+	struct mare_dwca *d;
+	struct mare_err err;
+	char path[1024];
+	json_t *r;
+	FILE *fp;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/null-name.zip", tap_tmpdir());
+	fp = fopen(path, "wb");
+	ok(fp != NULL && fwrite(zip, 1, sizeof(zip), fp) == sizeof(zip) &&
+	    fclose(fp) == 0, "dwca: the fuzzed zip is written");
+	mare_err_init(&err);
+	if ((d = mare_dwca_open(path, NULL, &err)) != NULL) {
+		while ((rc = mare_dwca_read(d, &r, &err)) > 0)
+			json_decref(r);
+		mare_dwca_close(d);
+	} else
+		rc = -1;
+	ok(rc == -1 && err.code == MARE_E_DATA && err.msg[0] != '\0',
+	    "dwca: a member without a name is a data error, not a crash "
+	    "(%s)", err.msg);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -416,5 +457,6 @@ main(void)
 	test_values();
 	test_events();
 	test_errors();
+	test_null_member_name();
 	return tap_done();
 }

@@ -77,5 +77,19 @@ main(void)
 	    "err: temporary failure exits 75");
 	is_str(mare_err_name(MARE_E_TEMPFAIL), "tempfail",
 	    "err: codes have names for JSON logs");
+
+	/* found by fuzz-grid, fuzz-jsonl, fuzz-dwca: quoted input bytes */
+	mare_err_init(&err);
+	mare_err_set(&err, MARE_E_DATA, "expected a number, got '%s'",
+	    "42\n\x1b[2J\r\x7f\xc3\xa9");
+	is_str(err.msg, "expected a number, got '42??[2J??\xc3\xa9'",
+	    "err: control bytes of quoted input become '?', UTF-8 stays");
+	mare_err_at(&err, "a\nb.asc", 3, 0);
+	is_str(err.where, "a?b.asc:3",
+	    "err: a control byte in a position becomes '?'");
+	mare_err_init(&err);
+	mare_err_at_offset(&err, "x.zip!m\tm.csv", 7);
+	is_str(err.where, "x.zip!m?m.csv: offset 7",
+	    "err: a control byte in an offset position becomes '?'");
 	return tap_done();
 }

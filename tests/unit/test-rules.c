@@ -408,6 +408,30 @@ main(void)
 	    "{\"column\":\"a\",\"regex\":\"([\"}")), want,
 	    "rules: bad regex gives regerror's text");
 
+	/* found by fuzz-rules: 100 bytes of nested repeats took > 2 GB */
+	is_str(load_error(ONE("expect_column_values_to_match_regex",
+	    "{\"column\":\"a\",\"regex\":\"^[0-9]{4}(-[0-9]{2}){0,2}"
+	    "++++++++++++++++++++++++++++++++++++++++$\"}")),
+	    "t.json: expectations[0] (expect_column_values_to_match_regex): "
+	    "regex: too complex (nested repeats over 100000 copies)",
+	    "rules: a regex of stacked repeats is refused before regcomp");
+	is_str(load_error(ONE("expect_column_values_to_match_regex",
+	    "{\"column\":\"a\",\"regex\":\"((a{99}){99}){99}\"}")),
+	    "t.json: expectations[0] (expect_column_values_to_match_regex): "
+	    "regex: too complex (nested repeats over 100000 copies)",
+	    "rules: nested bounded repeats are refused");
+	is_str(load_error(ONE("expect_column_values_to_match_regex",
+	    "{\"column\":\"a\",\"regex\":\"^[A-Z]{2}(-[A-Z0-9]{1,3})?$|"
+	    "^urn:lsid:[a-z.]+:[0-9]+(:[0-9]+)*$|[[:alpha:]]{0,255}\"}")),
+	    "", "rules: ordinary regexes with bounds and classes still load");
+
+	/* found by fuzz-rules: an empty kwargs key looped forever */
+	is_str(load_error(ONE("expect_column_to_exist",
+	    "{\"column\":\"a\",\"\":1}")),
+	    "t.json: expectations[0] (expect_column_to_exist): "
+	    "unknown parameter ''", "rules: an empty parameter name is "
+	    "refused, not a hang");
+
 	mare_err_init(&err);
 	ok(mare_rules_load(data("no-such-rules.json"), &err) == NULL &&
 	    err.code == MARE_E_NOINPUT, "rules: a missing file is "

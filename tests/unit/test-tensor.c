@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -371,7 +372,8 @@ test_f64_and_zero(void)
 	mare_tensor_reader_free(r);
 	fclose(fp);
 
-	/* f32 widened by read_f64 */
+	/* f32 widened by read_f64 (-1e300 is out of range: -inf itself) */
+	in[1] = -INFINITY;
 	fp = fopen(path, "w+b");
 	w = mare_tensor_writer_new(fp, "f32", MARE_TENSOR_F32, 2, cols2, NULL,
 	    NULL, &err);
@@ -406,6 +408,35 @@ test_f64_and_zero(void)
 	mare_tensor_map_free(m);
 }
 
+/* found with tests/bad: 1e39 became +inf in an f32 tensor, silently */
+static void
+test_f32_range(void)
+{
+	static const char *const ab[] = { "a", "b" };
+	const double rows[] = { 1, 2, 3, 1e39, -FLT_MAX, 1e-50, INFINITY, NAN };
+	struct mare_tensor_writer *w;
+	struct mare_err err;
+	FILE *fp = tmpfile();
+
+	mare_err_init(&err);
+	w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 2, ab, NULL,
+	    NULL, &err);
+	is_int(mare_tensor_write_f64(w, rows, 4, &err), -1,
+	    "writer: a finite value beyond FLT_MAX is refused for f32");
+	is_int(err.code, MARE_E_DATA, "writer: out of range is a data error");
+	is_str(err.msg, "row 2, column 2: 1e+39 is out of the float32 range",
+	    "writer: says which row and column");
+	is_int((long long)mare_tensor_writer_rows(w), 1,
+	    "writer: the rows before it are written, that one is not");
+	mare_err_init(&err);
+	is_int(mare_tensor_write_f64(w, rows + 4, 2, &err), 0,
+	    "writer: -FLT_MAX, an underflow, inf and NaN are accepted");
+	is_int(mare_tensor_writer_finish(w, &err), 0,
+	    "writer: still usable after the refusal");
+	mare_tensor_writer_free(w);
+	fclose(fp);
+}
+
 static void
 test_writer_refuses(void)
 {
@@ -434,6 +465,7 @@ test_writer_refuses(void)
 	    &err);
 	like(err.msg, "is not 64 hex digits", "writer: bad spec hash");
 	fclose(fp);
+	test_f32_range();
 }
 
 static void
