@@ -1087,8 +1087,10 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			fputs("</td></tr>\n", fp);
 		}
 		fputs("</tbody></table></div>\n<div class=\"grid\">\n", fp);
-		json_array_foreach(cols, i, c)
+		for (i = 0; i < json_array_size(cols); i++) {
+			c = json_array_get(cols, i);
 			html_hist(fp, str(c, "column"), c);
+		}
 		fputs("</div>\n", fp);
 	}
 	json_decref(cols);
