@@ -451,34 +451,13 @@ problem(json_t *problems, const char *field, const char *fmt, ...)
 	    field, "message", msg));
 }
 
-/* Write the raw line with "_rejected":problems spliced in before '}'. */
+/* The raw line with "_rejected":problems spliced in before its '}'. */
 static int
 write_reject(struct mare_out *rej, struct mare_jsonl_reader *jr,
     const json_t *obj, json_t *problems, struct mare_err *err)
 {
-	FILE *fp = mare_out_file(rej);
-	const char *raw, *close;
-	char *p;
-	size_t len;
-
-	raw = mare_jsonl_raw(jr, &len);
-	if (raw == NULL)
-		return mare_err_set(err, MARE_E_INTERNAL, "no raw line");
-	for (close = raw + len; close > raw && close[-1] != '}'; close--)
-		;
-	if (close == raw)	/* cannot happen for an object */
-		close = raw + 1;
-	p = json_dumps(problems, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (p == NULL)
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	fwrite(raw, 1, (size_t)(close - raw) - 1, fp);
-	fprintf(fp, "%s\"_rejected\":%s}\n", json_object_size(obj) > 0 ?
-	    "," : "", p);
-	free(p);
-	if (ferror(fp))
-		return mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
-		    mare_out_name(rej));
-	return 0;
+	return mare_jsonl_write_spliced(mare_out_file(rej),
+	    mare_out_name(rej), jr, obj, "_rejected", problems, err);
 }
 
 /*

@@ -742,34 +742,13 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-/* Write the raw line with "_rejected":problems spliced in before '}'. */
+/* The raw line with "_rejected":problems spliced in before its '}'. */
 static int
-write_reject(struct io *io, struct mare_jsonl_reader *jr, json_t *obj,
-    json_t *problems, struct mare_err *err)
+write_reject(struct io *io, struct mare_jsonl_reader *jr,
+    json_t *obj, json_t *problems, struct mare_err *err)
 {
-	FILE *fp = mare_out_file(io->rej);
-	const char *raw, *close;
-	char *p;
-	size_t len;
-
-	raw = mare_jsonl_raw(jr, &len);
-	if (raw == NULL)
-		return mare_err_set(err, MARE_E_INTERNAL, "no raw line");
-	for (close = raw + len; close > raw && close[-1] != '}'; close--)
-		;
-	p = json_dumps(problems, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (p == NULL)
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	if (close == raw)	/* cannot happen for an object */
-		close = raw + 1;
-	fwrite(raw, 1, (size_t)(close - raw) - 1, fp);
-	fprintf(fp, "%s\"_rejected\":%s}\n", json_object_size(obj) > 0 ?
-	    "," : "", p);
-	free(p);
-	if (ferror(fp))
-		return mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
-		    mare_out_name(io->rej));
-	return 0;
+	return mare_jsonl_write_spliced(mare_out_file(io->rej),
+	    mare_out_name(io->rej), jr, obj, "_rejected", problems, err);
 }
 
 static int

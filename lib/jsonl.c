@@ -658,3 +658,33 @@ mare_jsonl_write(FILE *fp, const json_t *obj, struct mare_err *err)
 		free(o.p);
 	return rc;
 }
+
+int
+mare_jsonl_write_spliced(FILE *fp, const char *out_name,
+    const struct mare_jsonl_reader *r, const json_t *obj, const char *key,
+    const json_t *value, struct mare_err *err)
+{
+	const char *raw, *close;
+	char *v;
+	size_t len;
+
+	raw = mare_jsonl_raw(r, &len);
+	if (raw == NULL)
+		return mare_err_set(err, MARE_E_INTERNAL, "no raw line");
+	for (close = raw + len; close > raw && close[-1] != '}'; close--)
+		;
+	if (close == raw)	/* cannot happen for an object */
+		close = raw + 1;
+	v = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY);
+	if (v == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	fwrite(raw, 1, (size_t)(close - raw) - 1, fp);
+	fprintf(fp, "%s\"%s\":%s}\n", json_object_size(obj) > 0 ? "," : "",
+	    key, v);
+	free(v);
+	if (ferror(fp))
+		return mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
+		    out_name);
+	return 0;
+}

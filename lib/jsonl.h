@@ -127,6 +127,15 @@ int	mare_jsonl_write(FILE *fp, const json_t *obj, struct mare_err *err);
  * Returns the length, or -1 when v is NaN or infinite (JSON has no text
  * for them) or size is too small; buf is then left untouched.
  */
+/*
+ * Write the last line read by r as it was read, with ,"KEY":VALUE spliced
+ * in before its final '}' (no comma when obj, the parsed line, is empty)
+ * and a newline: how a reject keeps its record byte for byte. value is
+ * serialised compactly. Returns 0, or -1 (MARE_E_IO naming out_name).
+ */
+int	mare_jsonl_write_spliced(FILE *fp, const char *out_name,
+	    const struct mare_jsonl_reader *r, const json_t *obj,
+	    const char *key, const json_t *value, struct mare_err *err);
 int	mare_jsonl_dtoa(double v, char *buf, size_t size);
 
 #endif /* MARE_JSONL_H */
