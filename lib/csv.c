@@ -758,6 +758,17 @@ mare_csv_map_new(const struct mare_csv *c, const char *const *overrides,
 		if ((m->keys[i] = strdup(term)) == NULL)
 			goto nomem;
 	}
+	/* two columns under one key: a record would silently lose one */
+	for (i = 0; i < m->n; i++)
+		for (j = i + 1; j < m->n; j++)
+			if (strcmp(m->keys[i], m->keys[j]) == 0) {
+				mare_err_set(err, MARE_E_DATA, "columns %zu "
+				    "('%s') and %zu ('%s') both give the field "
+				    "'%s'", i + 1, c->header[i], j + 1,
+				    c->header[j], m->keys[i]);
+				mare_err_at(err, c->name, 1, 0);
+				goto fail;
+			}
 	for (i = 0; i < m->n; i++)
 		m->numeric[i] = mare_record_term_numeric(m->keys[i]);
 	return m;

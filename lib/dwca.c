@@ -494,7 +494,13 @@ zopen(struct mare_dwca *d, struct mare_err *err)
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	archive_read_support_format_all(a);
+	/*
+	 * Darwin Core Archives travel as zip (IPT, GBIF) and sometimes as
+	 * tarballs. format_all would also take a text file as an mtree
+	 * manifest or a raw stream and report nonsense about its "members".
+	 */
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
 	archive_read_support_filter_all(a);
 	if (archive_read_open_filename(a, d->path, 64 * 1024) != ARCHIVE_OK) {
 		if (archive_errno(a) == ENOENT || archive_errno(a) == EACCES) {

@@ -527,8 +527,14 @@ grow(struct reader *r, float **cells, size_t *cap, size_t n)
 }
 
 static int
-read_data(struct reader *r, float **cells, size_t *cap, size_t n)
+read_data(struct reader *r, float **cells, size_t *cap, size_t n,
+    const struct mare_grid_geom *geom)
 {
+	/*
+	 * NaN is never a value, so a NaN cell is a cell without data, as
+	 * GDAL writes them; infinities (and overflows, which strtod turns
+	 * into them) are data only as the header's NODATA_value.
+	 */
 	char nb[32], fb[32];
 	const char *p, *stop, *t;
 	unsigned long line = r->line;
@@ -573,6 +579,12 @@ read_data(struct reader *r, float **cells, size_t *cap, size_t n)
 				    "expected a number, got '%.*s'",
 				    tok_len((size_t)(p - t)), t);
 			}
+			if (isinf(v) &&
+			    !(geom->has_nodata && (double)v == geom->nodata))
+				return data_fail(r, line, "value '%.*s' is "
+				    "beyond the 32-bit float range (cells without "
+				    "data hold the NODATA_value)",
+				    tok_len((size_t)(p - t)), t);
 			if (count == n) {
 				mare_err_set(r->err, MARE_E_DATA,
 				    "extra value "
@@ -720,7 +732,7 @@ mare_grid_load(const char *path, struct mare_err *err)
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	if (read_data(&r, &g->cells, &cap, n) < 0)
+	if (read_data(&r, &g->cells, &cap, n, &g->geom) < 0)
 		goto fail;
 	archive_read_free(r.a);
 	free(r.buf);

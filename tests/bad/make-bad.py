@@ -234,6 +234,192 @@ add(J + "long-line.jsonl", b'{"a": 1, "b": 2, "c": "' + b"x" * 2000 +
 add(J + "f4-overflow.jsonl", b'{"a": 1e39, "b": 2}\n', fj)
 add(J + "binary.jsonl", bytes(range(256)), fj)
 
+
+# ----------------------------------------------------------------------
+# model files (mare-model(5)), through the one reader every command uses
+import json, gzip, io, zipfile
+
+M = "model/"
+rm = "mare-report --model %s -o out.html"
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "model-good.json"), "rb") as f:
+    good_model = f.read()
+
+
+def mutate(fn):
+    m = json.loads(good_model)
+    fn(m)
+    return json.dumps(m).encode() + b"\n"
+
+
+def setk(path, value):
+    def f(m):
+        o = m
+        for k in path[:-1]:
+            o = o[k]
+        o[path[-1]] = value
+    return f
+
+
+def delk(*path):
+    def f(m):
+        o = m
+        for k in path[:-1]:
+            o = o[k]
+        del o[path[-1]]
+    return f
+
+
+add(M + "empty.json", b"", rm)
+add(M + "truncated.json", good_model[:len(good_model) // 2], rm)
+add(M + "array.json", b"[" + good_model + b"]", rm)
+add(M + "format-other.json", mutate(setk(["format"], "mare-profile")), rm)
+add(M + "version-2.json", mutate(setk(["version"], "2.0")), rm)
+add(M + "version-number.json", mutate(setk(["version"], 1)), rm)
+add(M + "type-unknown.json", mutate(setk(["type"], "randomforest")), rm)
+add(M + "link-missing.json", mutate(delk("link")), rm)
+add(M + "beta-short.json",
+    mutate(lambda m: m["link"]["beta"].pop()), rm)
+add(M + "beta-string.json", mutate(lambda m: m["link"]["beta"].__setitem__(
+    0, "0.5")), rm)
+add(M + "beta-overflow.json", good_model.replace(b'"beta":[-0.84', b'"beta":[1e999', 1), rm)
+add(M + "beta-nan.json", good_model.replace(b'"beta":[-0.84', b'"beta":[NaN', 1), rm)
+add(M + "spec-sha-short.json", mutate(setk(["spec_sha256"], "abc")), rm)
+add(M + "features-missing.json", mutate(delk("features")), rm)
+add(M + "bad-utf8.json", good_model.replace(b'"logistic"', b'"logi\xffstic"', 1), rm)
+add(M + "nested.json", b'{"format": "mare-model", "x": ' + b"[" * 3000 +
+    b"]" * 3000 + b"}\n", rm)
+add(M + "duplicate-key.json", good_model.replace(b'{', b'{"format": "x", ', 1), rm)
+add(M + "trailing.json", good_model + b"{}\n", rm)
+
+# ----------------------------------------------------------------------
+# ESRI ASCII grids (.asc, .asc.gz)
+G = "grid/"
+mp = "mare-report --map %s -o out.html"
+hdr = (b"ncols 3\nnrows 2\nxllcorner -80\nyllcorner 20\ncellsize 0.5\n"
+       b"NODATA_value -9999\n")
+vals = b"1 2 3\n4 -9999 6\n"
+add(G + "empty.asc", b"", mp)
+add(G + "no-ncols.asc", hdr.replace(b"ncols 3\n", b""), mp)
+add(G + "ncols-zero.asc", hdr.replace(b"ncols 3", b"ncols 0") + vals, mp)
+add(G + "ncols-negative.asc", hdr.replace(b"ncols 3", b"ncols -3") + vals, mp)
+add(G + "ncols-huge.asc", hdr.replace(b"ncols 3", b"ncols 1099511627776") +
+    vals, mp)
+add(G + "nrows-text.asc", hdr.replace(b"nrows 2", b"nrows two") + vals, mp)
+add(G + "cellsize-zero.asc", hdr.replace(b"cellsize 0.5", b"cellsize 0") +
+    vals, mp)
+add(G + "cellsize-negative.asc", hdr.replace(b"cellsize 0.5",
+    b"cellsize -0.5") + vals, mp)
+add(G + "corner-nan.asc", hdr.replace(b"xllcorner -80", b"xllcorner nan") +
+    vals, mp)
+add(G + "too-few-values.asc", hdr + b"1 2 3\n4 5\n", mp)
+add(G + "too-many-values.asc", hdr + vals + b"7\n", mp)
+add(G + "value-text.asc", hdr + b"1 2 3\n4 x 6\n", mp)
+add(G + "value-overflow.asc", hdr + b"1 2 3\n4 1e999 6\n", mp)
+add(G + "value-f4-overflow.asc", hdr + b"1 2 3\n4 1e39 6\n", mp)
+add(G + "value-inf.asc", hdr + b"1 2 3\n4 inf 6\n", mp)
+add(G + "value-minus-inf.asc", hdr + b"1 2 3\n4 -inf 6\n", mp)
+add(G + "value-nul.asc", hdr + b"1 2 3\n4 \0 6\n", mp)
+add(G + "binary.asc", bytes(range(256)), mp)
+add(G + "header-repeated.asc", hdr + b"ncols 3\n" + vals, mp)
+add(G + "claim-2p34-cells.asc.gz", gzip.compress(hdr.replace(b"ncols 3",
+    b"ncols 131072").replace(b"nrows 2", b"nrows 131072") + vals, mtime=0),
+    mp)
+add(G + "bad-gzip.asc.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 20, mp)
+add(G + "truncated.asc.gz", gzip.compress(hdr + vals, mtime=0)[:-12], mp)
+
+# ----------------------------------------------------------------------
+# rules files (mare-rules(5)) for mare-validate
+R = "rules/"
+rv = "mare-validate --rules %s -R rej.jsonl -o out.jsonl /dev/null"
+def rule(t, **kw):
+    return {"expectation_type": t, "kwargs": kw}
+def suite(*e, **top):
+    d = {"expectations": list(e)}
+    d.update(top)
+    return json.dumps(d).encode() + b"\n"
+add(R + "empty.json", b"", rv)
+add(R + "not-object.json", b"[]\n", rv)
+add(R + "expectations-object.json", b'{"expectations": {}}\n', rv)
+add(R + "unknown-type.json", suite(rule("expect_magic", column="a")), rv)
+add(R + "no-column.json", suite(rule("expect_column_to_exist")), rv)
+add(R + "between-no-bounds.json",
+    suite(rule("expect_column_values_to_be_between", column="a")), rv)
+add(R + "mostly-2.json", suite(rule("expect_column_to_exist", column="a",
+    mostly=2)), rv)
+add(R + "unknown-kwarg.json", suite(rule("expect_column_to_exist",
+    column="a", colum="b")), rv)
+add(R + "row-condition.json", suite(rule("expect_column_to_exist",
+    column="a", row_condition="a>1")), rv)
+add(R + "regex-bad.json", suite(rule("expect_column_values_to_match_regex",
+    column="a", regex="(")), rv)
+add(R + "version-2.json", suite(mare_rules_version=2), rv)
+add(R + "builtins-some.json", suite(builtins="some"), rv)
+add(R + "duplicate-key.json", b'{"expectations": [], "expectations": []}\n',
+    rv)
+add(R + "truncated.json", b'{"expectations": [{"expectation_type": ', rv)
+
+# ----------------------------------------------------------------------
+# Darwin Core Archives (zip) and CSV for mare-fetch
+D = "dwca/"
+fd = "mare-fetch dwca -o out.jsonl %s"
+META = (b'<?xml version="1.0"?>\n<archive xmlns="http://rs.tdwg.org/dwc/text/">'
+        b'<core encoding="UTF-8" fieldsTerminatedBy="\\t" '
+        b'linesTerminatedBy="\\n" ignoreHeaderLines="1" '
+        b'rowType="http://rs.tdwg.org/dwc/terms/Occurrence">'
+        b'<files><location>occurrence.txt</location></files>'
+        b'<id index="0"/>'
+        b'<field index="0" term="http://rs.tdwg.org/dwc/terms/occurrenceID"/>'
+        b'<field index="1" term="http://rs.tdwg.org/dwc/terms/decimalLatitude"/>'
+        b'</core></archive>\n')
+OCC = b"occurrenceID\tdecimalLatitude\nA\t1.5\nB\t2.5\n"
+def zipof(members, method=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", method) as z:
+        for name, data in members:
+            zi = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            zi.compress_type = method
+            z.writestr(zi, data)
+    return b.getvalue()
+add(D + "empty.zip", b"", fd)
+add(D + "not-zip.zip", b"occurrenceID\n", fd)
+add(D + "empty-archive.zip", zipof([]), fd)
+add(D + "truncated.zip", zipof([("meta.xml", META),
+    ("occurrence.txt", OCC)])[:150], fd)
+add(D + "meta-malformed.zip", zipof([("meta.xml", META[:-20]),
+    ("occurrence.txt", OCC)]), fd)
+add(D + "meta-no-core.zip", zipof([("meta.xml",
+    b'<archive xmlns="http://rs.tdwg.org/dwc/text/"></archive>'),
+    ("occurrence.txt", OCC)]), fd)
+add(D + "core-file-missing.zip", zipof([("meta.xml", META)]), fd)
+add(D + "field-index-huge.zip", zipof([("meta.xml", META.replace(
+    b'field index="1"', b'field index="99999999999"')),
+    ("occurrence.txt", OCC)]), fd)
+add(D + "billion-laughs.zip", zipof([("meta.xml",
+    b'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY l0 "ha">' +
+    b"".join(b'<!ENTITY l%d "&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;&l%d;'
+             b'&l%d;&l%d;">' % ((i,) + (i - 1,) * 10) for i in range(1, 10))
+    + b']>\n<archive>&l9;</archive>\n'), ("occurrence.txt", OCC)]), fd)
+# 64 MiB of one line of zeros deflates to 64 KiB; the reader must stop at
+# its line limit, not swallow it
+add(D + "zip-bomb-line.zip", zipof([("meta.xml", META),
+    ("occurrence.txt", OCC[:30] + b"0" * (64 << 20))]), fd)
+add(D + "bad-crc.zip", zipof([("meta.xml", META), ("occurrence.txt", OCC)],
+    zipfile.ZIP_STORED).replace(b"A\t1.5", b"A\t9.5"), fd)
+add(D + "bad-utf8.zip", zipof([("meta.xml", META),
+    ("occurrence.txt", OCC.replace(b"B\t", b"B\xff\t"))]), fd)
+
+C = "csv/"
+fc = "mare-fetch csv -o out.jsonl %s"
+CSVH = b"occurrenceID,decimalLatitude,decimalLongitude\n"
+add(C + "empty.csv", b"", fc)
+add(C + "unterminated-quote.csv", CSVH + b'A,"1.5,2\n', fc)
+add(C + "extra-field.csv", CSVH + b"A,1.5,2,9\n", fc)
+add(C + "bad-utf8.csv", CSVH + b"A\xff,1.5,2\n", fc)
+add(C + "nul-byte.csv", CSVH + b"A\0,1.5,2\n", fc)
+add(C + "duplicate-header.csv", b"occurrenceID,occurrenceID\nA,B\n", fc)
+add(C + "binary.csv", bytes(range(256)), fc)
+
 if __name__ == "__main__":
     for path, data, cmd in entries:
         os.makedirs(os.path.dirname(path), exist_ok=True)

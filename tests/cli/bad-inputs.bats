@@ -83,6 +83,26 @@ check_entries() {
 	check_entries jsonl
 }
 
+@test "bad inputs: model files" {
+	check_entries model
+}
+
+@test "bad inputs: .asc grids" {
+	check_entries grid
+}
+
+@test "bad inputs: rules files" {
+	check_entries rules
+}
+
+@test "bad inputs: Darwin Core Archives (zip bombs included)" {
+	check_entries dwca
+}
+
+@test "bad inputs: CSV tables" {
+	check_entries csv
+}
+
 # Too big to keep in the corpus: made here.
 @test "bad inputs: a JSON line of 100000 nested arrays stops at jansson's depth limit" {
 	cd "$BATS_TEST_TMPDIR"
