@@ -1301,9 +1301,10 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 		return -1;
 	hs = m->h.info.header_size;
 	if (m->len < hs) {
-		mare_err_set(err, MARE_E_DATA, "truncated: stream ends at "
-		    "offset %zu inside the header", m->len);
-		mare_err_at(err, name, 0, 0);
+		mare_err_set(err, MARE_E_DATA, "truncated: header JSON of %zu "
+		    "bytes but the file has %zu bytes left", (size_t)m->h.json_len,
+		    m->len - FIXED_HEADER);
+		mare_err_at_offset(err, name, FIXED_HEADER);
 		return -1;
 	}
 	crc = crc_update((uint32_t)crc32(0, Z_NULL, 0), p, hs - 4);
@@ -1317,30 +1318,52 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 	if (header_json(&m->h, (const char *)p + FIXED_HEADER, name,
 	    err) != 0)
 		return -1;
-	if (m->len - hs < END_RECORD) {
-		mare_err_set(err, MARE_E_DATA, "truncated: no end record "
-		    "(stream ends at offset %zu)", m->len);
-		mare_err_at(err, name, 0, 0);
-		return -1;
-	}
 	rec = p + hs;
 	end = rec;
 	n = 0;
+	if (m->len - hs >= 4 && memcmp(rec, "ROWS", 4) != 0 &&
+	    memcmp(rec, "END\0", 4) != 0) {
+		mare_err_set(err, MARE_E_DATA, "unknown record tag "
+		    "%02x %02x %02x %02x (expected \"ROWS\" or \"END\")",
+		    rec[0], rec[1], rec[2], rec[3]);
+		mare_err_at_offset(err, name, hs);
+		return -1;
+	}
+	if (m->len - hs < END_RECORD) {
+		mare_err_set(err, MARE_E_DATA, "truncated: no end record "
+		    "(stream ends at offset %zu after 0 chunks)", m->len);
+		mare_err_at(err, name, 0, 0);
+		return -1;
+	}
+	if (get32(rec + 4) != 0) {
+		mare_err_set(err, MARE_E_DATA, "reserved field is %lu, "
+		    "expected 0", (unsigned long)get32(rec + 4));
+		mare_err_at_offset(err, name, hs + 4);
+		return -1;
+	}
 	if (memcmp(rec, "ROWS", 4) == 0) {
 		n = get64(rec + 8);
-		if (get32(rec + 4) != 0 || n == UINT64_MAX || n == 0) {
-			mare_err_set(err, MARE_E_DATA, "%s", n == UINT64_MAX ?
-			    "chunk 1 is unfinished (row count "
-			    "0xffffffffffffffff: the writer did not finish)" :
-			    "chunk 1 has a bad reserved field or 0 rows");
+		if (n == UINT64_MAX || n == 0) {
+			mare_err_set(err, MARE_E_DATA, "%s", n == 0 ?
+			    "chunk 1 has 0 rows" : "chunk 1 is unfinished "
+			    "(row count 0xffffffffffffffff: the writer did "
+			    "not finish)");
 			mare_err_at_offset(err, name, hs + 8);
 			return -1;
 		}
-		need = m->len - hs - RECORD_HEADER - 4;
-		if (n > need / (m->h.info.ncols * m->h.info.itemsize)) {
-			mare_err_set(err, MARE_E_DATA, "truncated: chunk 1 "
-			    "claims %llu rows but the file is %zu bytes",
-			    n, m->len);
+		need = m->len - hs - RECORD_HEADER;
+		if (n > (need < 4 ? 0 : need - 4) /
+		    (m->h.info.ncols * m->h.info.itemsize)) {
+			if (n > (UINT64_MAX - 4) / (m->h.info.ncols *
+			    m->h.info.itemsize))
+				mare_err_set(err, MARE_E_DATA, "chunk 1 claims "
+				    "%llu rows: too many", n);
+			else
+				mare_err_set(err, MARE_E_DATA, "truncated: "
+				    "chunk 1 claims %llu rows (%llu bytes) but "
+				    "the file has %llu bytes left", n,
+				    n * m->h.info.ncols * m->h.info.itemsize,
+				    need);
 			mare_err_at_offset(err, name, hs + 8);
 			return -1;
 		}
@@ -1362,22 +1385,42 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 			}
 		}
 	}
+	if (end != rec && (size_t)(p + m->len - end) >= 4 &&
+	    memcmp(end, "ROWS", 4) != 0 && memcmp(end, "END\0", 4) != 0) {
+		mare_err_set(err, MARE_E_DATA, "unknown record tag "
+		    "%02x %02x %02x %02x (expected \"ROWS\" or \"END\")",
+		    end[0], end[1], end[2], end[3]);
+		mare_err_at_offset(err, name, (unsigned long long)(end - p));
+		return -1;
+	}
 	if ((size_t)(p + m->len - end) < END_RECORD) {
 		mare_err_set(err, MARE_E_DATA, "truncated: no end record "
-		    "(stream ends at offset %zu)", m->len);
+		    "(stream ends at offset %zu after %d chunks)", m->len,
+		    end != rec);
 		mare_err_at(err, name, 0, 0);
 		return -1;
 	}
-	if (memcmp(end, "END\0", 4) != 0) {
+	if (memcmp(end, "END\0", 4) != 0)
 		return data_err(err, name, (unsigned long long)(end - p),
-		    memcmp(end, "ROWS", 4) == 0 ? "not a single-chunk tensor "
-		    "file (written through a pipe? re-write it with "
-		    "'mare-tensor cat -o')" : "expected the end record");
+		    "not a single-chunk tensor file (written through a pipe? "
+		    "re-write it with 'mare-tensor cat -o')");
+	if (get32(end + 4) != 0) {
+		mare_err_set(err, MARE_E_DATA, "reserved field is %lu, "
+		    "expected 0", (unsigned long)get32(end + 4));
+		mare_err_at_offset(err, name,
+		    (unsigned long long)(end - p) + 4);
+		return -1;
 	}
 	crc = crc_update((uint32_t)crc32(0, Z_NULL, 0), end, RECORD_HEADER);
-	if (get32(end + 4) != 0 || crc != get32(end + RECORD_HEADER))
-		return data_err(err, name, (unsigned long long)(end - p),
-		    "end record checksum mismatch or bad reserved field");
+	if (crc != get32(end + RECORD_HEADER)) {
+		mare_err_set(err, MARE_E_DATA, "end record checksum mismatch "
+		    "(stored %08lx, computed %08lx)",
+		    (unsigned long)get32(end + RECORD_HEADER),
+		    (unsigned long)crc);
+		mare_err_at_offset(err, name,
+		    (unsigned long long)(end - p) + 16);
+		return -1;
+	}
 	if (get64(end + 8) != n) {
 		mare_err_set(err, MARE_E_DATA, "end record says %llu rows, "
 		    "the chunks hold %llu", (unsigned long long)get64(end + 8),

@@ -12,7 +12,7 @@ set -eu
 src=$1 build=$2 out=$3
 data=$src/tests/data
 rm -rf "$out"
-for t in cache csv date dwca featspec grid jsonl npy rules tensor; do
+for t in cache csv date dwca featspec grid jsonl model npy rules tensor; do
 	mkdir -p "$out/$t"
 done
 
@@ -45,6 +45,7 @@ cp_small grid "$data"/grid/*.asc "$data"/grid/*.asc.gz \
     "$data"/grid/crop/*.asc
 cp_small npy "$data"/npy/*.npy
 cp_small rules "$data"/validate/rules-*.json
+cp_small model "$data"/train/golden-*.json "$src"/tests/bad/model-good.json
 cp_small featspec "$src"/tests/fuzz/seeds/featspec/*
 cp_small cache "$src"/tests/fuzz/seeds/cache/*
 i=0

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -702,6 +703,78 @@ test_numbers(void)
 	is_str(buf, "nan", "ftoa: NaN");
 }
 
+/* The whole stream through the streaming reader: 0 good, -1 err set. */
+static int
+stream_all(const char *path, const char *name, struct mare_err *err)
+{
+	struct mare_tensor_reader *r;
+	size_t got;
+	double *buf;
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return mare_err_set(err, MARE_E_NOINPUT, "cannot open");
+	if ((r = mare_tensor_reader_new(fp, name, err)) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	buf = malloc(64 * mare_tensor_reader_info(r)->ncols * sizeof(double));
+	do
+		rc = mare_tensor_read_f64(r, buf, 64, &got, err);
+	while (rc == 1);
+	free(buf);
+	mare_tensor_reader_free(r);
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * Every bad tensor of tests/bad through both readers: the mapped reader
+ * (mare-predict and mare-train map regular files) refuses what the
+ * streaming reader refuses, with a data error. Files that only a
+ * command's own checks refuse (a spec hash, say) load in both.
+ */
+static void
+test_bad_corpus(void)
+{
+	char dir[4096], path[4400];
+	struct mare_tensor_map *m;
+	struct mare_err se, me;
+	const char *src = getenv("MARE_SRCDIR");
+	struct dirent *e;
+	int n = 0, agree = 0, srcs, mrc;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/tests/bad/tensor", src ? src : ".");
+	if ((d = opendir(dir)) == NULL) {
+		ok(0, "tensor: %s: cannot open", dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strstr(e->d_name, ".tensor") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		mare_err_init(&se);
+		mare_err_init(&me);
+		srcs = stream_all(path, e->d_name, &se);
+		m = mare_tensor_map(path, MARE_TENSOR_MAP_VERIFY, &me);
+		mrc = m == NULL ? -1 : 0;
+		mare_tensor_map_free(m);
+		n++;
+		if (srcs == 0 ? mrc == 0 : mrc == -1 &&
+		    me.code == MARE_E_DATA && se.code == MARE_E_DATA &&
+		    strcmp(me.msg, se.msg) == 0)
+			agree++;
+		else
+			diag("%s: stream %d (%s), map %d (%s)", e->d_name,
+			    srcs, se.msg, mrc, me.msg);
+	}
+	closedir(d);
+	ok(n >= 40 && agree == n, "tensor: the mapped and streaming readers "
+	    "agree on all %d bad tensors of tests/bad", n);
+}
+
 int
 main(void)
 {
@@ -712,5 +785,6 @@ main(void)
 	test_errors();
 	test_unfinished_file();
 	test_numbers();
+	test_bad_corpus();
 	return tap_done();
 }
