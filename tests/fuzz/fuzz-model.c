@@ -25,7 +25,7 @@
 
 static const enum mare_model_output outputs[] = {
 	MARE_MODEL_LINK, MARE_MODEL_EXPONENTIAL, MARE_MODEL_CLOGLOG,
-	MARE_MODEL_LOGISTIC,
+	MARE_MODEL_LOGISTIC_OUT,
 };
 
 static int
