@@ -188,7 +188,7 @@ $(OUT)/drift.json: $(OUT)/model.json $(OUT)/future-env.tensor
 
 REPORT_IN = $(OUT)/model.json $(OUT)/present.asc $(OUT)/future.asc \
 	$(OUT)/drift.json $(OUT)/validation.json $(OUT)/valid.jsonl
-REPORT_ARGS = --model model.json --map present.asc \
+REPORT_ARGS = --model model.json --map present.asc --map future.asc \
 	--drift drift.json --validation validation.json \
 	--occurrences valid.jsonl
 
