@@ -331,18 +331,20 @@ files_free(char **v)
 
 /*
  * Find the input recorded as rec with hash hex, for an artifact in dir.
- * Returns a new path, or NULL; *now is the hash the recorded path holds
- * when it holds other bytes ("" otherwise).
+ * Returns a new path, or NULL; *now is then the hash the recorded path
+ * holds when it holds other bytes ("" otherwise), and *where that path (a
+ * new string).
  */
 static char *
 find_input(struct ctx *c, const char *dir, const char *rec, const char *hex,
-    char now[65])
+    char now[65], char **where)
 {
 	const char *h;
 	char *cand[3] = { NULL, NULL, NULL }, **files, *found = NULL;
 	size_t i;
 
 	now[0] = '\0';
+	*where = NULL;
 	cand[0] = join(dir, rec);
 	cand[1] = strdup(rec);
 	cand[2] = join(dir, base_of(rec));
@@ -351,22 +353,26 @@ find_input(struct ctx *c, const char *dir, const char *rec, const char *hex,
 			continue;
 		if (strcmp(h, hex) == 0)
 			found = strdup(cand[i]);
-		else if (i < 2 && now[0] == '\0')
+		else if (i < 2 && now[0] == '\0') {
 			snprintf(now, 65, "%s", h);
+			*where = strdup(cand[i]);
+		}
 	}
 	for (i = 0; i < 3; i++)
 		free(cand[i]);
-	if (found != NULL) {
-		now[0] = '\0';
-		return found;
-	}
+	if (found != NULL)
+		goto out;
 	files = dir_files(dir);
 	for (i = 0; files != NULL && files[i] != NULL && found == NULL; i++)
 		if ((h = hash_of(c, files[i])) != NULL && strcmp(h, hex) == 0)
 			found = strdup(files[i]);
 	files_free(files);
-	if (found != NULL)
-		now[0] = '\0';
+	if (found == NULL)
+		return NULL;
+out:
+	now[0] = '\0';
+	free(*where);
+	*where = NULL;
 	return found;
 }
 
@@ -447,7 +453,7 @@ describe(struct ctx *c, json_t *n, const json_t *p, const char *dir,
 	const json_t *ins, *in;
 	const char *rec, *hex;
 	json_t *kids, *k;
-	char now[65], *found;
+	char now[65], *found, *where;
 	size_t i;
 
 	for (i = 0; keys[i] != NULL; i++)
@@ -467,13 +473,15 @@ describe(struct ctx *c, json_t *n, const json_t *p, const char *dir,
 			    "path", rec, "sha256", "status", "unknown"));
 			continue;
 		}
-		found = find_input(c, dir, rec, hex, now);
+		found = find_input(c, dir, rec, hex, now, &where);
 		if (found == NULL) {
-			k = json_pack("{s:s,s:s,s:s}", "path", rec, "sha256",
-			    hex, "status", now[0] ? "changed" : "missing");
+			k = json_pack("{s:s,s:s,s:s}", "path", where != NULL ?
+			    where : rec, "sha256", hex, "status", now[0] ?
+			    "changed" : "missing");
 			if (now[0] != '\0')
 				json_object_set_new(k, "now", json_string(now));
 			json_array_append_new(kids, k);
+			free(where);
 			continue;
 		}
 		json_array_append_new(kids, node(c, found, hex, depth + 1));

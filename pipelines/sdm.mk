@@ -141,19 +141,23 @@ $(OUT)/rules.json: $(P)SPECIES $(P)REGION
 	  '{"expectation_type": "expect_column_values_to_be_between", "kwargs": {"column": "decimalLatitude", "min_value": $(call region,2), "max_value": $(call region,4)}}' \
 	  ']}' >$@
 
-$(OUT)/valid.jsonl $(OUT)/rejects.jsonl $(OUT)/validation.json &: \
-    $(OUT)/records.jsonl $(OUT)/rules.json
+# A command that writes several files has one target; the others are its
+# companions, touched after it so that they are never older (make 4.3's
+# grouped targets are not followed by make -n).
+$(OUT)/valid.jsonl: $(OUT)/records.jsonl $(OUT)/rules.json
 	$(call step,validate,records.jsonl -> valid.jsonl$(comma) rejects.jsonl$(comma) validation.json)
 	$(Q)cd '$(OUT)' && $(MARE_VALIDATE) -q --rules rules.json \
 	  -R rejects.jsonl --summary validation.json -o valid.jsonl \
-	  records.jsonl
+	  records.jsonl && touch rejects.jsonl validation.json
+$(OUT)/rejects.jsonl $(OUT)/validation.json: $(OUT)/valid.jsonl ;
 
-$(OUT)/train.tensor $(OUT)/spec.json &: $(OUT)/valid.jsonl $(LAYER_FILES) \
-    $(P)LAYERS $(P)SEED
+$(OUT)/train.tensor: $(OUT)/valid.jsonl $(LAYER_FILES) $(P)LAYERS $(P)SEED
 	$(call step,featurize,valid.jsonl + layers $(notdir $(LAYERS))/ -> train.tensor$(comma) spec.json)
 	$(Q)cd '$(OUT)' && $(MARE_FEATURIZE) -q --layers $(call sq,$(A_LAYERS)) \
 	  --features l --seed $(SEED) -R featurize-rejects.jsonl \
-	  --spec-out spec.json -o train.tensor valid.jsonl
+	  --spec-out spec.json -o train.tensor valid.jsonl && \
+	  touch featurize-rejects.jsonl spec.json
+$(OUT)/spec.json: $(OUT)/train.tensor ;
 
 $(OUT)/model.json: $(OUT)/train.tensor $(P)FEATURES $(P)REGMULT $(P)CV \
     $(P)SEED
