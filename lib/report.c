@@ -1068,8 +1068,9 @@ static void
 html_drift(const struct mare_report_in *in, FILE *fp)
 {
 	json_t *cols, *c;
+	const json_t *mess;
 	const char *col, *vd, *sname;
-	double val;
+	double val, out;
 	char b[64];
 	size_t i, ndrift = 0;
 
@@ -1080,13 +1081,35 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			ndrift++;
 	fprintf(fp, "<p>%zu of %zu columns drifted.</p>\n", ndrift,
 	    json_array_size(cols));
+	if (str(json_object_get(in->drift, "reference"), "source") != NULL &&
+	    str(json_object_get(in->drift, "current"), "source") != NULL) {
+		fputs("<p>Reference: <code>", fp);
+		h(fp, str(json_object_get(in->drift, "reference"), "source"));
+		fprintf(fp, "</code> (%s rows); current: <code>", fmtg(num(
+		    json_object_get(in->drift, "reference"), "rows"), b,
+		    sizeof(b)));
+		h(fp, str(json_object_get(in->drift, "current"), "source"));
+		fprintf(fp, "</code> (%s rows).</p>\n", fmtg(num(
+		    json_object_get(in->drift, "current"), "rows"), b,
+		    sizeof(b)));
+	}
+	mess = json_object_get(in->drift, "mess");
+	if (!isnan(num(mess, "share_negative"))) {
+		fprintf(fp, "<p>%s%% of the rows lie outside the reference's "
+		    "conditions (MESS &lt; 0", fmt(100 * num(mess,
+		    "share_negative"), 1, b, sizeof(b)));
+		fprintf(fp, "; mean MESS %s): predictions there are "
+		    "extrapolations.</p>\n", fmtg(num(mess, "mean"), b,
+		    sizeof(b)));
+	}
 	fputs("<table class=\"kv\">\n", fp);
 	kv_scalars(fp, in->drift, "");
 	fputs("</table>\n", fp);
 	if (json_array_size(cols) > 0) {
 		fputs("<div class=\"scroll\"><table><thead><tr><th>column</th>"
 		    "<th>statistic</th><th class=\"n\">value</th>"
-		    "<th class=\"n\">threshold</th><th>verdict</th></tr>"
+		    "<th class=\"n\">threshold</th><th class=\"n\">outside "
+		    "range</th><th>verdict</th></tr>"
 		    "</thead><tbody>\n", fp);
 		json_array_foreach(cols, i, c) {
 			col = str(c, "column");
@@ -1098,8 +1121,14 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			h(fp, sname);
 			fprintf(fp, "</td><td class=\"n\">%s</td>",
 			    fmt(val, 4, b, sizeof(b)));
-			fprintf(fp, "<td class=\"n\">%s</td><td>",
+			fprintf(fp, "<td class=\"n\">%s</td>",
 			    fmtg(num(c, "threshold"), b, sizeof(b)));
+			out = num(c, "out_of_range");
+			if (isnan(out))
+				fputs("<td class=\"n\">\xe2\x80\x93</td><td>", fp);
+			else
+				fprintf(fp, "<td class=\"n\">%s%%</td><td>",
+				    fmt(100 * out, 1, b, sizeof(b)));
 			if (vd != NULL) {
 				fprintf(fp, "<span class=\"%s\">",
 				    is_drift(vd) ? "drift" : "ok");
