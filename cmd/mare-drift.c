@@ -31,6 +31,7 @@
 #include "jsonl.h"
 #include "mare.h"
 #include "profile.h"
+#include "prov.h"
 #include "tensor.h"
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
@@ -74,6 +75,8 @@ struct opts {
 	struct override	 tests[MAX_TESTS];
 	size_t		 ntests;
 	char		*buf;		/* copies of --test arguments */
+	int		 argc;		/* for the provenance record */
+	char		**argv;
 };
 
 /* Rows in memory: row-major doubles with column names. */
@@ -680,6 +683,35 @@ metrics(const struct mare_drift_col *res, size_t n, double share, int drift)
 	    "1 when the data set drifted", NULL, drift, NULL);
 }
 
+/*
+ * The verdict's provenance: the command, the reference and the current
+ * data with their SHA-256 (standard input: no hash), so that mare lineage
+ * can follow a drift check back to its inputs.
+ */
+static int
+add_prov(const struct opts *o, json_t *verdict, struct mare_err *err)
+{
+	struct mare_prov *p;
+	json_t *pj;
+
+	p = mare_prov_new(o->argc, o->argv, o->common.seed, mare_cli_now(),
+	    err);
+	if (p == NULL)
+		return -1;
+	if (mare_prov_add_input(p, o->reference, err) == -1 ||
+	    mare_prov_add_input(p, o->current == NULL ||
+	    strcmp(o->current, "-") == 0 ? NULL : o->current, err) == -1) {
+		mare_prov_free(p);
+		return -1;
+	}
+	pj = mare_prov_to_json(p);
+	mare_prov_free(p);
+	if (pj == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	json_object_set_new(verdict, "provenance", pj);
+	return 0;
+}
+
 static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
@@ -807,6 +839,8 @@ run(struct opts *o, int *found, struct mare_err *err)
 	    "drifted", (json_int_t)drifted, "share", json_real(share),
 	    "threshold", o->share, "drift", drift);
 	json_object_set_new(verdict, "dataset", ds);
+	if (add_prov(o, verdict, err) == -1)
+		goto out;
 
 	if ((out = mare_out_open(o->common.output, 0, err)) == NULL)
 		goto out;
@@ -852,6 +886,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	mare_cli_init(argv[0], usage, &o.common, &err);
 	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	o.argc = argc;
+	o.argv = argv;
 	r = parse_args(argc, argv, &o, &err);
 	if (r == -2)
 		status = 0;

@@ -124,7 +124,11 @@ EOF
 	assert_line --index 13 "        a/rules.json  $(h a/rules.json)"
 	assert_line --index 14 "  a/present.asc  $(h a/present.asc)"
 	assert_line --index 16 "  a/valid.jsonl  $(h a/valid.jsonl)  (above)"
-	[[ ${#lines[@]} -eq 22 ]]
+	assert_line --index 17 "  a/drift.json  $(h a/drift.json)"
+	assert_line --index 18 '    $ mare-drift -q --reference model.json -o drift.json future-env.tensor'
+	assert_line --index 19 "    a/model.json  $(h a/model.json)  (above)"
+	assert_line --index 20 "    a/future-env.tensor  $(h a/future-env.tensor)"
+	[[ ${#lines[@]} -eq 37 ]]
 	run -0 mare lineage --format json a/model.json
 	run -0 jq -r '[.status, .inputs[0].path, .inputs[0].inputs[-1].via] | join(" ")' <<<"$output"
 	assert_output 'ok a/train.tensor a/validation.json'
