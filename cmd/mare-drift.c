@@ -549,6 +549,23 @@ col_json(const struct mare_drift_col *r)
 	return o;
 }
 
+/* The mean of the finite values of column j of t (NaN when none). */
+static double
+col_mean(const struct table *t, size_t j)
+{
+	double sum = 0, v;
+	size_t r, n = 0;
+
+	for (r = 0; r < t->nrows; r++) {
+		v = t->rows[r * t->ncols + j];
+		if (isfinite(v)) {
+			sum += v;
+			n++;
+		}
+	}
+	return n > 0 ? sum / (double)n : NAN;
+}
+
 static void
 table_text(FILE *fp, const struct mare_drift_col *res, size_t n,
     size_t drifted, size_t tested, double share, int drift)
@@ -721,7 +738,7 @@ run(struct opts *o, int *found, struct mare_err *err)
 	size_t *idx = NULL, n = 0, i, j, k, tested = 0, drifted = 0, nmess = 0,
 	    negmess = 0;
 	double **sorted = NULL, share, mess, messsum = 0;
-	json_t *verdict = NULL, *cols, *ds;
+	json_t *verdict = NULL, *cols, *ds, *c;
 	struct mare_out *out = NULL;
 	const char *curname;
 	int rc = -1, drift;
@@ -827,8 +844,13 @@ run(struct opts *o, int *found, struct mare_err *err)
 	json_object_set_new(verdict, "current", json_pack("{s:s, s:I}",
 	    "source", curname, "rows", (json_int_t)cur.nrows));
 	cols = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(cols, col_json(&res[i]));
+	for (i = 0; i < n; i++) {
+		c = col_json(&res[i]);
+		json_object_set_new(c, "mean_reference",
+		    num(prof->cols[idx[i]].mean));
+		json_object_set_new(c, "mean_current", num(col_mean(&cur, i)));
+		json_array_append_new(cols, c);
+	}
 	json_object_set_new(verdict, "columns", cols);
 	json_object_set_new(verdict, "mess", json_pack("{s:o, s:o}",
 	    "mean", num(nmess > 0 ? messsum / (double)nmess : NAN),

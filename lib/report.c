@@ -1064,6 +1064,22 @@ html_hist(FILE *fp, const char *column, const json_t *c)
 	fputs("</figure>\n", fp);
 }
 
+/* A drift column's means and their difference, as one table cell. */
+static void
+mean_shift(FILE *fp, const json_t *c)
+{
+	double r = num(c, "mean_reference"), k = num(c, "mean_current");
+	char b1[64], b2[64], b3[64];
+
+	if (isnan(r) || isnan(k)) {
+		fputs("<td class=\"n\">\xe2\x80\x93</td>", fp);
+		return;
+	}
+	fprintf(fp, "<td class=\"n\">%s \xe2\x86\x92 %s (%s%s)</td>",
+	    fmtg(r, b1, sizeof(b1)), fmtg(k, b2, sizeof(b2)),
+	    k - r >= 0 ? "+" : "", fmtg(k - r, b3, sizeof(b3)));
+}
+
 static void
 html_drift(const struct mare_report_in *in, FILE *fp)
 {
@@ -1109,7 +1125,8 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 		fputs("<div class=\"scroll\"><table><thead><tr><th>column</th>"
 		    "<th>statistic</th><th class=\"n\">value</th>"
 		    "<th class=\"n\">threshold</th><th class=\"n\">outside "
-		    "range</th><th>verdict</th></tr>"
+		    "range</th><th class=\"n\">mean: reference \xe2\x86\x92 "
+		    "current (shift)</th><th>verdict</th></tr>"
 		    "</thead><tbody>\n", fp);
 		json_array_foreach(cols, i, c) {
 			col = str(c, "column");
@@ -1125,10 +1142,12 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			    fmtg(num(c, "threshold"), b, sizeof(b)));
 			out = num(c, "out_of_range");
 			if (isnan(out))
-				fputs("<td class=\"n\">\xe2\x80\x93</td><td>", fp);
+				fputs("<td class=\"n\">\xe2\x80\x93</td>", fp);
 			else
-				fprintf(fp, "<td class=\"n\">%s%%</td><td>",
+				fprintf(fp, "<td class=\"n\">%s%%</td>",
 				    fmt(100 * out, 1, b, sizeof(b)));
+			mean_shift(fp, c);
+			fputs("<td>", fp);
 			if (vd != NULL) {
 				fprintf(fp, "<span class=\"%s\">",
 				    is_drift(vd) ? "drift" : "ok");
