@@ -88,6 +88,9 @@ MARE_TRAIN = $(call bin,train)
 MARE_PREDICT = $(call bin,predict)
 MARE_DRIFT = $(call bin,drift)
 MARE_REPORT = $(call bin,report)
+# With MARE_BIN, each step also depends on its program: rebuilding mare
+# reruns what the rebuilt programs made.
+dep = $(if $(MARE_BIN),$(abspath $(MARE_BIN))/mare-$(1))
 A_SOURCE = $(abspath $(SOURCE))
 A_LAYERS = $(abspath $(LAYERS))
 A_FUTURE = $(abspath $(FUTURE))
@@ -129,7 +132,8 @@ predict: $(OUT)/present.asc $(OUT)/future.asc
 drift: $(OUT)/drift.json
 report: $(OUT)/report.html $(OUT)/report.txt
 
-$(OUT)/records.jsonl: $(SOURCE) $(P)SOURCE $(P)FETCH $(P)FETCH_FLAGS
+$(OUT)/records.jsonl: $(SOURCE) $(P)SOURCE $(P)FETCH $(P)FETCH_FLAGS \
+    $(call dep,fetch)
 	$(call step,fetch,$(notdir $(SOURCE)) -> records.jsonl)
 	$(Q)cd '$(OUT)' && $(MARE_FETCH) $(FETCH) -q $(FETCH_FLAGS) \
 	  -R fetch-rejects.jsonl -o records.jsonl $(call sq,$(A_SOURCE))
@@ -144,14 +148,16 @@ $(OUT)/rules.json: $(P)SPECIES $(P)REGION
 # A command that writes several files has one target; the others are its
 # companions, touched after it so that they are never older (make 4.3's
 # grouped targets are not followed by make -n).
-$(OUT)/valid.jsonl: $(OUT)/records.jsonl $(OUT)/rules.json
+$(OUT)/valid.jsonl: $(OUT)/records.jsonl $(OUT)/rules.json \
+    $(call dep,validate)
 	$(call step,validate,records.jsonl -> valid.jsonl$(comma) rejects.jsonl$(comma) validation.json)
 	$(Q)cd '$(OUT)' && $(MARE_VALIDATE) -q --rules rules.json \
 	  -R rejects.jsonl --summary validation.json -o valid.jsonl \
 	  records.jsonl && touch rejects.jsonl validation.json
 $(OUT)/rejects.jsonl $(OUT)/validation.json: $(OUT)/valid.jsonl ;
 
-$(OUT)/train.tensor: $(OUT)/valid.jsonl $(LAYER_FILES) $(P)LAYERS $(P)SEED
+$(OUT)/train.tensor: $(OUT)/valid.jsonl $(LAYER_FILES) $(P)LAYERS $(P)SEED \
+    $(call dep,featurize)
 	$(call step,featurize,valid.jsonl + layers $(notdir $(LAYERS))/ -> train.tensor$(comma) spec.json)
 	$(Q)cd '$(OUT)' && $(MARE_FEATURIZE) -q --layers $(call sq,$(A_LAYERS)) \
 	  --features l --seed $(SEED) -R featurize-rejects.jsonl \
@@ -160,32 +166,36 @@ $(OUT)/train.tensor: $(OUT)/valid.jsonl $(LAYER_FILES) $(P)LAYERS $(P)SEED
 $(OUT)/spec.json: $(OUT)/train.tensor ;
 
 $(OUT)/model.json: $(OUT)/train.tensor $(P)FEATURES $(P)REGMULT $(P)CV \
-    $(P)SEED
+    $(P)SEED $(call dep,train)
 	$(call step,train,train.tensor -> model.json (maxent$(comma) features $(FEATURES)$(comma) regmult $(REGMULT)$(comma) $(CV)-fold CV))
 	$(Q)cd '$(OUT)' && $(MARE_TRAIN) -q -m maxent --features $(FEATURES) \
 	  --regmult $(REGMULT) --cv $(CV) --seed $(SEED) -o model.json \
 	  train.tensor
 
-$(OUT)/present.asc: $(OUT)/model.json $(LAYER_FILES) $(P)LAYERS
+$(OUT)/present.asc: $(OUT)/model.json $(LAYER_FILES) $(P)LAYERS \
+    $(call dep,predict)
 	$(call step,predict,model.json + layers $(notdir $(LAYERS))/ -> present.asc)
 	$(Q)cd '$(OUT)' && $(MARE_PREDICT) -q -m model.json \
 	  --layers $(call sq,$(A_LAYERS)) -o present.asc
 
-$(OUT)/future.asc: $(OUT)/model.json $(FUTURE_FILES) $(P)FUTURE
+$(OUT)/future.asc: $(OUT)/model.json $(FUTURE_FILES) $(P)FUTURE \
+    $(call dep,predict)
 	$(call step,project,model.json + layers $(notdir $(FUTURE))/ -> future.asc)
 	$(Q)cd '$(OUT)' && $(MARE_PREDICT) -q -m model.json \
 	  --layers $(call sq,$(A_FUTURE)) -o future.asc
 
 # The future environment at every cell, unclamped: how far it lies from
 # the conditions the model was trained on.
-$(OUT)/future-env.tensor: $(OUT)/spec.json $(FUTURE_FILES) $(P)FUTURE
+$(OUT)/future-env.tensor: $(OUT)/spec.json $(FUTURE_FILES) $(P)FUTURE \
+    $(call dep,featurize)
 	$(call step,featurize,layers $(notdir $(FUTURE))/ -> future-env.tensor)
 	$(Q)cd '$(OUT)' && $(MARE_FEATURIZE) -q --grid --no-clamp \
 	  --spec spec.json --layers $(call sq,$(A_FUTURE)) \
 	  -o future-env.tensor
 
 # mare-drift exits 1 when the data drifted: a finding, not a failure.
-$(OUT)/drift.json: $(OUT)/model.json $(OUT)/future-env.tensor
+$(OUT)/drift.json: $(OUT)/model.json $(OUT)/future-env.tensor \
+    $(call dep,drift)
 	$(call step,drift,future-env.tensor vs model.json -> drift.json)
 	$(Q)cd '$(OUT)' && { $(MARE_DRIFT) -q --reference model.json \
 	  -o drift.json future-env.tensor; test $$? -le 1; }
@@ -196,7 +206,8 @@ REPORT_ARGS = --model model.json --map present.asc --map future.asc \
 	--drift drift.json --validation validation.json \
 	--occurrences valid.jsonl
 
-$(OUT)/report.html $(OUT)/report.txt &: $(REPORT_IN) $(P)TITLE
+$(OUT)/report.html $(OUT)/report.txt &: $(REPORT_IN) $(P)TITLE \
+    $(call dep,report)
 	$(call step,report,-> report.html$(comma) report.txt)
 	$(Q)cd '$(OUT)' && $(MARE_REPORT) -q $(REPORT_ARGS) \
 	  --title $(call sq,$(TITLE)) -o report.html && \
