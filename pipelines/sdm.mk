@@ -39,7 +39,9 @@
 #   SEED       seed of every random choice [1]
 #   TITLE      the report's title
 #   OUT        output folder [sdm-out]
-#   MARE_BIN   folder of the mare-* programs [empty: from PATH]
+#   DATA       folder of the bundled data [pipelines/data beside this file]
+#   MARE_BIN   folder of the mare-* programs [empty: from PATH]; each step
+#              then also depends on its program
 #   V          V=1 shows the commands run
 #
 # Every intermediate is a named file under $(OUT)/. A parameter is kept in
@@ -47,9 +49,13 @@
 # that use it depend on that file: changing REGMULT retrains and
 # re-reports but neither refetches nor re-featurizes. The commands run
 # inside $(OUT) with absolute paths to the data, so two output folders get
-# byte-identical artifacts when SOURCE_DATE_EPOCH is set.
+# byte-identical artifacts when SOURCE_DATE_EPOCH is set. Every artifact
+# records its command and its inputs' SHA-256; `mare lineage
+# $(OUT)/report.html` prints the chain back to the data.
 #
-# Needs GNU make 4.2 or later ($(file <)).
+# Example: make -f pipelines/sdm.mk MARE_BIN=. OUT=/tmp/lf REGMULT=2 train
+#
+# Needs GNU make 4.3 or later ($(file <), a grouped target &:).
 #
 # SPDX-License-Identifier: MIT
 
