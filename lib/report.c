@@ -462,6 +462,11 @@ validation_rules(const json_t *v)
 			    num_any(e, rej_keys);
 			if (isnan(n))
 				n = num(e, "count");
+			/* mare-validate: {records, findings, rejecting} */
+			if (isnan(n))
+				n = num(e, "records");
+			if (isnan(n))
+				continue;
 			json_object_set_new(out, k, json_real(n));
 		}
 	} else if (json_is_array(r)) {

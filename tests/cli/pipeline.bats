@@ -58,6 +58,9 @@ EOF
 	run -0 jq -c '.dataset.drift' a/drift.json
 	assert_output 'true'
 	grep -qF '<h2>Suitability maps</h2>' a/report.html
+	grep -qF '<tr><td>DUPLICATE_RECORD</td><td class="n">171</td></tr>' a/report.html
+	# the future's SST against the model's presences: +3.1 C
+	grep -qF '<td>SST</td><td>ks</td><td class="n">1.0000</td><td class="n">0.05</td><td class="n">100.0%</td><td class="n">26.9735 → 30.1017 (+3.12819)</td>' a/report.html
 }
 
 @test "pipeline: two clean runs into two folders are byte-identical" {
