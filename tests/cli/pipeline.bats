@@ -12,6 +12,7 @@ setup_file() {
 	export SOURCE_DATE_EPOCH=1700000000
 	local d="$BATS_FILE_TMPDIR/data"
 	cp -R "$MARE_SRCDIR/pipelines/data" "$d"
+	chmod -R u+w "$d"	# make distcheck's source tree is read-only
 	# the tests' own make, not the one running make check
 	unset MAKEFLAGS MFLAGS MAKELEVEL
 	cd "$BATS_FILE_TMPDIR"
