@@ -1461,11 +1461,6 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 		json_decref(cols);
 	}
 	fputs("== Inputs\n", fp);
-	for (i = 0; i < in->nmaps; i++)
-		if (in->src_maps[i].path != NULL && i > 0)
-			fprintf(fp, "%-12s %s  %s\n", "map",
-			    in->src_maps[i].sha256[0] ? in->src_maps[i].sha256 :
-			    "unknown", in->src_maps[i].path);
 	{
 		const struct mare_report_src *srcs[5] = { &in->src_model,
 		    &in->src_maps[0], &in->src_occ, &in->src_drift,
@@ -1479,6 +1474,11 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 				    srcs[i]->sha256[0] ? srcs[i]->sha256 :
 				    "unknown", srcs[i]->path);
 	}
+	for (i = 1; i < in->nmaps; i++)
+		if (in->src_maps[i].path != NULL)
+			fprintf(fp, "%-12s %s  %s\n", "map",
+			    in->src_maps[i].sha256[0] ? in->src_maps[i].sha256 :
+			    "unknown", in->src_maps[i].path);
 	return 0;
 }
 
