@@ -31,6 +31,7 @@
 #include "jsonl.h"
 #include "mare.h"
 #include "profile.h"
+#include "prov.h"
 #include "tensor.h"
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
@@ -74,6 +75,8 @@ struct opts {
 	struct override	 tests[MAX_TESTS];
 	size_t		 ntests;
 	char		*buf;		/* copies of --test arguments */
+	int		 argc;		/* for the provenance record */
+	char		**argv;
 };
 
 /* Rows in memory: row-major doubles with column names. */
@@ -546,6 +549,23 @@ col_json(const struct mare_drift_col *r)
 	return o;
 }
 
+/* The mean of the finite values of column j of t (NaN when none). */
+static double
+col_mean(const struct table *t, size_t j)
+{
+	double sum = 0, v;
+	size_t r, n = 0;
+
+	for (r = 0; r < t->nrows; r++) {
+		v = t->rows[r * t->ncols + j];
+		if (isfinite(v)) {
+			sum += v;
+			n++;
+		}
+	}
+	return n > 0 ? sum / (double)n : NAN;
+}
+
 static void
 table_text(FILE *fp, const struct mare_drift_col *res, size_t n,
     size_t drifted, size_t tested, double share, int drift)
@@ -680,6 +700,35 @@ metrics(const struct mare_drift_col *res, size_t n, double share, int drift)
 	    "1 when the data set drifted", NULL, drift, NULL);
 }
 
+/*
+ * The verdict's provenance: the command, the reference and the current
+ * data with their SHA-256 (standard input: no hash), so that mare lineage
+ * can follow a drift check back to its inputs.
+ */
+static int
+add_prov(const struct opts *o, json_t *verdict, struct mare_err *err)
+{
+	struct mare_prov *p;
+	json_t *pj;
+
+	p = mare_prov_new(o->argc, o->argv, o->common.seed, mare_cli_now(),
+	    err);
+	if (p == NULL)
+		return -1;
+	if (mare_prov_add_input(p, o->reference, err) == -1 ||
+	    mare_prov_add_input(p, o->current == NULL ||
+	    strcmp(o->current, "-") == 0 ? NULL : o->current, err) == -1) {
+		mare_prov_free(p);
+		return -1;
+	}
+	pj = mare_prov_to_json(p);
+	mare_prov_free(p);
+	if (pj == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	json_object_set_new(verdict, "provenance", pj);
+	return 0;
+}
+
 static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
@@ -689,7 +738,7 @@ run(struct opts *o, int *found, struct mare_err *err)
 	size_t *idx = NULL, n = 0, i, j, k, tested = 0, drifted = 0, nmess = 0,
 	    negmess = 0;
 	double **sorted = NULL, share, mess, messsum = 0;
-	json_t *verdict = NULL, *cols, *ds;
+	json_t *verdict = NULL, *cols, *ds, *c;
 	struct mare_out *out = NULL;
 	const char *curname;
 	int rc = -1, drift;
@@ -795,8 +844,13 @@ run(struct opts *o, int *found, struct mare_err *err)
 	json_object_set_new(verdict, "current", json_pack("{s:s, s:I}",
 	    "source", curname, "rows", (json_int_t)cur.nrows));
 	cols = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(cols, col_json(&res[i]));
+	for (i = 0; i < n; i++) {
+		c = col_json(&res[i]);
+		json_object_set_new(c, "mean_reference",
+		    num(prof->cols[idx[i]].mean));
+		json_object_set_new(c, "mean_current", num(col_mean(&cur, i)));
+		json_array_append_new(cols, c);
+	}
 	json_object_set_new(verdict, "columns", cols);
 	json_object_set_new(verdict, "mess", json_pack("{s:o, s:o}",
 	    "mean", num(nmess > 0 ? messsum / (double)nmess : NAN),
@@ -807,6 +861,8 @@ run(struct opts *o, int *found, struct mare_err *err)
 	    "drifted", (json_int_t)drifted, "share", json_real(share),
 	    "threshold", o->share, "drift", drift);
 	json_object_set_new(verdict, "dataset", ds);
+	if (add_prov(o, verdict, err) == -1)
+		goto out;
 
 	if ((out = mare_out_open(o->common.output, 0, err)) == NULL)
 		goto out;
@@ -852,6 +908,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	mare_cli_init(argv[0], usage, &o.common, &err);
 	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	o.argc = argc;
+	o.argv = argv;
 	r = parse_args(argc, argv, &o, &err);
 	if (r == -2)
 		status = 0;

@@ -55,7 +55,9 @@ enum fmt { FMT_HTML, FMT_TEXT, FMT_JSON };
 
 struct opts {
 	struct mare_cli_common common;
-	const char	*model, *map, *occ, *drift, *validation, *title;
+	const char	*model, *occ, *drift, *validation, *title;
+	const char	*maps[MARE_REPORT_MAX_MAPS];
+	size_t		 nmaps;
 	enum fmt	 format;
 	unsigned long long map_width;
 	int		 argc;
@@ -70,12 +72,13 @@ usage(FILE *fp)
 " mare-report [options]\n"
 "\n"
 "Write one self-contained HTML page (inline SVG and CSS, no script, no\n"
-"network) on a model, its map, occurrences, drift and validation; every\n"
+"network) on a model, its maps, occurrences, drift and validation; every\n"
 "input is optional and each adds its sections.\n"
 "\n"
 "Options:\n"
 "     --model <file>       a mare-model(5) file\n"
-"     --map <file>         a suitability grid (.asc)\n"
+"     --map <file>         a suitability grid (.asc); repeatable (at most\n"
+"                          4, one colour scale)\n"
 "     --occurrences <file> presences (JSON Lines) drawn on the map\n"
 "     --drift <file>       a drift report (JSON)\n"
 "     --validation <file>  a validation summary (JSON)\n"
@@ -111,7 +114,11 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 				    "html, text or json", optarg);
 			break;
 		case OPT_MAP:
-			o->map = optarg;
+			if (o->nmaps == MARE_REPORT_MAX_MAPS)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "--map given more than %d times",
+				    MARE_REPORT_MAX_MAPS);
+			o->maps[o->nmaps++] = optarg;
 			break;
 		case OPT_MAP_WIDTH:
 			if (mare_cli_parse_ulong("map-width", optarg, 1, 10000,
@@ -156,21 +163,44 @@ source(struct mare_report_src *s, const char *path, struct mare_err *err)
 	return mare_sha256_file(path, s->sha256, err);
 }
 
+/* The report's inputs, hashed once, into its provenance record. */
+static int
+add_inputs(struct mare_prov *prov, const struct mare_report_in *in,
+    struct mare_err *err)
+{
+	const struct mare_report_src *s[4 + MARE_REPORT_MAX_MAPS];
+	size_t i, n = 0;
+
+	s[n++] = &in->src_model;
+	for (i = 0; i < in->nmaps; i++)
+		s[n++] = &in->src_maps[i];
+	s[n++] = &in->src_occ;
+	s[n++] = &in->src_drift;
+	s[n++] = &in->src_validation;
+	for (i = 0; i < n; i++)
+		if (s[i]->path != NULL && mare_prov_add_input_hash(prov,
+		    mare_io_is_stdio(s[i]->path) ? "<stdin>" : s[i]->path,
+		    s[i]->sha256[0] != '\0' ? s[i]->sha256 : NULL, err) != 0)
+			return -1;
+	return 0;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
 	struct mare_report_in in;
 	struct mare_model *model = NULL;
-	struct mare_grid *grid = NULL;
-	struct mare_report_map map;
+	struct mare_grid *grid[MARE_REPORT_MAX_MAPS] = { NULL };
+	struct mare_report_map map[MARE_REPORT_MAX_MAPS];
 	struct mare_report_occ occ;
 	struct mare_prov *prov = NULL;
 	struct mare_out *out = NULL;
 	json_t *drift = NULL, *val = NULL, *pj = NULL, *j;
-	int rc = -1, have_map = 0, have_occ = 0;
+	size_t i, have_map = 0;
+	int rc = -1, have_occ = 0;
 
 	memset(&in, 0, sizeof(in));
-	memset(&map, 0, sizeof(map));
+	memset(map, 0, sizeof(map));
 	memset(&occ, 0, sizeof(occ));
 	in.title = o->title;
 	if (o->model != NULL) {
@@ -179,19 +209,20 @@ run(struct opts *o, struct mare_err *err)
 			goto done;
 		in.model = model;
 	}
-	if (o->map != NULL) {
-		if ((grid = mare_grid_load(o->map, err)) == NULL ||
-		    source(&in.src_map, o->map, err) != 0)
+	for (i = 0; i < o->nmaps; i++) {
+		if ((grid[i] = mare_grid_load(o->maps[i], err)) == NULL ||
+		    source(&in.src_maps[i], o->maps[i], err) != 0)
 			goto done;
-		if (mare_report_map_make(grid, (size_t)o->map_width, &map,
-		    err) != 0) {
-			mare_err_at(err, o->map, 0, 0);
+		if (mare_report_map_make(grid[i], (size_t)o->map_width,
+		    &map[i], err) != 0) {
+			mare_err_at(err, o->maps[i], 0, 0);
 			goto done;
 		}
-		have_map = 1;
-		in.map = &map;
-		in.map_name = grid->name;
+		have_map++;
+		in.maps[i] = &map[i];
+		in.map_names[i] = grid[i]->name;
 	}
+	in.nmaps = o->nmaps;
 	if (o->occ != NULL) {
 		if (mare_report_occ_load(o->occ, &occ, err) != 0 ||
 		    source(&in.src_occ, o->occ, err) != 0)
@@ -216,9 +247,12 @@ run(struct opts *o, struct mare_err *err)
 	    mare_cli_now(), err);
 	if (prov == NULL)
 		goto done;
-	pj = mare_prov_to_json(prov);
-	if (pj != NULL)
-		json_object_del(pj, "inputs");
+	if (add_inputs(prov, &in, err) != 0)
+		goto done;
+	if ((pj = mare_prov_to_json(prov)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
 	in.prov = pj;
 	if ((out = mare_out_open(o->common.output, 0, err)) == NULL)
 		goto done;
@@ -246,9 +280,10 @@ done:
 	json_decref(val);
 	if (have_occ)
 		mare_report_occ_release(&occ);
-	if (have_map)
-		mare_report_map_release(&map);
-	mare_grid_free(grid);
+	for (i = 0; i < have_map; i++)
+		mare_report_map_release(&map[i]);
+	for (i = 0; i < MARE_REPORT_MAX_MAPS; i++)
+		mare_grid_free(grid[i]);
 	mare_model_free(model);
 	return rc;
 }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lineage.h"
 #include "mare.h"
 
 /* The known family, in pipeline order; `mare help` lists those found. */
@@ -81,6 +82,7 @@ usage(FILE *fp)
 	fputs(
 "Usage: mare [--exec-path[=<dir>]] <command> [<args>...]\n"
 "       mare help [-m | --man] [<command>]\n"
+"       mare lineage [--format text|json] <file>\n"
 "       mare -h | --help | -V | --version\n"
 "\n"
 "Run the mare command mare-<command> with <args>:\n"
@@ -94,6 +96,9 @@ usage(FILE *fp)
 "\n"
 "'mare help' lists the commands installed, 'mare help <command>' shows the\n"
 "manual of one, and 'mare help mare' the conventions they share.\n"
+"'mare lineage <file>' prints the artifacts, commands and SHA-256 hashes\n"
+"that produced a report, model or tensor, from the provenance they carry;\n"
+"it exits 1 when an input is missing or changed.\n"
 "For more details see mare(1) and mare(7).\n", fp);
 }
 
@@ -547,6 +552,117 @@ help(const struct names *dirs, int argc, char **argv, struct mare_err *err)
 }
 
 /* ------------------------------------------------------------------ */
+/* mare lineage */
+
+/* Print one argument, single-quoted when the shell would split it. */
+static void
+print_arg(const char *a)
+{
+	const char *p;
+
+	if (*a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=+/.,:@%") == strlen(a)) {
+		fputs(a, stdout);
+		return;
+	}
+	putchar('\'');
+	for (p = a; *p != '\0'; p++)
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*p);
+	putchar('\'');
+}
+
+static void
+print_node(const json_t *n, int depth)
+{
+	const char *st = json_string_value(json_object_get(n, "status"));
+	const char *hex = json_string_value(json_object_get(n, "sha256"));
+	const json_t *cmd, *k;
+	size_t i;
+
+	printf("%*s%s  %s", depth * 2, "",
+	    json_string_value(json_object_get(n, "path")),
+	    hex != NULL ? hex : "(no hash recorded)");
+	if (strcmp(st, "missing") == 0)
+		fputs("  NOT FOUND", stdout);
+	else if (strcmp(st, "changed") == 0)
+		printf("  CHANGED (now %s)", json_string_value(
+		    json_object_get(n, "now")));
+	else if (strcmp(st, "repeat") == 0)
+		fputs("  (above)", stdout);
+	putchar('\n');
+	if ((cmd = json_object_get(n, "command")) != NULL) {
+		printf("%*s$", depth * 2 + 2, "");
+		json_array_foreach(cmd, i, k) {
+			putchar(' ');
+			print_arg(json_string_value(k) ? json_string_value(k) :
+			    "?");
+		}
+		if (json_object_get(n, "via") != NULL)
+			printf("   # recorded in %s", json_string_value(
+			    json_object_get(n, "via")));
+		putchar('\n');
+	}
+	json_array_foreach(json_object_get(n, "inputs"), i, k)
+		print_node(k, depth + 1);
+}
+
+/* mare lineage [--format text|json] FILE */
+static int
+lineage(int argc, char **argv, struct mare_err *err)
+{
+	json_t *tree;
+	const char *file = NULL;
+	int json = 0, i, r;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "json") == 0)
+				json = 1;
+			else if (strcmp(argv[i], "text") == 0)
+				json = 0;
+			else
+				return mare_err_set(err, MARE_E_USAGE,
+				    "lineage: invalid --format value '%s': "
+				    "expected text or json", argv[i]);
+		} else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--") == 0 && i + 1 < argc &&
+		    file == NULL) {
+			file = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return mare_err_set(err, MARE_E_USAGE, "lineage: "
+			    "unknown option '%s'", argv[i]);
+		else if (file == NULL)
+			file = argv[i];
+		else
+			return mare_err_set(err, MARE_E_USAGE,
+			    "lineage: too many arguments");
+	}
+	if (file == NULL)
+		return mare_err_set(err, MARE_E_USAGE,
+		    "lineage: a file is required");
+	if ((tree = mare_lineage(file, err)) == NULL)
+		return -1;
+	if (json) {
+		r = json_dumpf(tree, stdout, JSON_COMPACT);
+		putchar('\n');
+	} else {
+		print_node(tree, 0);
+		r = 0;
+	}
+	r = r != 0 ? mare_err_set(err, MARE_E_IO, "write error") :
+	    mare_lineage_problems(tree) > 0 ? 1 : 0;
+	json_decref(tree);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main(int argc, char **argv)
@@ -618,6 +734,12 @@ main(int argc, char **argv)
 		r = help(&dirs, argc - optind, argv + optind, &err);
 		names_release(&dirs);
 		return mare_cli_finish(r == 0 ? 0 : -1, &err);
+	}
+	if (strcmp(name, "lineage") == 0) {
+		r = lineage(argc - optind, argv + optind, &err);
+		names_release(&dirs);
+		return r > 0 ? mare_cli_finish(r, NULL) :
+		    mare_cli_finish(r, &err);
 	}
 	if (!valid_name(name)) {
 		mare_err_set(&err, MARE_E_USAGE, "invalid command name '%s': "

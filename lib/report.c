@@ -426,13 +426,15 @@ statistic(const json_t *c, const char **name, double *value)
 	*value = num(c, "statistic");
 	if (!isnan(*value))
 		*name = str(c, "method");
+	if (*name == NULL)
+		*name = str(c, "test");
 	for (i = 0; isnan(*value) && vk[i] != NULL; i++)
 		if (!isnan(*value = num(c, vk[i])) && *name == NULL && i >= 2)
 			*name = vn[i];
 }
 
-static const char *const in_keys[] = { "in", "records", "total", "read",
-	NULL };
+static const char *const in_keys[] = { "in", "records_in", "records",
+	"total", "read", NULL };
 static const char *const pass_keys[] = { "passed", "out", "valid", "good",
 	NULL };
 static const char *const rej_keys[] = { "rejected", "rejects", "invalid",
@@ -460,6 +462,11 @@ validation_rules(const json_t *v)
 			    num_any(e, rej_keys);
 			if (isnan(n))
 				n = num(e, "count");
+			/* mare-validate: {records, findings, rejecting} */
+			if (isnan(n))
+				n = num(e, "records");
+			if (isnan(n))
+				continue;
 			json_object_set_new(out, k, json_real(n));
 		}
 	} else if (json_is_array(r)) {
@@ -654,7 +661,7 @@ html_summary(const struct mare_report_in *in, FILE *fp)
 {
 	const struct mare_model *m = in->model;
 	const json_t *cv, *sum;
-	char b[256], c[64];
+	char b[256], c[64], c2[64];
 	const char *s;
 	size_t i;
 
@@ -723,12 +730,13 @@ html_summary(const struct mare_report_in *in, FILE *fp)
 		    fmtg(num_any(in->validation, rej_keys), c, sizeof(c)));
 		kv_row(fp, "Validation", b);
 	}
-	if (in->map != NULL) {
+	for (i = 0; i < in->nmaps; i++) {
 		snprintf(b, sizeof(b), "%s: %zu valid cells, values %s",
-		    in->map_name ? in->map_name : "map", in->map->nvalid,
-		    fmtg(in->map->min, c, sizeof(c)));
-		snprintf(b + strlen(b), sizeof(b) - strlen(b), " to %s",
-		    fmtg(in->map->max, c, sizeof(c)));
+		    in->map_names[i] ? in->map_names[i] : "map",
+		    in->maps[i]->nvalid, fmtg(in->maps[i]->min, c, sizeof(c)));
+		snprintf(b + strlen(b), sizeof(b) - strlen(b), " to %s, mean %s",
+		    fmtg(in->maps[i]->max, c, sizeof(c)),
+		    fmtg(in->maps[i]->mean, c2, sizeof(c2)));
 		kv_row(fp, "Map", b);
 	}
 	fputs("</table>\n</section>\n", fp);
@@ -870,9 +878,11 @@ done:
 }
 
 static void
-html_map(const struct mare_report_in *in, FILE *fp)
+html_map(const struct mare_report_in *in, size_t k, double lo, double hi,
+    FILE *fp)
 {
-	const struct mare_report_map *mp = in->map;
+	const struct mare_report_map *mp = in->maps[k];
+	const char *name = in->map_names[k];
 	struct mare_svg_axes a;
 	double px, w, hgt;
 	char col[8], b[64];
@@ -892,10 +902,8 @@ html_map(const struct mare_report_in *in, FILE *fp)
 	a.top = 10;
 	a.width = w;
 	a.height = hgt;
-	section_open(fp, "map", "Suitability map");
 	fputs("<figure>", fp);
-	mare_svg_open(fp, w + 90, hgt + 120, in->map_name ? in->map_name :
-	    "map");
+	mare_svg_open(fp, w + 90, hgt + 120, name ? name : "map");
 	fputs("<g class=\"cells\" shape-rendering=\"crispEdges\">", fp);
 	for (r = 0; r < mp->nrows; r++)
 		for (c = 0; c < mp->ncols; c = c2) {
@@ -904,13 +912,13 @@ html_map(const struct mare_report_in *in, FILE *fp)
 			c2 = c + 1;
 			if (isnan(v))
 				continue;
-			lev = mp->max > mp->min ? (int)lround((v - mp->min) /
-			    (mp->max - mp->min) * 255) : 128;
+			lev = hi > lo ? (int)lround((v - lo) / (hi - lo) *
+			    255) : 128;
 			while (c2 < mp->ncols && !isnan(mp->v[r * mp->ncols +
 			    c2])) {
-				lev2 = mp->max > mp->min ? (int)lround(
-				    (mp->v[r * mp->ncols + c2] - mp->min) /
-				    (mp->max - mp->min) * 255) : 128;
+				lev2 = hi > lo ? (int)lround(
+				    (mp->v[r * mp->ncols + c2] - lo) /
+				    (hi - lo) * 255) : 128;
 				if (lev2 != lev)
 					break;
 				c2++;
@@ -927,10 +935,10 @@ html_map(const struct mare_report_in *in, FILE *fp)
 	mare_svg_axes_draw(fp, &a, "longitude (\xc2\xb0)",
 	    "latitude (\xc2\xb0)");
 	mare_svg_legend(fp, a.left, a.top + hgt + 66, w < 300 ? w : 300, 12,
-	    mp->min, mp->max, in->map_name ? in->map_name : "value");
+	    lo, hi, name ? name : "value");
 	mare_svg_close(fp);
 	fputs("<figcaption>", fp);
-	h(fp, in->map_name);
+	h(fp, name);
 	fprintf(fp, ": %zu valid cells", mp->nvalid);
 	if (mp->block > 1)
 		fprintf(fp, ", shown as blocks of %zu \xc3\x97 %zu cells "
@@ -940,8 +948,27 @@ html_map(const struct mare_report_in *in, FILE *fp)
 	if (in->occ != NULL)
 		fprintf(fp, "; %zu of %zu presences inside the map (white "
 		    "dots)", drawn, in->occ->n);
-	fputs(". Cells without data are left blank.</figcaption></figure>\n"
-	    "</section>\n", fp);
+	fputs(". Cells without data are left blank.</figcaption></figure>\n",
+	    fp);
+}
+
+static void
+html_maps(const struct mare_report_in *in, FILE *fp)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	size_t k;
+
+	for (k = 0; k < in->nmaps; k++) {
+		lo = in->maps[k]->min < lo ? in->maps[k]->min : lo;
+		hi = in->maps[k]->max > hi ? in->maps[k]->max : hi;
+	}
+	section_open(fp, "map", in->nmaps > 1 ? "Suitability maps" :
+	    "Suitability map");
+	if (in->nmaps > 1)
+		fputs("<p>The maps share one colour scale.</p>\n", fp);
+	for (k = 0; k < in->nmaps; k++)
+		html_map(in, k, lo, hi, fp);
+	fputs("</section>\n", fp);
 }
 
 static void
@@ -1042,12 +1069,29 @@ html_hist(FILE *fp, const char *column, const json_t *c)
 	fputs("</figure>\n", fp);
 }
 
+/* A drift column's means and their difference, as one table cell. */
+static void
+mean_shift(FILE *fp, const json_t *c)
+{
+	double r = num(c, "mean_reference"), k = num(c, "mean_current");
+	char b1[64], b2[64], b3[64];
+
+	if (isnan(r) || isnan(k)) {
+		fputs("<td class=\"n\">\xe2\x80\x93</td>", fp);
+		return;
+	}
+	fprintf(fp, "<td class=\"n\">%s \xe2\x86\x92 %s (%s%s)</td>",
+	    fmtg(r, b1, sizeof(b1)), fmtg(k, b2, sizeof(b2)),
+	    k - r >= 0 ? "+" : "", fmtg(k - r, b3, sizeof(b3)));
+}
+
 static void
 html_drift(const struct mare_report_in *in, FILE *fp)
 {
 	json_t *cols, *c;
+	const json_t *mess;
 	const char *col, *vd, *sname;
-	double val;
+	double val, out;
 	char b[64];
 	size_t i, ndrift = 0;
 
@@ -1058,13 +1102,36 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			ndrift++;
 	fprintf(fp, "<p>%zu of %zu columns drifted.</p>\n", ndrift,
 	    json_array_size(cols));
+	if (str(json_object_get(in->drift, "reference"), "source") != NULL &&
+	    str(json_object_get(in->drift, "current"), "source") != NULL) {
+		fputs("<p>Reference: <code>", fp);
+		h(fp, str(json_object_get(in->drift, "reference"), "source"));
+		fprintf(fp, "</code> (%s rows); current: <code>", fmtg(num(
+		    json_object_get(in->drift, "reference"), "rows"), b,
+		    sizeof(b)));
+		h(fp, str(json_object_get(in->drift, "current"), "source"));
+		fprintf(fp, "</code> (%s rows).</p>\n", fmtg(num(
+		    json_object_get(in->drift, "current"), "rows"), b,
+		    sizeof(b)));
+	}
+	mess = json_object_get(in->drift, "mess");
+	if (!isnan(num(mess, "share_negative"))) {
+		fprintf(fp, "<p>%s%% of the rows lie outside the reference's "
+		    "conditions (MESS &lt; 0", fmt(100 * num(mess,
+		    "share_negative"), 1, b, sizeof(b)));
+		fprintf(fp, "; mean MESS %s): predictions there are "
+		    "extrapolations.</p>\n", fmtg(num(mess, "mean"), b,
+		    sizeof(b)));
+	}
 	fputs("<table class=\"kv\">\n", fp);
 	kv_scalars(fp, in->drift, "");
 	fputs("</table>\n", fp);
 	if (json_array_size(cols) > 0) {
 		fputs("<div class=\"scroll\"><table><thead><tr><th>column</th>"
 		    "<th>statistic</th><th class=\"n\">value</th>"
-		    "<th class=\"n\">threshold</th><th>verdict</th></tr>"
+		    "<th class=\"n\">threshold</th><th class=\"n\">outside "
+		    "range</th><th class=\"n\">mean: reference \xe2\x86\x92 "
+		    "current (shift)</th><th>verdict</th></tr>"
 		    "</thead><tbody>\n", fp);
 		json_array_foreach(cols, i, c) {
 			col = str(c, "column");
@@ -1076,8 +1143,16 @@ html_drift(const struct mare_report_in *in, FILE *fp)
 			h(fp, sname);
 			fprintf(fp, "</td><td class=\"n\">%s</td>",
 			    fmt(val, 4, b, sizeof(b)));
-			fprintf(fp, "<td class=\"n\">%s</td><td>",
+			fprintf(fp, "<td class=\"n\">%s</td>",
 			    fmtg(num(c, "threshold"), b, sizeof(b)));
+			out = num(c, "out_of_range");
+			if (isnan(out))
+				fputs("<td class=\"n\">\xe2\x80\x93</td>", fp);
+			else
+				fprintf(fp, "<td class=\"n\">%s%%</td>",
+				    fmt(100 * out, 1, b, sizeof(b)));
+			mean_shift(fp, c);
+			fputs("<td>", fp);
 			if (vd != NULL) {
 				fprintf(fp, "<span class=\"%s\">",
 				    is_drift(vd) ? "drift" : "ok");
@@ -1112,7 +1187,7 @@ src_row(FILE *fp, const char *kind, const struct mare_report_src *s)
 }
 
 static void
-prov_table(FILE *fp, const json_t *p)
+prov_table(FILE *fp, const json_t *p, int with_inputs)
 {
 	const json_t *cmd, *ins, *e;
 	char b[4096];
@@ -1132,7 +1207,7 @@ prov_table(FILE *fp, const json_t *p)
 	if (b[0] != '\0')
 		kv_row(fp, "command", b);
 	kv_scalars(fp, p, "");
-	ins = json_object_get(p, "inputs");
+	ins = with_inputs ? json_object_get(p, "inputs") : NULL;
 	json_array_foreach(ins, i, e) {
 		snprintf(b, sizeof(b), "%s  sha256:%s",
 		    str(e, "path") ? str(e, "path") : "?",
@@ -1145,30 +1220,52 @@ prov_table(FILE *fp, const json_t *p)
 static void
 html_prov(const struct mare_report_in *in, FILE *fp)
 {
+	size_t i;
+
 	section_open(fp, "provenance", "Provenance");
 	fputs("<h3>Inputs of this report</h3>\n<div class=\"scroll\"><table>"
 	    "<thead><tr><th>input</th><th>file</th><th>SHA-256</th></tr>"
 	    "</thead><tbody>\n", fp);
 	src_row(fp, "model", &in->src_model);
-	src_row(fp, "map", &in->src_map);
+	for (i = 0; i < in->nmaps; i++)
+		src_row(fp, "map", &in->src_maps[i]);
 	src_row(fp, "occurrences", &in->src_occ);
 	src_row(fp, "drift", &in->src_drift);
 	src_row(fp, "validation", &in->src_validation);
 	fputs("</tbody></table></div>\n", fp);
 	if (in->prov != NULL) {
 		fputs("<h3>This report</h3>\n", fp);
-		prov_table(fp, in->prov);
+		prov_table(fp, in->prov, 0);
 	}
 	if (in->model != NULL && json_is_object(in->model->provenance)) {
 		fputs("<h3>The model</h3>\n", fp);
-		prov_table(fp, in->model->provenance);
+		prov_table(fp, in->model->provenance, 1);
 	}
 	if (in->drift != NULL &&
 	    json_is_object(json_object_get(in->drift, "provenance"))) {
 		fputs("<h3>The drift check</h3>\n", fp);
-		prov_table(fp, json_object_get(in->drift, "provenance"));
+		prov_table(fp, json_object_get(in->drift, "provenance"), 1);
 	}
 	fputs("</section>\n", fp);
+}
+
+/*
+ * JSON in the head, as <meta name="NAME" content="..."> with the JSON
+ * entity-escaped: machine-readable, and no script in the page. Returns 0,
+ * or -1 when memory runs out.
+ */
+static int
+embed_json(FILE *fp, const char *name, const json_t *j)
+{
+	char *t;
+
+	if ((t = json_dumps(j, JSON_COMPACT)) == NULL)
+		return -1;
+	fprintf(fp, "<meta name=\"%s\" content=\"", name);
+	h(fp, t);
+	fputs("\">\n", fp);
+	free(t);
+	return 0;
 }
 
 static const char *
@@ -1187,8 +1284,11 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>", fp);
 	h(fp, title_of(in));
-	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>"
-	    "<h1>", css);
+	fprintf(fp, "</title>\n<style>%s</style>\n", css);
+	if (in->prov != NULL && embed_json(fp, "mare-provenance",
+	    in->prov) != 0)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	fputs("</head>\n<body>\n<header><h1>", fp);
 	h(fp, title_of(in));
 	fputs("</h1>\n<p class=\"sub\">", fp);
 	if (sp != NULL) {
@@ -1208,8 +1308,9 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 		fputs("<li><a href=\"#cv\">Cross-validation</a></li>", fp);
 	if (in->model != NULL)
 		fputs("<li><a href=\"#response\">Response curves</a></li>", fp);
-	if (in->map != NULL)
-		fputs("<li><a href=\"#map\">Map</a></li>", fp);
+	if (in->nmaps > 0)
+		fprintf(fp, "<li><a href=\"#map\">Map%s</a></li>",
+		    in->nmaps > 1 ? "s" : "");
 	if (in->validation != NULL)
 		fputs("<li><a href=\"#validation\">Validation</a></li>", fp);
 	if (in->drift != NULL)
@@ -1222,8 +1323,8 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 		if (html_curves(in, fp, err) != 0)
 			return -1;
 	}
-	if (in->map != NULL)
-		html_map(in, fp);
+	if (in->nmaps > 0)
+		html_maps(in, fp);
 	if (in->validation != NULL)
 		html_validation(in, fp);
 	if (in->drift != NULL)
@@ -1283,12 +1384,12 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 	if (in->occ != NULL)
 		fprintf(fp, "%-22s %zu records, %zu with coordinates\n",
 		    "occurrences", in->occ->in, in->occ->n);
-	if (in->map != NULL) {
+	for (i = 0; i < in->nmaps; i++) {
 		fprintf(fp, "%-22s %s: %zu valid cells, %s to ", "map",
-		    in->map_name ? in->map_name : "map", in->map->nvalid,
-		    fmtg(in->map->min, b, sizeof(b)));
-		fprintf(fp, "%s, mean %s\n", fmtg(in->map->max, b, sizeof(b)),
-		    fmtg(in->map->mean, b2, sizeof(b2)));
+		    in->map_names[i] ? in->map_names[i] : "map",
+		    in->maps[i]->nvalid, fmtg(in->maps[i]->min, b, sizeof(b)));
+		fprintf(fp, "%s, mean %s\n", fmtg(in->maps[i]->max, b,
+		    sizeof(b)), fmtg(in->maps[i]->mean, b2, sizeof(b2)));
 	}
 	if (m != NULL && json_is_object(m->cv)) {
 		fputs("== Cross-validation\nfold", fp);
@@ -1362,7 +1463,7 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 	fputs("== Inputs\n", fp);
 	{
 		const struct mare_report_src *srcs[5] = { &in->src_model,
-		    &in->src_map, &in->src_occ, &in->src_drift,
+		    &in->src_maps[0], &in->src_occ, &in->src_drift,
 		    &in->src_validation };
 		static const char *const names[5] = { "model", "map",
 		    "occurrences", "drift", "validation" };
@@ -1373,6 +1474,11 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 				    srcs[i]->sha256[0] ? srcs[i]->sha256 :
 				    "unknown", srcs[i]->path);
 	}
+	for (i = 1; i < in->nmaps; i++)
+		if (in->src_maps[i].path != NULL)
+			fprintf(fp, "%-12s %s  %s\n", "map",
+			    in->src_maps[i].sha256[0] ? in->src_maps[i].sha256 :
+			    "unknown", in->src_maps[i].path);
 	return 0;
 }
 
@@ -1440,14 +1546,25 @@ mare_report_json(const struct mare_report_in *in, struct mare_err *err)
 			    "y", ys));
 		}
 	}
-	if (in->map != NULL)
-		json_object_set_new(o, "map", json_pack("{s:s,s:I,s:I,s:I,"
-		    "s:I,s:o,s:o,s:o}", "layer", in->map_name ? in->map_name :
-		    "", "blocks_x", (json_int_t)in->map->ncols, "blocks_y",
-		    (json_int_t)in->map->nrows, "block",
-		    (json_int_t)in->map->block, "valid",
-		    (json_int_t)in->map->nvalid, "min", jreal(in->map->min),
-		    "max", jreal(in->map->max), "mean", jreal(in->map->mean)));
+	for (i = 0; i < in->nmaps; i++) {
+		const struct mare_report_map *mp = in->maps[i];
+
+		c = json_pack("{s:s,s:I,s:I,s:I,s:I,s:o,s:o,s:o}", "layer",
+		    in->map_names[i] ? in->map_names[i] : "", "blocks_x",
+		    (json_int_t)mp->ncols, "blocks_y", (json_int_t)mp->nrows,
+		    "block", (json_int_t)mp->block, "valid",
+		    (json_int_t)mp->nvalid, "min", jreal(mp->min), "max",
+		    jreal(mp->max), "mean", jreal(mp->mean));
+		if (i == 0)
+			json_object_set_new(o, "map", c);
+		else {
+			if (json_object_get(o, "more_maps") == NULL)
+				json_object_set_new(o, "more_maps",
+				    json_array());
+			json_array_append_new(json_object_get(o, "more_maps"),
+			    c);
+		}
+	}
 	if (in->occ != NULL)
 		json_object_set_new(o, "occurrences", json_pack("{s:I,s:I,"
 		    "s:I}", "in", (json_int_t)in->occ->in, "points",

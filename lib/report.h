@@ -15,7 +15,7 @@
  *   json  the numbers only, one object.
  *
  * Sections appear for the inputs given: summary, cross-validation, response
- * curves (model); suitability map (map, with presences from occurrences);
+ * curves (model); suitability maps (maps, with presences from occurrences);
  * validation; drift; provenance (always: this report's inputs with their
  * SHA-256, and the model's own provenance).
  *
@@ -56,6 +56,7 @@
 #define MARE_REPORT_CURVE_POINTS 101	/* points per response curve */
 #define MARE_REPORT_MAP_WIDTH	600	/* default map width in blocks */
 #define MARE_REPORT_MAX_JSON	(64UL << 20)	/* bytes of drift JSON */
+#define MARE_REPORT_MAX_MAPS	4	/* maps in one report */
 
 /* Occurrence points (lon, lat) read from JSON Lines. */
 struct mare_report_occ {
@@ -127,14 +128,25 @@ struct mare_report_in {
 	const char		*title;		/* NULL: a default */
 	const struct mare_model	*model;
 	const json_t		*model_json;	/* the parsed file, or NULL */
-	const struct mare_report_map *map;
-	const char		*map_name;	/* layer name */
+	/*
+	 * Maps (a present-day map and its projections): each gets its
+	 * figure, all on one colour scale, the range of all their valid
+	 * cells, so that they compare.
+	 */
+	const struct mare_report_map *maps[MARE_REPORT_MAX_MAPS];
+	const char		*map_names[MARE_REPORT_MAX_MAPS]; /* layers */
+	size_t			 nmaps;
 	const struct mare_report_occ *occ;
 	const json_t		*drift;
 	const json_t		*validation;
-	struct mare_report_src	 src_model, src_map, src_occ, src_drift,
-				 src_validation;
-	const json_t		*prov;		/* this run's provenance */
+	struct mare_report_src	 src_model, src_maps[MARE_REPORT_MAX_MAPS],
+				 src_occ, src_drift, src_validation;
+	/*
+	 * This run's provenance; html embeds it whole, entity-escaped, in
+	 * <meta name="mare-provenance" content="{...}"> (for mare lineage)
+	 * and shows it but its "inputs".
+	 */
+	const json_t		*prov;
 };
 
 /*

@@ -39,6 +39,24 @@ start_httpd() {
 	assert_output '[["SST","wasserstein",true,true,1],["pH","wasserstein",true,true,1]]'
 }
 
+@test "drift: each column's means, as Python computes them (SST +2.86 C)" {
+	run -1 --separate-stderr mare-drift --format json --reference "$PRES" "$FUT"
+	run -0 jq -r '.columns[] | [.column, .mean_reference, .mean_current] | @tsv' <<<"$output"
+	got=$(awk '{ printf "%s %.9f %.9f\n", $1, $2, $3 }' <<<"$output")
+	want=$(/usr/bin/python3 - "$PRES" "$FUT" <<'PY'
+import json, sys
+rows = [[json.loads(l) for l in open(f)] for f in sys.argv[1:3]]
+for c in ('SST', 'pH'):
+    m = [sum(v) / len(v) for v in
+         ([r[c] for r in rs if r.get(c) is not None] for rs in rows)]
+    print('%s %.9f %.9f' % (c, m[0], m[1]))
+PY
+)
+	assert_equal "$got" "$want"
+	assert_equal "$want" "$(printf '%s\n' 'SST 27.241840840 30.101700150' \
+	    'pH 8.212049329 7.925345136')"
+}
+
 @test "drift: identical data does not drift (exit 0) and the table says so" {
 	run -0 --separate-stderr mare-drift --reference "$PRES" "$PRES"
 	assert_equal "$(jq -c .dataset <<<"$output")" \
