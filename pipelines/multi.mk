@@ -122,13 +122,17 @@ summary: | $(OUT)
 	  -o '$(OUT)/summary.tsv' --json '$(OUT)/summary.json'
 
 # A parameter stamp changes (and so reruns its dependants) only when the
-# parameters do.
+# parameters do; it is compared when make reads this file, so make -n and
+# make -q see the change too.
 FEATURIZE_PARAMS = $(BACKGROUND) $(SEED) $(abspath $(LAYERS)) $(LAYER_FILES)
 TRAIN_PARAMS = $(FEATURES) $(CV) $(REGMULT) $(SEED) $(MIN_PRESENCES) \
     $(ALLOW_NONCONVERGED) $(TRAIN_FLAGS)
-$(OUT)/.featurize-params $(OUT)/.train-params: FORCE | $(OUT)
-	@p='$(if $(findstring featurize,$@),$(FEATURIZE_PARAMS),$(TRAIN_PARAMS))'; \
-	echo "$$p" | cmp -s - $@ || echo "$$p" >$@
+stamp = $(shell mkdir -p '$(OUT)' && { echo '$(2)' | cmp -s - '$(1)' || \
+    echo '$(2)' >'$(1)'; })
+ifneq ($(filter-out synth clean summary,$(or $(MAKECMDGOALS),all)),)
+$(call stamp,$(OUT)/.featurize-params,$(FEATURIZE_PARAMS))
+$(call stamp,$(OUT)/.train-params,$(TRAIN_PARAMS))
+endif
 
 $(OUT)/%/valid.jsonl: $(RECORDS)/%.jsonl
 	@$(say) validate $*
@@ -182,6 +186,5 @@ $(OUT):
 clean:
 	rm -rf '$(OUT)'
 
-FORCE:
-.PHONY: all species summary synth clean FORCE
+.PHONY: all species summary synth clean
 .SECONDARY:
