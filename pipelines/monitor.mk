@@ -209,8 +209,8 @@ $(BATCH)/retrained: $(BATCH)/verdict
 commit: $(BATCH)/retrained
 	@set -e; now=$$(date -u +%Y-%m-%dT%H:%M:%SZ); \
 	if [ "$$(cat $<)" = yes ]; then \
-	  mkdir -p '$(STATE)/models'; \
 	  if [ -e '$(MODEL)' ]; then \
+	    mkdir -p '$(STATE)/models'; \
 	    cp -p '$(MODEL)' "$(STATE)/models/model-$$now.json"; \
 	  fi; \
 	  mv $(BATCH)/model.json '$(MODEL)'; \
