@@ -47,6 +47,7 @@
 #
 # Targets: all (the default: every species, then the summary), species
 # (the species only), summary (the table from whatever is there now),
+# params (only the parameter stamps; see slurm/README.md),
 # synth (N synthetic species from the layers into RECORDS and SPECIES_LIST,
 # see tools/synth-species; N [100], SYNTH_SEED [1]), clean.
 # A changed BACKGROUND, SEED or LAYERS re-featurizes; a changed FEATURES,
@@ -175,6 +176,11 @@ $(RECORDS)/%.jsonl:
 	@echo "records: $@: no such file" >$(OUT)/$*/FAILED
 	@echo "$*: $@: no such file" >&2; exit 66
 
+# Only the parameter stamps (written when this file is read): a SLURM
+# submission updates them once before its array tasks start.
+params:
+	@:
+
 synth:
 	@mkdir -p '$(RECORDS)'
 	$(TOOLS)/synth-species --layers '$(LAYERS)' --out '$(RECORDS)' \
@@ -186,5 +192,5 @@ $(OUT):
 clean:
 	rm -rf '$(OUT)'
 
-.PHONY: all species summary synth clean
+.PHONY: all species summary params synth clean
 .SECONDARY:
