@@ -72,4 +72,7 @@ done
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
     tee -a "$out"
 MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
+# --- pipelines/multi.mk over 1,000 synthetic species
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/multi.sh" |
+    tee -a "$out"
 echo "bench: results in $out"
