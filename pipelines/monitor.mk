@@ -4,7 +4,7 @@
 #
 #   1. fetch     the records newer than the last run into STATE/batch/
 #                (SOURCE=inbox: the *.jsonl files of INBOX modified after
-#                the watermark; SOURCE=obis: mare-fetch obis from the day
+#                the watermark, names without spaces; SOURCE=obis: mare-fetch obis from the day
 #                after the last run's end date to UNTIL; SOURCE=command:
 #                the shell command FETCH, with $SINCE and $UNTIL set,
 #                writing records to standard output)
@@ -204,7 +204,8 @@ $(BATCH)/retrained: $(BATCH)/verdict
 	*) echo no >$@ ;; \
 	esac
 
-# 5. Commit: the model by one rename (the old one archived first), the
+# 5. Commit: the model by one rename next to it (a copy first, so MODEL may
+# be on another file system; the old one archived first), the
 # records, the watermark, the log line.
 commit: $(BATCH)/retrained
 	@set -e; now=$$(date -u +%Y-%m-%dT%H:%M:%SZ); \
@@ -213,7 +214,8 @@ commit: $(BATCH)/retrained
 	    mkdir -p '$(STATE)/models'; \
 	    cp -p '$(MODEL)' "$(STATE)/models/model-$$now.json"; \
 	  fi; \
-	  mv $(BATCH)/model.json '$(MODEL)'; \
+	  cp $(BATCH)/model.json '$(MODEL).tmp'; \
+	  mv '$(MODEL).tmp' '$(MODEL)'; \
 	  $(say) "new model in $(MODEL)"; \
 	fi; \
 	if [ -s $(BATCH)/valid.jsonl ]; then \
