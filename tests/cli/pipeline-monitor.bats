@@ -26,6 +26,10 @@ open("batches/north-b.jsonl", "w").writelines(lines[-186:][1::2])
 PY
 }
 
+teardown() {
+	stop_httpd
+}
+
 # jget FILE EXPR: a Python expression over the JSON document d.
 jget() {
 	/usr/bin/python3 -c 'import json, sys
@@ -92,13 +96,21 @@ print(max(lat("batches/south.jsonl")) < min(lat("batches/north-a.jsonl") + lat("
 	run -0 mon
 	cp -p state/model.json first.json
 	arrive south
-	run -0 mon ALERT_CMD='cat >alerted'
+	start_httpd
+	mkdir prom
+	MARE_DRIFT_ROUTING_KEY=k run -0 mon ALERT_CMD='cat >alerted' \
+	    ALERT_URL="$HTTPD_URL/_echo" METRICS_DIR=prom
 	assert_output "$(printf '%s\n' '  batch: inbox/south.jsonl' \
 	    'monitor: 60 new records, 60 valid' \
 	    'monitor: DRIFT against state/model.json: retraining' \
 	    'monitor: new model in state/model.json')"
 	run -0 jget alerted '[d["dataset"]["drift"], d["current"]["rows"]]'
 	assert_output '[true,60]'
+	# The PagerDuty event went to ALERT_URL; the gauges to METRICS_DIR.
+	run -0 cut -f 1-3 "$HTTPD_LOG"
+	assert_output "$(printf 'POST\t/_echo\t200')"
+	run -0 grep '^mare_drift_dataset' prom/mare_drift.prom
+	assert_output 'mare_drift_dataset 1'
 	run -1 cmp -s state/model.json first.json
 	# The old model is archived unchanged; the new one saw 93 + 60
 	# presences (one per cell: the thinned count of the same records).
