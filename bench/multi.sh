@@ -27,18 +27,23 @@ run="make --no-print-directory -s -k -j$jobs -f $src/pipelines/multi.mk \
     OUT=$dir/out-$n BACKGROUND=2000 FEATURES=lq CV=3"
 echo "== pipelines/multi.mk: $n synthetic species, make -j$jobs, from clean"
 if command -v hyperfine >/dev/null 2>&1; then
-	hyperfine -N --runs 1 --prepare "rm -rf $dir/out-$n" \
+	# -i: a failed species makes make exit 2; the summary still counts.
+	hyperfine -N -i --runs 1 --prepare "rm -rf $dir/out-$n" \
 	    --export-json "$dir/multi-$n.json" -n "multi.mk $n species" \
 	    "sh -c '$run >$dir/make-$n.log 2>&1'" >/dev/null
 	s=$(sed -n 's/.*"mean": *\([0-9.]*\).*/\1/p' "$dir/multi-$n.json" | head -n 1)
+	u=$(sed -n 's/.*"user": *\([0-9.]*\).*/\1/p' "$dir/multi-$n.json" | head -n 1)
+	y=$(sed -n 's/.*"system": *\([0-9.]*\).*/\1/p' "$dir/multi-$n.json" | head -n 1)
+	cpu=$(awk -v u="$u" -v y="$y" 'BEGIN { printf "%.0f", u + y }')
 else
 	rm -rf "$dir/out-$n"
 	t0=$(date +%s.%N)
-	sh -c "$run" >"$dir/make-$n.log" 2>&1
+	sh -c "$run" >"$dir/make-$n.log" 2>&1 || true
 	t1=$(date +%s.%N)
+	cpu='?'
 	s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 fi
 ok=$(awk -F'\t' 'NR > 1 && $2 == "ok"' "$dir/out-$n/summary.tsv" | wc -l)
-awk -v s="$s" -v n="$n" -v ok="$ok" 'BEGIN {
-	printf "- %d species (%d ok): %.1f s wall, %.0f ms per species\n",
-	    n, ok, s, 1000 * s / n }'
+awk -v s="$s" -v n="$n" -v ok="$ok" -v cpu="$cpu" 'BEGIN {
+	printf "- %d species (%d ok): %.1f s wall, %.0f ms per species, " \
+	    "%s s CPU (user + system)\n", n, ok, s, 1000 * s / n, cpu }'
