@@ -172,6 +172,25 @@ PY
 	assert_output --partial 'mare-validate'
 }
 
+@test "multi: a changed layer re-featurizes and re-maps; one layer fewer too" {
+	small
+	printf 'sp0001\n' >one.txt
+	mkdir lay
+	cp "$PIPE"/data/layers/*.asc lay/
+	run -0 multi RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay
+	run -0 multi -q RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay species
+	first=$(ls lay/*.asc | head -n 1)
+	touch "$first"
+	run -0 multi -n RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay V=1 species
+	assert_output --partial 'mare-featurize -q'
+	assert_output --partial 'mare-predict -q'
+	refute_output --partial 'mare-validate'
+	run -0 multi RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay species
+	# One layer fewer: the parameters changed, so the chain reruns.
+	rm "$first"
+	run -1 multi -q RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay species
+}
+
 @test "multi: too few presences and a model that did not converge fail their species only" {
 	small
 	printf 'sp0001\nsp0002\nnone\n' >two.txt
