@@ -15,9 +15,11 @@ jobs=${MARE_BENCH_JOBS:-$(nproc)}
 dir=${MARE_BENCH_DIR:-/tmp/mare-bench}/multi
 mkdir -p "$dir"
 
+layers=$src/pipelines/data/layers
+[ -d "$layers/present" ] && layers=$layers/present
 if [ ! -s "$dir/list-$n.txt" ]; then
 	echo "bench: drawing $n synthetic species in $dir (once)"
-	"$src/pipelines/tools/synth-species" --layers "$src/pipelines/data/layers" \
+	"$src/pipelines/tools/synth-species" --layers "$layers" \
 	    --out "$dir/rec-$n" --count "$n" --seed 1 --min 30 --max 80 \
 	    --list "$dir/list-$n.txt"
 fi

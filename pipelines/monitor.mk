@@ -39,7 +39,7 @@
 #   FETCH        the command of SOURCE=command
 #   SINCE        start date of the first obis fetch [1900-01-01]
 #   UNTIL        end date of this run's obis fetch [today, UTC]
-#   LAYERS       the environmental layers [this file's data/layers]
+#   LAYERS       the environmental layers [the bundled present-day stack]
 #   BACKGROUND, FEATURES, CV, SEED, TRAIN_FLAGS  for retraining
 #                [10000, default, 5, 1, none]
 #   DRIFT_FLAGS  more mare-drift options, e.g. --share 0.3
@@ -77,7 +77,8 @@ FETCH_FLAGS ?=
 FETCH ?=
 SINCE ?= 1900-01-01
 UNTIL ?= $(shell date -u +%F)
-LAYERS ?= $(MONITOR_DIR)data/layers
+LAYERS ?= $(firstword $(patsubst %/,%,$(dir $(wildcard \
+    $(MONITOR_DIR)data/layers/present/*.asc))) $(MONITOR_DIR)data/layers)
 BACKGROUND ?= 10000
 FEATURES ?= default
 CV ?= 5

@@ -30,7 +30,8 @@
 #   SPECIES_LIST  the species list [species.txt]
 #   RECORDS       folder of <species>.jsonl [records]
 #   OUT           output folder [multi-out]
-#   LAYERS        folder of aligned .asc layers [this file's data/layers]
+#   LAYERS        folder of aligned .asc layers [the bundled present-day
+#                 stack: this file's data/layers/present, or data/layers]
 #   BACKGROUND    background cells per species [10000]
 #   FEATURES      MaxEnt feature classes, letters of lqpht or default
 #                 [default: maxnet's choice by presence count]
@@ -69,7 +70,8 @@ MULTI_DIR := $(dir $(MULTI_MK))
 SPECIES_LIST ?= species.txt
 RECORDS ?= records
 OUT ?= multi-out
-LAYERS ?= $(MULTI_DIR)data/layers
+LAYERS ?= $(firstword $(patsubst %/,%,$(dir $(wildcard \
+    $(MULTI_DIR)data/layers/present/*.asc))) $(MULTI_DIR)data/layers)
 BACKGROUND ?= 10000
 FEATURES ?= default
 CV ?= 5

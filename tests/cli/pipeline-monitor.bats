@@ -8,6 +8,10 @@
 load helper
 
 PIPE="$MARE_SRCDIR/pipelines"
+# The bundled present-day layers (data/layers/present when the folder
+# holds more than one stack).
+LAYERS="$PIPE/data/layers"
+[[ -d $LAYERS/present ]] && LAYERS+=/present
 
 setup() {
 	mkdir "$BATS_TEST_TMPDIR/w"
@@ -117,7 +121,7 @@ print(max(lat("batches/south.jsonl")) < min(lat("batches/north-a.jsonl") + lat("
 	run -0 sh -c 'cmp state/models/model-*.json first.json && ls state/models | wc -l'
 	assert_output 1
 	cat batches/north-a.jsonl batches/south.jsonl >both.jsonl
-	unchecked mare-featurize -q --layers "$PIPE/data/layers" --features l \
+	unchecked mare-featurize -q --layers "$LAYERS" --features l \
 	    --background 2000 -o both.tensor both.jsonl
 	want=$(unchecked mare-tensor info both.tensor |
 	    sed -n 's/.*"used":\([0-9]*\).*/\1/p')

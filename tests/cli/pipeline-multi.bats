@@ -9,6 +9,10 @@
 load helper
 
 PIPE="$MARE_SRCDIR/pipelines"
+# The bundled present-day layers (data/layers/present when the folder
+# holds more than one stack).
+LAYERS="$PIPE/data/layers"
+[[ -d $LAYERS/present ]] && LAYERS+=/present
 PY=/usr/bin/python3
 # Small, fast models: the pipeline is under test here, not MaxEnt.
 FAST=(BACKGROUND=2000 FEATURES=lq CV=3)
@@ -22,7 +26,7 @@ setup_file() {
 	$PY -c 'import numpy' 2>/dev/null || return 0
 	local w="$BATS_FILE_TMPDIR/big"
 	mkdir -p "$w" && cd "$w" || return 1
-	"$PIPE/tools/synth-species" --layers "$PIPE/data/layers" --out rec \
+	"$PIPE/tools/synth-species" --layers "$LAYERS" --out rec \
 	    --count 100 --seed 3 --min 30 --max 80 --list list.txt
 	: >rec/broken.jsonl
 	echo broken >>list.txt
@@ -42,7 +46,7 @@ setup() {
 }
 
 small() {
-	"$PIPE/tools/synth-species" --layers "$PIPE/data/layers" --out rec \
+	"$PIPE/tools/synth-species" --layers "$LAYERS" --out rec \
 	    --count 3 --seed 5 --min 40 --max 60 --list list.txt
 }
 
@@ -76,7 +80,7 @@ PY
 	# The layer values at the presences (sampled by mare-featurize) are
 	# nearer the true optimum mu than the background's, in sd units.
 	for sp in sp0001 sp0002 sp0003; do
-		unchecked mare-featurize -q --layers "$PIPE/data/layers" \
+		unchecked mare-featurize -q --layers "$LAYERS" \
 		    --features l --no-thin -o "$sp.tensor" "rec/$sp.jsonl"
 		unchecked mare-tensor to-jsonl -o "$sp.out.jsonl" "$sp.tensor"
 	done
@@ -176,7 +180,7 @@ PY
 	small
 	printf 'sp0001\n' >one.txt
 	mkdir lay
-	cp "$PIPE"/data/layers/*.asc lay/
+	cp "$LAYERS"/*.asc lay/
 	run -0 multi RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay
 	run -0 multi -q RECORDS=rec SPECIES_LIST=one.txt OUT=out LAYERS=lay species
 	first=$(ls lay/*.asc | head -n 1)

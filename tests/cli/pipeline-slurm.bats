@@ -7,6 +7,10 @@
 load helper
 
 PIPE="$MARE_SRCDIR/pipelines"
+# The bundled present-day layers (data/layers/present when the folder
+# holds more than one stack).
+LAYERS="$PIPE/data/layers"
+[[ -d $LAYERS/present ]] && LAYERS+=/present
 SUBMIT="$PIPE/slurm/submit-multi"
 
 setup() {
@@ -14,7 +18,7 @@ setup() {
 	    skip "python3-numpy not installed"
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
-	"$PIPE/tools/synth-species" --layers "$PIPE/data/layers" --out rec \
+	"$PIPE/tools/synth-species" --layers "$LAYERS" --out rec \
 	    --count 3 --seed 9 --min 40 --max 60 --list list.txt
 	printf '# a comment\nbroken\n' >>list.txt
 	: >rec/broken.jsonl
