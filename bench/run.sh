@@ -74,4 +74,7 @@ MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
 MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/pipeline.sh" |
     tee -a "$out"
+# --- pipelines/multi.mk over 1,000 synthetic species
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/multi.sh" |
+    tee -a "$out"
 echo "bench: results in $out"
