@@ -27,11 +27,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -82,6 +84,7 @@ enum {
 	OPT_LIMIT,
 	OPT_MAP,
 	OPT_MAX_RETRIES,
+	OPT_OFFSET_CAP,
 	OPT_OFFLINE,
 	OPT_PAGE_SIZE,
 	OPT_RATE,
@@ -128,6 +131,8 @@ struct opts {
 	const char	*exclude_flags;
 	unsigned long long limit;	/* 0: all */
 	unsigned long long page_size;
+	unsigned long long offset_cap;	/* gbif: default 100000 */
+	int		 offset_cap_set;
 	unsigned long long max_retries;
 	int		 max_retries_set;
 	double		 timeout;	/* seconds, 0: lib default */
@@ -182,6 +187,8 @@ usage(FILE *fp)
 "     --limit <n>          records wanted in all (default: every record)\n"
 "     --page-size <n>      records per request (gbif: 300 at most, the\n"
 "                          default; obis: default 5000)\n"
+"     --offset-cap <n>     records GBIF serves of one query (default:\n"
+"                          100000; for tests and mirrors)\n"
 "     --base-url <url>     API root (default: " GBIF_BASE ",\n"
 "                          " OBIS_BASE ")\n"
 "     --max-retries <n>    retries of one request (default: 5)\n"
@@ -229,6 +236,7 @@ static const struct option longopts[] = {
 	{ "map",		required_argument, NULL, OPT_MAP },
 	{ "max-retries",	required_argument, NULL, OPT_MAX_RETRIES },
 	{ "offline",		no_argument,	   NULL, OPT_OFFLINE },
+	{ "offset-cap",		required_argument, NULL, OPT_OFFSET_CAP },
 	{ "page-size",		required_argument, NULL, OPT_PAGE_SIZE },
 	{ "rate",		required_argument, NULL, OPT_RATE },
 	{ "reject",		required_argument, NULL, 'R' },
@@ -324,6 +332,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	int c, r, i;
 
 	o->has_coord = 0;
+	o->offset_cap = GBIF_OFFSET_CAP;
 	while ((c = getopt_long(argc, argv, MARE_CLI_COMMON_SHORTOPTS "d:R:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
@@ -456,6 +465,12 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    OBIS_MAX_PAGE, &o->page_size, err) != 0)
 				return -1;
 			break;
+		case OPT_OFFSET_CAP:
+			if (mare_cli_parse_ulong("offset-cap", optarg, 1,
+			    1ULL << 40, &o->offset_cap, err) != 0)
+				return -1;
+			o->offset_cap_set = 1;
+			break;
 		case OPT_MAX_RETRIES:
 			if (mare_cli_parse_ulong("max-retries", optarg, 0,
 			    100, &o->max_retries, err) != 0)
@@ -556,6 +571,8 @@ check_applicable(const struct opts *o, struct mare_err *err)
 	if (s != SUB_GBIF && (o->taxon_key || o->year || o->has_coord ||
 	    o->basis || o->dataset_key || o->country))
 		bad = "a gbif filter";
+	else if (s != SUB_GBIF && o->offset_cap_set)
+		bad = "--offset-cap";
 	else if (s != SUB_OBIS && (o->taxon_id || o->start_date ||
 	    o->end_date || o->depth_min || o->depth_max || o->exclude_flags))
 		bad = "an obis filter";
@@ -828,6 +845,7 @@ struct net {
 	struct mare_http *http;
 	struct mare_cache *cache;
 	unsigned long long cache_hits;
+	char		 taxon_key[64];	/* --taxon resolved, or "" */
 };
 
 /* The validator: a JSON object whose "results" is an array. */
@@ -967,6 +985,9 @@ struct state {
 	unsigned long long pages;
 	unsigned long long bytes;	/* output size after them */
 	int		 complete;
+	char		**parts;	/* gbif split: the parts' parameters */
+	size_t		 nparts;
+	size_t		 part;		/* the part being fetched */
 };
 
 static int
@@ -976,12 +997,30 @@ state_save(const char *path, const struct state *st, struct mare_err *err)
 	json_t *doc;
 	int rc;
 
+	json_t *parts = NULL;
+	size_t i;
+
 	doc = json_pack("{s:i, s:s, s:I, s:s?, s:I, s:I, s:I, s:b}",
 	    "mare_fetch_state", STATE_VERSION, "query", st->query,
 	    "offset", (json_int_t)st->offset, "after", st->after,
 	    "records", (json_int_t)st->records,
 	    "pages", (json_int_t)st->pages,
 	    "bytes", (json_int_t)st->bytes, "complete", st->complete);
+	if (doc != NULL && st->nparts > 0) {
+		parts = json_array();
+		for (i = 0; parts != NULL && i < st->nparts; i++)
+			if (json_array_append_new(parts,
+			    json_string(st->parts[i])) != 0) {
+				json_decref(parts);
+				parts = NULL;
+			}
+		if (parts == NULL || json_object_set_new(doc, "parts",
+		    parts) != 0 || json_object_set_new(doc, "part",
+		    json_integer((json_int_t)st->part)) != 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	}
 	if (doc == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	out = mare_out_open(path, MARE_OUT_SYNC, err);
@@ -1003,8 +1042,9 @@ static int
 state_load(const char *path, struct state *st, struct mare_err *err)
 {
 	json_error_t je;
-	json_t *doc, *after;
+	json_t *doc, *after, *parts, *part, *v;
 	json_int_t ver, off, recs, pages, bytes;
+	size_t i;
 	const char *q;
 	int complete;
 
@@ -1033,8 +1073,32 @@ state_load(const char *path, struct state *st, struct mare_err *err)
 	st->pages = (unsigned long long)pages;
 	st->bytes = (unsigned long long)bytes;
 	st->complete = complete;
+	parts = json_object_get(doc, "parts");
+	part = json_object_get(doc, "part");
+	if (parts != NULL && (!json_is_array(parts) || json_array_size(parts)
+	    == 0 || !json_is_integer(part) || json_integer_value(part) < 0 ||
+	    (size_t)json_integer_value(part) > json_array_size(parts))) {
+		json_decref(doc);
+		return mare_err_set(err, MARE_E_DATA, "state file '%s': bad "
+		    "'parts' or 'part'", path);
+	}
+	if (parts != NULL) {
+		st->nparts = json_array_size(parts);
+		st->part = (size_t)json_integer_value(part);
+		st->parts = calloc(st->nparts, sizeof(*st->parts));
+		for (i = 0; st->parts != NULL && i < st->nparts; i++) {
+			v = json_array_get(parts, i);
+			if (!json_is_string(v) || (st->parts[i] =
+			    strdup(json_string_value(v))) == NULL) {
+				json_decref(doc);
+				return mare_err_set(err, MARE_E_DATA, "state "
+				    "file '%s': bad 'parts'", path);
+			}
+		}
+	}
 	json_decref(doc);
-	if (st->query == NULL || (json_is_string(after) && st->after == NULL))
+	if (st->query == NULL || (json_is_string(after) && st->after == NULL)
+	    || (parts != NULL && st->parts == NULL))
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	return 1;
 }
@@ -1042,9 +1106,12 @@ state_load(const char *path, struct state *st, struct mare_err *err)
 /* ------------------------------------------------------------------ */
 /* gbif, obis */
 
-/* The query's URL without the paging parameters. */
+/*
+ * The query's URL without the paging parameters; split: without --year and
+ * --bbox too (gbif; the parts of a split query add their own).
+ */
 static int
-base_query(const struct opts *o, struct net *n, struct buf *b,
+base_query(const struct opts *o, struct net *n, struct buf *b, int split,
     struct mare_err *err)
 {
 	const char *base = o->base_url;
@@ -1058,7 +1125,10 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
-	if (o->sub == SUB_GBIF && o->taxon != NULL) {
+	if (o->sub != SUB_OBIS && o->taxon != NULL &&
+	    n->taxon_key[0] != '\0')
+		snprintf(t, sizeof(t), "%s", n->taxon_key);
+	else if (o->sub != SUB_OBIS && o->taxon != NULL) {
 		if (buf_add(b, base, blen) != 0 ||
 		    buf_str(b, "/species/match") != 0 ||
 		    buf_param(b, "name", o->taxon) != 0)
@@ -1078,6 +1148,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 		}
 		snprintf(t, sizeof(t), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
+		snprintf(n->taxon_key, sizeof(n->taxon_key), "%s", t);
 		v = json_object_get(m, "scientificName");
 		mare_cli_info(1, "--taxon '%s': taxon key %s (%s)", o->taxon,
 		    t, json_is_string(v) ? json_string_value(v) : "?");
@@ -1089,13 +1160,13 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 	if (o->sub == SUB_GBIF) {
 		rc |= buf_str(b, "/occurrence/search");
 		rc |= buf_param(b, "occurrenceStatus", "PRESENT");
-		if (m != NULL)
+		if (o->taxon != NULL)
 			rc |= buf_param(b, "taxonKey", t);
 		if (o->taxon_key != NULL)
 			rc |= buf_param(b, "taxonKey", o->taxon_key);
 		if (o->geometry != NULL)
 			rc |= buf_param(b, "geometry", o->geometry);
-		if (o->bbox_set) {
+		if (o->bbox_set && !split) {
 			snprintf(wkt, sizeof(wkt), "%.10g,%.10g", o->bbox[0],
 			    o->bbox[2]);
 			rc |= buf_param(b, "decimalLongitude", wkt);
@@ -1103,7 +1174,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 			    o->bbox[3]);
 			rc |= buf_param(b, "decimalLatitude", wkt);
 		}
-		if (o->year != NULL)
+		if (o->year != NULL && !split)
 			rc |= buf_param(b, "year", o->year);
 		if (o->has_coord)
 			rc |= buf_param(b, "hasCoordinate", "true");
@@ -1232,28 +1303,490 @@ http_metrics(const struct net *n, unsigned long long pages,
 	    (double)n->cache_hits, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* gbif: splitting a query past the offset cap */
+
+/*
+ * GBIF serves offset + limit <= 100,000 of one query. When the count a
+ * query reports is above that cap (and --limit wants more), the query is
+ * cut into parts, each counted with limit=0 before any record is written:
+ *
+ * 1. by year: the --year range (or "*,*" without --year; an open end
+ *    stands for year 1 or the current year + 1 when a midpoint is needed)
+ *    is bisected into disjoint integer ranges year=A,B;
+ * 2. a single year still above the cap is halved in space: longitude
+ *    first, then latitude, alternately, starting from --bbox, the
+ *    bounding box of --geometry, or the whole globe. GBIF's ranges are
+ *    inclusive, so the upper half starts at the next double after the
+ *    midpoint and the halves are disjoint. Records without coordinates of
+ *    that year are one more part (hasCoordinate=false), unless
+ *    --has-coordinate, --bbox or --geometry already exclude them.
+ *
+ * A part with a count of zero is dropped. Records that no part can reach
+ * (records without a year: GBIF's search cannot select "year is null")
+ * are counted as the reported count minus the sum of the parts' counts,
+ * and reported; gbif-download gets them. The parts are fetched one after
+ * another with offset paging; the state file keeps the plan and the part
+ * being fetched. Records are deduplicated by their GBIF key across parts
+ * (in case the data move between two parts, e.g. a record re-dated).
+ */
+
+struct region {
+	int		 ylo, yhi;	/* inclusive years */
+	int		 ylo_open, yhi_open;
+	double		 box[4];	/* w, s, e, n inclusive */
+	int		 spatial;	/* box filters in use */
+	int		 nocoord;	/* the hasCoordinate=false part */
+	int		 halvings;
+};
+
+struct split {
+	const struct opts *o;
+	struct net	*n;
+	const char	*q;		/* base query without year and box */
+	unsigned long long cap;
+	int		 cur_year;
+	int		 nocoord_part;	/* add hasCoordinate=false parts */
+	char		**parts;	/* extra parameters of each part */
+	unsigned long long *counts;
+	size_t		 nparts, size;
+	unsigned long long sum, requests;
+};
+
+/* Parse "A", "A,B", with "*" for an open end. */
+static int
+parse_year(const char *t, struct region *r)
+{
+	char a[32], b[32], *end;
+	const char *c = strchr(t, ',');
+	long v;
+
+	if (strlen(t) >= sizeof(a))
+		return -1;
+	if (c == NULL) {
+		snprintf(a, sizeof(a), "%s", t);
+		snprintf(b, sizeof(b), "%s", t);
+	} else {
+		snprintf(a, sizeof(a), "%.*s", (int)(c - t), t);
+		snprintf(b, sizeof(b), "%s", c + 1);
+	}
+	r->ylo_open = strcmp(a, "*") == 0;
+	r->yhi_open = strcmp(b, "*") == 0;
+	if (!r->ylo_open) {
+		v = strtol(a, &end, 10);
+		if (end == a || *end != '\0' || v < 0 || v > 9999)
+			return -1;
+		r->ylo = (int)v;
+	}
+	if (!r->yhi_open) {
+		v = strtol(b, &end, 10);
+		if (end == b || *end != '\0' || v < 0 || v > 9999)
+			return -1;
+		r->yhi = (int)v;
+	}
+	if (!r->ylo_open && !r->yhi_open && r->ylo > r->yhi)
+		return -1;
+	return 0;
+}
+
+/* The bounding box of the numbers of a WKT text, taken as lon lat pairs. */
+static int
+wkt_box(const char *wkt, double *box)
+{
+	const char *p = wkt;
+	char *end;
+	double v;
+	int k = 0;
+
+	box[0] = box[1] = 1e9;
+	box[2] = box[3] = -1e9;
+	while (*p != '\0') {
+		if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
+		    *p == '.') {
+			v = strtod(p, &end);
+			if (end == p)
+				return -1;
+			if (k % 2 == 0) {
+				box[0] = v < box[0] ? v : box[0];
+				box[2] = v > box[2] ? v : box[2];
+			} else {
+				box[1] = v < box[1] ? v : box[1];
+				box[3] = v > box[3] ? v : box[3];
+			}
+			k++;
+			p = end;
+		} else
+			p++;
+	}
+	return k >= 6 && k % 2 == 0 && box[0] < box[2] && box[1] < box[3] ?
+	    0 : -1;
+}
+
+static int
+region_params(const struct split *sp, const struct region *r,
+    struct buf *b)
+{
+	char t[96];
+	int rc = 0;
+
+	if (!r->ylo_open || !r->yhi_open || sp->o->year != NULL) {
+		if (!r->ylo_open && !r->yhi_open && r->ylo == r->yhi)
+			snprintf(t, sizeof(t), "%d", r->ylo);
+		else {
+			char a[16], c[16];
+
+			snprintf(a, sizeof(a), r->ylo_open ? "*" : "%d",
+			    r->ylo);
+			snprintf(c, sizeof(c), r->yhi_open ? "*" : "%d",
+			    r->yhi);
+			snprintf(t, sizeof(t), "%s,%s", a, c);
+		}
+		rc |= buf_param(b, "year", t);
+	}
+	if (r->nocoord)
+		rc |= buf_param(b, "hasCoordinate", "false");
+	else if (r->spatial || sp->o->bbox_set) {
+		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[0], r->box[2]);
+		rc |= buf_param(b, "decimalLongitude", t);
+		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[1], r->box[3]);
+		rc |= buf_param(b, "decimalLatitude", t);
+	}
+	return rc;
+}
+
+/* The count GBIF reports for a region (a limit=0 request). */
+static int
+region_count(struct split *sp, const struct region *r,
+    unsigned long long *count, struct mare_err *err)
+{
+	struct buf b;
+	json_t *doc, *v;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	if (buf_str(&b, sp->q) != 0 || region_params(sp, r, &b) != 0 ||
+	    buf_param(&b, "limit", "0") != 0) {
+		free(b.s);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	doc = get_json(sp->n, b.s, "count", err);
+	sp->requests++;
+	if (doc != NULL) {
+		v = json_object_get(doc, "count");
+		if (json_is_integer(v) && json_integer_value(v) >= 0) {
+			*count = (unsigned long long)json_integer_value(v);
+			rc = 0;
+		} else
+			mare_err_set(err, MARE_E_DATA, "GET %s: 'count' is "
+			    "not a count", b.s);
+	}
+	json_decref(doc);
+	free(b.s);
+	return rc;
+}
+
+static int
+add_part(struct split *sp, const struct region *r, unsigned long long c,
+    struct mare_err *err)
+{
+	struct buf b;
+	char **np;
+	unsigned long long *nc;
+
+	if (sp->nparts == sp->size) {
+		sp->size = sp->size ? sp->size * 2 : 16;
+		np = realloc(sp->parts, sp->size * sizeof(*np));
+		if (np != NULL)
+			sp->parts = np;
+		nc = realloc(sp->counts, sp->size * sizeof(*nc));
+		if (nc != NULL)
+			sp->counts = nc;
+		if (np == NULL || nc == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+	}
+	/* "?" first, so that the parameters come as "&name=value" */
+	memset(&b, 0, sizeof(b));
+	if (buf_str(&b, "?") != 0 || region_params(sp, r, &b) != 0) {
+		free(b.s);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	memmove(b.s, b.s + 1, b.len);
+	sp->parts[sp->nparts] = b.s;
+	sp->counts[sp->nparts++] = c;
+	sp->sum += c;
+	mare_cli_info(2, "part %zu: %llu records: %s", sp->nparts, c, b.s);
+	return 0;
+}
+
+static int
+plan_region(struct split *sp, struct region *r, unsigned long long c,
+    struct mare_err *err)
+{
+	struct region a, z;
+	int lo, hi, mid, lon;
+	double m;
+
+	if (c == 0)
+		return 0;
+	if (c <= sp->cap)
+		return add_part(sp, r, c, err);
+	if (r->nocoord)
+		return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot split "
+		    "the query under the %llu-record cap: year %d has %llu "
+		    "records without coordinates; use gbif-download",
+		    sp->cap, r->ylo, c);
+	lo = r->ylo_open ? 1 : r->ylo;
+	hi = r->yhi_open ? sp->cur_year + 1 : r->yhi;
+	a = *r;
+	z = *r;
+	if (!r->spatial && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		a.yhi = mid;
+		a.yhi_open = 0;
+		z.ylo = mid + 1;
+		z.ylo_open = 0;
+	} else {
+		if (r->halvings >= 60)
+			return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot "
+			    "split the query under the %llu-record cap: "
+			    "%llu records of one year at one place", sp->cap,
+			    c);
+		if (!r->spatial) {
+			a.spatial = z.spatial = 1;
+			if (sp->nocoord_part) {
+				struct region nc = *r;
+				unsigned long long k;
+
+				nc.nocoord = 1;
+				if (region_count(sp, &nc, &k, err) != 0 ||
+				    plan_region(sp, &nc, k, err) != 0)
+					return -1;
+			}
+		}
+		lon = r->halvings % 2 == 0;
+		m = lon ? r->box[0] + (r->box[2] - r->box[0]) / 2 :
+		    r->box[1] + (r->box[3] - r->box[1]) / 2;
+		a.box[lon ? 2 : 3] = m;
+		z.box[lon ? 0 : 1] = nextafter(m, HUGE_VAL);
+		a.halvings = z.halvings = r->halvings + 1;
+	}
+	if (region_count(sp, &a, &c, err) != 0 ||
+	    plan_region(sp, &a, c, err) != 0 ||
+	    region_count(sp, &z, &c, err) != 0 ||
+	    plan_region(sp, &z, c, err) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+split_release(struct split *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nparts; i++)
+		free(sp->parts[i]);
+	free(sp->parts);
+	free(sp->counts);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* Keys already written, when the query is split: an open-address set. */
+struct keyset {
+	uint64_t	*v;		/* 0: empty slot; keys are stored + 1 */
+	size_t		 n, size;
+};
+
+/* Add key; returns 1 when it was new, 0 when seen, -1 out of memory. */
+static int
+keyset_add(struct keyset *ks, uint64_t key)
+{
+	uint64_t *nv, h;
+	size_t i, j;
+
+	key++;
+	if (ks->n * 2 >= ks->size) {
+		size_t ns = ks->size ? ks->size * 2 : 1024;
+
+		nv = calloc(ns, sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		for (i = 0; i < ks->size; i++) {
+			if (ks->v[i] == 0)
+				continue;
+			h = ks->v[i] * 0x9e3779b97f4a7c15ULL;
+			for (j = (size_t)(h >> 17) & (ns - 1); nv[j] != 0;
+			    j = (j + 1) & (ns - 1))
+				;
+			nv[j] = ks->v[i];
+		}
+		free(ks->v);
+		ks->v = nv;
+		ks->size = ns;
+	}
+	h = key * 0x9e3779b97f4a7c15ULL;
+	for (j = (size_t)(h >> 17) & (ks->size - 1); ks->v[j] != 0;
+	    j = (j + 1) & (ks->size - 1))
+		if (ks->v[j] == key)
+			return 0;
+	ks->v[j] = key;
+	ks->n++;
+	return 1;
+}
+
+/* The GBIF key of a result or record: "key" or "gbifID", else -1. */
+static int
+gbif_key(json_t *res, uint64_t *key)
+{
+	json_t *v = json_object_get(res, "key");
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*key = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	v = json_object_get(res, "gbifID");
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*key = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		errno = 0;
+		*key = strtoull(s, &end, 10);
+		if (end != s && *end == '\0' && errno == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* On resume: the keys of the records already in the output. */
+static int
+keyset_load(struct keyset *ks, const char *path, unsigned long long bytes,
+    struct mare_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long long pos = 0;
+	json_t *rec;
+	uint64_t key;
+	FILE *fp;
+
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return mare_err_sys(err, MARE_E_NOINPUT, "cannot read '%s'",
+		    path);
+	while (pos < bytes && (len = getline(&line, &cap, fp)) > 0) {
+		pos += (unsigned long long)len;
+		rec = json_loadb(line, (size_t)len, 0, NULL);
+		if (rec != NULL && gbif_key(rec, &key) == 0 &&
+		    keyset_add(ks, key) < 0) {
+			json_decref(rec);
+			free(line);
+			fclose(fp);
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		}
+		json_decref(rec);
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+static void
+parts_free(char **parts, size_t n)
+{
+	size_t i;
+
+	if (parts == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+}
+
+/*
+ * Plan the parts of a gbif query whose count is above the cap (see
+ * "splitting" above); qs is the query without --year and --bbox.
+ */
+static int
+plan_split(const struct opts *o, struct net *n, struct split *sp,
+    const char *qs, unsigned long long total, struct mare_err *err)
+{
+	struct region root;
+	struct tm tm;
+	time_t now = mare_cli_now();
+
+	memset(&root, 0, sizeof(root));
+	sp->o = o;
+	sp->n = n;
+	sp->q = qs;
+	sp->cap = o->offset_cap;
+	sp->cur_year = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 2100;
+	sp->nocoord_part = !o->has_coord && !o->bbox_set && o->geometry == NULL;
+	root.ylo_open = root.yhi_open = 1;
+	if (o->year != NULL && parse_year(o->year, &root) != 0)
+		return mare_err_set(err, MARE_E_USAGE, "cannot split the "
+		    "query: --year '%s' is not A or A,B", o->year);
+	if (o->bbox_set)
+		memcpy(root.box, o->bbox, sizeof(root.box));
+	else if (o->geometry != NULL) {
+		if (wkt_box(o->geometry, root.box) != 0)
+			return mare_err_set(err, MARE_E_USAGE, "cannot split "
+			    "the query: no bounding box in --geometry");
+	} else {
+		root.box[0] = -180;
+		root.box[1] = -90;
+		root.box[2] = 180;
+		root.box[3] = 90;
+	}
+	mare_cli_note("%llu records, above the %llu GBIF serves of one "
+	    "query: splitting it", total, sp->cap);
+	if (plan_region(sp, &root, total, err) != 0)
+		return -1;
+	mare_cli_note("%zu parts (%llu count requests), %llu records",
+	    sp->nparts, sp->requests, sp->sum);
+	if (sp->sum < total)
+		mare_cli_warn("%llu of the %llu records are in no part: "
+		    "records without a year cannot be selected by GBIF's "
+		    "search; 'mare-fetch gbif-download' gets them",
+		    total - sp->sum, total);
+	return 0;
+}
+
 static int
 run_api(const struct opts *o, struct net *n, struct sink *s,
     struct mare_err *err)
 {
 	struct state st, old;
-	struct buf q, url;
+	struct split sp;
+	struct keyset ks;
+	struct buf q, qs, url;
 	struct mare_cli_progress *bar = NULL;
 	json_t *doc = NULL, *results, *res, *rec, *v;
-	unsigned long long page, want, total = 0;
+	unsigned long long page, want, total = 0, dups = 0;
+	uint64_t key;
 	size_t i, nres;
-	int resume = 0, rc = -1, gbif = o->sub == SUB_GBIF, end = 0;
+	int resume = 0, rc = -1, gbif = o->sub == SUB_GBIF, end = 0, r;
 	char t[64];
 
 	memset(&st, 0, sizeof(st));
 	memset(&old, 0, sizeof(old));
+	memset(&sp, 0, sizeof(sp));
+	memset(&ks, 0, sizeof(ks));
 	memset(&q, 0, sizeof(q));
+	memset(&qs, 0, sizeof(qs));
 	memset(&url, 0, sizeof(url));
-	if (buf_str(&q, "") != 0 || buf_str(&url, "") != 0) {
+	if (buf_str(&q, "") != 0 || buf_str(&url, "") != 0 ||
+	    buf_str(&qs, "") != 0) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if (base_query(o, n, &q, err) != 0)
+	if (base_query(o, n, &q, 0, err) != 0 ||
+	    (gbif && base_query(o, n, &qs, 1, err) != 0))
 		goto out;
 	page = o->page_size ? o->page_size : gbif ? GBIF_MAX_PAGE : OBIS_PAGE;
 	snprintf(t, sizeof(t), " limit=%llu", o->limit);
@@ -1286,6 +1819,10 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			st.records = old.records;
 			st.pages = old.pages;
 			st.bytes = old.bytes;
+			st.parts = old.parts;
+			st.nparts = old.nparts;
+			st.part = old.part;
+			old.parts = NULL;
 			mare_cli_note("resuming after %llu records (%llu "
 			    "pages) from '%s'", st.records, st.pages,
 			    o->state);
@@ -1295,24 +1832,29 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			goto out;
 		if (!resume && state_save(o->state, &st, err) != 0)
 			goto out;
+		if (st.nparts > 0 && keyset_load(&ks, s->name, st.bytes,
+		    err) != 0)
+			goto out;
 	}
+	end = st.nparts > 0 && st.part >= st.nparts;
 	while (!end) {
 		want = page;
 		if (o->limit > 0 && o->limit - st.records < want)
 			want = o->limit - st.records;
-		if (gbif && st.offset + want > GBIF_OFFSET_CAP)
-			want = st.offset < GBIF_OFFSET_CAP ?
-			    GBIF_OFFSET_CAP - st.offset : 0;
+		if (gbif && st.offset + want > o->offset_cap)
+			want = st.offset < o->offset_cap ?
+			    o->offset_cap - st.offset : 0;
 		if (gbif && want == 0) {
 			mare_err_set(err, MARE_E_UNAVAILABLE, "GBIF serves "
 			    "at most %llu records of one query (this one "
 			    "has %llu): narrow it (--year, --bbox, "
-			    "--geometry) or set --limit", GBIF_OFFSET_CAP,
+			    "--geometry) or set --limit", o->offset_cap,
 			    total);
 			goto stopped;
 		}
 		url.len = 0;
-		if (buf_str(&url, q.s) != 0 ||
+		if (buf_str(&url, st.nparts > 0 ? qs.s : q.s) != 0 ||
+		    (st.nparts > 0 && buf_str(&url, st.parts[st.part]) != 0) ||
 		    buf_param_ull(&url, gbif ? "limit" : "size", want) != 0 ||
 		    (gbif && buf_param_ull(&url, "offset", st.offset) != 0) ||
 		    (!gbif && st.after != NULL &&
@@ -1330,8 +1872,33 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			goto out;
 		}
 		v = json_object_get(doc, gbif ? "count" : "total");
-		if (json_is_integer(v) && json_integer_value(v) >= 0)
+		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    (st.nparts == 0 || total == 0))
 			total = (unsigned long long)json_integer_value(v);
+		if (gbif && st.nparts == 0 && st.offset == 0 &&
+		    total > o->offset_cap &&
+		    (o->limit == 0 || o->limit > o->offset_cap)) {
+			/* this page is not written: the parts hold it */
+			json_decref(doc);
+			doc = NULL;
+			if (plan_split(o, n, &sp, qs.s, total, err) != 0)
+				goto stopped;
+			if (sp.nparts == 0) {
+				mare_err_set(err, MARE_E_DATA, "GBIF reported "
+				    "%llu records but no part has any",
+				    total);
+				goto out;
+			}
+			st.parts = sp.parts;
+			st.nparts = sp.nparts;
+			st.part = 0;
+			sp.parts = NULL;
+			sp.nparts = 0;
+			if (o->state != NULL && state_save(o->state, &st,
+			    err) != 0)
+				goto out;
+			continue;
+		}
 		if (bar == NULL) {
 			bar = mare_cli_progress_new(&o->common,
 			    subnames[o->sub], o->limit > 0 &&
@@ -1346,6 +1913,18 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			}
 			if (o->limit > 0 && st.records >= o->limit)
 				break;
+			if (st.nparts > 0 && gbif_key(res, &key) == 0) {
+				r = keyset_add(&ks, key);
+				if (r < 0) {
+					mare_err_set(err, MARE_E_NOMEM,
+					    "out of memory");
+					goto out;
+				}
+				if (r == 0) {
+					dups++;
+					continue;
+				}
+			}
 			rec = api_record(res, subnames[o->sub], err);
 			if (rec == NULL)
 				goto out;
@@ -1359,6 +1938,10 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			st.offset += nres;
 			v = json_object_get(doc, "endOfRecords");
 			end = nres == 0 || json_is_true(v);
+			if (end && st.nparts > 0 && ++st.part < st.nparts) {
+				end = 0;
+				st.offset = 0;
+			}
 		} else {
 			end = nres < want;
 			if (nres > 0) {
@@ -1391,6 +1974,9 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 		}
 		mare_cli_progress_update(bar, st.records);
 	}
+	if (dups > 0)
+		mare_cli_note("%llu records seen in two parts written once",
+		    dups);
 	rc = 0;
 	goto out;
 stopped:
@@ -1410,9 +1996,14 @@ out:
 	json_decref(doc);
 	free(st.query);
 	free(st.after);
+	parts_free(st.parts, st.nparts);
 	free(old.query);
 	free(old.after);
+	parts_free(old.parts, old.nparts);
+	split_release(&sp);
+	free(ks.v);
 	free(q.s);
+	free(qs.s);
 	free(url.s);
 	return rc;
 }

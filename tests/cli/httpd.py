@@ -22,6 +22,16 @@
 #   /v3/occurrence         OBIS: the recorded queries; after=ID&size=N pages
 #                          are cut out of the id-sorted size=100 recordings
 #   anything recorded      served with its recorded status and content type
+#   /synth/v1/occurrence/search
+#                          a synthetic GBIF search backend over --synth N
+#                          generated records (see synth_records()): honours
+#                          year (A, A,B, * for an open end), decimalLongitude
+#                          and decimalLatitude ranges (inclusive),
+#                          hasCoordinate, offset and limit (at most 300), and
+#                          refuses offset + limit above --gbif-cap (default
+#                          100000, as GBIF) with 400; a repeated parameter is
+#                          a 400 too (GBIF would OR the values)
+#   /synth/_all            every synthetic record, one JSON object a line
 #   /_echo                 GET or POST: a JSON object with the method, path,
 #                          query, the request headers and the request body
 #   POST /_control         a JSON object: {"reset": true} clears the rules,
@@ -59,6 +69,7 @@
 #
 # Usage: httpd.py [--data DIR] [--port-file FILE] [--faults FILE]
 #                 [--log FILE] [--max-seconds N] [--no-gzip]
+#                 [--synth N] [--gbif-cap N]
 #
 # SPDX-License-Identifier: MIT
 
@@ -218,6 +229,66 @@ class Store:
         return None
 
 
+def synth_records(n):
+    """n deterministic GBIF-like records: about a third in the year 2000
+    (so that one year needs splitting in space), some exactly on the
+    0/0 midpoints, every 23rd without coordinates, every 29th without a
+    year."""
+    out = []
+    for i in range(n):
+        r = {"key": 100000 + i, "gbifID": str(100000 + i),
+             "scientificName": "Synthetica testis",
+             "basisOfRecord": "HUMAN_OBSERVATION"}
+        if i % 29 != 0:
+            r["year"] = 2000 if i % 3 == 0 else 1990 + (i * 7) % 31
+        if i % 11 == 0 and i % 23 != 0:
+            r["decimalLongitude"], r["decimalLatitude"] = 0.0, 0.0
+        elif i % 23 != 0:
+            r["decimalLongitude"] = ((i * 97) % 3600) / 10 - 180
+            r["decimalLatitude"] = ((i * 53) % 1800) / 10 - 90
+        out.append(r)
+    return out
+
+
+def synth_search(recs, cap, query):
+    """(status, body) of a search over recs."""
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    keys = [k for k, _ in pairs]
+    dup = [k for k in set(keys) if keys.count(k) > 1]
+    if dup:
+        return 400, ("repeated parameter %s" % dup[0]).encode()
+    q = dict(pairs)
+
+    def rng(text):
+        a, _, b = text.partition(",")
+        b = b or a
+        return (None if a == "*" else float(a), None if b == "*" else
+                float(b))
+
+    def inside(v, r):
+        return v is not None and (r[0] is None or v >= r[0]) and \
+            (r[1] is None or v <= r[1])
+    sel = recs
+    if "year" in q:
+        r = rng(q["year"])
+        sel = [x for x in sel if inside(x.get("year"), r)]
+    for k in ("decimalLongitude", "decimalLatitude"):
+        if k in q:
+            r = rng(q[k])
+            sel = [x for x in sel if inside(x.get(k), r)]
+    if "hasCoordinate" in q:
+        want = q["hasCoordinate"].lower() == "true"
+        sel = [x for x in sel if ("decimalLatitude" in x) == want]
+    offset = int(q.get("offset", "0"))
+    limit = min(int(q.get("limit", "20")), GBIF_MAX_LIMIT)
+    if offset + limit > cap:
+        return 400, ("offset + limit must not exceed %d" % cap).encode()
+    doc = {"offset": offset, "limit": limit,
+           "endOfRecords": offset + limit >= len(sel), "count": len(sel),
+           "results": sel[offset:offset + limit]}
+    return 200, json.dumps(doc, separators=(",", ":")).encode()
+
+
 class Faults:
     def __init__(self):
         self.lock = threading.Lock()
@@ -359,6 +430,15 @@ class Handler(BaseHTTPRequestHandler):
             if rec.retry_after:
                 extra["Retry-After"] = rec.retry_after
             return rec.status, rec.content_type, rec.body(), extra
+        if method == "GET" and path == "/synth/v1/occurrence/search":
+            status, body = synth_search(self.server.synth,
+                                        self.server.gbif_cap, query)
+            return status, ("application/json" if status == 200 else
+                            "text/plain"), body, extra
+        if method == "GET" and path == "/synth/_all":
+            body = b"".join(json.dumps(r, separators=(",", ":")).encode()
+                            + b"\n" for r in self.server.synth)
+            return 200, "application/x-ndjson", body, extra
         body = None
         if method == "GET" and path == "/v1/occurrence/search":
             body = store.gbif_page(query)
@@ -399,12 +479,16 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--max-seconds", type=float, default=300)
     ap.add_argument("--no-gzip", action="store_true")
+    ap.add_argument("--synth", type=int, default=0)
+    ap.add_argument("--gbif-cap", type=int, default=100000)
     args = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler)
     srv.store = Store(args.data)
     srv.faults = Faults()
     srv.gzip = not args.no_gzip
+    srv.synth = synth_records(args.synth)
+    srv.gbif_cap = args.gbif_cap
     if args.faults:
         try:
             with open(args.faults, encoding="utf-8") as f:
