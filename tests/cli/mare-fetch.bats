@@ -324,6 +324,110 @@ mare-fetch: 250 records out; pages 3, requests 1"
 }
 
 # ------------------------------------------------------------------
+# gbif past the offset cap: httpd.py's synthetic backend, 400 records, 14
+# of them without a year, a cap of 50 (GBIF: 100,000)
+
+synth() {
+	mare-fetch gbif --base-url "$HTTPD_URL/synth/v1" --offset-cap 50 \
+	    --page-size 20 --retry-wait 10 "$@"
+}
+
+# synth_all JQ-FILTER: keys of the backend's records selected by the filter
+synth_all() {
+	"${PYTHON3:-python3}" -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+	    "$HTTPD_URL/synth/_all" | jq -r "select($1) | .key" | sort -n
+}
+
+@test "fetch gbif: past the offset cap the query is split; every record with a year, once" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 --separate-stderr synth -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: 400 records, above the 50 GBIF serves of one query: splitting it
+mare-fetch: 14 parts (41 count requests), 386 records
+mare-fetch: warning: 14 of the 400 records are in no part: records without a year cannot be selected by GBIF's search; 'mare-fetch gbif-download' gets them
+mare-fetch: 386 records out; pages 26, requests 68"
+	synth_all '.year != null' >want
+	jq -r .key out.jsonl | sort -n >got
+	run -0 diff want got
+	run -0 wc -l <out.jsonl
+	assert_output 386
+	# the year 2000 (137 records) was halved in space, its 5 records
+	# without coordinates were one part, and the server never said 400
+	run -0 grep -c 'year=2000&hasCoordinate=false&limit=20' "$HTTPD_LOG"
+	assert_output 1
+	run -0 grep -c 'decimalLongitude=4.9406564584124654e-324%2C180&decimalLatitude=-90%2C0&limit=20&offset=20' "$HTTPD_LOG"
+	assert_output 1
+	run -1 grep -c $'\t400\t' "$HTTPD_LOG"
+}
+
+@test "fetch gbif: a split keeps --year and --bbox in every part; nothing unreachable" {
+	start_httpd --synth 400 --gbif-cap 50
+	synth_all '.year >= 1995 and .year <= 2010 and .decimalLatitude != null' >want
+	run -0 wc -l <want
+	assert_output 253
+	run -0 --separate-stderr synth --year 1995,2010 --bbox -180,-90,180,90 \
+	    -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 253 records, above the 50 GBIF serves of one query: splitting it"
+	refute [ -n "$(grep warning <<<"$stderr")" ]
+	jq -r .key out.jsonl | sort -n >got
+	run -0 diff want got
+	# every search carried the box
+	run -1 grep -v -e 'decimalLongitude=[^&]*&decimalLatitude=' \
+	    -e /synth/_all "$HTTPD_LOG"
+}
+
+@test "fetch gbif: a part that cannot be split under the cap exits 69" {
+	start_httpd --synth 400 --gbif-cap 4
+	run -69 --separate-stderr synth --offset-cap 4 --page-size 4 -o out.jsonl
+	assert_equal "${stderr##*$'\n'}" "mare-fetch: cannot split the query under the 4-record cap: year 2000 has 5 records without coordinates; use gbif-download"
+	only_files
+}
+
+@test "fetch gbif: kill -9 inside a part, rerun with --state: exactly the clean output" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 synth -q -o clean.jsonl
+	printf '[{"fault":"slow","delay":30,"path":"/synth/v1/occurrence/search","query":"year=2001%%2C2004&limit=20&offset=20"}]' \
+	    >faults.json
+	stop_httpd
+	rm "$HTTPD_LOG"
+	start_httpd --synth 400 --gbif-cap 50 --faults faults.json
+	"$MARE_BUILDDIR/mare-fetch" gbif --base-url "$HTTPD_URL/synth/v1" \
+	    --offset-cap 50 --page-size 20 -q --state st.json \
+	    -o out.jsonl 3>&- &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '2004&limit=20&offset=20' "$HTTPD_LOG" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	run -0 jq -c '[(.parts | length), .part, .offset, .complete]' st.json
+	assert_output '[14,9,20,false]'
+	run -0 --separate-stderr synth --state st.json -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: resuming after 239 records (17 pages) from 'st.json'"
+	run -0 cmp clean.jsonl out.jsonl
+	rm faults.json
+}
+
+@test "fetch gbif: records met in two overlapping parts are written once" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 synth -q -o clean.jsonl --state st.json
+	# parts 1 (1989-1992) and 2 (1993-1996) made to overlap on 1993
+	jq -c '.parts[0] = "&year=1989%2C1993" | .part = 0 | .offset = 0 |
+	    .records = 0 | .pages = 0 | .bytes = 0 | .complete = false' \
+	    st.json >st2.json
+	mv st2.json st.json
+	: >out.jsonl
+	n=$(synth_all '.year == 1993' | wc -l)
+	run -0 --separate-stderr synth --state st.json -o out.jsonl
+	assert_equal "$(grep 'written once' <<<"$stderr")" "mare-fetch: $n records seen in two parts written once"
+	# the same records, in another order (1993 comes with part 1 now)
+	sort clean.jsonl >a
+	sort out.jsonl >b
+	run -0 cmp a b
+}
+
+# ------------------------------------------------------------------
 # cache
 
 @test "fetch gbif: --offline from a cache seeded with the recorded files" {
