@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@
 #include "io.h"
 #include "jsonl.h"
 #include "mare.h"
+#include "prov.h"
 #include "record.h"
 
 #define GBIF_BASE	"https://api.gbif.org/v1"
@@ -57,11 +59,12 @@
 #define STATE_VERSION	1
 
 enum sub {
-	SUB_NONE, SUB_GBIF, SUB_OBIS, SUB_DWCA, SUB_CSV, SUB_SEED_CACHE
+	SUB_NONE, SUB_GBIF, SUB_OBIS, SUB_DWCA, SUB_CSV, SUB_SEED_CACHE,
+	SUB_GBIF_DOWNLOAD
 };
 
 static const char *const subnames[] = {
-	NULL, "gbif", "obis", "dwca", "csv", "seed-cache"
+	NULL, "gbif", "obis", "dwca", "csv", "seed-cache", "gbif-download"
 };
 
 enum {
@@ -74,11 +77,14 @@ enum {
 	OPT_DATASET_KEY,
 	OPT_DEPTH_MAX,
 	OPT_DEPTH_MIN,
+	OPT_DOWNLOAD_DIR,
+	OPT_DOWNLOAD_KEY,
 	OPT_DROP_PERSONAL,
 	OPT_ENCODING,
 	OPT_END_DATE,
 	OPT_EXCLUDE_FLAGS,
 	OPT_FIELDS,
+	OPT_FORMAT,
 	OPT_GEOMETRY,
 	OPT_HAS_COORD,
 	OPT_LIMIT,
@@ -87,6 +93,7 @@ enum {
 	OPT_OFFSET_CAP,
 	OPT_OFFLINE,
 	OPT_PAGE_SIZE,
+	OPT_PROVENANCE,
 	OPT_RATE,
 	OPT_RETRY_WAIT,
 	OPT_START_DATE,
@@ -144,6 +151,12 @@ struct opts {
 	int		 cache;
 	int		 offline;
 	char		*cache_path;	/* resolved, owned */
+	const char	*format;	/* gbif-download: DWCA, SIMPLE_CSV */
+	const char	*download_key;
+	const char	*download_dir;
+	const char	*provenance;
+	int		 argc;
+	char		**argv;
 };
 
 static void
@@ -225,11 +238,14 @@ static const struct option longopts[] = {
 	{ "delimiter",		required_argument, NULL, 'd' },
 	{ "depth-max",		required_argument, NULL, OPT_DEPTH_MAX },
 	{ "depth-min",		required_argument, NULL, OPT_DEPTH_MIN },
+	{ "download-dir",	required_argument, NULL, OPT_DOWNLOAD_DIR },
+	{ "download-key",	required_argument, NULL, OPT_DOWNLOAD_KEY },
 	{ "drop-personal",	no_argument,	   NULL, OPT_DROP_PERSONAL },
 	{ "encoding",		required_argument, NULL, OPT_ENCODING },
 	{ "end-date",		required_argument, NULL, OPT_END_DATE },
 	{ "exclude-flags",	required_argument, NULL, OPT_EXCLUDE_FLAGS },
 	{ "fields",		required_argument, NULL, OPT_FIELDS },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "geometry",		required_argument, NULL, OPT_GEOMETRY },
 	{ "has-coordinate",	no_argument,	   NULL, OPT_HAS_COORD },
 	{ "limit",		required_argument, NULL, OPT_LIMIT },
@@ -238,6 +254,7 @@ static const struct option longopts[] = {
 	{ "offline",		no_argument,	   NULL, OPT_OFFLINE },
 	{ "offset-cap",		required_argument, NULL, OPT_OFFSET_CAP },
 	{ "page-size",		required_argument, NULL, OPT_PAGE_SIZE },
+	{ "provenance",		required_argument, NULL, OPT_PROVENANCE },
 	{ "rate",		required_argument, NULL, OPT_RATE },
 	{ "reject",		required_argument, NULL, 'R' },
 	{ "retry-wait",		required_argument, NULL, OPT_RETRY_WAIT },
@@ -465,6 +482,29 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    OBIS_MAX_PAGE, &o->page_size, err) != 0)
 				return -1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "DWCA") != 0 &&
+			    strcmp(optarg, "SIMPLE_CSV") != 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --format value '%s': expected "
+				    "DWCA or SIMPLE_CSV", optarg);
+			o->format = optarg;
+			break;
+		case OPT_DOWNLOAD_KEY:
+			if (plain_arg("download-key", optarg, err) != 0)
+				return -1;
+			if (strpbrk(optarg, "/?#& ") != NULL)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --download-key value '%s'",
+				    optarg);
+			o->download_key = optarg;
+			break;
+		case OPT_DOWNLOAD_DIR:
+			o->download_dir = optarg;
+			break;
+		case OPT_PROVENANCE:
+			o->provenance = optarg;
+			break;
 		case OPT_OFFSET_CAP:
 			if (mare_cli_parse_ulong("offset-cap", optarg, 1,
 			    1ULL << 40, &o->offset_cap, err) != 0)
@@ -519,8 +559,8 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	}
 	if (optind >= argc)
 		return mare_err_set(err, MARE_E_USAGE, "no source given "
-		    "(gbif, obis, dwca, csv or seed-cache)");
-	for (i = 1; i <= SUB_SEED_CACHE; i++)
+		    "(gbif, gbif-download, obis, dwca, csv or seed-cache)");
+	for (i = 1; i <= SUB_GBIF_DOWNLOAD; i++)
 		if (strcmp(argv[optind], subnames[i]) == 0)
 			o->sub = (enum sub)i;
 	if (o->sub == SUB_NONE)
@@ -532,6 +572,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	switch (o->sub) {
 	case SUB_GBIF:
 	case SUB_OBIS:
+	case SUB_GBIF_DOWNLOAD:
 		if (o->ninputs > 0)
 			return mare_err_set(err, MARE_E_USAGE, "%s takes no "
 			    "file, got '%s'", subnames[o->sub], o->inputs[0]);
@@ -568,24 +609,33 @@ check_applicable(const struct opts *o, struct mare_err *err)
 	const char *bad = NULL;
 	int s = (int)o->sub;
 
-	if (s != SUB_GBIF && (o->taxon_key || o->year || o->has_coord ||
-	    o->basis || o->dataset_key || o->country))
+	int dl = s == SUB_GBIF_DOWNLOAD, net = s == SUB_GBIF ||
+	    s == SUB_OBIS || dl;
+
+	if (s != SUB_GBIF && !dl && (o->taxon_key || o->year ||
+	    o->has_coord || o->basis || o->dataset_key || o->country))
 		bad = "a gbif filter";
 	else if (s != SUB_GBIF && o->offset_cap_set)
 		bad = "--offset-cap";
+	else if (!dl && (o->format || o->download_key || o->download_dir))
+		bad = "--format, --download-key or --download-dir";
+	else if (dl && (o->limit || o->page_size || o->offline))
+		bad = "--limit, --page-size or --offline";
 	else if (s != SUB_OBIS && (o->taxon_id || o->start_date ||
 	    o->end_date || o->depth_min || o->depth_max || o->exclude_flags))
 		bad = "an obis filter";
-	else if (s != SUB_GBIF && s != SUB_OBIS && (o->taxon || o->geometry
+	else if (!net && (o->taxon || o->geometry
 	    || o->bbox_set || o->limit || o->page_size || o->base_url ||
 	    o->max_retries_set || o->retry_wait_set || o->timeout > 0 ||
 	    o->rate > 0 || o->state || o->offline))
 		bad = "a network option";
 	else if (s != SUB_CSV && (o->nmaps > 0 || o->delim != 0))
 		bad = "--map or --delimiter";
-	else if (s != SUB_CSV && s != SUB_DWCA && (o->reject ||
+	else if (s != SUB_CSV && s != SUB_DWCA && !dl && (o->reject ||
 	    o->encoding))
 		bad = "--reject or --encoding";
+	else if (s == SUB_SEED_CACHE && o->provenance)
+		bad = "--provenance";
 	else if ((s == SUB_CSV || s == SUB_DWCA) && (o->cache ||
 	    o->cache_dir))
 		bad = "a cache option";
@@ -601,7 +651,7 @@ check_applicable(const struct opts *o, struct mare_err *err)
 	if (s == SUB_GBIF && o->taxon && o->taxon_key)
 		return mare_err_set(err, MARE_E_USAGE,
 		    "--taxon and --taxon-key exclude each other");
-	if (o->state != NULL && mare_io_is_stdio(o->common.output))
+	if (o->state != NULL && !dl && mare_io_is_stdio(o->common.output))
 		return mare_err_set(err, MARE_E_USAGE,
 		    "--state needs -o <file>: standard output cannot be "
 		    "resumed");
@@ -692,7 +742,8 @@ count_metrics(const struct sink *s)
 /* dwca, csv */
 
 static int
-run_files(const struct opts *o, struct sink *s, struct mare_err *err)
+run_files(const struct opts *o, const char *path, struct sink *s,
+    struct mare_err *err)
 {
 	struct mare_dwca *d = NULL;
 	struct mare_csv *csv = NULL;
@@ -701,17 +752,17 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 	json_t *rec = NULL;
 	int rc;
 
-	if (o->sub == SUB_DWCA) {
+	if (o->sub != SUB_CSV) {
 		struct mare_dwca_opts dopts;
 
 		memset(&dopts, 0, sizeof(dopts));
 		dopts.encoding = o->encoding;
 		dopts.reject_bad_rows = o->reject != NULL;
-		d = mare_dwca_open(o->inputs[0], &dopts, err);
+		d = mare_dwca_open(path, &dopts, err);
 		if (d == NULL)
 			return -1;
 		mare_cli_info(1, "%s: core %s, occurrences from %s",
-		    o->inputs[0], mare_dwca_core_type(d)[0] != '\0' ?
+		    path, mare_dwca_core_type(d)[0] != '\0' ?
 		    mare_dwca_core_type(d) : "(none: simple CSV)",
 		    mare_dwca_member(d));
 	} else {
@@ -721,8 +772,7 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 		copts.delim = o->delim;
 		copts.encoding = o->encoding;
 		copts.reject_bad_rows = o->reject != NULL;
-		csv = mare_csv_open(o->ninputs > 0 ? o->inputs[0] : NULL,
-		    &copts, err);
+		csv = mare_csv_open(path, &copts, err);
 		if (csv == NULL)
 			return -1;
 		map = mare_csv_map_new(csv, o->maps, err);
@@ -731,8 +781,8 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 			return -1;
 		}
 	}
-	bar = mare_cli_progress_new(&o->common, subnames[o->sub], 0,
-	    "records");
+	bar = mare_cli_progress_new(&o->common, o->sub == SUB_CSV ? "csv" :
+	    "dwca", 0, "records");
 	for (;;) {
 		if (d != NULL)
 			rc = mare_dwca_read(d, &rec, err);
@@ -1121,7 +1171,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b, int split,
 	int rc = 0;
 
 	if (base == NULL)
-		base = o->sub == SUB_GBIF ? GBIF_BASE : OBIS_BASE;
+		base = o->sub != SUB_OBIS ? GBIF_BASE : OBIS_BASE;
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
@@ -1157,7 +1207,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b, int split,
 	}
 	if (buf_add(b, base, blen) != 0)
 		goto nomem;
-	if (o->sub == SUB_GBIF) {
+	if (o->sub != SUB_OBIS) {
 		rc |= buf_str(b, "/occurrence/search");
 		rc |= buf_param(b, "occurrenceStatus", "PRESENT");
 		if (o->taxon != NULL)
@@ -2009,6 +2059,470 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* gbif-download */
+
+/*
+ * GBIF's asynchronous download API: the filters become a predicate, POST
+ * /occurrence/download/request with basic authentication (GBIF_USER and
+ * GBIF_PWD from the environment, never from the command line, never in a
+ * message) returns a key, GET /occurrence/download/KEY is polled no faster
+ * than every 5 seconds until the download ends, and the archive of a
+ * SUCCEEDED download is fetched into --download-dir (resuming with Range
+ * when a previous attempt left part of it; its size checked against the
+ * size GBIF reported) and read as dwca. With --state the key is kept, so a
+ * rerun polls the same download instead of asking for a new one.
+ *
+ * GBIF runs at most 3 downloads of one user at a time (more: HTTP 420).
+ * One run makes one download; runs on one machine share 3 slots, lock
+ * files $TMPDIR/mare-gbif-USER.slotN held with flock(2) from the request
+ * until the download has ended, so that "make -j8" over many species waits
+ * for a free slot instead of being refused.
+ */
+
+#define POLL_MIN_SECONDS	5.0
+#define DOWNLOAD_SLOTS		3
+
+struct download {
+	char		*key;
+	char		*doi;
+	char		*created;
+	char		*link;
+	char		*status;
+	char		*path;		/* the archive */
+	char		*predicate;	/* JSON text */
+	unsigned long long size, total;
+	char		 citation[512];
+};
+
+static void
+download_release(struct download *d)
+{
+	free(d->key);
+	free(d->doi);
+	free(d->created);
+	free(d->link);
+	free(d->status);
+	free(d->path);
+	free(d->predicate);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+pred_add(json_t *list, const char *type, const char *key, const char *value)
+{
+	return json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
+	    "type", type, "key", key, "value", value));
+}
+
+/* The predicate of the filters, as {"type":"and","predicates":[...]}. */
+static json_t *
+download_predicate(const struct opts *o, const char *taxon_key,
+    struct mare_err *err)
+{
+	struct region yr;
+	json_t *p, *list;
+	char wkt[512], t[16];
+	int rc = 0;
+
+	list = json_array();
+	if (list == NULL)
+		goto nomem;
+	rc |= pred_add(list, "equals", "OCCURRENCE_STATUS", "PRESENT");
+	if (taxon_key != NULL)
+		rc |= pred_add(list, "equals", "TAXON_KEY", taxon_key);
+	if (o->geometry != NULL || o->bbox_set) {
+		if (o->bbox_set)
+			bbox_wkt(o->bbox, wkt, sizeof(wkt));
+		rc |= json_array_append_new(list, json_pack("{s:s, s:s}",
+		    "type", "within", "geometry", o->bbox_set ? wkt :
+		    o->geometry));
+	}
+	if (o->year != NULL) {
+		memset(&yr, 0, sizeof(yr));
+		if (parse_year(o->year, &yr) != 0) {
+			json_decref(list);
+			mare_err_set(err, MARE_E_USAGE, "invalid --year value "
+			    "'%s': expected A or A,B", o->year);
+			return NULL;
+		}
+		if (!yr.ylo_open && !yr.yhi_open && yr.ylo == yr.yhi) {
+			snprintf(t, sizeof(t), "%d", yr.ylo);
+			rc |= pred_add(list, "equals", "YEAR", t);
+		} else {
+			if (!yr.ylo_open) {
+				snprintf(t, sizeof(t), "%d", yr.ylo);
+				rc |= pred_add(list, "greaterThanOrEquals",
+				    "YEAR", t);
+			}
+			if (!yr.yhi_open) {
+				snprintf(t, sizeof(t), "%d", yr.yhi);
+				rc |= pred_add(list, "lessThanOrEquals",
+				    "YEAR", t);
+			}
+		}
+	}
+	if (o->has_coord)
+		rc |= pred_add(list, "equals", "HAS_COORDINATE", "true");
+	if (o->basis != NULL)
+		rc |= pred_add(list, "equals", "BASIS_OF_RECORD", o->basis);
+	if (o->dataset_key != NULL)
+		rc |= pred_add(list, "equals", "DATASET_KEY", o->dataset_key);
+	if (o->country != NULL)
+		rc |= pred_add(list, "equals", "COUNTRY", o->country);
+	if (rc != 0) {
+		json_decref(list);
+		goto nomem;
+	}
+	p = json_pack("{s:s, s:o}", "type", "and", "predicates", list);
+	if (p == NULL)
+		goto nomem;
+	return p;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	return NULL;
+}
+
+/* Take one of the DOWNLOAD_SLOTS lock files; returns its fd or -1. */
+static int
+download_slot(const char *user, struct mare_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	const char *p;
+	int fd[DOWNLOAD_SLOTS], i, k, got = -1;
+
+	for (p = user; *p != '\0'; p++)
+		if (*p == '/')
+			return mare_err_set(err, MARE_E_USAGE, "GBIF_USER "
+			    "must not contain '/'");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	for (i = 0; i < DOWNLOAD_SLOTS; i++) {
+		snprintf(path, sizeof(path), "%s/mare-gbif-%s.slot%d", tmp,
+		    user, i);
+		fd[i] = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd[i] < 0) {
+			for (k = 0; k < i; k++)
+				close(fd[k]);
+			return mare_err_sys(err, MARE_E_CANTCREAT, "cannot "
+			    "create '%s'", path);
+		}
+	}
+	for (i = 0; i < DOWNLOAD_SLOTS && got < 0; i++)
+		if (flock(fd[i], LOCK_EX | LOCK_NB) == 0)
+			got = i;
+	if (got < 0) {
+		mare_cli_note("%d GBIF downloads of '%s' in flight: waiting "
+		    "for one to end", DOWNLOAD_SLOTS, user);
+		got = (int)(getpid() % DOWNLOAD_SLOTS);
+		if (flock(fd[got], LOCK_EX) != 0)
+			got = -1;
+	}
+	for (i = 0; i < DOWNLOAD_SLOTS; i++)
+		if (i != got)
+			close(fd[i]);
+	if (got < 0)
+		return mare_err_sys(err, MARE_E_IO, "cannot lock a download "
+		    "slot");
+	return fd[got];
+}
+
+static double
+poll_seconds(void)
+{
+	const char *e = getenv("MARE_GBIF_POLL_SECONDS");
+	char *end;
+	double v;
+
+	if (e == NULL || *e == '\0')
+		return POLL_MIN_SECONDS;
+	v = strtod(e, &end);
+	return end != e && *end == '\0' && v >= 0 && v <= 3600 ? v :
+	    POLL_MIN_SECONDS;
+}
+
+static char *
+str_member(json_t *doc, const char *k)
+{
+	json_t *v = json_object_get(doc, k);
+
+	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+/* "GBIF.org (4 September 2025) GBIF Occurrence Download https://doi..." */
+static void
+download_citation(struct download *d)
+{
+	static const char *const months[] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	int y = 0, m = 0, day = 0;
+
+	if (d->created == NULL || sscanf(d->created, "%d-%d-%d", &y, &m,
+	    &day) != 3 || m < 1 || m > 12)
+		snprintf(d->citation, sizeof(d->citation), "GBIF.org GBIF "
+		    "Occurrence Download https://doi.org/%s", d->doi);
+	else
+		snprintf(d->citation, sizeof(d->citation), "GBIF.org (%d %s "
+		    "%d) GBIF Occurrence Download https://doi.org/%s", day,
+		    months[m - 1], y, d->doi);
+}
+
+/* Poll until the download ends; fill d from the last status. */
+static int
+download_wait(const struct opts *o, struct net *n, const char *base,
+    size_t blen, struct download *d, struct mare_err *err)
+{
+	struct mare_cache *cache = n->cache;
+	char *url;
+	json_t *doc, *v;
+	struct timespec ts;
+	double wait = poll_seconds();
+	int rc = -1;
+	size_t len = blen + strlen(d->key) + 32;
+
+	(void)o;
+	if ((url = malloc(len)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	snprintf(url, len, "%.*s/occurrence/download/%s", (int)blen, base,
+	    d->key);
+	n->cache = NULL;	/* a status is never served from a cache */
+	for (;;) {
+		doc = get_json(n, url, "status", err);
+		if (doc == NULL)
+			break;
+		v = json_object_get(doc, "status");
+		if (!json_is_string(v)) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_DATA, "GET %s: no 'status'",
+			    url);
+			break;
+		}
+		if (d->status == NULL ||
+		    strcmp(d->status, json_string_value(v)) != 0)
+			mare_cli_info(1, "download %s: %s", d->key,
+			    json_string_value(v));
+		free(d->status);
+		d->status = strdup(json_string_value(v));
+		if (d->status == NULL) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			break;
+		}
+		if (strcmp(d->status, "PREPARING") == 0 ||
+		    strcmp(d->status, "RUNNING") == 0 ||
+		    strcmp(d->status, "SUSPENDED") == 0) {
+			json_decref(doc);
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+			continue;
+		}
+		if (strcmp(d->status, "SUCCEEDED") != 0) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_UNAVAILABLE, "GBIF download "
+			    "%s ended %s: nothing to fetch (see "
+			    "https://www.gbif.org/occurrence/download/%s)",
+			    d->key, d->status, d->key);
+			break;
+		}
+		d->doi = str_member(doc, "doi");
+		d->created = str_member(doc, "created");
+		d->link = str_member(doc, "downloadLink");
+		v = json_object_get(doc, "size");
+		d->size = json_is_integer(v) && json_integer_value(v) > 0 ?
+		    (unsigned long long)json_integer_value(v) : 0;
+		v = json_object_get(doc, "totalRecords");
+		d->total = json_is_integer(v) && json_integer_value(v) >= 0 ?
+		    (unsigned long long)json_integer_value(v) : 0;
+		json_decref(doc);
+		if (d->link == NULL) {
+			mare_err_set(err, MARE_E_DATA, "GET %s: SUCCEEDED "
+			    "without a 'downloadLink'", url);
+			break;
+		}
+		if (d->doi == NULL && (d->doi = strdup("")) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			break;
+		}
+		download_citation(d);
+		rc = 0;
+		break;
+	}
+	n->cache = cache;
+	free(url);
+	return rc;
+}
+
+static int
+run_download(struct opts *o, struct net *n, struct download *d,
+    struct mare_err *err)
+{
+	struct mare_http_response resp;
+	struct state st, old;
+	struct buf b;
+	const char *user = getenv("GBIF_USER"), *pwd = getenv("GBIF_PWD");
+	const char *base = o->base_url != NULL ? o->base_url : GBIF_BASE;
+	const char *dir = o->download_dir != NULL ? o->download_dir : ".";
+	json_t *pred = NULL, *req = NULL;
+	char *body = NULL, *k;
+	size_t blen = strlen(base), plen;
+	int slot = -1, rc = -1, resume = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&st, 0, sizeof(st));
+	memset(&old, 0, sizeof(old));
+	memset(&b, 0, sizeof(b));
+	if (o->format == NULL)
+		o->format = "DWCA";
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	/* the taxon, resolved through species/match as for gbif */
+	if (buf_str(&b, "") != 0) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (o->taxon != NULL && base_query(o, n, &b, 0, err) != 0)
+		goto out;
+	pred = download_predicate(o, o->taxon != NULL ? n->taxon_key :
+	    o->taxon_key, err);
+	if (pred == NULL)
+		goto out;
+	d->predicate = json_dumps(pred, JSON_COMPACT | JSON_SORT_KEYS);
+	if (d->predicate == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	plen = strlen(d->predicate) + strlen(o->format) + 16;
+	if ((st.query = malloc(plen)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(st.query, plen, "%s format=%s", d->predicate, o->format);
+	if (o->state != NULL) {
+		resume = state_load(o->state, &old, err);
+		if (resume < 0)
+			goto out;
+		if (resume && strcmp(old.query, st.query) != 0) {
+			mare_err_set(err, MARE_E_USAGE, "state file '%s' "
+			    "belongs to another query (%s); remove it or "
+			    "use another", o->state, old.query);
+			goto out;
+		}
+		/* for gbif-download, "after" holds the download key */
+		if (resume && old.after != NULL && o->download_key == NULL &&
+		    (d->key = strdup(old.after)) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (d->key == NULL && o->download_key != NULL &&
+	    (d->key = strdup(o->download_key)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (d->key == NULL) {
+		if (user == NULL || *user == '\0' || pwd == NULL) {
+			mare_err_set(err, MARE_E_USAGE, "gbif-download needs "
+			    "a GBIF account: set GBIF_USER and GBIF_PWD in "
+			    "the environment");
+			goto out;
+		}
+		if ((slot = download_slot(user, err)) < 0)
+			goto out;
+		req = json_pack("{s:s, s:b, s:s, s:O}", "creator", user,
+		    "sendNotification", 0, "format", o->format,
+		    "predicate", pred);
+		body = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
+		b.len = 0;
+		if (body == NULL || buf_add(&b, base, blen) != 0 ||
+		    buf_str(&b, "/occurrence/download/request") != 0) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		mare_cli_info(2, "POST %s %s", b.s, body);
+		if (mare_http_post_json(n->http, b.s, body, user, pwd, &resp,
+		    err) != 0) {
+			if (err != NULL && strstr(err->msg, " 401 ") != NULL) {
+				size_t l = strlen(err->msg);
+
+				snprintf(err->msg + l, sizeof(err->msg) - l,
+				    " (check GBIF_USER and GBIF_PWD)");
+			}
+			goto out;
+		}
+		for (k = resp.body; *k != '\0' && *k != '\r' && *k != '\n';
+		    k++)
+			if (*k == ' ' || *k == '/' || *k == '"' || *k == '<')
+				break;
+		if (k == resp.body || (*k != '\0' && *k != '\r' &&
+		    *k != '\n')) {
+			mare_err_set(err, MARE_E_DATA, "POST %s: %ld with "
+			    "no download key in the body", b.s, resp.status);
+			goto out;
+		}
+		d->key = strndup(resp.body, (size_t)(k - resp.body));
+		if (d->key == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		mare_cli_note("GBIF download %s requested", d->key);
+		if (o->state != NULL) {
+			st.after = d->key;
+			rc = state_save(o->state, &st, err);
+			st.after = NULL;
+			if (rc != 0)
+				goto out;
+			rc = -1;
+		}
+	} else
+		mare_cli_note("GBIF download %s: polling", d->key);
+	if (download_wait(o, n, base, blen, d, err) != 0)
+		goto out;
+	if (slot >= 0) {
+		close(slot);
+		slot = -1;
+	}
+	plen = strlen(dir) + strlen(d->key) + 8;
+	if ((d->path = malloc(plen)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(d->path, plen, "%s/%s.zip", dir, d->key);
+	mare_cli_info(1, "GET %s -> %s (%llu bytes)", d->link, d->path,
+	    d->size);
+	if (mare_http_download(n->http, d->link, d->path, d->size, NULL,
+	    err) != 0) {
+		if (err != NULL && err->code == MARE_E_TEMPFAIL) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+			    "; '%s' kept: %s", d->path, o->state != NULL ?
+			    "rerun to resume" : "rerun with --download-key "
+			    "to resume");
+		}
+		goto out;
+	}
+	mare_cli_note("GBIF download %s: %llu records, DOI %s; cite as: %s",
+	    d->key, d->total, d->doi, d->citation);
+	rc = 0;
+out:
+	if (slot >= 0)
+		close(slot);
+	mare_http_response_release(&resp);
+	json_decref(pred);
+	json_decref(req);
+	free(body);
+	free(b.s);
+	free(st.query);
+	free(old.query);
+	free(old.after);
+	parts_free(old.parts, old.nparts);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* seed-cache */
 
 /*
@@ -2113,16 +2627,79 @@ cache_path(struct opts *o, struct mare_err *err)
 	return 0;
 }
 
+/*
+ * --provenance: the command, version, seed, time and the input files with
+ * their SHA-256 (the archive for gbif-download), the record counts, and
+ * for gbif-download the download's key, DOI, citation and predicate.
+ */
+static int
+write_provenance(const struct opts *o, const struct sink *s,
+    const struct download *d, struct mare_err *err)
+{
+	struct mare_prov *p;
+	struct mare_out *out;
+	json_t *doc = NULL, *g = NULL, *pred;
+	int rc = -1;
+
+	p = mare_prov_new(o->argc, o->argv, o->common.seed, mare_cli_now(),
+	    err);
+	if (p == NULL)
+		return -1;
+	if (d->path != NULL && mare_prov_add_input(p, d->path, err) != 0)
+		goto out;
+	if ((o->sub == SUB_DWCA || o->sub == SUB_CSV) &&
+	    mare_prov_add_input(p, o->ninputs > 0 ? o->inputs[0] : NULL,
+	    err) != 0)
+		goto out;
+	if (d->key != NULL) {
+		pred = d->predicate != NULL ? json_loads(d->predicate, 0,
+		    NULL) : NULL;
+		g = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s?, s:I, s:I, "
+		    "s:o?}", "key", d->key, "doi", d->doi, "citation",
+		    d->citation, "created", d->created, "format", o->format,
+		    "downloadLink", d->link, "size", (json_int_t)d->size,
+		    "totalRecords", (json_int_t)d->total, "predicate", pred);
+		if (g == NULL)
+			goto nomem;
+	}
+	doc = json_pack("{s:o, s:s, s:I, s:I, s:o?}", "provenance",
+	    mare_prov_to_json(p), "source", subnames[o->sub], "records_in",
+	    (json_int_t)s->in, "records", (json_int_t)s->written,
+	    "gbif_download", g);
+	g = NULL;
+	if (doc == NULL)
+		goto nomem;
+	out = mare_out_open(o->provenance, MARE_OUT_SYNC, err);
+	if (out == NULL)
+		goto out;
+	if (mare_jsonl_write(mare_out_file(out), doc, err) != 0) {
+		mare_out_abort(out);
+		goto out;
+	}
+	rc = mare_out_commit(out, err);
+	goto out;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+out:
+	json_decref(g);
+	json_decref(doc);
+	mare_prov_free(p);
+	return rc;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
 	struct sink s;
 	struct net n;
+	struct download d;
 	struct mare_http_opts hopts;
-	int rc = -1, api = o->sub == SUB_GBIF || o->sub == SUB_OBIS;
+	int rc = -1, dl = o->sub == SUB_GBIF_DOWNLOAD;
+	int api = o->sub == SUB_GBIF || o->sub == SUB_OBIS;
 
 	memset(&s, 0, sizeof(s));
 	memset(&n, 0, sizeof(n));
+	memset(&d, 0, sizeof(d));
 	s.o = o;
 	n.o = o;
 	if (check_applicable(o, err) != 0)
@@ -2140,7 +2717,7 @@ run(struct opts *o, struct mare_err *err)
 		rc = run_seed(o, n.cache, err);
 		goto out;
 	}
-	if (api) {
+	if (api || dl) {
 		mare_http_opts_init(&hopts);
 		if (o->max_retries_set)
 			hopts.max_retries = (int)o->max_retries;
@@ -2158,7 +2735,9 @@ run(struct opts *o, struct mare_err *err)
 		if (n.http == NULL)
 			goto out;
 	}
-	if (o->state == NULL) {
+	if (dl && run_download(o, &n, &d, err) != 0)
+		goto out;
+	if (o->state == NULL || dl) {
 		s.out = mare_out_open(o->common.output, MARE_OUT_SYNC, err);
 		if (s.out == NULL)
 			goto out;
@@ -2174,8 +2753,11 @@ run(struct opts *o, struct mare_err *err)
 	if (api)
 		rc = run_api(o, &n, &s, err);
 	else
-		rc = run_files(o, &s, err);
+		rc = run_files(o, dl ? d.path : o->ninputs > 0 ?
+		    o->inputs[0] : NULL, &s, err);
 	count_metrics(&s);
+	if (rc == 0 && o->provenance != NULL)
+		rc = write_provenance(o, &s, &d, err);
 	if (rc == 0 && s.rej != NULL) {
 		rc = mare_out_commit(s.rej, err);
 		s.rej = NULL;
@@ -2184,7 +2766,7 @@ run(struct opts *o, struct mare_err *err)
 		rc = mare_out_commit(s.out, err);
 		s.out = NULL;
 	}
-	if (o->state != NULL && s.fp != NULL) {
+	if (o->state != NULL && !dl && s.fp != NULL) {
 		if (fclose(s.fp) != 0 && rc == 0)
 			rc = mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
 			    s.name);
@@ -2201,6 +2783,7 @@ out:
 	mare_out_abort(s.out);
 	mare_http_free(n.http);
 	mare_cache_close(n.cache);
+	download_release(&d);
 	return rc;
 }
 
@@ -2214,6 +2797,13 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	mare_cli_init(argv[0], usage, &o.common, &err);
 	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	/* the command line as given, for --provenance (getopt permutes) */
+	o.argc = argc;
+	o.argv = calloc((size_t)argc + 1, sizeof(*o.argv));
+	if (o.argv == NULL)
+		return mare_cli_finish(mare_err_set(&err, MARE_E_NOMEM,
+		    "out of memory"), &err);
+	memcpy(o.argv, argv, (size_t)argc * sizeof(*argv));
 	r = parse_args(argc, argv, &o, &err);
 	if (r == -2)
 		status = 0;
@@ -2226,5 +2816,6 @@ main(int argc, char **argv)
 	free(o.fields);
 	free(o.fields_buf);
 	free(o.cache_path);
+	free(o.argv);
 	return mare_cli_finish(status, &err);
 }
