@@ -428,6 +428,157 @@ mare-fetch: 386 records out; pages 26, requests 68"
 }
 
 # ------------------------------------------------------------------
+# gbif-download: the recorded download API responses, real zips
+
+DLKEY=0012150-260108223611665
+DLCITE="GBIF.org (4 September 2025) GBIF Occurrence Download https://doi.org/10.15468/dl.np3k7j"
+
+dl() {
+	GBIF_USER=mare GBIF_PWD=secret MARE_GBIF_POLL_SECONDS=0.05 \
+	    TMPDIR="$BATS_TEST_TMPDIR" mare-fetch gbif-download \
+	    --base-url "$HTTPD_URL/v1" --retry-wait 10 "$@"
+}
+
+last_post() {
+	"${PYTHON3:-python3}" -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+	    "$HTTPD_URL/_last_post"
+}
+
+@test "fetch gbif-download: request, PREPARING, RUNNING, SUCCEEDED, zip: the archive's records" {
+	start_httpd
+	run -0 --separate-stderr dl --taxon-key 5 --year 1990,2000 \
+	    --bbox 1,2,3,4 --country DE --basis-of-record PRESERVED_SPECIMEN \
+	    --has-coordinate -o out.jsonl --provenance prov.json
+	assert_equal "$stderr" "mare-fetch: GBIF download $DLKEY requested
+mare-fetch: GBIF download $DLKEY: 22235 records, DOI 10.15468/dl.np3k7j; cite as: $DLCITE
+mare-fetch: 158 records in, 158 out, 0 rejected"
+	run -0 cut -f1-4 "$HTTPD_LOG"
+	assert_output "POST	/v1/occurrence/download/request	201	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/request/$DLKEY.zip	200	-"
+	run -0 last_post
+	assert_output '{"creator":"mare","sendNotification":false,"format":"DWCA","predicate":{"type":"and","predicates":[{"type":"equals","key":"OCCURRENCE_STATUS","value":"PRESENT"},{"type":"equals","key":"TAXON_KEY","value":"5"},{"type":"within","geometry":"POLYGON((1 2,3 2,3 4,1 4,1 2))"},{"type":"greaterThanOrEquals","key":"YEAR","value":"1990"},{"type":"lessThanOrEquals","key":"YEAR","value":"2000"},{"type":"equals","key":"HAS_COORDINATE","value":"true"},{"type":"equals","key":"BASIS_OF_RECORD","value":"PRESERVED_SPECIMEN"},{"type":"equals","key":"COUNTRY","value":"DE"}]}}'
+	# the archive is kept, byte for byte; the records are its records
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 mare-fetch dwca -q -o want.jsonl "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+	run -0 jq -r '.gbif_download | .key, .doi, .citation, .format,
+	    .size, .predicate.predicates[1].value' prov.json
+	assert_output "$DLKEY
+10.15468/dl.np3k7j
+$DLCITE
+DWCA
+42233
+5"
+	sum=$(sha256sum "$DLKEY.zip")
+	run -0 jq -r '(.provenance.inputs[0] | .path + " " + .sha256),
+	    (.provenance.command | join(" ")), .records' prov.json
+	assert_output "./$DLKEY.zip ${sum%% *}
+mare-fetch gbif-download --base-url $HTTPD_URL/v1 --retry-wait 10 --taxon-key 5 --year 1990,2000 --bbox 1,2,3,4 --country DE --basis-of-record PRESERVED_SPECIMEN --has-coordinate -o out.jsonl --provenance prov.json
+158"
+	# the password is in no file and no message
+	run -1 grep -r secret . --exclude-dir=nothing
+}
+
+@test "fetch gbif-download: --format SIMPLE_CSV, --taxon resolved, --download-dir" {
+	start_httpd
+	mkdir zips
+	run -0 --separate-stderr dl --taxon 'Helianthus annuus' \
+	    --format SIMPLE_CSV --download-dir zips -o out.jsonl
+	assert_equal "${stderr##*$'\n'}" "mare-fetch: 91 records in, 91 out, 0 rejected"
+	run -0 jq -c '[.format, .predicate.predicates[1]]' <<<"$(last_post)"
+	assert_output '["SIMPLE_CSV",{"type":"equals","key":"TAXON_KEY","value":"9206251"}]'
+	run -0 cmp "$DW/gbif_download_0009886-250127130748423_simplecsv.zip" \
+	    zips/0040513-240906103802322.zip
+	run -0 mare-fetch dwca -q -o want.jsonl zips/0040513-240906103802322.zip
+	run -0 cmp want.jsonl out.jsonl
+}
+
+@test "fetch gbif-download: a FAILED download is exit 69 with its key, nothing written" {
+	start_httpd --download-statuses RUNNING,FAILED
+	run -69 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: GBIF download $DLKEY requested
+mare-fetch: GBIF download $DLKEY ended FAILED: nothing to fetch (see https://www.gbif.org/occurrence/download/$DLKEY)"
+	only_files
+}
+
+@test "fetch gbif-download: bad credentials are a 401, exit 69, the password not shown" {
+	start_httpd
+	GBIF_PWD=hunter2 run -69 --separate-stderr env GBIF_USER=mare \
+	    GBIF_PWD=hunter2 TMPDIR="$BATS_TEST_TMPDIR" \
+	    "$MARE_BUILDDIR/mare-fetch" gbif-download --taxon-key 5 \
+	    --base-url "$HTTPD_URL/v1" -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: POST $HTTPD_URL/v1/occurrence/download/request: 401 Unauthorized: Failed to authenticate user foobar (check GBIF_USER and GBIF_PWD)"
+	run -0 cut -f1-3 "$HTTPD_LOG"
+	assert_output "POST	/v1/occurrence/download/request	401"
+	only_files
+}
+
+@test "fetch gbif-download: without GBIF_USER and GBIF_PWD exit 64 before any request" {
+	start_httpd
+	run -64 --separate-stderr env -u GBIF_USER -u GBIF_PWD \
+	    "$MARE_BUILDDIR/mare-fetch" gbif-download --taxon-key 5 \
+	    --base-url "$HTTPD_URL/v1" -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: gbif-download needs a GBIF account: set GBIF_USER and GBIF_PWD in the environment
+Try 'mare-fetch --help' for more information."
+	run -0 cat "$HTTPD_LOG"
+	assert_output ""
+	run -64 --separate-stderr mare-fetch gbif-download --format CSV
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: invalid --format value 'CSV': expected DWCA or SIMPLE_CSV"
+	run -64 --separate-stderr mare-fetch gbif-download --limit 5
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: --limit, --page-size or --offline does not apply to 'gbif-download' (see --help)"
+}
+
+@test "fetch gbif-download: a zip cut mid-body resumes with Range, in the run and across runs" {
+	faults "{\"fault\":\"reset\",\"path\":\"/v1/occurrence/download/request/$DLKEY.zip\"}"
+	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	run -0 grep -c $'zip\t206\t' "$HTTPD_LOG"
+	assert_output 1
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 mare-fetch dwca -q -o want.jsonl "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+	# across runs: no retries, the partial zip stays; the rerun with
+	# --state polls the same key (no second POST) and asks for the rest
+	rm "$DLKEY.zip" out.jsonl
+	stop_httpd
+	rm "$HTTPD_LOG"
+	faults "{\"fault\":\"reset\",\"path\":\"/v1/occurrence/download/request/$DLKEY.zip\"}"
+	run -75 --separate-stderr dl --taxon-key 5 --max-retries 0 \
+	    --state st.json -o out.jsonl
+	# (curl words the reset as a receive failure or a short transfer)
+	msg=${stderr##*$'\n'}
+	assert [ "${msg%%.zip: *}" = "mare-fetch: GET $HTTPD_URL/v1/occurrence/download/request/$DLKEY" ]
+	assert [ "${msg##* after }" = "1 attempt; './$DLKEY.zip' kept: rerun to resume" ]
+	run -0 stat -c %s "$DLKEY.zip"
+	assert [ "$output" -gt 0 ] && assert [ "$output" -lt 42233 ]
+	run -0 --separate-stderr dl --taxon-key 5 --state st.json -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: GBIF download $DLKEY: polling"
+	run -0 grep -c POST "$HTTPD_LOG"
+	assert_output 1
+	run -0 grep -c $'zip\t206\t' "$HTTPD_LOG"
+	assert_output 1
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+}
+
+@test "fetch gbif-download: with 3 downloads in flight a fourth waits for a slot" {
+	start_httpd
+	for i in 0 1 2; do
+		flock "$BATS_TEST_TMPDIR/mare-gbif-mare.slot$i" sleep 1 3>&- &
+	done
+	sleep 0.3
+	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 3 GBIF downloads of 'mare' in flight: waiting for one to end"
+	wait
+}
+
+# ------------------------------------------------------------------
 # cache
 
 @test "fetch gbif: --offline from a cache seeded with the recorded files" {
