@@ -2086,8 +2086,9 @@ out:
  * GBIF runs at most 3 downloads of one user at a time (more: HTTP 420).
  * One run makes one download; runs on one machine share 3 slots, lock
  * files $TMPDIR/mare-gbif-USER.slotN held with flock(2) from the request
- * until the download has ended, so that "make -j8" over many species waits
- * for a free slot instead of being refused.
+ * (or a rerun's first poll, when GBIF_USER is set) until the download has
+ * ended, so that "make -j8" over many species waits for a free slot
+ * instead of being refused.
  */
 
 #define POLL_MIN_SECONDS	5.0
@@ -2487,10 +2488,24 @@ run_download(struct opts *o, struct net *n, struct download *d,
 				goto out;
 			rc = -1;
 		}
-	} else
+	} else {
 		mare_cli_note("GBIF download %s: polling", d->key);
-	if (download_wait(o, n, base, blen, d, err) != 0)
+		/* in flight too: hold a slot while it runs, when we can */
+		if (user != NULL && *user != '\0' &&
+		    (slot = download_slot(user, err)) < 0)
+			goto out;
+	}
+	if (download_wait(o, n, base, blen, d, err) != 0) {
+		if (err != NULL && err->code == MARE_E_TEMPFAIL) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+			    "; download %s is still there: rerun with %s",
+			    d->key, o->state != NULL ? "the same --state" :
+			    "--download-key");
+		}
 		goto out;
+	}
 	if (slot >= 0) {
 		close(slot);
 		slot = -1;

@@ -826,12 +826,12 @@ dl_body(char *data, size_t size, size_t nmemb, void *arg)
 		d->started = 1;
 		/* 200 to a range request: the server sends it all again */
 		if (d->from > 0 && status != 206) {
+			/* append mode: writes go to the new end, 0 */
 			if (fflush(d->fp) != 0 ||
 			    ftruncate(fileno(d->fp), 0) != 0) {
 				d->ioerr = 1;
 				return 0;
 			}
-			rewind(d->fp);
 			d->from = 0;
 			d->restart = 1;
 		}
@@ -843,6 +843,17 @@ dl_body(char *data, size_t size, size_t nmemb, void *arg)
 	d->wrote += n;
 	d->h->stats.bytes += n;
 	return n;
+}
+
+/* The size of the file behind fp, after flushing it; -1 on error. */
+static off_t
+file_size(FILE *fp)
+{
+	struct stat sb;
+
+	if (fflush(fp) != 0 || fstat(fileno(fp), &sb) != 0)
+		return -1;
+	return sb.st_size;
 }
 
 int
@@ -871,7 +882,7 @@ mare_http_download(struct mare_http *h, const char *url, const char *path,
 		return mare_err_sys(err, MARE_E_CANTCREAT, "cannot write '%s'",
 		    path);
 	for (attempt = 0;; attempt++) {
-		if (fflush(d.fp) != 0 || (len = ftello(d.fp)) < 0) {
+		if ((len = file_size(d.fp)) < 0) {
 			mare_err_sys(err, MARE_E_IO, "cannot write '%s'", path);
 			break;
 		}
@@ -886,7 +897,6 @@ mare_http_download(struct mare_http *h, const char *url, const char *path,
 				    "'%s'", path);
 				break;
 			}
-			rewind(d.fp);
 			d.from = 0;
 		}
 		if (attempt > 0)
@@ -923,7 +933,7 @@ mare_http_download(struct mare_http *h, const char *url, const char *path,
 			break;
 		}
 		if (rc == CURLE_OK && status >= 200 && status < 300) {
-			if (fflush(d.fp) != 0 || (len = ftello(d.fp)) < 0) {
+			if ((len = file_size(d.fp)) < 0) {
 				mare_err_sys(err, MARE_E_IO, "cannot write "
 				    "'%s'", path);
 				break;
