@@ -1157,9 +1157,11 @@ state_load(const char *path, struct state *st, struct mare_err *err)
 			}
 		}
 	}
+	/* after and parts die with doc: test them first */
+	i = (json_is_string(after) && st->after == NULL) ||
+	    (parts != NULL && st->parts == NULL);
 	json_decref(doc);
-	if (st->query == NULL || (json_is_string(after) && st->after == NULL)
-	    || (parts != NULL && st->parts == NULL))
+	if (st->query == NULL || i)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	return 1;
 }

@@ -570,9 +570,9 @@ Try 'mare-fetch --help' for more information."
 @test "fetch gbif-download: with 3 downloads in flight a fourth waits for a slot" {
 	start_httpd
 	for i in 0 1 2; do
-		flock "$BATS_TEST_TMPDIR/mare-gbif-mare.slot$i" sleep 1 3>&- &
+		flock "$BATS_TEST_TMPDIR/mare-gbif-mare.slot$i" sleep 6 3>&- &
 	done
-	sleep 0.3
+	sleep 0.5
 	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
 	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 3 GBIF downloads of 'mare' in flight: waiting for one to end"
 	wait
