@@ -4,7 +4,8 @@
 # tests/cli/httpd.py's synthetic GBIF search backend serves N records
 # (default 20,000); the same query is fetched once under a cap above N
 # (plain offset paging, pages of 300) and once under a cap of 1,000, which
-# splits it into parts by year and area. Reports wall time, records/s and
+# splits it into parts by year and area (the server enforces no cap here:
+# mare-fetch splits on its own --offset-cap). Reports wall time, records/s and
 # the requests each needed (the split's count requests included).
 # Called by run.sh; MARE_BUILDDIR and MARE_BENCH_DIR as there.
 set -eu
@@ -21,7 +22,7 @@ export no_proxy='*' NO_PROXY='*'
 
 pf=$dir/split-httpd.port
 rm -f "$pf"
-python3 "$src/tests/cli/httpd.py" --synth "$n" --gbif-cap 1000 \
+python3 "$src/tests/cli/httpd.py" --synth "$n" --gbif-cap 1000000 \
 	--no-gzip --port-file "$pf" --max-seconds 600 >/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
