@@ -27,11 +27,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -44,6 +47,7 @@
 #include "io.h"
 #include "jsonl.h"
 #include "mare.h"
+#include "prov.h"
 #include "record.h"
 
 #define GBIF_BASE	"https://api.gbif.org/v1"
@@ -55,11 +59,12 @@
 #define STATE_VERSION	1
 
 enum sub {
-	SUB_NONE, SUB_GBIF, SUB_OBIS, SUB_DWCA, SUB_CSV, SUB_SEED_CACHE
+	SUB_NONE, SUB_GBIF, SUB_OBIS, SUB_DWCA, SUB_CSV, SUB_SEED_CACHE,
+	SUB_GBIF_DOWNLOAD
 };
 
 static const char *const subnames[] = {
-	NULL, "gbif", "obis", "dwca", "csv", "seed-cache"
+	NULL, "gbif", "obis", "dwca", "csv", "seed-cache", "gbif-download"
 };
 
 enum {
@@ -72,18 +77,23 @@ enum {
 	OPT_DATASET_KEY,
 	OPT_DEPTH_MAX,
 	OPT_DEPTH_MIN,
+	OPT_DOWNLOAD_DIR,
+	OPT_DOWNLOAD_KEY,
 	OPT_DROP_PERSONAL,
 	OPT_ENCODING,
 	OPT_END_DATE,
 	OPT_EXCLUDE_FLAGS,
 	OPT_FIELDS,
+	OPT_FORMAT,
 	OPT_GEOMETRY,
 	OPT_HAS_COORD,
 	OPT_LIMIT,
 	OPT_MAP,
 	OPT_MAX_RETRIES,
+	OPT_OFFSET_CAP,
 	OPT_OFFLINE,
 	OPT_PAGE_SIZE,
+	OPT_PROVENANCE,
 	OPT_RATE,
 	OPT_RETRY_WAIT,
 	OPT_START_DATE,
@@ -128,6 +138,8 @@ struct opts {
 	const char	*exclude_flags;
 	unsigned long long limit;	/* 0: all */
 	unsigned long long page_size;
+	unsigned long long offset_cap;	/* gbif: default 100000 */
+	int		 offset_cap_set;
 	unsigned long long max_retries;
 	int		 max_retries_set;
 	double		 timeout;	/* seconds, 0: lib default */
@@ -139,6 +151,12 @@ struct opts {
 	int		 cache;
 	int		 offline;
 	char		*cache_path;	/* resolved, owned */
+	const char	*format;	/* gbif-download: DWCA, SIMPLE_CSV */
+	const char	*download_key;
+	const char	*download_dir;
+	const char	*provenance;
+	int		 argc;
+	char		**argv;
 };
 
 static void
@@ -146,6 +164,8 @@ usage(FILE *fp)
 {
 	fputs("Usage:\n"
 " mare-fetch gbif [--taxon <name> | --taxon-key <n>] [filters] [options]\n"
+" mare-fetch gbif-download [--taxon <name> | --taxon-key <n>] [filters]\n"
+"            [--format DWCA | SIMPLE_CSV] [--download-dir <dir>] [options]\n"
 " mare-fetch obis [--taxon <name>] [--taxon-id <ids>] [filters] [options]\n"
 " mare-fetch dwca [-R <file>] [--encoding <name>] [options] <archive.zip>\n"
 " mare-fetch csv [-d <c>] [--map <col=term>]... [-R <file>] [options]"
@@ -155,13 +175,15 @@ usage(FILE *fp)
 "Get occurrence records as Darwin Core JSON Lines.\n"
 "\n"
 "Sources:\n"
-" gbif        the GBIF occurrence search API (offset paging)\n"
+" gbif        the GBIF occurrence search API (offset paging; a query\n"
+"             above 100,000 records is split by year and area)\n"
+" gbif-download  a GBIF download (GBIF_USER, GBIF_PWD), read as dwca\n"
 " obis        the OBIS v3 occurrence API (after cursor paging)\n"
 " dwca        a Darwin Core Archive, read in place\n"
 " csv         a CSV or TSV file with a header row\n"
 " seed-cache  store recorded responses listed in INDEX.tsv files\n"
 "\n"
-"Filters (gbif, obis):\n"
+"Filters (gbif, gbif-download, obis):\n"
 "     --taxon <name>       scientific name (gbif: resolved to a taxon key)\n"
 "     --taxon-key <n>      GBIF taxon key (gbif)\n"
 "     --taxon-id <ids>     WoRMS AphiaIDs, comma-separated (obis)\n"
@@ -182,6 +204,8 @@ usage(FILE *fp)
 "     --limit <n>          records wanted in all (default: every record)\n"
 "     --page-size <n>      records per request (gbif: 300 at most, the\n"
 "                          default; obis: default 5000)\n"
+"     --offset-cap <n>     records GBIF serves of one query (default:\n"
+"                          100000; for tests and mirrors)\n"
 "     --base-url <url>     API root (default: " GBIF_BASE ",\n"
 "                          " OBIS_BASE ")\n"
 "     --max-retries <n>    retries of one request (default: 5)\n"
@@ -193,6 +217,11 @@ usage(FILE *fp)
 "     --cache-dir <dir>    cache responses in <dir>\n"
 "     --offline            use only cached responses\n"
 "\n"
+"Downloads (gbif-download):\n"
+"     --format <f>         DWCA (default) or SIMPLE_CSV\n"
+"     --download-dir <dir> where the archive goes (default: .)\n"
+"     --download-key <key> fetch this download instead of asking\n"
+"\n"
 "Files (dwca, csv):\n"
 " -R, --reject <file>      write rows that cannot become records to <file>\n"
 " -d, --delimiter <c>      field delimiter (csv; default: sniffed)\n"
@@ -202,6 +231,8 @@ usage(FILE *fp)
 "Records:\n"
 "     --fields <keys>      keep only these keys, comma-separated\n"
 "     --drop-personal      remove people's names (recordedBy...)\n"
+"     --provenance <file>  write the command, inputs, counts (and the\n"
+"                          download's DOI and citation) to <file>\n"
 	    MARE_CLI_COMMON_HELP
 "\n"
 "See mare-fetch(1).\n", fp);
@@ -218,18 +249,23 @@ static const struct option longopts[] = {
 	{ "delimiter",		required_argument, NULL, 'd' },
 	{ "depth-max",		required_argument, NULL, OPT_DEPTH_MAX },
 	{ "depth-min",		required_argument, NULL, OPT_DEPTH_MIN },
+	{ "download-dir",	required_argument, NULL, OPT_DOWNLOAD_DIR },
+	{ "download-key",	required_argument, NULL, OPT_DOWNLOAD_KEY },
 	{ "drop-personal",	no_argument,	   NULL, OPT_DROP_PERSONAL },
 	{ "encoding",		required_argument, NULL, OPT_ENCODING },
 	{ "end-date",		required_argument, NULL, OPT_END_DATE },
 	{ "exclude-flags",	required_argument, NULL, OPT_EXCLUDE_FLAGS },
 	{ "fields",		required_argument, NULL, OPT_FIELDS },
+	{ "format",		required_argument, NULL, OPT_FORMAT },
 	{ "geometry",		required_argument, NULL, OPT_GEOMETRY },
 	{ "has-coordinate",	no_argument,	   NULL, OPT_HAS_COORD },
 	{ "limit",		required_argument, NULL, OPT_LIMIT },
 	{ "map",		required_argument, NULL, OPT_MAP },
 	{ "max-retries",	required_argument, NULL, OPT_MAX_RETRIES },
 	{ "offline",		no_argument,	   NULL, OPT_OFFLINE },
+	{ "offset-cap",		required_argument, NULL, OPT_OFFSET_CAP },
 	{ "page-size",		required_argument, NULL, OPT_PAGE_SIZE },
+	{ "provenance",		required_argument, NULL, OPT_PROVENANCE },
 	{ "rate",		required_argument, NULL, OPT_RATE },
 	{ "reject",		required_argument, NULL, 'R' },
 	{ "retry-wait",		required_argument, NULL, OPT_RETRY_WAIT },
@@ -324,6 +360,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	int c, r, i;
 
 	o->has_coord = 0;
+	o->offset_cap = GBIF_OFFSET_CAP;
 	while ((c = getopt_long(argc, argv, MARE_CLI_COMMON_SHORTOPTS "d:R:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
@@ -456,6 +493,35 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    OBIS_MAX_PAGE, &o->page_size, err) != 0)
 				return -1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "DWCA") != 0 &&
+			    strcmp(optarg, "SIMPLE_CSV") != 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --format value '%s': expected "
+				    "DWCA or SIMPLE_CSV", optarg);
+			o->format = optarg;
+			break;
+		case OPT_DOWNLOAD_KEY:
+			if (plain_arg("download-key", optarg, err) != 0)
+				return -1;
+			if (strpbrk(optarg, "/?#& ") != NULL)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --download-key value '%s'",
+				    optarg);
+			o->download_key = optarg;
+			break;
+		case OPT_DOWNLOAD_DIR:
+			o->download_dir = optarg;
+			break;
+		case OPT_PROVENANCE:
+			o->provenance = optarg;
+			break;
+		case OPT_OFFSET_CAP:
+			if (mare_cli_parse_ulong("offset-cap", optarg, 1,
+			    1ULL << 40, &o->offset_cap, err) != 0)
+				return -1;
+			o->offset_cap_set = 1;
+			break;
 		case OPT_MAX_RETRIES:
 			if (mare_cli_parse_ulong("max-retries", optarg, 0,
 			    100, &o->max_retries, err) != 0)
@@ -504,8 +570,8 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	}
 	if (optind >= argc)
 		return mare_err_set(err, MARE_E_USAGE, "no source given "
-		    "(gbif, obis, dwca, csv or seed-cache)");
-	for (i = 1; i <= SUB_SEED_CACHE; i++)
+		    "(gbif, gbif-download, obis, dwca, csv or seed-cache)");
+	for (i = 1; i <= SUB_GBIF_DOWNLOAD; i++)
 		if (strcmp(argv[optind], subnames[i]) == 0)
 			o->sub = (enum sub)i;
 	if (o->sub == SUB_NONE)
@@ -517,6 +583,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	switch (o->sub) {
 	case SUB_GBIF:
 	case SUB_OBIS:
+	case SUB_GBIF_DOWNLOAD:
 		if (o->ninputs > 0)
 			return mare_err_set(err, MARE_E_USAGE, "%s takes no "
 			    "file, got '%s'", subnames[o->sub], o->inputs[0]);
@@ -553,22 +620,33 @@ check_applicable(const struct opts *o, struct mare_err *err)
 	const char *bad = NULL;
 	int s = (int)o->sub;
 
-	if (s != SUB_GBIF && (o->taxon_key || o->year || o->has_coord ||
-	    o->basis || o->dataset_key || o->country))
+	int dl = s == SUB_GBIF_DOWNLOAD, net = s == SUB_GBIF ||
+	    s == SUB_OBIS || dl;
+
+	if (s != SUB_GBIF && !dl && (o->taxon_key || o->year ||
+	    o->has_coord || o->basis || o->dataset_key || o->country))
 		bad = "a gbif filter";
+	else if (s != SUB_GBIF && o->offset_cap_set)
+		bad = "--offset-cap";
+	else if (!dl && (o->format || o->download_key || o->download_dir))
+		bad = "--format, --download-key or --download-dir";
+	else if (dl && (o->limit || o->page_size || o->offline))
+		bad = "--limit, --page-size or --offline";
 	else if (s != SUB_OBIS && (o->taxon_id || o->start_date ||
 	    o->end_date || o->depth_min || o->depth_max || o->exclude_flags))
 		bad = "an obis filter";
-	else if (s != SUB_GBIF && s != SUB_OBIS && (o->taxon || o->geometry
+	else if (!net && (o->taxon || o->geometry
 	    || o->bbox_set || o->limit || o->page_size || o->base_url ||
 	    o->max_retries_set || o->retry_wait_set || o->timeout > 0 ||
 	    o->rate > 0 || o->state || o->offline))
 		bad = "a network option";
 	else if (s != SUB_CSV && (o->nmaps > 0 || o->delim != 0))
 		bad = "--map or --delimiter";
-	else if (s != SUB_CSV && s != SUB_DWCA && (o->reject ||
+	else if (s != SUB_CSV && s != SUB_DWCA && !dl && (o->reject ||
 	    o->encoding))
 		bad = "--reject or --encoding";
+	else if (s == SUB_SEED_CACHE && o->provenance)
+		bad = "--provenance";
 	else if ((s == SUB_CSV || s == SUB_DWCA) && (o->cache ||
 	    o->cache_dir))
 		bad = "a cache option";
@@ -584,7 +662,7 @@ check_applicable(const struct opts *o, struct mare_err *err)
 	if (s == SUB_GBIF && o->taxon && o->taxon_key)
 		return mare_err_set(err, MARE_E_USAGE,
 		    "--taxon and --taxon-key exclude each other");
-	if (o->state != NULL && mare_io_is_stdio(o->common.output))
+	if (o->state != NULL && !dl && mare_io_is_stdio(o->common.output))
 		return mare_err_set(err, MARE_E_USAGE,
 		    "--state needs -o <file>: standard output cannot be "
 		    "resumed");
@@ -675,7 +753,8 @@ count_metrics(const struct sink *s)
 /* dwca, csv */
 
 static int
-run_files(const struct opts *o, struct sink *s, struct mare_err *err)
+run_files(const struct opts *o, const char *path, struct sink *s,
+    struct mare_err *err)
 {
 	struct mare_dwca *d = NULL;
 	struct mare_csv *csv = NULL;
@@ -684,17 +763,17 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 	json_t *rec = NULL;
 	int rc;
 
-	if (o->sub == SUB_DWCA) {
+	if (o->sub != SUB_CSV) {
 		struct mare_dwca_opts dopts;
 
 		memset(&dopts, 0, sizeof(dopts));
 		dopts.encoding = o->encoding;
 		dopts.reject_bad_rows = o->reject != NULL;
-		d = mare_dwca_open(o->inputs[0], &dopts, err);
+		d = mare_dwca_open(path, &dopts, err);
 		if (d == NULL)
 			return -1;
 		mare_cli_info(1, "%s: core %s, occurrences from %s",
-		    o->inputs[0], mare_dwca_core_type(d)[0] != '\0' ?
+		    path, mare_dwca_core_type(d)[0] != '\0' ?
 		    mare_dwca_core_type(d) : "(none: simple CSV)",
 		    mare_dwca_member(d));
 	} else {
@@ -704,8 +783,7 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 		copts.delim = o->delim;
 		copts.encoding = o->encoding;
 		copts.reject_bad_rows = o->reject != NULL;
-		csv = mare_csv_open(o->ninputs > 0 ? o->inputs[0] : NULL,
-		    &copts, err);
+		csv = mare_csv_open(path, &copts, err);
 		if (csv == NULL)
 			return -1;
 		map = mare_csv_map_new(csv, o->maps, err);
@@ -714,8 +792,8 @@ run_files(const struct opts *o, struct sink *s, struct mare_err *err)
 			return -1;
 		}
 	}
-	bar = mare_cli_progress_new(&o->common, subnames[o->sub], 0,
-	    "records");
+	bar = mare_cli_progress_new(&o->common, o->sub == SUB_CSV ? "csv" :
+	    "dwca", 0, "records");
 	for (;;) {
 		if (d != NULL)
 			rc = mare_dwca_read(d, &rec, err);
@@ -828,6 +906,7 @@ struct net {
 	struct mare_http *http;
 	struct mare_cache *cache;
 	unsigned long long cache_hits;
+	char		 taxon_key[64];	/* --taxon resolved, or "" */
 };
 
 /* The validator: a JSON object whose "results" is an array. */
@@ -967,6 +1046,9 @@ struct state {
 	unsigned long long pages;
 	unsigned long long bytes;	/* output size after them */
 	int		 complete;
+	char		**parts;	/* gbif split: the parts' parameters */
+	size_t		 nparts;
+	size_t		 part;		/* the part being fetched */
 };
 
 static int
@@ -976,12 +1058,30 @@ state_save(const char *path, const struct state *st, struct mare_err *err)
 	json_t *doc;
 	int rc;
 
+	json_t *parts = NULL;
+	size_t i;
+
 	doc = json_pack("{s:i, s:s, s:I, s:s?, s:I, s:I, s:I, s:b}",
 	    "mare_fetch_state", STATE_VERSION, "query", st->query,
 	    "offset", (json_int_t)st->offset, "after", st->after,
 	    "records", (json_int_t)st->records,
 	    "pages", (json_int_t)st->pages,
 	    "bytes", (json_int_t)st->bytes, "complete", st->complete);
+	if (doc != NULL && st->nparts > 0) {
+		parts = json_array();
+		for (i = 0; parts != NULL && i < st->nparts; i++)
+			if (json_array_append_new(parts,
+			    json_string(st->parts[i])) != 0) {
+				json_decref(parts);
+				parts = NULL;
+			}
+		if (parts == NULL || json_object_set_new(doc, "parts",
+		    parts) != 0 || json_object_set_new(doc, "part",
+		    json_integer((json_int_t)st->part)) != 0) {
+			json_decref(doc);
+			doc = NULL;
+		}
+	}
 	if (doc == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	out = mare_out_open(path, MARE_OUT_SYNC, err);
@@ -1003,8 +1103,9 @@ static int
 state_load(const char *path, struct state *st, struct mare_err *err)
 {
 	json_error_t je;
-	json_t *doc, *after;
+	json_t *doc, *after, *parts, *part, *v;
 	json_int_t ver, off, recs, pages, bytes;
+	size_t i;
 	const char *q;
 	int complete;
 
@@ -1033,8 +1134,34 @@ state_load(const char *path, struct state *st, struct mare_err *err)
 	st->pages = (unsigned long long)pages;
 	st->bytes = (unsigned long long)bytes;
 	st->complete = complete;
+	parts = json_object_get(doc, "parts");
+	part = json_object_get(doc, "part");
+	if (parts != NULL && (!json_is_array(parts) || json_array_size(parts)
+	    == 0 || !json_is_integer(part) || json_integer_value(part) < 0 ||
+	    (size_t)json_integer_value(part) > json_array_size(parts))) {
+		json_decref(doc);
+		return mare_err_set(err, MARE_E_DATA, "state file '%s': bad "
+		    "'parts' or 'part'", path);
+	}
+	if (parts != NULL) {
+		st->nparts = json_array_size(parts);
+		st->part = (size_t)json_integer_value(part);
+		st->parts = calloc(st->nparts, sizeof(*st->parts));
+		for (i = 0; st->parts != NULL && i < st->nparts; i++) {
+			v = json_array_get(parts, i);
+			if (!json_is_string(v) || (st->parts[i] =
+			    strdup(json_string_value(v))) == NULL) {
+				json_decref(doc);
+				return mare_err_set(err, MARE_E_DATA, "state "
+				    "file '%s': bad 'parts'", path);
+			}
+		}
+	}
+	/* after and parts die with doc: test them first */
+	i = (json_is_string(after) && st->after == NULL) ||
+	    (parts != NULL && st->parts == NULL);
 	json_decref(doc);
-	if (st->query == NULL || (json_is_string(after) && st->after == NULL))
+	if (st->query == NULL || i)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	return 1;
 }
@@ -1042,9 +1169,12 @@ state_load(const char *path, struct state *st, struct mare_err *err)
 /* ------------------------------------------------------------------ */
 /* gbif, obis */
 
-/* The query's URL without the paging parameters. */
+/*
+ * The query's URL without the paging parameters; split: without --year and
+ * --bbox too (gbif; the parts of a split query add their own).
+ */
 static int
-base_query(const struct opts *o, struct net *n, struct buf *b,
+base_query(const struct opts *o, struct net *n, struct buf *b, int split,
     struct mare_err *err)
 {
 	const char *base = o->base_url;
@@ -1054,11 +1184,14 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 	int rc = 0;
 
 	if (base == NULL)
-		base = o->sub == SUB_GBIF ? GBIF_BASE : OBIS_BASE;
+		base = o->sub != SUB_OBIS ? GBIF_BASE : OBIS_BASE;
 	blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
 		blen--;
-	if (o->sub == SUB_GBIF && o->taxon != NULL) {
+	if (o->sub != SUB_OBIS && o->taxon != NULL &&
+	    n->taxon_key[0] != '\0')
+		snprintf(t, sizeof(t), "%s", n->taxon_key);
+	else if (o->sub != SUB_OBIS && o->taxon != NULL) {
 		if (buf_add(b, base, blen) != 0 ||
 		    buf_str(b, "/species/match") != 0 ||
 		    buf_param(b, "name", o->taxon) != 0)
@@ -1078,6 +1211,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 		}
 		snprintf(t, sizeof(t), "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
+		snprintf(n->taxon_key, sizeof(n->taxon_key), "%s", t);
 		v = json_object_get(m, "scientificName");
 		mare_cli_info(1, "--taxon '%s': taxon key %s (%s)", o->taxon,
 		    t, json_is_string(v) ? json_string_value(v) : "?");
@@ -1086,16 +1220,16 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 	}
 	if (buf_add(b, base, blen) != 0)
 		goto nomem;
-	if (o->sub == SUB_GBIF) {
+	if (o->sub != SUB_OBIS) {
 		rc |= buf_str(b, "/occurrence/search");
 		rc |= buf_param(b, "occurrenceStatus", "PRESENT");
-		if (m != NULL)
+		if (o->taxon != NULL)
 			rc |= buf_param(b, "taxonKey", t);
 		if (o->taxon_key != NULL)
 			rc |= buf_param(b, "taxonKey", o->taxon_key);
 		if (o->geometry != NULL)
 			rc |= buf_param(b, "geometry", o->geometry);
-		if (o->bbox_set) {
+		if (o->bbox_set && !split) {
 			snprintf(wkt, sizeof(wkt), "%.10g,%.10g", o->bbox[0],
 			    o->bbox[2]);
 			rc |= buf_param(b, "decimalLongitude", wkt);
@@ -1103,7 +1237,7 @@ base_query(const struct opts *o, struct net *n, struct buf *b,
 			    o->bbox[3]);
 			rc |= buf_param(b, "decimalLatitude", wkt);
 		}
-		if (o->year != NULL)
+		if (o->year != NULL && !split)
 			rc |= buf_param(b, "year", o->year);
 		if (o->has_coord)
 			rc |= buf_param(b, "hasCoordinate", "true");
@@ -1232,28 +1366,490 @@ http_metrics(const struct net *n, unsigned long long pages,
 	    (double)n->cache_hits, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* gbif: splitting a query past the offset cap */
+
+/*
+ * GBIF serves offset + limit <= 100,000 of one query. When the count a
+ * query reports is above that cap (and --limit wants more), the query is
+ * cut into parts, each counted with limit=0 before any record is written:
+ *
+ * 1. by year: the --year range (or "*,*" without --year; an open end
+ *    stands for year 1 or the current year + 1 when a midpoint is needed)
+ *    is bisected into disjoint integer ranges year=A,B;
+ * 2. a single year still above the cap is halved in space: longitude
+ *    first, then latitude, alternately, starting from --bbox, the
+ *    bounding box of --geometry, or the whole globe. GBIF's ranges are
+ *    inclusive, so the upper half starts at the next double after the
+ *    midpoint and the halves are disjoint. Records without coordinates of
+ *    that year are one more part (hasCoordinate=false), unless
+ *    --has-coordinate, --bbox or --geometry already exclude them.
+ *
+ * A part with a count of zero is dropped. Records that no part can reach
+ * (records without a year: GBIF's search cannot select "year is null")
+ * are counted as the reported count minus the sum of the parts' counts,
+ * and reported; gbif-download gets them. The parts are fetched one after
+ * another with offset paging; the state file keeps the plan and the part
+ * being fetched. Records are deduplicated by their GBIF key across parts
+ * (in case the data move between two parts, e.g. a record re-dated).
+ */
+
+struct region {
+	int		 ylo, yhi;	/* inclusive years */
+	int		 ylo_open, yhi_open;
+	double		 box[4];	/* w, s, e, n inclusive */
+	int		 spatial;	/* box filters in use */
+	int		 nocoord;	/* the hasCoordinate=false part */
+	int		 halvings;
+};
+
+struct split {
+	const struct opts *o;
+	struct net	*n;
+	const char	*q;		/* base query without year and box */
+	unsigned long long cap;
+	int		 cur_year;
+	int		 nocoord_part;	/* add hasCoordinate=false parts */
+	char		**parts;	/* extra parameters of each part */
+	unsigned long long *counts;
+	size_t		 nparts, size;
+	unsigned long long sum, requests;
+};
+
+/* Parse "A", "A,B", with "*" for an open end. */
+static int
+parse_year(const char *t, struct region *r)
+{
+	char a[32], b[32], *end;
+	const char *c = strchr(t, ',');
+	long v;
+
+	if (strlen(t) >= sizeof(a))
+		return -1;
+	if (c == NULL) {
+		snprintf(a, sizeof(a), "%s", t);
+		snprintf(b, sizeof(b), "%s", t);
+	} else {
+		snprintf(a, sizeof(a), "%.*s", (int)(c - t), t);
+		snprintf(b, sizeof(b), "%s", c + 1);
+	}
+	r->ylo_open = strcmp(a, "*") == 0;
+	r->yhi_open = strcmp(b, "*") == 0;
+	if (!r->ylo_open) {
+		v = strtol(a, &end, 10);
+		if (end == a || *end != '\0' || v < 0 || v > 9999)
+			return -1;
+		r->ylo = (int)v;
+	}
+	if (!r->yhi_open) {
+		v = strtol(b, &end, 10);
+		if (end == b || *end != '\0' || v < 0 || v > 9999)
+			return -1;
+		r->yhi = (int)v;
+	}
+	if (!r->ylo_open && !r->yhi_open && r->ylo > r->yhi)
+		return -1;
+	return 0;
+}
+
+/* The bounding box of the numbers of a WKT text, taken as lon lat pairs. */
+static int
+wkt_box(const char *wkt, double *box)
+{
+	const char *p = wkt;
+	char *end;
+	double v;
+	int k = 0;
+
+	box[0] = box[1] = 1e9;
+	box[2] = box[3] = -1e9;
+	while (*p != '\0') {
+		if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
+		    *p == '.') {
+			v = strtod(p, &end);
+			if (end == p)
+				return -1;
+			if (k % 2 == 0) {
+				box[0] = v < box[0] ? v : box[0];
+				box[2] = v > box[2] ? v : box[2];
+			} else {
+				box[1] = v < box[1] ? v : box[1];
+				box[3] = v > box[3] ? v : box[3];
+			}
+			k++;
+			p = end;
+		} else
+			p++;
+	}
+	return k >= 6 && k % 2 == 0 && box[0] < box[2] && box[1] < box[3] ?
+	    0 : -1;
+}
+
+static int
+region_params(const struct split *sp, const struct region *r,
+    struct buf *b)
+{
+	char t[96];
+	int rc = 0;
+
+	if (!r->ylo_open || !r->yhi_open || sp->o->year != NULL) {
+		if (!r->ylo_open && !r->yhi_open && r->ylo == r->yhi)
+			snprintf(t, sizeof(t), "%d", r->ylo);
+		else {
+			char a[16], c[16];
+
+			snprintf(a, sizeof(a), r->ylo_open ? "*" : "%d",
+			    r->ylo);
+			snprintf(c, sizeof(c), r->yhi_open ? "*" : "%d",
+			    r->yhi);
+			snprintf(t, sizeof(t), "%s,%s", a, c);
+		}
+		rc |= buf_param(b, "year", t);
+	}
+	if (r->nocoord)
+		rc |= buf_param(b, "hasCoordinate", "false");
+	else if (r->spatial || sp->o->bbox_set) {
+		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[0], r->box[2]);
+		rc |= buf_param(b, "decimalLongitude", t);
+		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[1], r->box[3]);
+		rc |= buf_param(b, "decimalLatitude", t);
+	}
+	return rc;
+}
+
+/* The count GBIF reports for a region (a limit=0 request). */
+static int
+region_count(struct split *sp, const struct region *r,
+    unsigned long long *count, struct mare_err *err)
+{
+	struct buf b;
+	json_t *doc, *v;
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	if (buf_str(&b, sp->q) != 0 || region_params(sp, r, &b) != 0 ||
+	    buf_param(&b, "limit", "0") != 0) {
+		free(b.s);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	doc = get_json(sp->n, b.s, "count", err);
+	sp->requests++;
+	if (doc != NULL) {
+		v = json_object_get(doc, "count");
+		if (json_is_integer(v) && json_integer_value(v) >= 0) {
+			*count = (unsigned long long)json_integer_value(v);
+			rc = 0;
+		} else
+			mare_err_set(err, MARE_E_DATA, "GET %s: 'count' is "
+			    "not a count", b.s);
+	}
+	json_decref(doc);
+	free(b.s);
+	return rc;
+}
+
+static int
+add_part(struct split *sp, const struct region *r, unsigned long long c,
+    struct mare_err *err)
+{
+	struct buf b;
+	char **np;
+	unsigned long long *nc;
+
+	if (sp->nparts == sp->size) {
+		sp->size = sp->size ? sp->size * 2 : 16;
+		np = realloc(sp->parts, sp->size * sizeof(*np));
+		if (np != NULL)
+			sp->parts = np;
+		nc = realloc(sp->counts, sp->size * sizeof(*nc));
+		if (nc != NULL)
+			sp->counts = nc;
+		if (np == NULL || nc == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+	}
+	/* "?" first, so that the parameters come as "&name=value" */
+	memset(&b, 0, sizeof(b));
+	if (buf_str(&b, "?") != 0 || region_params(sp, r, &b) != 0) {
+		free(b.s);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	memmove(b.s, b.s + 1, b.len);
+	sp->parts[sp->nparts] = b.s;
+	sp->counts[sp->nparts++] = c;
+	sp->sum += c;
+	mare_cli_info(2, "part %zu: %llu records: %s", sp->nparts, c, b.s);
+	return 0;
+}
+
+static int
+plan_region(struct split *sp, struct region *r, unsigned long long c,
+    struct mare_err *err)
+{
+	struct region a, z;
+	int lo, hi, mid, lon;
+	double m;
+
+	if (c == 0)
+		return 0;
+	if (c <= sp->cap)
+		return add_part(sp, r, c, err);
+	if (r->nocoord)
+		return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot split "
+		    "the query under the %llu-record cap: year %d has %llu "
+		    "records without coordinates; use gbif-download",
+		    sp->cap, r->ylo, c);
+	lo = r->ylo_open ? 1 : r->ylo;
+	hi = r->yhi_open ? sp->cur_year + 1 : r->yhi;
+	a = *r;
+	z = *r;
+	if (!r->spatial && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		a.yhi = mid;
+		a.yhi_open = 0;
+		z.ylo = mid + 1;
+		z.ylo_open = 0;
+	} else {
+		if (r->halvings >= 60)
+			return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot "
+			    "split the query under the %llu-record cap: "
+			    "%llu records of one year at one place", sp->cap,
+			    c);
+		if (!r->spatial) {
+			a.spatial = z.spatial = 1;
+			if (sp->nocoord_part) {
+				struct region nc = *r;
+				unsigned long long k;
+
+				nc.nocoord = 1;
+				if (region_count(sp, &nc, &k, err) != 0 ||
+				    plan_region(sp, &nc, k, err) != 0)
+					return -1;
+			}
+		}
+		lon = r->halvings % 2 == 0;
+		m = lon ? r->box[0] + (r->box[2] - r->box[0]) / 2 :
+		    r->box[1] + (r->box[3] - r->box[1]) / 2;
+		a.box[lon ? 2 : 3] = m;
+		z.box[lon ? 0 : 1] = nextafter(m, HUGE_VAL);
+		a.halvings = z.halvings = r->halvings + 1;
+	}
+	if (region_count(sp, &a, &c, err) != 0 ||
+	    plan_region(sp, &a, c, err) != 0 ||
+	    region_count(sp, &z, &c, err) != 0 ||
+	    plan_region(sp, &z, c, err) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+split_release(struct split *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nparts; i++)
+		free(sp->parts[i]);
+	free(sp->parts);
+	free(sp->counts);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* Keys already written, when the query is split: an open-address set. */
+struct keyset {
+	uint64_t	*v;		/* 0: empty slot; keys are stored + 1 */
+	size_t		 n, size;
+};
+
+/* Add key; returns 1 when it was new, 0 when seen, -1 out of memory. */
+static int
+keyset_add(struct keyset *ks, uint64_t key)
+{
+	uint64_t *nv, h;
+	size_t i, j;
+
+	key++;
+	if (ks->n * 2 >= ks->size) {
+		size_t ns = ks->size ? ks->size * 2 : 1024;
+
+		nv = calloc(ns, sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		for (i = 0; i < ks->size; i++) {
+			if (ks->v[i] == 0)
+				continue;
+			h = ks->v[i] * 0x9e3779b97f4a7c15ULL;
+			for (j = (size_t)(h >> 17) & (ns - 1); nv[j] != 0;
+			    j = (j + 1) & (ns - 1))
+				;
+			nv[j] = ks->v[i];
+		}
+		free(ks->v);
+		ks->v = nv;
+		ks->size = ns;
+	}
+	h = key * 0x9e3779b97f4a7c15ULL;
+	for (j = (size_t)(h >> 17) & (ks->size - 1); ks->v[j] != 0;
+	    j = (j + 1) & (ks->size - 1))
+		if (ks->v[j] == key)
+			return 0;
+	ks->v[j] = key;
+	ks->n++;
+	return 1;
+}
+
+/* The GBIF key of a result or record: "key" or "gbifID", else -1. */
+static int
+gbif_key(json_t *res, uint64_t *key)
+{
+	json_t *v = json_object_get(res, "key");
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*key = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	v = json_object_get(res, "gbifID");
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*key = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		errno = 0;
+		*key = strtoull(s, &end, 10);
+		if (end != s && *end == '\0' && errno == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* On resume: the keys of the records already in the output. */
+static int
+keyset_load(struct keyset *ks, const char *path, unsigned long long bytes,
+    struct mare_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long long pos = 0;
+	json_t *rec;
+	uint64_t key;
+	FILE *fp;
+
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return mare_err_sys(err, MARE_E_NOINPUT, "cannot read '%s'",
+		    path);
+	while (pos < bytes && (len = getline(&line, &cap, fp)) > 0) {
+		pos += (unsigned long long)len;
+		rec = json_loadb(line, (size_t)len, 0, NULL);
+		if (rec != NULL && gbif_key(rec, &key) == 0 &&
+		    keyset_add(ks, key) < 0) {
+			json_decref(rec);
+			free(line);
+			fclose(fp);
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		}
+		json_decref(rec);
+	}
+	free(line);
+	fclose(fp);
+	return 0;
+}
+
+static void
+parts_free(char **parts, size_t n)
+{
+	size_t i;
+
+	if (parts == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(parts[i]);
+	free(parts);
+}
+
+/*
+ * Plan the parts of a gbif query whose count is above the cap (see
+ * "splitting" above); qs is the query without --year and --bbox.
+ */
+static int
+plan_split(const struct opts *o, struct net *n, struct split *sp,
+    const char *qs, unsigned long long total, struct mare_err *err)
+{
+	struct region root;
+	struct tm tm;
+	time_t now = mare_cli_now();
+
+	memset(&root, 0, sizeof(root));
+	sp->o = o;
+	sp->n = n;
+	sp->q = qs;
+	sp->cap = o->offset_cap;
+	sp->cur_year = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 2100;
+	sp->nocoord_part = !o->has_coord && !o->bbox_set && o->geometry == NULL;
+	root.ylo_open = root.yhi_open = 1;
+	if (o->year != NULL && parse_year(o->year, &root) != 0)
+		return mare_err_set(err, MARE_E_USAGE, "cannot split the "
+		    "query: --year '%s' is not A or A,B", o->year);
+	if (o->bbox_set)
+		memcpy(root.box, o->bbox, sizeof(root.box));
+	else if (o->geometry != NULL) {
+		if (wkt_box(o->geometry, root.box) != 0)
+			return mare_err_set(err, MARE_E_USAGE, "cannot split "
+			    "the query: no bounding box in --geometry");
+	} else {
+		root.box[0] = -180;
+		root.box[1] = -90;
+		root.box[2] = 180;
+		root.box[3] = 90;
+	}
+	mare_cli_note("%llu records, above the %llu GBIF serves of one "
+	    "query: splitting it", total, sp->cap);
+	if (plan_region(sp, &root, total, err) != 0)
+		return -1;
+	mare_cli_note("%zu parts (%llu count requests), %llu records",
+	    sp->nparts, sp->requests, sp->sum);
+	if (sp->sum < total)
+		mare_cli_warn("%llu of the %llu records are in no part: "
+		    "records without a year cannot be selected by GBIF's "
+		    "search; 'mare-fetch gbif-download' gets them",
+		    total - sp->sum, total);
+	return 0;
+}
+
 static int
 run_api(const struct opts *o, struct net *n, struct sink *s,
     struct mare_err *err)
 {
 	struct state st, old;
-	struct buf q, url;
+	struct split sp;
+	struct keyset ks;
+	struct buf q, qs, url;
 	struct mare_cli_progress *bar = NULL;
 	json_t *doc = NULL, *results, *res, *rec, *v;
-	unsigned long long page, want, total = 0;
+	unsigned long long page, want, total = 0, dups = 0;
+	uint64_t key;
 	size_t i, nres;
-	int resume = 0, rc = -1, gbif = o->sub == SUB_GBIF, end = 0;
+	int resume = 0, rc = -1, gbif = o->sub == SUB_GBIF, end = 0, r;
 	char t[64];
 
 	memset(&st, 0, sizeof(st));
 	memset(&old, 0, sizeof(old));
+	memset(&sp, 0, sizeof(sp));
+	memset(&ks, 0, sizeof(ks));
 	memset(&q, 0, sizeof(q));
+	memset(&qs, 0, sizeof(qs));
 	memset(&url, 0, sizeof(url));
-	if (buf_str(&q, "") != 0 || buf_str(&url, "") != 0) {
+	if (buf_str(&q, "") != 0 || buf_str(&url, "") != 0 ||
+	    buf_str(&qs, "") != 0) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if (base_query(o, n, &q, err) != 0)
+	if (base_query(o, n, &q, 0, err) != 0 ||
+	    (gbif && base_query(o, n, &qs, 1, err) != 0))
 		goto out;
 	page = o->page_size ? o->page_size : gbif ? GBIF_MAX_PAGE : OBIS_PAGE;
 	snprintf(t, sizeof(t), " limit=%llu", o->limit);
@@ -1286,6 +1882,10 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			st.records = old.records;
 			st.pages = old.pages;
 			st.bytes = old.bytes;
+			st.parts = old.parts;
+			st.nparts = old.nparts;
+			st.part = old.part;
+			old.parts = NULL;
 			mare_cli_note("resuming after %llu records (%llu "
 			    "pages) from '%s'", st.records, st.pages,
 			    o->state);
@@ -1295,24 +1895,29 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			goto out;
 		if (!resume && state_save(o->state, &st, err) != 0)
 			goto out;
+		if (st.nparts > 0 && keyset_load(&ks, s->name, st.bytes,
+		    err) != 0)
+			goto out;
 	}
+	end = st.nparts > 0 && st.part >= st.nparts;
 	while (!end) {
 		want = page;
 		if (o->limit > 0 && o->limit - st.records < want)
 			want = o->limit - st.records;
-		if (gbif && st.offset + want > GBIF_OFFSET_CAP)
-			want = st.offset < GBIF_OFFSET_CAP ?
-			    GBIF_OFFSET_CAP - st.offset : 0;
+		if (gbif && st.offset + want > o->offset_cap)
+			want = st.offset < o->offset_cap ?
+			    o->offset_cap - st.offset : 0;
 		if (gbif && want == 0) {
 			mare_err_set(err, MARE_E_UNAVAILABLE, "GBIF serves "
 			    "at most %llu records of one query (this one "
 			    "has %llu): narrow it (--year, --bbox, "
-			    "--geometry) or set --limit", GBIF_OFFSET_CAP,
+			    "--geometry) or set --limit", o->offset_cap,
 			    total);
 			goto stopped;
 		}
 		url.len = 0;
-		if (buf_str(&url, q.s) != 0 ||
+		if (buf_str(&url, st.nparts > 0 ? qs.s : q.s) != 0 ||
+		    (st.nparts > 0 && buf_str(&url, st.parts[st.part]) != 0) ||
 		    buf_param_ull(&url, gbif ? "limit" : "size", want) != 0 ||
 		    (gbif && buf_param_ull(&url, "offset", st.offset) != 0) ||
 		    (!gbif && st.after != NULL &&
@@ -1330,8 +1935,33 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			goto out;
 		}
 		v = json_object_get(doc, gbif ? "count" : "total");
-		if (json_is_integer(v) && json_integer_value(v) >= 0)
+		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    (st.nparts == 0 || total == 0))
 			total = (unsigned long long)json_integer_value(v);
+		if (gbif && st.nparts == 0 && st.offset == 0 &&
+		    total > o->offset_cap &&
+		    (o->limit == 0 || o->limit > o->offset_cap)) {
+			/* this page is not written: the parts hold it */
+			json_decref(doc);
+			doc = NULL;
+			if (plan_split(o, n, &sp, qs.s, total, err) != 0)
+				goto stopped;
+			if (sp.nparts == 0) {
+				mare_err_set(err, MARE_E_DATA, "GBIF reported "
+				    "%llu records but no part has any",
+				    total);
+				goto out;
+			}
+			st.parts = sp.parts;
+			st.nparts = sp.nparts;
+			st.part = 0;
+			sp.parts = NULL;
+			sp.nparts = 0;
+			if (o->state != NULL && state_save(o->state, &st,
+			    err) != 0)
+				goto out;
+			continue;
+		}
 		if (bar == NULL) {
 			bar = mare_cli_progress_new(&o->common,
 			    subnames[o->sub], o->limit > 0 &&
@@ -1346,6 +1976,18 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			}
 			if (o->limit > 0 && st.records >= o->limit)
 				break;
+			if (st.nparts > 0 && gbif_key(res, &key) == 0) {
+				r = keyset_add(&ks, key);
+				if (r < 0) {
+					mare_err_set(err, MARE_E_NOMEM,
+					    "out of memory");
+					goto out;
+				}
+				if (r == 0) {
+					dups++;
+					continue;
+				}
+			}
 			rec = api_record(res, subnames[o->sub], err);
 			if (rec == NULL)
 				goto out;
@@ -1359,6 +2001,10 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			st.offset += nres;
 			v = json_object_get(doc, "endOfRecords");
 			end = nres == 0 || json_is_true(v);
+			if (end && st.nparts > 0 && ++st.part < st.nparts) {
+				end = 0;
+				st.offset = 0;
+			}
 		} else {
 			end = nres < want;
 			if (nres > 0) {
@@ -1391,6 +2037,9 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 		}
 		mare_cli_progress_update(bar, st.records);
 	}
+	if (dups > 0)
+		mare_cli_note("%llu records seen in two parts written once",
+		    dups);
 	rc = 0;
 	goto out;
 stopped:
@@ -1410,10 +2059,494 @@ out:
 	json_decref(doc);
 	free(st.query);
 	free(st.after);
+	parts_free(st.parts, st.nparts);
 	free(old.query);
 	free(old.after);
+	parts_free(old.parts, old.nparts);
+	split_release(&sp);
+	free(ks.v);
 	free(q.s);
+	free(qs.s);
 	free(url.s);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* gbif-download */
+
+/*
+ * GBIF's asynchronous download API: the filters become a predicate, POST
+ * /occurrence/download/request with basic authentication (GBIF_USER and
+ * GBIF_PWD from the environment, never from the command line, never in a
+ * message) returns a key, GET /occurrence/download/KEY is polled no faster
+ * than every 5 seconds until the download ends, and the archive of a
+ * SUCCEEDED download is fetched into --download-dir (resuming with Range
+ * when a previous attempt left part of it; its size checked against the
+ * size GBIF reported) and read as dwca. With --state the key is kept, so a
+ * rerun polls the same download instead of asking for a new one.
+ *
+ * GBIF runs at most 3 downloads of one user at a time (more: HTTP 420).
+ * One run makes one download; runs on one machine share 3 slots, lock
+ * files $TMPDIR/mare-gbif-USER.slotN held with flock(2) from the request
+ * (or a rerun's first poll, when GBIF_USER is set) until the download has
+ * ended, so that "make -j8" over many species waits for a free slot
+ * instead of being refused.
+ */
+
+#define POLL_MIN_SECONDS	5.0
+#define DOWNLOAD_SLOTS		3
+
+struct download {
+	char		*key;
+	char		*doi;
+	char		*created;
+	char		*link;
+	char		*status;
+	char		*path;		/* the archive */
+	char		*predicate;	/* JSON text */
+	unsigned long long size, total;
+	char		 citation[512];
+};
+
+static void
+download_release(struct download *d)
+{
+	free(d->key);
+	free(d->doi);
+	free(d->created);
+	free(d->link);
+	free(d->status);
+	free(d->path);
+	free(d->predicate);
+	memset(d, 0, sizeof(*d));
+}
+
+static int
+pred_add(json_t *list, const char *type, const char *key, const char *value)
+{
+	return json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
+	    "type", type, "key", key, "value", value));
+}
+
+/* The predicate of the filters, as {"type":"and","predicates":[...]}. */
+static json_t *
+download_predicate(const struct opts *o, const char *taxon_key,
+    struct mare_err *err)
+{
+	struct region yr;
+	json_t *p, *list;
+	char wkt[512], t[16];
+	int rc = 0;
+
+	list = json_array();
+	if (list == NULL)
+		goto nomem;
+	rc |= pred_add(list, "equals", "OCCURRENCE_STATUS", "PRESENT");
+	if (taxon_key != NULL)
+		rc |= pred_add(list, "equals", "TAXON_KEY", taxon_key);
+	if (o->geometry != NULL || o->bbox_set) {
+		if (o->bbox_set)
+			bbox_wkt(o->bbox, wkt, sizeof(wkt));
+		rc |= json_array_append_new(list, json_pack("{s:s, s:s}",
+		    "type", "within", "geometry", o->bbox_set ? wkt :
+		    o->geometry));
+	}
+	if (o->year != NULL) {
+		memset(&yr, 0, sizeof(yr));
+		if (parse_year(o->year, &yr) != 0) {
+			json_decref(list);
+			mare_err_set(err, MARE_E_USAGE, "invalid --year value "
+			    "'%s': expected A or A,B", o->year);
+			return NULL;
+		}
+		if (!yr.ylo_open && !yr.yhi_open && yr.ylo == yr.yhi) {
+			snprintf(t, sizeof(t), "%d", yr.ylo);
+			rc |= pred_add(list, "equals", "YEAR", t);
+		} else {
+			if (!yr.ylo_open) {
+				snprintf(t, sizeof(t), "%d", yr.ylo);
+				rc |= pred_add(list, "greaterThanOrEquals",
+				    "YEAR", t);
+			}
+			if (!yr.yhi_open) {
+				snprintf(t, sizeof(t), "%d", yr.yhi);
+				rc |= pred_add(list, "lessThanOrEquals",
+				    "YEAR", t);
+			}
+		}
+	}
+	if (o->has_coord)
+		rc |= pred_add(list, "equals", "HAS_COORDINATE", "true");
+	if (o->basis != NULL)
+		rc |= pred_add(list, "equals", "BASIS_OF_RECORD", o->basis);
+	if (o->dataset_key != NULL)
+		rc |= pred_add(list, "equals", "DATASET_KEY", o->dataset_key);
+	if (o->country != NULL)
+		rc |= pred_add(list, "equals", "COUNTRY", o->country);
+	if (rc != 0) {
+		json_decref(list);
+		goto nomem;
+	}
+	p = json_pack("{s:s, s:o}", "type", "and", "predicates", list);
+	if (p == NULL)
+		goto nomem;
+	return p;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	return NULL;
+}
+
+/* Take one of the DOWNLOAD_SLOTS lock files; returns its fd or -1. */
+static int
+download_slot(const char *user, struct mare_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	const char *p;
+	int fd[DOWNLOAD_SLOTS], i, k, got = -1;
+
+	for (p = user; *p != '\0'; p++)
+		if (*p == '/')
+			return mare_err_set(err, MARE_E_USAGE, "GBIF_USER "
+			    "must not contain '/'");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	for (i = 0; i < DOWNLOAD_SLOTS; i++) {
+		snprintf(path, sizeof(path), "%s/mare-gbif-%s.slot%d", tmp,
+		    user, i);
+		fd[i] = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd[i] < 0) {
+			for (k = 0; k < i; k++)
+				close(fd[k]);
+			return mare_err_sys(err, MARE_E_CANTCREAT, "cannot "
+			    "create '%s'", path);
+		}
+	}
+	for (i = 0; i < DOWNLOAD_SLOTS && got < 0; i++)
+		if (flock(fd[i], LOCK_EX | LOCK_NB) == 0)
+			got = i;
+	if (got < 0) {
+		mare_cli_note("%d GBIF downloads of '%s' in flight: waiting "
+		    "for one to end", DOWNLOAD_SLOTS, user);
+		got = (int)(getpid() % DOWNLOAD_SLOTS);
+		if (flock(fd[got], LOCK_EX) != 0)
+			got = -1;
+	}
+	for (i = 0; i < DOWNLOAD_SLOTS; i++)
+		if (i != got)
+			close(fd[i]);
+	if (got < 0)
+		return mare_err_sys(err, MARE_E_IO, "cannot lock a download "
+		    "slot");
+	return fd[got];
+}
+
+static double
+poll_seconds(void)
+{
+	const char *e = getenv("MARE_GBIF_POLL_SECONDS");
+	char *end;
+	double v;
+
+	if (e == NULL || *e == '\0')
+		return POLL_MIN_SECONDS;
+	v = strtod(e, &end);
+	return end != e && *end == '\0' && v >= 0 && v <= 3600 ? v :
+	    POLL_MIN_SECONDS;
+}
+
+static char *
+str_member(json_t *doc, const char *k)
+{
+	json_t *v = json_object_get(doc, k);
+
+	return json_is_string(v) ? strdup(json_string_value(v)) : NULL;
+}
+
+/* "GBIF.org (4 September 2025) GBIF Occurrence Download https://doi..." */
+static void
+download_citation(struct download *d)
+{
+	static const char *const months[] = { "January", "February",
+	    "March", "April", "May", "June", "July", "August", "September",
+	    "October", "November", "December" };
+	int y = 0, m = 0, day = 0;
+
+	if (d->created == NULL || sscanf(d->created, "%d-%d-%d", &y, &m,
+	    &day) != 3 || m < 1 || m > 12)
+		snprintf(d->citation, sizeof(d->citation), "GBIF.org GBIF "
+		    "Occurrence Download https://doi.org/%s", d->doi);
+	else
+		snprintf(d->citation, sizeof(d->citation), "GBIF.org (%d %s "
+		    "%d) GBIF Occurrence Download https://doi.org/%s", day,
+		    months[m - 1], y, d->doi);
+}
+
+/* Poll until the download ends; fill d from the last status. */
+static int
+download_wait(const struct opts *o, struct net *n, const char *base,
+    size_t blen, struct download *d, struct mare_err *err)
+{
+	struct mare_cache *cache = n->cache;
+	char *url;
+	json_t *doc, *v;
+	struct timespec ts;
+	double wait = poll_seconds();
+	int rc = -1;
+	size_t len = blen + strlen(d->key) + 32;
+
+	(void)o;
+	if ((url = malloc(len)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	snprintf(url, len, "%.*s/occurrence/download/%s", (int)blen, base,
+	    d->key);
+	n->cache = NULL;	/* a status is never served from a cache */
+	for (;;) {
+		doc = get_json(n, url, "status", err);
+		if (doc == NULL)
+			break;
+		v = json_object_get(doc, "status");
+		if (!json_is_string(v)) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_DATA, "GET %s: no 'status'",
+			    url);
+			break;
+		}
+		if (d->status == NULL ||
+		    strcmp(d->status, json_string_value(v)) != 0)
+			mare_cli_info(1, "download %s: %s", d->key,
+			    json_string_value(v));
+		free(d->status);
+		d->status = strdup(json_string_value(v));
+		if (d->status == NULL) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			break;
+		}
+		if (strcmp(d->status, "PREPARING") == 0 ||
+		    strcmp(d->status, "RUNNING") == 0 ||
+		    strcmp(d->status, "SUSPENDED") == 0) {
+			json_decref(doc);
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+			continue;
+		}
+		if (strcmp(d->status, "SUCCEEDED") != 0) {
+			json_decref(doc);
+			mare_err_set(err, MARE_E_UNAVAILABLE, "GBIF download "
+			    "%s ended %s: nothing to fetch (see "
+			    "https://www.gbif.org/occurrence/download/%s)",
+			    d->key, d->status, d->key);
+			break;
+		}
+		d->doi = str_member(doc, "doi");
+		d->created = str_member(doc, "created");
+		d->link = str_member(doc, "downloadLink");
+		v = json_object_get(doc, "size");
+		d->size = json_is_integer(v) && json_integer_value(v) > 0 ?
+		    (unsigned long long)json_integer_value(v) : 0;
+		v = json_object_get(doc, "totalRecords");
+		d->total = json_is_integer(v) && json_integer_value(v) >= 0 ?
+		    (unsigned long long)json_integer_value(v) : 0;
+		json_decref(doc);
+		if (d->link == NULL) {
+			mare_err_set(err, MARE_E_DATA, "GET %s: SUCCEEDED "
+			    "without a 'downloadLink'", url);
+			break;
+		}
+		if (d->doi == NULL && (d->doi = strdup("")) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			break;
+		}
+		download_citation(d);
+		rc = 0;
+		break;
+	}
+	n->cache = cache;
+	free(url);
+	return rc;
+}
+
+static int
+run_download(struct opts *o, struct net *n, struct download *d,
+    struct mare_err *err)
+{
+	struct mare_http_response resp;
+	struct state st, old;
+	struct buf b;
+	const char *user = getenv("GBIF_USER"), *pwd = getenv("GBIF_PWD");
+	const char *base = o->base_url != NULL ? o->base_url : GBIF_BASE;
+	const char *dir = o->download_dir != NULL ? o->download_dir : ".";
+	json_t *pred = NULL, *req = NULL;
+	char *body = NULL, *k;
+	size_t blen = strlen(base), plen;
+	int slot = -1, rc = -1, resume = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	memset(&st, 0, sizeof(st));
+	memset(&old, 0, sizeof(old));
+	memset(&b, 0, sizeof(b));
+	if (o->format == NULL)
+		o->format = "DWCA";
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	/* the taxon, resolved through species/match as for gbif */
+	if (buf_str(&b, "") != 0) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (o->taxon != NULL && base_query(o, n, &b, 0, err) != 0)
+		goto out;
+	pred = download_predicate(o, o->taxon != NULL ? n->taxon_key :
+	    o->taxon_key, err);
+	if (pred == NULL)
+		goto out;
+	d->predicate = json_dumps(pred, JSON_COMPACT | JSON_SORT_KEYS);
+	if (d->predicate == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	plen = strlen(d->predicate) + strlen(o->format) + 16;
+	if ((st.query = malloc(plen)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(st.query, plen, "%s format=%s", d->predicate, o->format);
+	if (o->state != NULL) {
+		resume = state_load(o->state, &old, err);
+		if (resume < 0)
+			goto out;
+		if (resume && strcmp(old.query, st.query) != 0) {
+			mare_err_set(err, MARE_E_USAGE, "state file '%s' "
+			    "belongs to another query (%s); remove it or "
+			    "use another", o->state, old.query);
+			goto out;
+		}
+		/* for gbif-download, "after" holds the download key */
+		if (resume && old.after != NULL && o->download_key == NULL &&
+		    (d->key = strdup(old.after)) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (d->key == NULL && o->download_key != NULL &&
+	    (d->key = strdup(o->download_key)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if (d->key == NULL) {
+		if (user == NULL || *user == '\0' || pwd == NULL) {
+			mare_err_set(err, MARE_E_USAGE, "gbif-download needs "
+			    "a GBIF account: set GBIF_USER and GBIF_PWD in "
+			    "the environment");
+			goto out;
+		}
+		if ((slot = download_slot(user, err)) < 0)
+			goto out;
+		req = json_pack("{s:s, s:b, s:s, s:O}", "creator", user,
+		    "sendNotification", 0, "format", o->format,
+		    "predicate", pred);
+		body = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
+		b.len = 0;
+		if (body == NULL || buf_add(&b, base, blen) != 0 ||
+		    buf_str(&b, "/occurrence/download/request") != 0) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		mare_cli_info(2, "POST %s %s", b.s, body);
+		if (mare_http_post_json(n->http, b.s, body, user, pwd, &resp,
+		    err) != 0) {
+			if (err != NULL && strstr(err->msg, " 401 ") != NULL) {
+				size_t l = strlen(err->msg);
+
+				snprintf(err->msg + l, sizeof(err->msg) - l,
+				    " (check GBIF_USER and GBIF_PWD)");
+			}
+			goto out;
+		}
+		for (k = resp.body; *k != '\0' && *k != '\r' && *k != '\n';
+		    k++)
+			if (*k == ' ' || *k == '/' || *k == '"' || *k == '<')
+				break;
+		if (k == resp.body || (*k != '\0' && *k != '\r' &&
+		    *k != '\n')) {
+			mare_err_set(err, MARE_E_DATA, "POST %s: %ld with "
+			    "no download key in the body", b.s, resp.status);
+			goto out;
+		}
+		d->key = strndup(resp.body, (size_t)(k - resp.body));
+		if (d->key == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto out;
+		}
+		mare_cli_note("GBIF download %s requested", d->key);
+		if (o->state != NULL) {
+			st.after = d->key;
+			rc = state_save(o->state, &st, err);
+			st.after = NULL;
+			if (rc != 0)
+				goto out;
+			rc = -1;
+		}
+	} else {
+		mare_cli_note("GBIF download %s: polling", d->key);
+		/* in flight too: hold a slot while it runs, when we can */
+		if (user != NULL && *user != '\0' &&
+		    (slot = download_slot(user, err)) < 0)
+			goto out;
+	}
+	if (download_wait(o, n, base, blen, d, err) != 0) {
+		if (err != NULL && err->code == MARE_E_TEMPFAIL) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+			    "; download %s is still there: rerun with %s",
+			    d->key, o->state != NULL ? "the same --state" :
+			    "--download-key");
+		}
+		goto out;
+	}
+	if (slot >= 0) {
+		close(slot);
+		slot = -1;
+	}
+	plen = strlen(dir) + strlen(d->key) + 8;
+	if ((d->path = malloc(plen)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(d->path, plen, "%s/%s.zip", dir, d->key);
+	mare_cli_info(1, "GET %s -> %s (%llu bytes)", d->link, d->path,
+	    d->size);
+	if (mare_http_download(n->http, d->link, d->path, d->size, NULL,
+	    err) != 0) {
+		if (err != NULL && err->code == MARE_E_TEMPFAIL) {
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+			    "; '%s' kept: %s", d->path, o->state != NULL ?
+			    "rerun to resume" : "rerun with --download-key "
+			    "to resume");
+		}
+		goto out;
+	}
+	mare_cli_note("GBIF download %s: %llu records, DOI %s; cite as: %s",
+	    d->key, d->total, d->doi, d->citation);
+	rc = 0;
+out:
+	if (slot >= 0)
+		close(slot);
+	mare_http_response_release(&resp);
+	json_decref(pred);
+	json_decref(req);
+	free(body);
+	free(b.s);
+	free(st.query);
+	free(old.query);
+	free(old.after);
+	parts_free(old.parts, old.nparts);
 	return rc;
 }
 
@@ -1522,16 +2655,79 @@ cache_path(struct opts *o, struct mare_err *err)
 	return 0;
 }
 
+/*
+ * --provenance: the command, version, seed, time and the input files with
+ * their SHA-256 (the archive for gbif-download), the record counts, and
+ * for gbif-download the download's key, DOI, citation and predicate.
+ */
+static int
+write_provenance(const struct opts *o, const struct sink *s,
+    const struct download *d, struct mare_err *err)
+{
+	struct mare_prov *p;
+	struct mare_out *out;
+	json_t *doc = NULL, *g = NULL, *pred;
+	int rc = -1;
+
+	p = mare_prov_new(o->argc, o->argv, o->common.seed, mare_cli_now(),
+	    err);
+	if (p == NULL)
+		return -1;
+	if (d->path != NULL && mare_prov_add_input(p, d->path, err) != 0)
+		goto out;
+	if ((o->sub == SUB_DWCA || o->sub == SUB_CSV) &&
+	    mare_prov_add_input(p, o->ninputs > 0 ? o->inputs[0] : NULL,
+	    err) != 0)
+		goto out;
+	if (d->key != NULL) {
+		pred = d->predicate != NULL ? json_loads(d->predicate, 0,
+		    NULL) : NULL;
+		g = json_pack("{s:s, s:s?, s:s, s:s?, s:s, s:s?, s:I, s:I, "
+		    "s:o?}", "key", d->key, "doi", d->doi, "citation",
+		    d->citation, "created", d->created, "format", o->format,
+		    "downloadLink", d->link, "size", (json_int_t)d->size,
+		    "totalRecords", (json_int_t)d->total, "predicate", pred);
+		if (g == NULL)
+			goto nomem;
+	}
+	doc = json_pack("{s:o, s:s, s:I, s:I, s:o?}", "provenance",
+	    mare_prov_to_json(p), "source", subnames[o->sub], "records_in",
+	    (json_int_t)s->in, "records", (json_int_t)s->written,
+	    "gbif_download", g);
+	g = NULL;
+	if (doc == NULL)
+		goto nomem;
+	out = mare_out_open(o->provenance, MARE_OUT_SYNC, err);
+	if (out == NULL)
+		goto out;
+	if (mare_jsonl_write(mare_out_file(out), doc, err) != 0) {
+		mare_out_abort(out);
+		goto out;
+	}
+	rc = mare_out_commit(out, err);
+	goto out;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+out:
+	json_decref(g);
+	json_decref(doc);
+	mare_prov_free(p);
+	return rc;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
 	struct sink s;
 	struct net n;
+	struct download d;
 	struct mare_http_opts hopts;
-	int rc = -1, api = o->sub == SUB_GBIF || o->sub == SUB_OBIS;
+	int rc = -1, dl = o->sub == SUB_GBIF_DOWNLOAD;
+	int api = o->sub == SUB_GBIF || o->sub == SUB_OBIS;
 
 	memset(&s, 0, sizeof(s));
 	memset(&n, 0, sizeof(n));
+	memset(&d, 0, sizeof(d));
 	s.o = o;
 	n.o = o;
 	if (check_applicable(o, err) != 0)
@@ -1549,7 +2745,7 @@ run(struct opts *o, struct mare_err *err)
 		rc = run_seed(o, n.cache, err);
 		goto out;
 	}
-	if (api) {
+	if (api || dl) {
 		mare_http_opts_init(&hopts);
 		if (o->max_retries_set)
 			hopts.max_retries = (int)o->max_retries;
@@ -1567,7 +2763,9 @@ run(struct opts *o, struct mare_err *err)
 		if (n.http == NULL)
 			goto out;
 	}
-	if (o->state == NULL) {
+	if (dl && run_download(o, &n, &d, err) != 0)
+		goto out;
+	if (o->state == NULL || dl) {
 		s.out = mare_out_open(o->common.output, MARE_OUT_SYNC, err);
 		if (s.out == NULL)
 			goto out;
@@ -1583,8 +2781,11 @@ run(struct opts *o, struct mare_err *err)
 	if (api)
 		rc = run_api(o, &n, &s, err);
 	else
-		rc = run_files(o, &s, err);
+		rc = run_files(o, dl ? d.path : o->ninputs > 0 ?
+		    o->inputs[0] : NULL, &s, err);
 	count_metrics(&s);
+	if (rc == 0 && o->provenance != NULL)
+		rc = write_provenance(o, &s, &d, err);
 	if (rc == 0 && s.rej != NULL) {
 		rc = mare_out_commit(s.rej, err);
 		s.rej = NULL;
@@ -1593,7 +2794,7 @@ run(struct opts *o, struct mare_err *err)
 		rc = mare_out_commit(s.out, err);
 		s.out = NULL;
 	}
-	if (o->state != NULL && s.fp != NULL) {
+	if (o->state != NULL && !dl && s.fp != NULL) {
 		if (fclose(s.fp) != 0 && rc == 0)
 			rc = mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
 			    s.name);
@@ -1610,6 +2811,7 @@ out:
 	mare_out_abort(s.out);
 	mare_http_free(n.http);
 	mare_cache_close(n.cache);
+	download_release(&d);
 	return rc;
 }
 
@@ -1623,6 +2825,13 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	mare_cli_init(argv[0], usage, &o.common, &err);
 	argv[0] = (char *)(uintptr_t)mare_cli_progname();
+	/* the command line as given, for --provenance (getopt permutes) */
+	o.argc = argc;
+	o.argv = calloc((size_t)argc + 1, sizeof(*o.argv));
+	if (o.argv == NULL)
+		return mare_cli_finish(mare_err_set(&err, MARE_E_NOMEM,
+		    "out of memory"), &err);
+	memcpy(o.argv, argv, (size_t)argc * sizeof(*argv));
 	r = parse_args(argc, argv, &o, &err);
 	if (r == -2)
 		status = 0;
@@ -1635,5 +2844,6 @@ main(int argc, char **argv)
 	free(o.fields);
 	free(o.fields_buf);
 	free(o.cache_path);
+	free(o.argv);
 	return mare_cli_finish(status, &err);
 }

@@ -19,9 +19,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -605,43 +608,10 @@ attempt_once(struct mare_http *h, const char *url, const char *post,
 	    line);
 }
 
-static int
-request(struct mare_http *h, const char *method, const char *url,
-    const char *post, const char *user, const char *password,
-    struct mare_http_response *resp, struct mare_err *err)
+/* The options every request shares: TLS on, http(s) only, timeouts. */
+static void
+setup_curl(struct mare_http *h)
 {
-	struct curl_slist *hdrs = NULL, *nh;
-	struct breaker *b = NULL;
-	struct attempt a;
-	struct sink s;
-	char *host;
-	int attempt, ret = -1;
-	double wait, ra;
-
-	memset(resp, 0, sizeof(*resp));
-	if ((host = url_host(url)) == NULL)
-		return mare_err_set(err, MARE_E_USAGE, "%s %s: not a valid URL",
-		    method, url);
-	if (h->opts.breaker_threshold > 0) {
-		b = breaker_find(h, host, 1);
-		if (b == NULL) {
-			free(host);
-			return mare_err_sys(err, MARE_E_NOMEM, "http");
-		}
-		if (b->failures >= h->opts.breaker_threshold) {
-			h->stats.breaker_rejects++;
-			mare_err_set(err, MARE_E_TEMPFAIL,
-			    "%s %s: circuit open for %s after %d failures",
-			    method, url, host, b->failures);
-			free(host);
-			return -1;
-		}
-	}
-	free(host);
-
-	memset(&s, 0, sizeof(s));
-	s.resp = resp;
-	s.max = h->opts.max_body;
 	curl_easy_reset(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_err);
@@ -663,6 +633,60 @@ request(struct mare_http *h, const char *method, const char *url,
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
 	    h->opts.connect_timeout_ms);
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms);
+}
+
+/* The breaker of url's host: NULL when none; -1 when it is open. */
+static int
+breaker_check(struct mare_http *h, const char *method, const char *url,
+    struct breaker **bp, struct mare_err *err)
+{
+	struct breaker *b;
+	char *host;
+
+	*bp = NULL;
+	if ((host = url_host(url)) == NULL)
+		return mare_err_set(err, MARE_E_USAGE, "%s %s: not a valid URL",
+		    method, url);
+	if (h->opts.breaker_threshold > 0) {
+		b = breaker_find(h, host, 1);
+		if (b == NULL) {
+			free(host);
+			return mare_err_sys(err, MARE_E_NOMEM, "http");
+		}
+		if (b->failures >= h->opts.breaker_threshold) {
+			h->stats.breaker_rejects++;
+			mare_err_set(err, MARE_E_TEMPFAIL,
+			    "%s %s: circuit open for %s after %d failures",
+			    method, url, host, b->failures);
+			free(host);
+			return -1;
+		}
+		*bp = b;
+	}
+	free(host);
+	return 0;
+}
+
+static int
+request(struct mare_http *h, const char *method, const char *url,
+    const char *post, const char *user, const char *password,
+    struct mare_http_response *resp, struct mare_err *err)
+{
+	struct curl_slist *hdrs = NULL, *nh;
+	struct breaker *b = NULL;
+	struct attempt a;
+	struct sink s;
+	int attempt, ret = -1;
+	double wait, ra;
+
+	memset(resp, 0, sizeof(*resp));
+	if (breaker_check(h, method, url, &b, err) != 0)
+		return -1;
+
+	memset(&s, 0, sizeof(s));
+	s.resp = resp;
+	s.max = h->opts.max_body;
+	setup_curl(h);
 	curl_easy_setopt(h->curl, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->opts.max_body);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -774,5 +798,201 @@ mare_http_valid_json_object(const struct mare_http_response *resp,
 		ret = -1;
 	}
 	json_decref(doc);
+	return ret;
+}
+
+/* Downloading to a file */
+
+struct dl {
+	struct mare_http	*h;
+	FILE			*fp;
+	unsigned long long	 from;	/* bytes in the file before */
+	unsigned long long	 wrote;	/* this attempt */
+	int			 started, restart, ioerr;
+	struct sink		 err;	/* body of a non-2xx answer */
+};
+
+static size_t
+dl_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct dl *d = arg;
+	size_t n = size * nmemb;
+	long status = 0;
+
+	curl_easy_getinfo(d->h->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 200 || status > 299)
+		return on_body(data, size, nmemb, &d->err);
+	if (!d->started) {
+		d->started = 1;
+		/* 200 to a range request: the server sends it all again */
+		if (d->from > 0 && status != 206) {
+			/* append mode: writes go to the new end, 0 */
+			if (fflush(d->fp) != 0 ||
+			    ftruncate(fileno(d->fp), 0) != 0) {
+				d->ioerr = 1;
+				return 0;
+			}
+			d->from = 0;
+			d->restart = 1;
+		}
+	}
+	if (fwrite(data, 1, n, d->fp) != n) {
+		d->ioerr = 1;
+		return 0;
+	}
+	d->wrote += n;
+	d->h->stats.bytes += n;
+	return n;
+}
+
+/* The size of the file behind fp, after flushing it; -1 on error. */
+static off_t
+file_size(FILE *fp)
+{
+	struct stat sb;
+
+	if (fflush(fp) != 0 || fstat(fileno(fp), &sb) != 0)
+		return -1;
+	return sb.st_size;
+}
+
+int
+mare_http_download(struct mare_http *h, const char *url, const char *path,
+    unsigned long long size, unsigned long long *got, struct mare_err *err)
+{
+	struct mare_http_response eresp;
+	struct breaker *b;
+	struct dl d;
+	CURLcode rc;
+	long status;
+	off_t len;
+	double wait, ra;
+	char st[CURL_ERROR_SIZE + 32], line[BODY_FIRST_LINE_MAX + 1];
+	int attempt, ret = -1, transient = 0;
+
+	if (breaker_check(h, "GET", url, &b, err) != 0)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	memset(&eresp, 0, sizeof(eresp));
+	d.h = h;
+	d.err.resp = &eresp;
+	d.err.max = 1 << 20;
+	d.fp = fopen(path, "ab");
+	if (d.fp == NULL)
+		return mare_err_sys(err, MARE_E_CANTCREAT, "cannot write '%s'",
+		    path);
+	for (attempt = 0;; attempt++) {
+		if ((len = file_size(d.fp)) < 0) {
+			mare_err_sys(err, MARE_E_IO, "cannot write '%s'", path);
+			break;
+		}
+		d.from = (unsigned long long)len;
+		if (size > 0 && d.from == size) {
+			ret = 0;
+			break;
+		}
+		if (size > 0 && d.from > size) {
+			if (ftruncate(fileno(d.fp), 0) != 0) {
+				mare_err_sys(err, MARE_E_IO, "cannot truncate "
+				    "'%s'", path);
+				break;
+			}
+			d.from = 0;
+		}
+		if (attempt > 0)
+			h->stats.retries++;
+		free(eresp.body);
+		memset(&eresp, 0, sizeof(eresp));
+		d.err.cap = 0;
+		d.started = d.restart = d.ioerr = 0;
+		d.wrote = 0;
+		setup_curl(h);
+		/* identity: byte offsets must be those of the file */
+		curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, NULL);
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(h->curl, CURLOPT_RESUME_FROM_LARGE,
+		    (curl_off_t)d.from);
+		curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, dl_body);
+		curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, &d);
+		curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, &d.err);
+		curl_easy_setopt(h->curl, CURLOPT_URL, url);
+		h->curl_err[0] = '\0';
+		take_token(h);
+		rc = curl_easy_perform(h->curl);
+		h->stats.requests++;
+		status = 0;
+		curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 100 && status < 600)
+			h->stats.by_class[status / 100]++;
+		else
+			h->stats.by_class[0]++;
+		transient = 0;
+		if (d.ioerr) {
+			mare_err_sys(err, MARE_E_IO, "cannot write '%s'", path);
+			break;
+		}
+		if (rc == CURLE_OK && status >= 200 && status < 300) {
+			if ((len = file_size(d.fp)) < 0) {
+				mare_err_sys(err, MARE_E_IO, "cannot write "
+				    "'%s'", path);
+				break;
+			}
+			if (size == 0 || (unsigned long long)len == size) {
+				ret = 0;
+				break;
+			}
+			/* short or long: ask for the rest (or start over) */
+			snprintf(st, sizeof(st), "%lld of %llu bytes",
+			    (long long)len, size);
+			transient = 1;
+		} else if (rc != CURLE_OK && status < 300) {
+			snprintf(st, sizeof(st), "%s", h->curl_err[0] ?
+			    h->curl_err : curl_easy_strerror(rc));
+			transient = transient_curl(rc, 0) ||
+			    d.wrote > 0;
+			if (!transient) {
+				mare_err_set(err, MARE_E_UNAVAILABLE,
+				    "GET %s: %s", url, st);
+				break;
+			}
+		} else {
+			status_text(status, d.err.reason, st, sizeof(st));
+			if (!transient_status(status, 0)) {
+				first_line(&eresp, line, sizeof(line));
+				mare_err_set(err, MARE_E_UNAVAILABLE,
+				    "GET %s: %s%s%s", url, st, line[0] ?
+				    ": " : "", line);
+				break;
+			}
+			transient = 1;
+		}
+		if (attempt >= h->opts.max_retries) {
+			mare_err_set(err, MARE_E_TEMPFAIL, "GET %s: %s after "
+			    "%d attempt%s", url, st, attempt + 1,
+			    attempt ? "s" : "");
+			break;
+		}
+		wait = backoff_ms(h, attempt);
+		ra = (double)parse_retry_after(eresp.retry_after);
+		if (ra >= 0) {
+			if (ra > (double)h->opts.retry_after_max_ms)
+				ra = (double)h->opts.retry_after_max_ms;
+			if (wait < ra)
+				wait = ra;
+		}
+		sleep_seconds(wait / 1000);
+	}
+	free(eresp.body);
+	if (fclose(d.fp) != 0 && ret == 0)
+		ret = mare_err_sys(err, MARE_E_IO, "cannot write '%s'", path);
+	if (b != NULL)
+		b->failures = ret == 0 || !transient ? 0 : b->failures + 1;
+	if (ret == 0 && got != NULL) {
+		struct stat sb;
+
+		*got = stat(path, &sb) == 0 ? (unsigned long long)sb.st_size :
+		    0;
+	}
 	return ret;
 }

@@ -156,6 +156,22 @@ int	 mare_http_post_json(struct mare_http *h, const char *url,
 	    const char *json, const char *user, const char *password,
 	    struct mare_http_response *resp, struct mare_err *err);
 
+/*
+ * GET url into the file at path, resuming: bytes already in the file are
+ * kept and only the rest is asked for (Range: bytes=N-); a server that
+ * answers 200 instead of 206 sends it all, and the file starts over.
+ * size is the length the file must end with (0: unknown, whatever the
+ * server sends); a file longer than size starts over. An attempt cut
+ * short (reset, timeout) is retried as mare_http_get() retries, from where
+ * it stopped; the body is never decoded (no gzip) and max_body does not
+ * apply. On success returns 0 and sets *got (may be NULL) to the file's
+ * size; on failure -1 with err set (MARE_E_TEMPFAIL, MARE_E_UNAVAILABLE,
+ * MARE_E_CANTCREAT, MARE_E_IO) and the partial file left for a later call.
+ */
+int	 mare_http_download(struct mare_http *h, const char *url,
+	    const char *path, unsigned long long size,
+	    unsigned long long *got, struct mare_err *err);
+
 /* Free the body and zero *resp; NULL is a no-op. */
 void	 mare_http_response_release(struct mare_http_response *resp);
 

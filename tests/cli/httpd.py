@@ -22,6 +22,34 @@
 #   /v3/occurrence         OBIS: the recorded queries; after=ID&size=N pages
 #                          are cut out of the id-sorted size=100 recordings
 #   anything recorded      served with its recorded status and content type
+#   /synth/v1/occurrence/search
+#                          a synthetic GBIF search backend over --synth N
+#                          generated records (see synth_records()): honours
+#                          year (A, A,B, * for an open end), decimalLongitude
+#                          and decimalLatitude ranges (inclusive),
+#                          hasCoordinate, offset and limit (at most 300), and
+#                          refuses offset + limit above --gbif-cap (default
+#                          100000, as GBIF) with 400; a repeated parameter is
+#                          a 400 too (GBIF would OR the values)
+#   /synth/_all            every synthetic record, one JSON object a line
+#   POST /v1/occurrence/download/request
+#                          GBIF's download API: basic auth must match
+#                          --gbif-auth (default mare:secret), else 401 with
+#                          the recorded body; answers 201 with the recorded
+#                          key of the "format" asked (DWCA or SIMPLE_CSV)
+#   GET /v1/occurrence/download/KEY
+#                          the recorded status documents, the Nth poll of
+#                          KEY giving the Nth of --download-statuses
+#                          (default PREPARING,RUNNING,SUCCEEDED; the last
+#                          repeats), with key, downloadLink (to this server),
+#                          size and request.format rewritten; FAILED,
+#                          KILLED... are SUCCEEDED with the status changed
+#                          and no downloadLink; CANCELLED is the recording
+#   GET /v1/occurrence/download/request/KEY.zip
+#                          a real archive of tests/data/dwca (the DwC-A or
+#                          the simple CSV download), honouring Range:
+#                          bytes=N- with 206
+#   GET /_last_post        the body of the last download request
 #   /_echo                 GET or POST: a JSON object with the method, path,
 #                          query, the request headers and the request body
 #   POST /_control         a JSON object: {"reset": true} clears the rules,
@@ -59,6 +87,8 @@
 #
 # Usage: httpd.py [--data DIR] [--port-file FILE] [--faults FILE]
 #                 [--log FILE] [--max-seconds N] [--no-gzip]
+#                 [--synth N] [--gbif-cap N] [--gbif-auth USER:PWD]
+#                 [--download-statuses S,S,...]
 #
 # SPDX-License-Identifier: MIT
 
@@ -218,6 +248,148 @@ class Store:
         return None
 
 
+def synth_records(n):
+    """n deterministic GBIF-like records: about a third in the year 2000
+    (so that one year needs splitting in space), some exactly on the
+    0/0 midpoints, every 23rd without coordinates, every 29th without a
+    year."""
+    out = []
+    for i in range(n):
+        r = {"key": 100000 + i, "gbifID": str(100000 + i),
+             "scientificName": "Synthetica testis",
+             "basisOfRecord": "HUMAN_OBSERVATION"}
+        if i % 29 != 0:
+            r["year"] = 2000 if i % 3 == 0 else 1990 + (i * 7) % 31
+        if i % 11 == 0 and i % 23 != 0:
+            r["decimalLongitude"], r["decimalLatitude"] = 0.0, 0.0
+        elif i % 23 != 0:
+            r["decimalLongitude"] = ((i * 97) % 3600) / 10 - 180
+            r["decimalLatitude"] = ((i * 53) % 1800) / 10 - 90
+        out.append(r)
+    return out
+
+
+def synth_search(recs, cap, query):
+    """(status, body) of a search over recs."""
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+    keys = [k for k, _ in pairs]
+    dup = [k for k in set(keys) if keys.count(k) > 1]
+    if dup:
+        return 400, ("repeated parameter %s" % dup[0]).encode()
+    q = dict(pairs)
+
+    def rng(text):
+        a, _, b = text.partition(",")
+        b = b or a
+        return (None if a == "*" else float(a), None if b == "*" else
+                float(b))
+
+    def inside(v, r):
+        return v is not None and (r[0] is None or v >= r[0]) and \
+            (r[1] is None or v <= r[1])
+    sel = recs
+    if "year" in q:
+        r = rng(q["year"])
+        sel = [x for x in sel if inside(x.get("year"), r)]
+    for k in ("decimalLongitude", "decimalLatitude"):
+        if k in q:
+            r = rng(q[k])
+            sel = [x for x in sel if inside(x.get(k), r)]
+    if "hasCoordinate" in q:
+        want = q["hasCoordinate"].lower() == "true"
+        sel = [x for x in sel if ("decimalLatitude" in x) == want]
+    offset = int(q.get("offset", "0"))
+    limit = min(int(q.get("limit", "20")), GBIF_MAX_LIMIT)
+    if offset + limit > cap:
+        return 400, ("offset + limit must not exceed %d" % cap).encode()
+    doc = {"offset": offset, "limit": limit,
+           "endOfRecords": offset + limit >= len(sel), "count": len(sel),
+           "results": sel[offset:offset + limit]}
+    return 200, json.dumps(doc, separators=(",", ":")).encode()
+
+
+DOWNLOAD_ZIPS = {
+    "DWCA": "dwca/gbif_download_2013_tetraodon_fluviatilis_dwca.zip",
+    "SIMPLE_CSV": "dwca/gbif_download_0009886-250127130748423_simplecsv.zip",
+}
+DL = "gbif/occurrence_download/"
+
+
+class Downloads:
+    """The download API's state: keys issued, polls counted."""
+
+    def __init__(self, datadir, auth, statuses):
+        self.datadir = datadir
+        self.auth = auth
+        self.statuses = statuses
+        self.keys = {}          # key -> format
+        self.polls = {}
+        self.last_post = b""
+        self.lock = threading.Lock()
+        for fmt in DOWNLOAD_ZIPS:
+            key = self.read(DL + "request_201_key_%s.txt" % fmt).strip()
+            self.keys[key.decode()] = fmt
+
+    def read(self, name):
+        with open(os.path.join(self.datadir, name), "rb") as f:
+            return f.read()
+
+    def request(self, headers, body):
+        import base64
+        self.last_post = body
+        want = "Basic " + base64.b64encode(self.auth.encode()).decode()
+        if headers.get("Authorization") != want:
+            return 401, "text/plain", self.read(
+                "gbif/errors/http401_download_list_unauthorized.txt")
+        try:
+            fmt = json.loads(body).get("format", "DWCA")
+        except ValueError:
+            return 400, "text/plain", b"Invalid JSON\n"
+        if fmt not in DOWNLOAD_ZIPS:
+            return 400, "text/plain", b"Unsupported format\n"
+        return 201, "application/json", self.read(
+            DL + "request_201_key_%s.txt" % fmt)
+
+    def status(self, key, base):
+        fmt = self.keys.get(key)
+        if fmt is None:
+            return 404, "text/plain", b"Not found\n"
+        with self.lock:
+            n = self.polls.get(key, 0)
+            self.polls[key] = n + 1
+        st = self.statuses[min(n, len(self.statuses) - 1)]
+        name = {"PREPARING": "status_PREPARING.json",
+                "RUNNING": "status_RUNNING.json",
+                "CANCELLED": "status_CANCELLED_with_polygon_predicate.json"
+                }.get(st, "status_SUCCEEDED.json")
+        doc = json.loads(self.read(DL + name))
+        doc["key"] = key
+        doc["status"] = st
+        doc.setdefault("request", {})["format"] = fmt
+        if st == "SUCCEEDED":
+            doc["downloadLink"] = "%s/v1/occurrence/download/request/" \
+                "%s.zip" % (base, key)
+            doc["size"] = len(self.read(DOWNLOAD_ZIPS[fmt]))
+        else:
+            doc.pop("downloadLink", None)
+        return 200, "application/json", json.dumps(doc).encode()
+
+    def zipfile(self, key, rng):
+        fmt = self.keys.get(key)
+        if fmt is None:
+            return 404, "text/plain", b"Not found\n", {}
+        data = self.read(DOWNLOAD_ZIPS[fmt])
+        if rng and rng.startswith("bytes=") and rng.endswith("-"):
+            start = int(rng[6:-1])
+            if start >= len(data):
+                return 416, "text/plain", b"", {
+                    "Content-Range": "bytes */%d" % len(data)}
+            return 206, "application/zip", data[start:], {
+                "Content-Range": "bytes %d-%d/%d" % (
+                    start, len(data) - 1, len(data))}
+        return 200, "application/zip", data, {}
+
+
 class Faults:
     def __init__(self):
         self.lock = threading.Lock()
@@ -359,6 +531,33 @@ class Handler(BaseHTTPRequestHandler):
             if rec.retry_after:
                 extra["Retry-After"] = rec.retry_after
             return rec.status, rec.content_type, rec.body(), extra
+        if method == "GET" and path == "/synth/v1/occurrence/search":
+            status, body = synth_search(self.server.synth,
+                                        self.server.gbif_cap, query)
+            return status, ("application/json" if status == 200 else
+                            "text/plain"), body, extra
+        dls = self.server.downloads
+        dlpath = "/v1/occurrence/download/"
+        if method == "POST" and path == dlpath + "request":
+            status, ctype, body = dls.request(self.headers, reqbody)
+            return status, ctype, body, extra
+        if method == "GET" and path.startswith(dlpath + "request/") and \
+                path.endswith(".zip"):
+            key = path[len(dlpath + "request/"):-4]
+            status, ctype, body, extra = dls.zipfile(
+                key, self.headers.get("Range"))
+            return status, ctype, body, extra
+        if method == "GET" and path.startswith(dlpath) and \
+                "/" not in path[len(dlpath):]:
+            base = "http://%s:%d" % self.server.server_address[:2]
+            status, ctype, body = dls.status(path[len(dlpath):], base)
+            return status, ctype, body, extra
+        if method == "GET" and path == "/_last_post":
+            return 200, "application/json", dls.last_post, extra
+        if method == "GET" and path == "/synth/_all":
+            body = b"".join(json.dumps(r, separators=(",", ":")).encode()
+                            + b"\n" for r in self.server.synth)
+            return 200, "application/x-ndjson", body, extra
         body = None
         if method == "GET" and path == "/v1/occurrence/search":
             body = store.gbif_page(query)
@@ -399,12 +598,21 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--max-seconds", type=float, default=300)
     ap.add_argument("--no-gzip", action="store_true")
+    ap.add_argument("--synth", type=int, default=0)
+    ap.add_argument("--gbif-cap", type=int, default=100000)
+    ap.add_argument("--gbif-auth", default="mare:secret")
+    ap.add_argument("--download-statuses",
+                    default="PREPARING,RUNNING,SUCCEEDED")
     args = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler)
     srv.store = Store(args.data)
     srv.faults = Faults()
     srv.gzip = not args.no_gzip
+    srv.synth = synth_records(args.synth)
+    srv.gbif_cap = args.gbif_cap
+    srv.downloads = Downloads(args.data, args.gbif_auth,
+                              args.download_statuses.split(","))
     if args.faults:
         try:
             with open(args.faults, encoding="utf-8") as f:

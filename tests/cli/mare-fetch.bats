@@ -324,6 +324,261 @@ mare-fetch: 250 records out; pages 3, requests 1"
 }
 
 # ------------------------------------------------------------------
+# gbif past the offset cap: httpd.py's synthetic backend, 400 records, 14
+# of them without a year, a cap of 50 (GBIF: 100,000)
+
+synth() {
+	mare-fetch gbif --base-url "$HTTPD_URL/synth/v1" --offset-cap 50 \
+	    --page-size 20 --retry-wait 10 "$@"
+}
+
+# synth_all JQ-FILTER: keys of the backend's records selected by the filter
+synth_all() {
+	"${PYTHON3:-python3}" -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+	    "$HTTPD_URL/synth/_all" | jq -r "select($1) | .key" | sort -n
+}
+
+@test "fetch gbif: past the offset cap the query is split; every record with a year, once" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 --separate-stderr synth -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: 400 records, above the 50 GBIF serves of one query: splitting it
+mare-fetch: 14 parts (41 count requests), 386 records
+mare-fetch: warning: 14 of the 400 records are in no part: records without a year cannot be selected by GBIF's search; 'mare-fetch gbif-download' gets them
+mare-fetch: 386 records out; pages 26, requests 68"
+	synth_all '.year != null' >want
+	jq -r .key out.jsonl | sort -n >got
+	run -0 diff want got
+	run -0 wc -l <out.jsonl
+	assert_output 386
+	# the year 2000 (137 records) was halved in space, its 5 records
+	# without coordinates were one part, and the server never said 400
+	run -0 grep -c 'year=2000&hasCoordinate=false&limit=20' "$HTTPD_LOG"
+	assert_output 1
+	run -0 grep -c 'decimalLongitude=4.9406564584124654e-324%2C180&decimalLatitude=-90%2C0&limit=20&offset=20' "$HTTPD_LOG"
+	assert_output 1
+	run -1 grep -c $'\t400\t' "$HTTPD_LOG"
+}
+
+@test "fetch gbif: a split keeps --year and --bbox in every part; nothing unreachable" {
+	start_httpd --synth 400 --gbif-cap 50
+	synth_all '.year >= 1995 and .year <= 2010 and .decimalLatitude != null' >want
+	run -0 wc -l <want
+	assert_output 253
+	run -0 --separate-stderr synth --year 1995,2010 --bbox -180,-90,180,90 \
+	    -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 253 records, above the 50 GBIF serves of one query: splitting it"
+	refute [ -n "$(grep warning <<<"$stderr")" ]
+	jq -r .key out.jsonl | sort -n >got
+	run -0 diff want got
+	# every search carried the box
+	run -1 grep -v -e 'decimalLongitude=[^&]*&decimalLatitude=' \
+	    -e /synth/_all "$HTTPD_LOG"
+}
+
+@test "fetch gbif: a part that cannot be split under the cap exits 69" {
+	start_httpd --synth 400 --gbif-cap 4
+	run -69 --separate-stderr synth --offset-cap 4 --page-size 4 -o out.jsonl
+	assert_equal "${stderr##*$'\n'}" "mare-fetch: cannot split the query under the 4-record cap: year 2000 has 5 records without coordinates; use gbif-download"
+	only_files
+}
+
+@test "fetch gbif: kill -9 inside a part, rerun with --state: exactly the clean output" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 synth -q -o clean.jsonl
+	printf '[{"fault":"slow","delay":30,"path":"/synth/v1/occurrence/search","query":"year=2001%%2C2004&limit=20&offset=20"}]' \
+	    >faults.json
+	stop_httpd
+	rm "$HTTPD_LOG"
+	start_httpd --synth 400 --gbif-cap 50 --faults faults.json
+	"$MARE_BUILDDIR/mare-fetch" gbif --base-url "$HTTPD_URL/synth/v1" \
+	    --offset-cap 50 --page-size 20 -q --state st.json \
+	    -o out.jsonl 3>&- &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '2004&limit=20&offset=20' "$HTTPD_LOG" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	run -0 jq -c '[(.parts | length), .part, .offset, .complete]' st.json
+	assert_output '[14,9,20,false]'
+	run -0 --separate-stderr synth --state st.json -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: resuming after 239 records (17 pages) from 'st.json'"
+	run -0 cmp clean.jsonl out.jsonl
+	rm faults.json
+}
+
+@test "fetch gbif: records met in two overlapping parts are written once" {
+	start_httpd --synth 400 --gbif-cap 50
+	run -0 synth -q -o clean.jsonl --state st.json
+	# parts 1 (1989-1992) and 2 (1993-1996) made to overlap on 1993
+	jq -c '.parts[0] = "&year=1989%2C1993" | .part = 0 | .offset = 0 |
+	    .records = 0 | .pages = 0 | .bytes = 0 | .complete = false' \
+	    st.json >st2.json
+	mv st2.json st.json
+	: >out.jsonl
+	n=$(synth_all '.year == 1993' | wc -l)
+	run -0 --separate-stderr synth --state st.json -o out.jsonl
+	assert_equal "$(grep 'written once' <<<"$stderr")" "mare-fetch: $n records seen in two parts written once"
+	# the same records, in another order (1993 comes with part 1 now)
+	sort clean.jsonl >a
+	sort out.jsonl >b
+	run -0 cmp a b
+}
+
+# ------------------------------------------------------------------
+# gbif-download: the recorded download API responses, real zips
+
+DLKEY=0012150-260108223611665
+DLCITE="GBIF.org (4 September 2025) GBIF Occurrence Download https://doi.org/10.15468/dl.np3k7j"
+
+dl() {
+	GBIF_USER=mare GBIF_PWD=secret MARE_GBIF_POLL_SECONDS=0.05 \
+	    TMPDIR="$BATS_TEST_TMPDIR" mare-fetch gbif-download \
+	    --base-url "$HTTPD_URL/v1" --retry-wait 10 "$@"
+}
+
+last_post() {
+	"${PYTHON3:-python3}" -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+	    "$HTTPD_URL/_last_post"
+}
+
+@test "fetch gbif-download: request, PREPARING, RUNNING, SUCCEEDED, zip: the archive's records" {
+	start_httpd
+	run -0 --separate-stderr dl --taxon-key 5 --year 1990,2000 \
+	    --bbox 1,2,3,4 --country DE --basis-of-record PRESERVED_SPECIMEN \
+	    --has-coordinate -o out.jsonl --provenance prov.json
+	assert_equal "$stderr" "mare-fetch: GBIF download $DLKEY requested
+mare-fetch: GBIF download $DLKEY: 22235 records, DOI 10.15468/dl.np3k7j; cite as: $DLCITE
+mare-fetch: 158 records in, 158 out, 0 rejected"
+	run -0 cut -f1-4 "$HTTPD_LOG"
+	assert_output "POST	/v1/occurrence/download/request	201	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/$DLKEY	200	-
+GET	/v1/occurrence/download/request/$DLKEY.zip	200	-"
+	run -0 last_post
+	assert_output '{"creator":"mare","sendNotification":false,"format":"DWCA","predicate":{"type":"and","predicates":[{"type":"equals","key":"OCCURRENCE_STATUS","value":"PRESENT"},{"type":"equals","key":"TAXON_KEY","value":"5"},{"type":"within","geometry":"POLYGON((1 2,3 2,3 4,1 4,1 2))"},{"type":"greaterThanOrEquals","key":"YEAR","value":"1990"},{"type":"lessThanOrEquals","key":"YEAR","value":"2000"},{"type":"equals","key":"HAS_COORDINATE","value":"true"},{"type":"equals","key":"BASIS_OF_RECORD","value":"PRESERVED_SPECIMEN"},{"type":"equals","key":"COUNTRY","value":"DE"}]}}'
+	# the archive is kept, byte for byte; the records are its records
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 mare-fetch dwca -q -o want.jsonl "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+	run -0 jq -r '.gbif_download | .key, .doi, .citation, .format,
+	    .size, .predicate.predicates[1].value' prov.json
+	assert_output "$DLKEY
+10.15468/dl.np3k7j
+$DLCITE
+DWCA
+42233
+5"
+	sum=$(sha256sum "$DLKEY.zip")
+	run -0 jq -r '(.provenance.inputs[0] | .path + " " + .sha256),
+	    (.provenance.command | join(" ")), .records' prov.json
+	assert_output "./$DLKEY.zip ${sum%% *}
+mare-fetch gbif-download --base-url $HTTPD_URL/v1 --retry-wait 10 --taxon-key 5 --year 1990,2000 --bbox 1,2,3,4 --country DE --basis-of-record PRESERVED_SPECIMEN --has-coordinate -o out.jsonl --provenance prov.json
+158"
+	# the password is in no file and no message
+	run -1 grep -r secret . --exclude-dir=nothing
+}
+
+@test "fetch gbif-download: --format SIMPLE_CSV, --taxon resolved, --download-dir" {
+	start_httpd
+	mkdir zips
+	run -0 --separate-stderr dl --taxon 'Helianthus annuus' \
+	    --format SIMPLE_CSV --download-dir zips -o out.jsonl
+	assert_equal "${stderr##*$'\n'}" "mare-fetch: 91 records in, 91 out, 0 rejected"
+	run -0 jq -c '[.format, .predicate.predicates[1]]' <<<"$(last_post)"
+	assert_output '["SIMPLE_CSV",{"type":"equals","key":"TAXON_KEY","value":"9206251"}]'
+	run -0 cmp "$DW/gbif_download_0009886-250127130748423_simplecsv.zip" \
+	    zips/0040513-240906103802322.zip
+	run -0 mare-fetch dwca -q -o want.jsonl zips/0040513-240906103802322.zip
+	run -0 cmp want.jsonl out.jsonl
+}
+
+@test "fetch gbif-download: a FAILED download is exit 69 with its key, nothing written" {
+	start_httpd --download-statuses RUNNING,FAILED
+	run -69 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: GBIF download $DLKEY requested
+mare-fetch: GBIF download $DLKEY ended FAILED: nothing to fetch (see https://www.gbif.org/occurrence/download/$DLKEY)"
+	only_files
+}
+
+@test "fetch gbif-download: bad credentials are a 401, exit 69, the password not shown" {
+	start_httpd
+	GBIF_PWD=hunter2 run -69 --separate-stderr env GBIF_USER=mare \
+	    GBIF_PWD=hunter2 TMPDIR="$BATS_TEST_TMPDIR" \
+	    "$MARE_BUILDDIR/mare-fetch" gbif-download --taxon-key 5 \
+	    --base-url "$HTTPD_URL/v1" -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: POST $HTTPD_URL/v1/occurrence/download/request: 401 Unauthorized: Failed to authenticate user foobar (check GBIF_USER and GBIF_PWD)"
+	run -0 cut -f1-3 "$HTTPD_LOG"
+	assert_output "POST	/v1/occurrence/download/request	401"
+	only_files
+}
+
+@test "fetch gbif-download: without GBIF_USER and GBIF_PWD exit 64 before any request" {
+	start_httpd
+	run -64 --separate-stderr env -u GBIF_USER -u GBIF_PWD \
+	    "$MARE_BUILDDIR/mare-fetch" gbif-download --taxon-key 5 \
+	    --base-url "$HTTPD_URL/v1" -o out.jsonl
+	assert_equal "$stderr" "mare-fetch: gbif-download needs a GBIF account: set GBIF_USER and GBIF_PWD in the environment
+Try 'mare-fetch --help' for more information."
+	run -0 cat "$HTTPD_LOG"
+	assert_output ""
+	run -64 --separate-stderr mare-fetch gbif-download --format CSV
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: invalid --format value 'CSV': expected DWCA or SIMPLE_CSV"
+	run -64 --separate-stderr mare-fetch gbif-download --limit 5
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: --limit, --page-size or --offline does not apply to 'gbif-download' (see --help)"
+}
+
+@test "fetch gbif-download: a zip cut mid-body resumes with Range, in the run and across runs" {
+	faults "{\"fault\":\"reset\",\"path\":\"/v1/occurrence/download/request/$DLKEY.zip\"}"
+	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	run -0 grep -c $'zip\t206\t' "$HTTPD_LOG"
+	assert_output 1
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 mare-fetch dwca -q -o want.jsonl "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+	# across runs: no retries, the partial zip stays; the rerun with
+	# --state polls the same key (no second POST) and asks for the rest
+	rm "$DLKEY.zip" out.jsonl
+	stop_httpd
+	rm "$HTTPD_LOG"
+	faults "{\"fault\":\"reset\",\"path\":\"/v1/occurrence/download/request/$DLKEY.zip\"}"
+	run -75 --separate-stderr dl --taxon-key 5 --max-retries 0 \
+	    --state st.json -o out.jsonl
+	# (curl words the reset as a receive failure or a short transfer)
+	msg=${stderr##*$'\n'}
+	assert [ "${msg%%.zip: *}" = "mare-fetch: GET $HTTPD_URL/v1/occurrence/download/request/$DLKEY" ]
+	assert [ "${msg##* after }" = "1 attempt; './$DLKEY.zip' kept: rerun to resume" ]
+	run -0 stat -c %s "$DLKEY.zip"
+	assert [ "$output" -gt 0 ] && assert [ "$output" -lt 42233 ]
+	run -0 --separate-stderr dl --taxon-key 5 --state st.json -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: GBIF download $DLKEY: polling"
+	run -0 grep -c POST "$HTTPD_LOG"
+	assert_output 1
+	run -0 grep -c $'zip\t206\t' "$HTTPD_LOG"
+	assert_output 1
+	run -0 cmp "$DW/gbif_download_2013_tetraodon_fluviatilis_dwca.zip" \
+	    "$DLKEY.zip"
+	run -0 cmp want.jsonl out.jsonl
+}
+
+@test "fetch gbif-download: with 3 downloads in flight a fourth waits for a slot" {
+	start_httpd
+	for i in 0 1 2; do
+		flock "$BATS_TEST_TMPDIR/mare-gbif-mare.slot$i" sleep 6 3>&- &
+	done
+	sleep 0.5
+	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
+	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 3 GBIF downloads of 'mare' in flight: waiting for one to end"
+	wait
+}
+
+# ------------------------------------------------------------------
 # cache
 
 @test "fetch gbif: --offline from a cache seeded with the recorded files" {

@@ -527,6 +527,81 @@ test_post(void)
 	mare_http_free(h);
 }
 
+/* The file at path equals want[0..len)? */
+static int
+same_file(const char *path, const char *want, size_t len)
+{
+	size_t n;
+	char *got = read_file(path, &n);
+	int same = got != NULL && n == len && memcmp(got, want, len) == 0;
+
+	free(got);
+	return same;
+}
+
+static void
+test_download(void)
+{
+	struct mare_http *h = fast_handle(3, 0, 5000);
+	struct mare_err err;
+	unsigned long long got = 0;
+	char url[512], zpath[1024], path[1024], *zip;
+	size_t zlen;
+	FILE *fp;
+
+	xsnprintf(zpath, sizeof(zpath), "%s/tests/data/dwca/"
+	    "gbif_download_2013_tetraodon_fluviatilis_dwca.zip", srcdir);
+	zip = read_file(zpath, &zlen);
+	xsnprintf(url, sizeof(url), "%s/v1/occurrence/download/request/"
+	    "0012150-260108223611665.zip", base);
+	xsnprintf(path, sizeof(path), "%s/dl.zip", tap_tmpdir());
+	control("[]");
+	mare_err_init(&err);
+	unlink(path);
+	is_int(mare_http_download(h, url, path, zlen, &got, &err), 0,
+	    "http: download: a whole file");
+	is_int((int)got, (int)zlen, "http: download: ... its size");
+	ok(same_file(path, zip, zlen), "http: download: ... its bytes");
+
+	/* a file already holding the first 1000 bytes: only the rest */
+	fp = fopen(path, "wb");
+	fwrite(zip, 1, 1000, fp);
+	fclose(fp);
+	is_int(mare_http_download(h, url, path, zlen, &got, &err), 0,
+	    "http: download: resumed from 1000 bytes");
+	ok(same_file(path, zip, zlen), "http: download: ... the same bytes");
+
+	/* a reset mid-body: the retry asks for the rest */
+	control("[{\"path\": \"/v1/occurrence/download/request/"
+	    "0012150-260108223611665.zip\", \"fault\": \"reset\"}]");
+	unlink(path);
+	is_int(mare_http_download(h, url, path, zlen, &got, &err), 0,
+	    "http: download: a reset mid-body is resumed");
+	is_int(logged("/v1/occurrence/download/request/"
+	    "0012150-260108223611665.zip", NULL), 2,
+	    "http: download: ... with a second request");
+	ok(same_file(path, zip, zlen), "http: download: ... the same bytes");
+
+	/* a file longer than the size starts over */
+	fp = fopen(path, "ab");
+	fputs("trailing junk", fp);
+	fclose(fp);
+	is_int(mare_http_download(h, url, path, zlen, &got, &err), 0,
+	    "http: download: a file too long starts over");
+	ok(same_file(path, zip, zlen), "http: download: ... the same bytes");
+
+	/* the server has fewer bytes than said: an error, not success */
+	unlink(path);
+	mare_err_init(&err);
+	is_int(mare_http_download(h, url, path, zlen + 10, &got, &err), -1,
+	    "http: download: fewer bytes than the size fails");
+	is_int(err.code, MARE_E_UNAVAILABLE, "http: download: ... as "
+	    "unavailable");
+	like(err.msg, "416", "http: download: ... saying 416");
+	free(zip);
+	mare_http_free(h);
+}
+
 static void
 test_misc(void)
 {
@@ -639,6 +714,7 @@ main(void)
 	test_breaker();
 	test_rate();
 	test_post();
+	test_download();
 	test_misc();
 	stop_server();
 	mare_http_global_cleanup();
