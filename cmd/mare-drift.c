@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "drift.h"
+#include "grid.h"
 #include "http.h"
 #include "io.h"
 #include "jsonl.h"
@@ -43,7 +44,9 @@ enum {
 	OPT_SHARE,
 	OPT_FORMAT,
 	OPT_ALERT_URL,
-	OPT_PROFILE_OUT
+	OPT_PROFILE_OUT,
+	OPT_LAYERS,
+	OPT_MAP
 };
 
 static const struct option longopts[] = {
@@ -51,6 +54,8 @@ static const struct option longopts[] = {
 	{ "alert-url",	 required_argument, NULL, OPT_ALERT_URL },
 	{ "columns",	 required_argument, NULL, OPT_COLUMNS },
 	{ "format",	 required_argument, NULL, OPT_FORMAT },
+	{ "layers",	 required_argument, NULL, OPT_LAYERS },
+	{ "map",	 required_argument, NULL, OPT_MAP },
 	{ "profile-out", required_argument, NULL, OPT_PROFILE_OUT },
 	{ "reference",	 required_argument, NULL, OPT_REFERENCE },
 	{ "share",	 required_argument, NULL, OPT_SHARE },
@@ -67,7 +72,7 @@ struct override {
 struct opts {
 	struct mare_cli_common common;
 	const char	*reference, *current, *columns, *alert_url;
-	const char	*profile_out;
+	const char	*profile_out, *layers, *map;
 	double		 share;
 	int		 format_json;	/* --format json: no table */
 	int		 format_text;	/* --format text: table on stdout */
@@ -106,6 +111,9 @@ usage(FILE *fp)
 "     --alert-url <url>    POST a PagerDuty Events v2 event on drift\n"
 "                          (routing key from $" ROUTING_ENV ")\n"
 "     --profile-out <file> write the reference's profile as JSON\n"
+"     --layers <dir>       a stack of .asc layers named as REF's columns\n"
+"     --map <file>         write MESS of every cell of --layers as .asc\n"
+"                          (then CURRENT is optional)\n"
 MARE_CLI_COMMON_HELP);
 }
 
@@ -187,6 +195,12 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		case OPT_PROFILE_OUT:
 			o->profile_out = optarg;
 			break;
+		case OPT_LAYERS:
+			o->layers = optarg;
+			break;
+		case OPT_MAP:
+			o->map = optarg;
+			break;
 		default:
 			r = mare_cli_common_option(c, optarg, &o->common, err);
 			if (r == 2)
@@ -204,6 +218,8 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	if (o->reference == NULL)
 		return mare_err_set(err, MARE_E_USAGE, "--reference is "
 		    "required");
+	if (o->map != NULL && o->layers == NULL)
+		return mare_err_set(err, MARE_E_USAGE, "--map needs --layers");
 	return 0;
 }
 
@@ -680,6 +696,43 @@ metrics(const struct mare_drift_col *res, size_t n, double share, int drift)
 	    "1 when the data set drifted", NULL, drift, NULL);
 }
 
+/* --map: MESS of every cell of the --layers stack. */
+static int
+write_map(const struct opts *o, const struct mare_grid_stack *st,
+    const struct mare_profile *prof, double **sorted, const size_t *idx,
+    size_t n, struct mare_err *err)
+{
+	struct mare_grid *g;
+	size_t *layer, i;
+	long li;
+	int rc = -1;
+
+	if ((layer = calloc(n + 1, sizeof(*layer))) == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "map");
+	for (i = 0; i < n; i++) {
+		li = mare_grid_stack_find(st, prof->cols[idx[i]].name);
+		if (li < 0) {
+			mare_err_set(err, MARE_E_DATA, "%s: no layer '%s' for "
+			    "the reference's column", o->layers,
+			    prof->cols[idx[i]].name);
+			goto out;
+		}
+		layer[i] = (size_t)li;
+	}
+	g = mare_drift_mess_grid(prof, (const double *const *)sorted, idx,
+	    layer, n, st, err);
+	if (g != NULL) {
+		rc = mare_grid_save(g, o->map, err);
+		mare_grid_free(g);
+	}
+	if (rc == 0)
+		mare_cli_note("MESS map of %zu cells written to %s",
+		    mare_grid_stack_count_valid(st), o->map);
+out:
+	free(layer);
+	return rc;
+}
+
 static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
@@ -691,9 +744,11 @@ run(struct opts *o, int *found, struct mare_err *err)
 	double **sorted = NULL, share, mess, messsum = 0;
 	json_t *verdict = NULL, *cols, *ds;
 	struct mare_out *out = NULL;
+	struct mare_grid_stack st;
 	const char *curname;
 	int rc = -1, drift;
 
+	mare_grid_stack_init(&st);
 	memset(&ref, 0, sizeof(ref));
 	memset(&cur, 0, sizeof(cur));
 	memset(&want, 0, sizeof(want));
@@ -742,6 +797,16 @@ run(struct opts *o, int *found, struct mare_err *err)
 	want.ncols = n;
 	for (i = 0; i < n; i++)
 		want.names[i] = prof->cols[idx[i]].name;
+	if (o->layers != NULL &&
+	    mare_grid_stack_load_dir(&st, o->layers, err) != 0)
+		goto out;
+	if (o->map != NULL &&
+	    write_map(o, &st, prof, sorted, idx, n, err) != 0)
+		goto out;
+	if (o->map != NULL && o->current == NULL) {
+		rc = 0;
+		goto out;
+	}
 
 	curname = o->current == NULL || strcmp(o->current, "-") == 0 ?
 	    "<stdin>" : o->current;
@@ -838,6 +903,7 @@ out:
 	free(want.names);
 	table_free(&ref);
 	table_free(&cur);
+	mare_grid_stack_release(&st);
 	mare_profile_free(prof);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "drift.h"
+#include "grid.h"
 
 static const char *const test_names[] = {
 	"auto", "ks", "psi", "wasserstein", "js", "chisquare", "z", "none"
@@ -834,12 +835,39 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 
 /* MESS */
 
+/* The similarity of x to one reference variable; sorted may be NULL. */
+static double
+mess_var(const struct mare_profile_col *pc, const double *sorted, double x)
+{
+	double f, r = pc->max - pc->min;
+
+	if (r == 0)
+		return x == pc->min ? 0 : -100;
+	f = sorted != NULL ? 100 * (double)count_below(sorted, pc->n, x, 0) /
+	    (double)pc->n : 100 * qcdf(pc->q, x, 1);
+	if (x < pc->min || f <= 0)
+		return 100 * (x - pc->min) / r;
+	if (x > pc->max || f >= 100)
+		return 100 * (pc->max - x) / r;
+	if (f <= 50)
+		return 2 * f;
+	return 2 * (100 - f);
+}
+
 double
 mare_drift_mess(const struct mare_profile *p, const size_t *idx,
     const double *x, size_t ncols)
 {
+	return mare_drift_mess_sorted(p, NULL, idx, x, ncols);
+}
+
+double
+mare_drift_mess_sorted(const struct mare_profile *p,
+    const double *const *sorted, const size_t *idx, const double *x,
+    size_t ncols)
+{
 	const struct mare_profile_col *pc;
-	double mess = INFINITY, s, f, r;
+	double mess = INFINITY, s;
 	size_t j;
 	int any = 0;
 
@@ -848,22 +876,44 @@ mare_drift_mess(const struct mare_profile *p, const size_t *idx,
 		if (!isfinite(x[j]) || pc->n == 0)
 			continue;
 		any = 1;
-		r = pc->max - pc->min;
-		if (r == 0)
-			s = x[j] == pc->min ? 0 : -100;
-		else {
-			f = 100 * qcdf(pc->q, x[j], 1);
-			if (x[j] < pc->min || f <= 0)
-				s = 100 * (x[j] - pc->min) / r;
-			else if (x[j] > pc->max || f >= 100)
-				s = 100 * (pc->max - x[j]) / r;
-			else if (f <= 50)
-				s = 2 * f;
-			else
-				s = 2 * (100 - f);
-		}
+		s = mess_var(pc, sorted != NULL ? sorted[idx[j]] : NULL, x[j]);
 		if (s < mess)
 			mess = s;
 	}
 	return any ? mess : NAN;
+}
+
+struct mare_grid *
+mare_drift_mess_grid(const struct mare_profile *p,
+    const double *const *sorted, const size_t *idx, const size_t *layer,
+    size_t ncols, const struct mare_grid_stack *s, struct mare_err *err)
+{
+	struct mare_grid_geom geom = s->geom;
+	struct mare_grid *g;
+	double *x;
+	size_t i, j;
+
+	if (s->nlayers == 0 || ncols == 0) {
+		mare_err_set(err, MARE_E_USAGE, "MESS map: no layers or no "
+		    "columns");
+		return NULL;
+	}
+	geom.has_nodata = 1;
+	geom.nodata = MARE_DRIFT_MAP_NODATA;
+	if ((x = malloc(ncols * sizeof(*x))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "MESS map");
+		return NULL;
+	}
+	if ((g = mare_grid_new(&geom, "mess", err)) == NULL) {
+		free(x);
+		return NULL;
+	}
+	for (i = 0; mare_grid_stack_next_valid(s, &i); i++) {
+		for (j = 0; j < ncols; j++)
+			x[j] = s->layers[layer[j]]->cells[i];
+		g->cells[i] = (float)mare_drift_mess_sorted(p, sorted, idx, x,
+		    ncols);
+	}
+	free(x);
+	return g;
 }

@@ -49,6 +49,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "grid.h"
 #include "profile.h"
 
 #define MARE_DRIFT_PSI_EPS	0.0001
@@ -149,5 +150,29 @@ int	mare_drift_column(const struct mare_profile_col *pc, const double *ref,
  */
 double	mare_drift_mess(const struct mare_profile *p, const size_t *idx,
 	    const double *x, size_t ncols);
+/*
+ * The same, exact against raw reference rows: sorted[k] holds the
+ * p->cols[k].n finite values of column k, ascending, and f is the
+ * percentage of them strictly below x. sorted NULL is mare_drift_mess().
+ */
+double	mare_drift_mess_sorted(const struct mare_profile *p,
+	    const double *const *sorted, const size_t *idx, const double *x,
+	    size_t ncols);
+
+#define MARE_DRIFT_MAP_NODATA	(-9999.0)
+
+/*
+ * The MESS map of a layer stack: a new grid (free with mare_grid_free())
+ * aligned with s, named "mess", NODATA_value MARE_DRIFT_MAP_NODATA, whose
+ * cells valid in every layer of s hold (float) mare_drift_mess_sorted() of
+ * the cell's values, variable j (profile column idx[j]) read from layer
+ * layer[j]; every other cell is NODATA. sorted may be NULL (the profile's
+ * quantiles). Memory: the map (4 bytes a cell). Returns NULL with
+ * MARE_E_USAGE (no layers or columns) or MARE_E_NOMEM.
+ */
+struct mare_grid *mare_drift_mess_grid(const struct mare_profile *p,
+	    const double *const *sorted, const size_t *idx,
+	    const size_t *layer, size_t ncols,
+	    const struct mare_grid_stack *s, struct mare_err *err);
 
 #endif /* MARE_DRIFT_H */

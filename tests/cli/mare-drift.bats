@@ -150,3 +150,43 @@ start_httpd() {
 	run grep -E '^mare_drift_(detected|dataset)' m.prom
 	assert_output $'mare_drift_detected{column="SST",test="wasserstein"} 1\nmare_drift_detected{column="pH",test="wasserstein"} 1\nmare_drift_dataset 1'
 }
+
+# A 2 x 2 stack against raw rows a = 1..10, b = 10..100, worked by hand:
+# f = share strictly below x; a=5 -> 2 x 40, b=50 -> 2 x 40: 80;
+# a=0 below the range -> 100 (0 - 1) / 9; a NODATA cell; a=8 -> 2 x 30,
+# b=30 -> 2 x 20: 40.
+mess_stack() {
+	mkdir -p L
+	for i in $(seq 1 10); do
+		printf '{"a":%d,"b":%d}\n' "$i" $((10 * i))
+	done > ref.jsonl
+	printf 'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n5 0\n-9999 8\n' > L/a.asc
+	printf 'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n50 100\n3 30\n' > L/b.asc
+}
+
+@test "drift: --map writes MESS of every cell of --layers (hand-worked)" {
+	mess_stack
+	run -0 --separate-stderr mare-drift --reference ref.jsonl --layers L --map mess.asc
+	assert_equal "$output" ""
+	run cat mess.asc
+	assert_output $'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n80 -11.111111\n-9999 40'
+}
+
+@test "drift: --map against a stored profile uses its quantiles" {
+	mess_stack
+	run -0 mare-drift -q --reference ref.jsonl --profile-out prof.json ref.jsonl
+	run -0 mare-drift -q --reference prof.json --layers L --map mess.asc
+	# a=5: F = (5 - 1) / 9 on the type-7 quantiles, 2 x 44.44 = 88.89
+	run sed -n 7p mess.asc
+	assert_output '88.888885 -11.111111'
+}
+
+@test "drift: --map needs --layers, and a layer per column" {
+	mess_stack
+	run -64 --separate-stderr mare-drift --reference ref.jsonl --map m.asc
+	assert_equal "$(head -n 1 <<<"$stderr")" "mare-drift: --map needs --layers"
+	rm L/b.asc
+	run -65 --separate-stderr mare-drift --reference ref.jsonl --layers L --map m.asc
+	assert_equal "$stderr" "mare-drift: L: no layer 'b' for the reference's column"
+	[[ ! -e m.asc ]]
+}

@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "drift.h"
+#include "grid.h"
+#include "rng.h"
 #include "tap.h"
 
 static double *
@@ -240,6 +242,84 @@ test_mess(void)
 	mare_profile_free(p);
 }
 
+/*
+ * The MESS map: hand-worked against raw rows a = 1..10, b = 10..100
+ * (f = percentage strictly below x), then every cell of a random stack
+ * equal to the per-row MESS of the same cell's values.
+ */
+static void
+test_mess_grid(void)
+{
+	static const char *const names[] = { "a", "b" };
+	static const float av[] = { 5, 0, -9999, 8 }, bv[] = { 50, 100, 3, 30 };
+	struct mare_grid_geom geom = { 2, 2, 0, 0, 1, 1, -9999 };
+	struct mare_grid_stack st;
+	struct mare_grid *a, *b, *m;
+	struct mare_profile *p;
+	double rows[20], *sorted[2], sa[10], sb[10], x[2];
+	size_t i, idx[2] = { 0, 1 }, layer[2] = { 1, 0 }, bad = 0;
+	struct mare_rng rng;
+
+	for (i = 0; i < 10; i++) {
+		rows[2 * i] = sa[i] = (double)(i + 1);
+		rows[2 * i + 1] = sb[i] = (double)(10 * (i + 1));
+	}
+	sorted[0] = sa;
+	sorted[1] = sb;
+	p = mare_profile_build(rows, 10, 2, names, NULL);
+	mare_grid_stack_init(&st);
+	/* stack order b, a: layer[] maps the profile's columns */
+	b = mare_grid_new(&geom, "b", NULL);
+	a = mare_grid_new(&geom, "a", NULL);
+	memcpy(a->cells, av, sizeof(av));
+	memcpy(b->cells, bv, sizeof(bv));
+	mare_grid_stack_add_take(&st, b, NULL);
+	mare_grid_stack_add_take(&st, a, NULL);
+	m = mare_drift_mess_grid(p, (const double *const *)sorted, idx, layer,
+	    2, &st, NULL);
+	is_int(m != NULL, 1, "MESS map built");
+	is_double(m->cells[0], 80, 0, "map: a=5 (2 x 40), b=50 (2 x 40)");
+	is_double(m->cells[1], (float)(-100.0 / 9), 0,
+	    "map: a=0 below the range: 100 (0 - 1) / 9");
+	is_double(m->cells[2], -9999, 0, "map: NODATA in a layer");
+	is_double(m->cells[3], 40, 0, "map: a=8 (2 x 30), b=30 (2 x 20)");
+	is_int(m->geom.has_nodata, 1, "map has NODATA_value");
+	mare_grid_free(m);
+	mare_grid_stack_release(&st);
+
+	/* 40 x 30 random cells, some NODATA, against the profile */
+	geom.ncols = 40;
+	geom.nrows = 30;
+	mare_rng_init(&rng, 7);
+	a = mare_grid_new(&geom, "a", NULL);
+	b = mare_grid_new(&geom, "b", NULL);
+	for (i = 0; i < 1200; i++) {
+		a->cells[i] = (float)(mare_rng_uniform(&rng) * 12 - 1);
+		b->cells[i] = (float)(mare_rng_uniform(&rng) * 120 - 10);
+		if (i % 17 == 3)
+			b->cells[i] = -9999;
+	}
+	mare_grid_stack_add_take(&st, b, NULL);
+	mare_grid_stack_add_take(&st, a, NULL);
+	m = mare_drift_mess_grid(p, NULL, idx, layer, 2, &st, NULL);
+	for (i = 0; i < 1200; i++) {
+		float want;
+
+		if (!mare_grid_stack_valid(&st, i)) {
+			bad += m->cells[i] != -9999;
+			continue;
+		}
+		x[0] = st.layers[1]->cells[i];
+		x[1] = st.layers[0]->cells[i];
+		want = (float)mare_drift_mess(p, idx, x, 2);
+		bad += m->cells[i] != want;
+	}
+	is_int((long)bad, 0, "map cells equal per-row MESS (1200 cells)");
+	mare_grid_free(m);
+	mare_grid_stack_release(&st);
+	mare_profile_free(p);
+}
+
 int
 main(void)
 {
@@ -247,6 +327,7 @@ main(void)
 	test_sort();
 	test_columns();
 	test_mess();
+	test_mess_grid();
 	test_scipy();
 	return tap_done();
 }
