@@ -320,7 +320,33 @@ mare_profile_free(struct mare_profile *p)
 		for (j = 0; j < p->ncols; j++)
 			free(p->cols[j].name);
 	free(p->cols);
+	if (p->prediction != NULL)
+		free(p->prediction->name);
+	free(p->prediction);
 	free(p);
+}
+
+int
+mare_profile_set_prediction(struct mare_profile *p, const double *pred,
+    size_t n, struct mare_err *err)
+{
+	struct mare_profile_col *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->name = strdup("prediction")) == NULL) {
+		free(c);
+		return mare_err_sys(err, MARE_E_NOMEM, "profile");
+	}
+	if (mare_profile_column(pred, n, 1, c, err) == -1) {
+		free(c->name);
+		free(c);
+		return -1;
+	}
+	if (p->prediction != NULL)
+		free(p->prediction->name);
+	free(p->prediction);
+	p->prediction = c;
+	return 0;
 }
 
 long
@@ -421,6 +447,8 @@ mare_profile_to_json(const struct mare_profile *p)
 	for (j = 0; cols != NULL && j < p->ncols; j++)
 		bad |= json_array_append_new(cols, col_to_json(&p->cols[j]));
 	bad |= put(o, "columns", cols);
+	if (p->prediction != NULL)
+		bad |= put(o, "prediction", col_to_json(p->prediction));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -674,6 +702,16 @@ mare_profile_from_json(const json_t *j, const char *src, struct mare_err *err)
 				    p->cols[i].name);
 				goto fail;
 			}
+	}
+	if ((v = json_object_get(j, "prediction")) != NULL) {
+		snprintf(r.path, sizeof(r.path), "prediction");
+		if ((p->prediction = calloc(1, sizeof(*p->prediction))) ==
+		    NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			goto fail;
+		}
+		if (col_from_json(&r, v, p->prediction) == -1)
+			goto fail;
 	}
 	return p;
 fail:
