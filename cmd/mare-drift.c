@@ -11,6 +11,16 @@
  * POSTed when drift is found; a failing alert is reported on stderr and
  * never changes the exit status.
  *
+ * A model as the reference brings its spec (records become rows through
+ * mare_record_values(), as in mare-predict, by name or from --layers at
+ * their coordinates) and prediction drift (its predictions on CURRENT
+ * against the profile of its training predictions). --map writes the MESS
+ * of every cell of --layers (lib/drift.c). --window N tests CURRENT in
+ * tumbling windows as it streams, one flushed JSON line each.
+ *
+ * Memory: the reference (sorted raw columns, or the profile) and CURRENT
+ * (one window with --window), 8 bytes a value.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <config.h>
