@@ -879,6 +879,7 @@ struct ctx {
 	size_t			*colmap;	/* idx[i] -> column of CURRENT */
 	struct mare_drift_col	*res;
 	double			*pred;		/* predictions, or NULL */
+	struct mare_drift_mess	*mess;		/* MESS lookup tables */
 	struct mare_drift_col	 pr;		/* prediction drift */
 	int			 have_pred;
 	const char		*curname;
@@ -977,11 +978,20 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		mare_err_sys(err, MARE_E_NOMEM, "MESS");
 		return NULL;
 	}
+	/*
+	 * The summary interpolates in the quantiles even against raw rows:
+	 * exact counts in the sorted raw columns cost a cache miss per
+	 * search step (1M x 20: 13 s -> 86 s); --map stays exact.
+	 */
+	if (cx->mess == NULL && (cx->mess = mare_drift_mess_new(cx->prof,
+	    NULL, cx->idx, cx->n, err)) == NULL) {
+		free(x);
+		return NULL;
+	}
 	for (j = 0; j < cur->nrows; j++) {
 		for (i = 0; i < cx->n; i++)
 			x[i] = cur->rows[j * cur->ncols + cx->colmap[i]];
-		mess = mare_drift_mess_sorted(cx->prof,
-		    (const double *const *)cx->sorted, cx->idx, x, cx->n);
+		mess = mare_drift_mess_row(cx->mess, x);
 		if (!isnan(mess)) {
 			nmess++;
 			messsum += mess;
@@ -1273,6 +1283,7 @@ out:
 	free(cx.idx);
 	free(cx.colmap);
 	free(cx.pred);
+	mare_drift_mess_free(cx.mess);
 	free(want.names);
 	table_free(&ref);
 	table_free(&cur);

@@ -316,8 +316,73 @@ test_mess_grid(void)
 	}
 	is_int((long)bad, 0, "map cells equal per-row MESS (1200 cells)");
 	mare_grid_free(m);
+	/* and the same against the raw rows */
+	m = mare_drift_mess_grid(p, (const double *const *)sorted, idx, layer,
+	    2, &st, NULL);
+	for (bad = 0, i = 0; i < 1200; i++) {
+		if (!mare_grid_stack_valid(&st, i))
+			continue;
+		x[0] = st.layers[1]->cells[i];
+		x[1] = st.layers[0]->cells[i];
+		bad += m->cells[i] != (float)mare_drift_mess_sorted(p,
+		    (const double *const *)sorted, idx, x, 2);
+	}
+	is_int((long)bad, 0, "map cells equal per-row raw MESS");
+	mare_grid_free(m);
 	mare_grid_stack_release(&st);
 	mare_profile_free(p);
+}
+
+/* The bucketed MESS equals the plain one bit for bit. */
+static void
+test_mess_fast(void)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	double *rows, *s[3], x[3], e;
+	struct mare_profile *p;
+	struct mare_drift_mess *f, *g;
+	struct mare_rng rng;
+	size_t i, j, n = 5000, idx[3] = { 0, 1, 2 }, bad = 0, bad2 = 0;
+
+	mare_rng_init(&rng, 11);
+	rows = malloc(n * 3 * sizeof(*rows));
+	for (j = 0; j < 3; j++)
+		s[j] = malloc(n * sizeof(double));
+	for (i = 0; i < n; i++) {
+		rows[3 * i] = s[0][i] = mare_rng_normal(&rng);
+		rows[3 * i + 1] = s[1][i] = (double)mare_rng_bounded(&rng, 7);
+		rows[3 * i + 2] = s[2][i] = exp(3 * mare_rng_normal(&rng));
+	}
+	for (j = 0; j < 3; j++)
+		mare_drift_sort(s[j], n, NULL);
+	p = mare_profile_build(rows, n, 3, names, NULL);
+	f = mare_drift_mess_new(p, (const double *const *)s, idx, 3, NULL);
+	g = mare_drift_mess_new(p, NULL, idx, 3, NULL);
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < 3; j++) {
+			e = mare_rng_uniform(&rng);
+			/* reference values themselves, ties and edges too */
+			x[j] = e < 0.3 ? s[j][mare_rng_bounded(&rng, n)] :
+			    e < 0.35 ? p->cols[j].q[mare_rng_bounded(&rng,
+			    MARE_PROFILE_NQ)] : p->cols[j].min - 1 +
+			    (p->cols[j].max - p->cols[j].min + 2) *
+			    mare_rng_uniform(&rng);
+		}
+		e = mare_drift_mess_row(f, x);
+		bad += memcmp(&e, &(double){ mare_drift_mess_sorted(p,
+		    (const double *const *)s, idx, x, 3) }, sizeof(e)) != 0;
+		e = mare_drift_mess_row(g, x);
+		bad2 += memcmp(&e, &(double){ mare_drift_mess(p, idx, x, 3) },
+		    sizeof(e)) != 0;
+	}
+	is_int((long)bad, 0, "bucketed MESS = exact MESS (raw rows)");
+	is_int((long)bad2, 0, "bucketed MESS = exact MESS (profile)");
+	mare_drift_mess_free(f);
+	mare_drift_mess_free(g);
+	mare_profile_free(p);
+	for (j = 0; j < 3; j++)
+		free(s[j]);
+	free(rows);
 }
 
 int
@@ -328,6 +393,7 @@ main(void)
 	test_columns();
 	test_mess();
 	test_mess_grid();
+	test_mess_fast();
 	test_scipy();
 	return tap_done();
 }
