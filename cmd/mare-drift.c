@@ -48,6 +48,7 @@
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
 #define MAX_TESTS	256
+#define GROUP		4	/* columns gathered per pass over CURRENT */
 
 enum {
 	OPT_REFERENCE = MARE_OPT_CMD,
@@ -955,25 +956,47 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 {
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
-	size_t i, j, tested = 0, drifted = 0, nmess = 0, negmess = 0;
+	size_t i, j, g, tested = 0, drifted = 0, nmess = 0, negmess = 0;
 	double share, mess, messsum = 0, *x;
 	json_t *verdict, *cols;
 
-	for (i = 0; i < cx->n; i++) {
-		enum mare_drift_test t;
-		double thr;
+	/*
+	 * Columns GROUP at a time, gathered in one pass over the rows: a
+	 * strided pass per column reads every cache line of the table once
+	 * per column (1M x 20: 20 passes over 160 MB).
+	 */
+	if ((x = malloc((cur->nrows + 1) * GROUP * sizeof(*x))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "columns");
+		return NULL;
+	}
+	for (g = 0; g < cx->n; g += GROUP) {
+		size_t ng = cx->n - g < GROUP ? cx->n - g : GROUP;
 
-		override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
-		if (mare_drift_column(&cx->prof->cols[cx->idx[i]],
-		    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL,
-		    cur->rows + cx->colmap[i], cur->nrows, cur->ncols, t, thr,
-		    &cx->res[i], err) == -1)
-			return NULL;
-		if (cx->res[i].skipped == NULL) {
-			tested++;
-			drifted += cx->res[i].drift != 0;
+		for (j = 0; j < cur->nrows; j++) {
+			const double *row = cur->rows + j * cur->ncols;
+
+			for (i = 0; i < ng; i++)
+				x[i * cur->nrows + j] = row[cx->colmap[g + i]];
+		}
+		for (i = g; i < g + ng; i++) {
+			enum mare_drift_test t;
+			double thr;
+
+			override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
+			if (mare_drift_column(&cx->prof->cols[cx->idx[i]],
+			    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL,
+			    x + (i - g) * cur->nrows, cur->nrows, 1, t, thr,
+			    &cx->res[i], err) == -1) {
+				free(x);
+				return NULL;
+			}
+			if (cx->res[i].skipped == NULL) {
+				tested++;
+				drifted += cx->res[i].drift != 0;
+			}
 		}
 	}
+	free(x);
 	if ((x = malloc((cx->n + 1) * sizeof(*x))) == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "MESS");
 		return NULL;

@@ -896,7 +896,7 @@ struct mess_col {
 	const struct mare_profile_col *pc;
 	const double	*a;		/* sorted values: raw, or pc->q */
 	size_t		 m;		/* their number */
-	double		 lo, w;		/* bucket b starts at lo + b w */
+	double		 lo, w, iw;	/* bucket b starts at lo + b w */
 	size_t		 nb;		/* buckets; 0: plain search */
 	uint32_t	*start;		/* nb + 1 counts */
 };
@@ -915,7 +915,7 @@ bucket_below(const struct mess_col *c, double x)
 
 	if (c->nb == 0 || !(x > c->lo))
 		return count_below(c->a, c->m, x, 0);
-	t = (x - c->lo) / c->w;
+	t = (x - c->lo) * c->iw;	/* a guess, corrected below */
 	b = t >= (double)c->nb ? c->nb - 1 : (size_t)t;
 	while (b > 0 && x < c->lo + (double)b * c->w)
 		b--;
@@ -992,6 +992,7 @@ mare_drift_mess_new(const struct mare_profile *p,
 		c->nb = c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
 		c->lo = c->pc->min;
 		c->w = (c->pc->max - c->pc->min) / (double)c->nb;
+		c->iw = 1 / c->w;
 		if (!(c->w > 0) || !isfinite(c->w) ||
 		    (c->start = malloc((c->nb + 1) * sizeof(uint32_t))) ==
 		    NULL) {
