@@ -1034,6 +1034,25 @@ mare_drift_mess_row(const struct mare_drift_mess *m, const double *x)
 }
 
 void
+mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
+    const double *x, size_t n, double *minv)
+{
+	const struct mess_col *c = &m->cols[j];
+	double s;
+	size_t i;
+
+	if (c->pc->n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			continue;
+		s = mess_col_sim(c, x[i]);
+		if (s < minv[i])
+			minv[i] = s;
+	}
+}
+
+void
 mare_drift_mess_free(struct mare_drift_mess *m)
 {
 	size_t j;

@@ -173,6 +173,14 @@ struct mare_drift_mess *mare_drift_mess_new(const struct mare_profile *p,
 	    struct mare_err *err);
 double	mare_drift_mess_row(const struct mare_drift_mess *m,
 	    const double *x);
+/*
+ * The same column by column: for each finite x[i] (column j's values of
+ * n rows), minv[i] = min(minv[i], similarity). Starting from minv[i] =
+ * INFINITY, after every column minv[i] is mare_drift_mess_row() of row i,
+ * or still INFINITY where that is NaN.
+ */
+void	mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
+	    const double *x, size_t n, double *minv);
 /* Free m; NULL is fine. */
 void	mare_drift_mess_free(struct mare_drift_mess *m);
 
