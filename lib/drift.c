@@ -890,6 +890,7 @@ mare_drift_mess_sorted(const struct mare_profile *p,
  * edge, so that the count below x is searched only within x's bucket. The
  * result is bit for bit mare_drift_mess_sorted()'s.
  */
+#define MESS_BUCKETS_MIN	1024
 #define MESS_BUCKETS_MAX	65536
 
 struct mess_col {
@@ -989,7 +990,8 @@ mare_drift_mess_new(const struct mare_profile *p,
 		if (c->pc->n == 0 || !(c->pc->max > c->pc->min) ||
 		    c->m > UINT32_MAX)
 			continue;
-		c->nb = c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
+		c->nb = c->m < MESS_BUCKETS_MIN ? MESS_BUCKETS_MIN :
+		    c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
 		c->lo = c->pc->min;
 		c->w = (c->pc->max - c->pc->min) / (double)c->nb;
 		c->iw = 1 / c->w;
