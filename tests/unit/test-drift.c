@@ -119,6 +119,45 @@ test_psi(void)
 	    "PSI with an empty bin (epsilon 1e-4)");
 }
 
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Against qsort, bit for bit: floats, small integers, one value, mixed. */
+static void
+sort_cases(void)
+{
+	static const char *const what[] = { "float values", "integers 0..9",
+	    "a constant", "full doubles with signs" };
+	struct mare_rng rng;
+	double *x, *y;
+	size_t i, n = 30000, c;
+
+	mare_rng_init(&rng, 3);
+	x = malloc(n * sizeof(*x));
+	y = malloc(n * sizeof(*y));
+	for (c = 0; c < 4; c++) {
+		for (i = 0; i < n; i++) {
+			double v = mare_rng_normal(&rng);
+
+			x[i] = c == 0 ? (double)(float)v : c == 1 ?
+			    (double)mare_rng_bounded(&rng, 10) : c == 2 ?
+			    -2.5 : v * exp(40 * mare_rng_normal(&rng));
+		}
+		memcpy(y, x, n * sizeof(*x));
+		qsort(y, n, sizeof(*y), cmpd);
+		mare_drift_sort(x, n, NULL);
+		ok(memcmp(x, y, n * sizeof(*x)) == 0, "radix sort = qsort: %s",
+		    what[c]);
+	}
+	free(x);
+	free(y);
+}
+
 static void
 test_sort(void)
 {
@@ -137,6 +176,7 @@ test_sort(void)
 		sorted &= x[i - 1] <= x[i];
 	ok(sorted, "radix sort ascending with negatives");
 	is_double(x[199], 1e300, 0, "largest last");
+	sort_cases();
 }
 
 static void
