@@ -562,7 +562,7 @@ profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
 {
 	struct mare_profile *p;
 	double **s;
-	size_t i, j, k;
+	size_t i, j, k, *m = NULL;
 
 	p = calloc(1, sizeof(*p));
 	s = calloc(t->ncols, sizeof(*s));
@@ -576,6 +576,10 @@ profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
 	*sorted = s;
 	p->ncols = t->ncols;
 	p->rows = t->nrows;
+	if ((m = calloc(t->ncols, sizeof(*m))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "profile");
+		goto fail;
+	}
 	for (j = 0; j < t->ncols; j++) {
 		p->cols[j].name = strdup(t->names[j]);
 		s[j] = malloc((t->nrows + 1) * sizeof(**s));
@@ -583,18 +587,25 @@ profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
 			mare_err_sys(err, MARE_E_NOMEM, "profile");
 			goto fail;
 		}
-		for (k = 0, i = 0; i < t->nrows; i++) {
-			double v = t->rows[i * t->ncols + j];
+	}
+	/* one pass over the rows, not a strided pass per column */
+	for (i = 0; i < t->nrows; i++) {
+		const double *row = t->rows + i * t->ncols;
 
-			if (isfinite(v))
-				s[j][k++] = v;
-		}
+		for (j = 0; j < t->ncols; j++)
+			if (isfinite(row[j]))
+				s[j][m[j]++] = row[j];
+	}
+	for (j = 0; j < t->ncols; j++) {
+		k = m[j];
 		if (mare_profile_sort(s[j], k, err) == -1)
 			goto fail;
 		mare_profile_column_sorted(s[j], k, t->nrows - k, &p->cols[j]);
 	}
+	free(m);
 	return p;
 fail:
+	free(m);
 	for (j = 0; j < t->ncols; j++)
 		free(s[j]);
 	free(s);
