@@ -72,4 +72,6 @@ done
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
     tee -a "$out"
 MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/drift.sh" |
+    tee -a "$out"
 echo "bench: results in $out"
