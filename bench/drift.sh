@@ -3,7 +3,8 @@
 # MARE_BUILDDIR set): 1,000,000 x 20 current rows against a 1,000,000-row
 # raw reference and against its stored profile, beside PSI + KS computed
 # with numpy/scipy on the same data (shared/bench/gen.py's drift_ref.npy
-# and drift_cur.npy). Prints wall time (hyperfine) and peak RSS (GNU time).
+# and drift_cur.npy). Prints wall time (hyperfine), and CPU time and peak
+# RSS (GNU time): on a shared machine the CPU time is the steadier figure.
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
@@ -39,7 +40,8 @@ for j in range(R.shape[1]):
 PY
 
 measure() {
-	/usr/bin/time -f '%e s, peak RSS %M KB' "$@" 2>&1 >/dev/null | tail -n 1
+	/usr/bin/time -f '%e s wall, %U s user + %S s sys, peak RSS %M KB' \
+	    "$@" 2>&1 >/dev/null | tail -n 1
 }
 
 hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$w/times.json" \
@@ -56,10 +58,10 @@ for i in 0 1 2; do
 	    "$(jq -r ".results[$i].command" "$w/times.json")" \
 	    "$(jq -r ".results[$i].mean" "$w/times.json")" "$runs"
 done
-printf 'peak RSS, numpy/scipy: '
+printf 'numpy/scipy: '
 measure /usr/bin/python3 "$w/np_drift.py" "$dir/drift_ref.npy" \
     "$dir/drift_cur.npy"
-printf 'peak RSS, raw reference: '
+printf 'mare-drift, raw reference: '
 measure "$drift" -q --reference "$w/ref.tensor" -o /dev/null "$w/cur.tensor"
-printf 'peak RSS, stored profile: '
+printf 'mare-drift, stored profile: '
 measure "$drift" -q --reference "$w/prof.json" -o /dev/null "$w/cur.tensor"
