@@ -503,11 +503,12 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 		}
 		ok = mare_record_values(o, fs, NULL, NULL,
 		    t->rows + t->nrows * t->ncols, &field, msg, sizeof(msg));
-		if (!ok && st != NULL && st->nlayers > 0) {
+		if (!ok && st != NULL && st->nlayers > 0 &&
+		    strcmp(msg, "missing") == 0) {
 			ok = mare_record_values(o, fs, st, layer,
 			    t->rows + t->nrows * t->ncols, &f2, msg2,
 			    sizeof(msg2));
-			if (!ok && strcmp(msg, "missing") == 0) {
+			if (!ok) {
 				field = f2;
 				memcpy(msg, msg2, sizeof(msg));
 			}
@@ -897,6 +898,7 @@ struct ctx {
 	const char		*curname;
 	struct mare_out		*out;
 	unsigned long long	 windows;	/* --window: verdicts so far */
+	double			 share;		/* of the last verdict */
 	int			 drift;		/* any verdict drifted */
 };
 
@@ -1040,6 +1042,7 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	}
 	share = tested > 0 ? (double)drifted / (double)tested : 0;
 	*drift = tested > 0 && share >= o->share;
+	cx->share = share;
 
 	verdict = json_object();
 	json_object_set_new(verdict, "reference", json_pack("{s:s, s:I, s:b}",
@@ -1276,6 +1279,9 @@ run(struct opts *o, int *found, struct mare_err *err)
 		if (cur.nrows > 0 && window_full(&cx, &cur, err) == -1)
 			goto out;
 		drift = cx.drift;
+		/* the gauges of the last window */
+		metrics(cx.res, n, cx.have_pred ? &cx.pr : NULL, cx.share,
+		    drift);
 	} else {
 		if ((verdict = evaluate(&cx, &cur, &drift, err)) == NULL)
 			goto out;

@@ -289,3 +289,14 @@ PY
 	assert_equal "$(jq -c .dataset.drift <<<"$output" | tr '\n' ' ')" 'false true false '
 	run -64 --separate-stderr mare-drift --window 0 --reference ref.jsonl cur.jsonl
 }
+
+@test "drift: --window writes the last window's gauges" {
+	for i in $(seq 1 200); do printf '{"x":%d}\n' "$i"; done > ref.jsonl
+	{
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i + 300)); done
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i)); done
+	} > cur.jsonl
+	run -1 mare-drift -q --metrics-file m.prom --window 100 --reference ref.jsonl cur.jsonl
+	run grep -E '^mare_drift_(detected|dataset)' m.prom
+	assert_output $'mare_drift_detected{column="x",test="ks"} 0\nmare_drift_dataset 1'
+}
