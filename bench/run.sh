@@ -77,5 +77,8 @@ MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/pipeline.sh" |
 # --- pipelines/multi.mk over 1,000 synthetic species
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/multi.sh" |
     tee -a "$out"
-MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/fetch-split.sh"
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/fetch-split.sh" |
+    tee -a "$out"
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/drift.sh" |
+    tee -a "$out"
 echo "bench: results in $out"

@@ -49,6 +49,7 @@
 #include "model.h"
 #include "npy.h"
 #include "prov.h"
+#include "record.h"
 #include "tensor.h"
 
 #define BLOCK		4096	/* rows predicted at a time */
@@ -969,20 +970,6 @@ out:
 /* ------------------------------------------------------------------ */
 /* JSON Lines records */
 
-static const char *
-json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:	return "an object";
-	case JSON_ARRAY:	return "an array";
-	case JSON_STRING:	return "a string";
-	case JSON_TRUE:
-	case JSON_FALSE:	return "a boolean";
-	case JSON_NULL:		return "null";
-	default:		return "a number";
-	}
-}
-
 /*
  * Fill slot 0 of every model's buffer from one record. Returns 1, or 0
  * with *field and *msg (msg in buf) set.
@@ -991,72 +978,14 @@ static int
 record_values(struct run *ru, const json_t *obj, const char **field,
     char *msg, size_t msize)
 {
-	float vals[256];
-	const json_t *v, *vx, *vy;
 	struct mdl *d;
-	size_t i, j, cell, layer = 0;
-	enum mare_grid_lookup lk;
-	float *vp = vals;
+	size_t i;
 
-	if (ru->have_stack) {
-		vx = json_object_get(obj, "decimalLongitude");
-		vy = json_object_get(obj, "decimalLatitude");
-		if (!json_is_number(vx) || !json_is_number(vy)) {
-			v = json_is_number(vx) ? vy : vx;
-			*field = v == vx ? "decimalLongitude" :
-			    "decimalLatitude";
-			if (v == NULL)
-				snprintf(msg, msize, "missing");
-			else
-				snprintf(msg, msize, "expected a number, got "
-				    "%s", json_kind(v));
-			return 0;
-		}
-		if (ru->stack.nlayers > sizeof(vals) / sizeof(vals[0]) &&
-		    (vp = malloc(ru->stack.nlayers * sizeof(float))) ==
-		    NULL) {
-			*field = "-";
-			snprintf(msg, msize, "out of memory");
-			return 0;
-		}
-		lk = mare_grid_stack_lookup(&ru->stack, json_number_value(vx),
-		    json_number_value(vy), vp, &cell, &layer);
-		if (lk != MARE_GRID_FOUND) {
-			*field = "decimalLongitude,decimalLatitude";
-			if (lk == MARE_GRID_OUTSIDE)
-				snprintf(msg, msize, "outside the layers");
-			else
-				snprintf(msg, msize, "no value in layer '%s'",
-				    ru->stack.layers[layer]->name);
-			if (vp != vals)
-				free(vp);
-			return 0;
-		}
-		for (i = 0; i < ru->nm; i++) {
-			d = &ru->mods[i];
-			for (j = 0; j < d->nin; j++)
-				d->buf[j] = vp[d->col[j]];
-		}
-		if (vp != vals)
-			free(vp);
-		return 1;
-	}
 	for (i = 0; i < ru->nm; i++) {
 		d = &ru->mods[i];
-		for (j = 0; j < d->nin; j++) {
-			*field = d->m->spec->vars[j].name;
-			v = json_object_get(obj, *field);
-			if (v == NULL) {
-				snprintf(msg, msize, "missing");
-				return 0;
-			}
-			if (!json_is_number(v)) {
-				snprintf(msg, msize, "expected a number, "
-				    "got %s", json_kind(v));
-				return 0;
-			}
-			d->buf[j] = json_number_value(v);
-		}
+		if (!mare_record_values(obj, d->m->spec, ru->have_stack ?
+		    &ru->stack : NULL, d->col, d->buf, field, msg, msize))
+			return 0;
 	}
 	return 1;
 }

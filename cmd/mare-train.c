@@ -356,10 +356,27 @@ is_coordinate(const char *name)
 	    strcmp(name, "longitude") == 0 || strcmp(name, "latitude") == 0;
 }
 
+/* The profile of the model's predictions on the k profiled rows. */
+static int
+profile_predictions(const struct mare_model *m, struct mare_profile *p,
+    const double *rows, size_t k, struct mare_err *err)
+{
+	double *pred;
+	int rc;
+
+	if ((pred = malloc((k ? k : 1) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	rc = mare_model_predict(m, rows, k, NULL, pred, NULL, err) != 0 ||
+	    mare_profile_set_prediction(p, pred, k, err) != 0 ? -1 : 0;
+	free(pred);
+	return rc;
+}
+
 /*
  * The reference profile that mare-drift compares new data with: the raw
  * variables of the presences for maxent (new records of the species are
- * what a monitoring job checks), of every row for the other models.
+ * what a monitoring job checks), of every row for the other models, and
+ * the model's predictions on those rows (prediction drift).
  */
 static int
 profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
@@ -382,6 +399,10 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 		rows = sel;
 	}
 	p = mare_profile_build(rows, k, nv, names, err);
+	if (p != NULL && profile_predictions(m, p, rows, k, err) != 0) {
+		mare_profile_free(p);
+		p = NULL;
+	}
 	free(sel);
 	if (p == NULL)
 		return -1;

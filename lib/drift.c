@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "drift.h"
+#include "grid.h"
 
 static const char *const test_names[] = {
 	"auto", "ks", "psi", "wasserstein", "js", "chisquare", "z", "none"
@@ -834,12 +835,39 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 
 /* MESS */
 
+/* The similarity of x to one reference variable; sorted may be NULL. */
+static double
+mess_var(const struct mare_profile_col *pc, const double *sorted, double x)
+{
+	double f, r = pc->max - pc->min;
+
+	if (r == 0)
+		return x == pc->min ? 0 : -100;
+	f = sorted != NULL ? 100 * (double)count_below(sorted, pc->n, x, 0) /
+	    (double)pc->n : 100 * qcdf(pc->q, x, 1);
+	if (x < pc->min || f <= 0)
+		return 100 * (x - pc->min) / r;
+	if (x > pc->max || f >= 100)
+		return 100 * (pc->max - x) / r;
+	if (f <= 50)
+		return 2 * f;
+	return 2 * (100 - f);
+}
+
 double
 mare_drift_mess(const struct mare_profile *p, const size_t *idx,
     const double *x, size_t ncols)
 {
+	return mare_drift_mess_sorted(p, NULL, idx, x, ncols);
+}
+
+double
+mare_drift_mess_sorted(const struct mare_profile *p,
+    const double *const *sorted, const size_t *idx, const double *x,
+    size_t ncols)
+{
 	const struct mare_profile_col *pc;
-	double mess = INFINITY, s, f, r;
+	double mess = INFINITY, s;
 	size_t j;
 	int any = 0;
 
@@ -848,22 +876,231 @@ mare_drift_mess(const struct mare_profile *p, const size_t *idx,
 		if (!isfinite(x[j]) || pc->n == 0)
 			continue;
 		any = 1;
-		r = pc->max - pc->min;
-		if (r == 0)
-			s = x[j] == pc->min ? 0 : -100;
-		else {
-			f = 100 * qcdf(pc->q, x[j], 1);
-			if (x[j] < pc->min || f <= 0)
-				s = 100 * (x[j] - pc->min) / r;
-			else if (x[j] > pc->max || f >= 100)
-				s = 100 * (pc->max - x[j]) / r;
-			else if (f <= 50)
-				s = 2 * f;
-			else
-				s = 2 * (100 - f);
-		}
+		s = mess_var(pc, sorted != NULL ? sorted[idx[j]] : NULL, x[j]);
 		if (s < mess)
 			mess = s;
 	}
 	return any ? mess : NAN;
+}
+
+/*
+ * The fast form of the same: per column, a table of B buckets of equal
+ * width over [min, max] holding the number of sorted values (the raw
+ * reference, or the 101 quantiles) strictly below each bucket's lower
+ * edge, so that the count below x is searched only within x's bucket. The
+ * result is bit for bit mare_drift_mess_sorted()'s.
+ */
+#define MESS_BUCKETS_MIN	1024
+#define MESS_BUCKETS_MAX	65536
+
+struct mess_col {
+	const struct mare_profile_col *pc;
+	const double	*a;		/* sorted values: raw, or pc->q */
+	size_t		 m;		/* their number */
+	double		 lo, w, iw;	/* bucket b starts at lo + b w */
+	size_t		 nb;		/* buckets; 0: plain search */
+	uint32_t	*start;		/* nb + 1 counts */
+};
+
+struct mare_drift_mess {
+	size_t		 ncols;
+	struct mess_col	*cols;
+};
+
+/* The number of a[0..m) strictly below x, searched within x's bucket. */
+static size_t
+bucket_below(const struct mess_col *c, double x)
+{
+	size_t lo, hi, mid, b;
+	double t;
+
+	if (c->nb == 0 || !(x > c->lo))
+		return count_below(c->a, c->m, x, 0);
+	t = (x - c->lo) * c->iw;	/* a guess, corrected below */
+	b = t >= (double)c->nb ? c->nb - 1 : (size_t)t;
+	while (b > 0 && x < c->lo + (double)b * c->w)
+		b--;
+	while (b + 1 < c->nb && x >= c->lo + (double)(b + 1) * c->w)
+		b++;
+	lo = c->start[b];
+	hi = c->start[b + 1];
+	if (b + 1 == c->nb)
+		hi = c->m;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->a[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static double
+mess_col_sim(const struct mess_col *c, double x)
+{
+	const struct mare_profile_col *pc = c->pc;
+	const double step = 1.0 / (MARE_PROFILE_NQ - 1);
+	double f, r = pc->max - pc->min;
+	size_t k;
+
+	if (r == 0)
+		return x == pc->min ? 0 : -100;
+	if (c->a != pc->q)
+		f = 100 * (double)bucket_below(c, x) / (double)pc->n;
+	else if (x <= pc->q[0])
+		f = 0;
+	else if (x > pc->q[MARE_PROFILE_NQ - 1])
+		f = 100;
+	else {		/* qcdf(q, x, 1) */
+		k = bucket_below(c, x);
+		f = 100 * (((double)(k - 1) + (x - pc->q[k - 1]) /
+		    (pc->q[k] - pc->q[k - 1])) * step);
+	}
+	if (x < pc->min || f <= 0)
+		return 100 * (x - pc->min) / r;
+	if (x > pc->max || f >= 100)
+		return 100 * (pc->max - x) / r;
+	if (f <= 50)
+		return 2 * f;
+	return 2 * (100 - f);
+}
+
+struct mare_drift_mess *
+mare_drift_mess_new(const struct mare_profile *p,
+    const double *const *sorted, const size_t *idx, size_t ncols,
+    struct mare_err *err)
+{
+	struct mare_drift_mess *m;
+	struct mess_col *c;
+	size_t j, b, i;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->cols = calloc(ncols + 1, sizeof(*m->cols))) == NULL) {
+		free(m);
+		mare_err_sys(err, MARE_E_NOMEM, "MESS");
+		return NULL;
+	}
+	m->ncols = ncols;
+	for (j = 0; j < ncols; j++) {
+		c = &m->cols[j];
+		c->pc = &p->cols[idx[j]];
+		c->a = sorted != NULL ? sorted[idx[j]] : c->pc->q;
+		c->m = sorted != NULL ? c->pc->n : MARE_PROFILE_NQ;
+		if (c->pc->n == 0 || !(c->pc->max > c->pc->min) ||
+		    c->m > UINT32_MAX)
+			continue;
+		c->nb = c->m < MESS_BUCKETS_MIN ? MESS_BUCKETS_MIN :
+		    c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
+		c->lo = c->pc->min;
+		c->w = (c->pc->max - c->pc->min) / (double)c->nb;
+		c->iw = 1 / c->w;
+		if (!(c->w > 0) || !isfinite(c->w) ||
+		    (c->start = malloc((c->nb + 1) * sizeof(uint32_t))) ==
+		    NULL) {
+			if (c->w > 0 && isfinite(c->w)) {
+				mare_drift_mess_free(m);
+				mare_err_sys(err, MARE_E_NOMEM, "MESS");
+				return NULL;
+			}
+			c->nb = 0;
+			continue;
+		}
+		for (b = 0, i = 0; b <= c->nb; b++) {
+			double e = c->lo + (double)b * c->w;
+
+			while (i < c->m && c->a[i] < e)
+				i++;
+			c->start[b] = (uint32_t)i;
+		}
+	}
+	return m;
+}
+
+double
+mare_drift_mess_row(const struct mare_drift_mess *m, const double *x)
+{
+	double mess = INFINITY, s;
+	size_t j;
+	int any = 0;
+
+	for (j = 0; j < m->ncols; j++) {
+		if (!isfinite(x[j]) || m->cols[j].pc->n == 0)
+			continue;
+		any = 1;
+		s = mess_col_sim(&m->cols[j], x[j]);
+		if (s < mess)
+			mess = s;
+	}
+	return any ? mess : NAN;
+}
+
+void
+mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
+    const double *x, size_t n, double *minv)
+{
+	const struct mess_col *c = &m->cols[j];
+	double s;
+	size_t i;
+
+	if (c->pc->n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(x[i]))
+			continue;
+		s = mess_col_sim(c, x[i]);
+		if (s < minv[i])
+			minv[i] = s;
+	}
+}
+
+void
+mare_drift_mess_free(struct mare_drift_mess *m)
+{
+	size_t j;
+
+	if (m == NULL)
+		return;
+	for (j = 0; j < m->ncols; j++)
+		free(m->cols[j].start);
+	free(m->cols);
+	free(m);
+}
+
+struct mare_grid *
+mare_drift_mess_grid(const struct mare_profile *p,
+    const double *const *sorted, const size_t *idx, const size_t *layer,
+    size_t ncols, const struct mare_grid_stack *s, struct mare_err *err)
+{
+	struct mare_grid_geom geom = s->geom;
+	struct mare_drift_mess *ms;
+	struct mare_grid *g;
+	double *x;
+	size_t i, j;
+
+	if (s->nlayers == 0 || ncols == 0) {
+		mare_err_set(err, MARE_E_USAGE, "MESS map: no layers or no "
+		    "columns");
+		return NULL;
+	}
+	geom.has_nodata = 1;
+	geom.nodata = MARE_DRIFT_MAP_NODATA;
+	if ((x = malloc(ncols * sizeof(*x))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "MESS map");
+		return NULL;
+	}
+	if ((ms = mare_drift_mess_new(p, sorted, idx, ncols, err)) == NULL ||
+	    (g = mare_grid_new(&geom, "mess", err)) == NULL) {
+		mare_drift_mess_free(ms);
+		free(x);
+		return NULL;
+	}
+	for (i = 0; mare_grid_stack_next_valid(s, &i); i++) {
+		for (j = 0; j < ncols; j++)
+			x[j] = s->layers[layer[j]]->cells[i];
+		g->cells[i] = (float)mare_drift_mess_row(ms, x);
+	}
+	mare_drift_mess_free(ms);
+	free(x);
+	return g;
 }

@@ -49,6 +49,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "grid.h"
 #include "profile.h"
 
 #define MARE_DRIFT_PSI_EPS	0.0001
@@ -149,5 +150,54 @@ int	mare_drift_column(const struct mare_profile_col *pc, const double *ref,
  */
 double	mare_drift_mess(const struct mare_profile *p, const size_t *idx,
 	    const double *x, size_t ncols);
+/*
+ * The same, exact against raw reference rows: sorted[k] holds the
+ * p->cols[k].n finite values of column k, ascending, and f is the
+ * percentage of them strictly below x. sorted NULL is mare_drift_mess().
+ */
+double	mare_drift_mess_sorted(const struct mare_profile *p,
+	    const double *const *sorted, const size_t *idx, const double *x,
+	    size_t ncols);
+
+/*
+ * The same for many rows, fast: a lookup table per column built once
+ * (memory: up to 256 KiB a column) finds the count below x within x's
+ * bucket of equal width instead of searching the whole sorted column.
+ * mare_drift_mess_row() of x[ncols] gives bit for bit what
+ * mare_drift_mess_sorted(p, sorted, idx, x, ncols) gives; p and sorted
+ * must outlive the object. NULL with MARE_E_NOMEM.
+ */
+struct mare_drift_mess;
+struct mare_drift_mess *mare_drift_mess_new(const struct mare_profile *p,
+	    const double *const *sorted, const size_t *idx, size_t ncols,
+	    struct mare_err *err);
+double	mare_drift_mess_row(const struct mare_drift_mess *m,
+	    const double *x);
+/*
+ * The same column by column: for each finite x[i] (column j's values of
+ * n rows), minv[i] = min(minv[i], similarity). Starting from minv[i] =
+ * INFINITY, after every column minv[i] is mare_drift_mess_row() of row i,
+ * or still INFINITY where that is NaN.
+ */
+void	mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
+	    const double *x, size_t n, double *minv);
+/* Free m; NULL is fine. */
+void	mare_drift_mess_free(struct mare_drift_mess *m);
+
+#define MARE_DRIFT_MAP_NODATA	(-9999.0)
+
+/*
+ * The MESS map of a layer stack: a new grid (free with mare_grid_free())
+ * aligned with s, named "mess", NODATA_value MARE_DRIFT_MAP_NODATA, whose
+ * cells valid in every layer of s hold (float) mare_drift_mess_sorted() of
+ * the cell's values, variable j (profile column idx[j]) read from layer
+ * layer[j]; every other cell is NODATA. sorted may be NULL (the profile's
+ * quantiles). Memory: the map (4 bytes a cell). Returns NULL with
+ * MARE_E_USAGE (no layers or columns) or MARE_E_NOMEM.
+ */
+struct mare_grid *mare_drift_mess_grid(const struct mare_profile *p,
+	    const double *const *sorted, const size_t *idx,
+	    const size_t *layer, size_t ncols,
+	    const struct mare_grid_stack *s, struct mare_err *err);
 
 #endif /* MARE_DRIFT_H */

@@ -24,9 +24,7 @@
 
 /* Sorting and order statistics */
 
-#define RADIX_BITS	11
-#define RADIX		(1u << RADIX_BITS)
-#define RADIX_PASSES	6
+#define RADIX_BITS	12	/* the widest digit */
 
 static uint64_t
 key_of(double d)
@@ -48,14 +46,17 @@ double_of(uint64_t k)
 }
 
 /*
- * LSD radix sort on the order-preserving integer image of the doubles:
- * six 11-bit passes, each skipped when every key shares the digit.
+ * LSD radix sort on the order-preserving integer image of the doubles,
+ * over the bits that differ between the keys only (doubles read from
+ * floats have 29 constant low bits): at most 12-bit digits, as few passes
+ * as cover those bits, each skipped when every key shares the digit.
  */
 int
 mare_profile_sort(double *x, size_t n, struct mare_err *err)
 {
-	uint64_t *a, *b, *t;
-	size_t (*cnt)[RADIX], i, p, sum, c;
+	uint64_t *a, *b, *t, k0, diff = 0;
+	size_t *cnt, i, p, sum, c, passes, nb;
+	unsigned lo, hi, bits, sh;
 
 	if (n < 64) {
 		size_t j;
@@ -71,30 +72,49 @@ mare_profile_sort(double *x, size_t n, struct mare_err *err)
 	}
 	a = malloc(n * sizeof(*a));
 	b = malloc(n * sizeof(*b));
-	cnt = calloc(RADIX_PASSES, sizeof(*cnt));
-	if (a == NULL || b == NULL || cnt == NULL) {
+	if (a == NULL || b == NULL) {
 		free(a);
 		free(b);
-		free(cnt);
 		return mare_err_sys(err, MARE_E_NOMEM, "sort");
 	}
+	k0 = key_of(x[0]);
 	for (i = 0; i < n; i++) {
 		a[i] = key_of(x[i]);
-		for (p = 0; p < RADIX_PASSES; p++)
-			cnt[p][(a[i] >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+		diff |= a[i] ^ k0;
 	}
-	for (p = 0; p < RADIX_PASSES; p++) {
-		unsigned sh = (unsigned)(p * RADIX_BITS);
+	if (diff == 0) {	/* every value the same */
+		free(a);
+		free(b);
+		return 0;
+	}
+	for (lo = 0; !(diff >> lo & 1); lo++)
+		;
+	for (hi = 63; !(diff >> hi & 1); hi--)
+		;
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);	/* <= RADIX_BITS */
+	nb = (size_t)1 << bits;
+	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL) {
+		free(a);
+		free(b);
+		return mare_err_sys(err, MARE_E_NOMEM, "sort");
+	}
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
+	for (p = 0; p < passes; p++) {
+		size_t *cp = cnt + p * nb;
 
-		if (cnt[p][(a[0] >> sh) & (RADIX - 1)] == n)
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0] >> sh) & (nb - 1)] == n)
 			continue;	/* every key has this digit */
-		for (sum = 0, i = 0; i < RADIX; i++) {
-			c = cnt[p][i];
-			cnt[p][i] = sum;
+		for (sum = 0, i = 0; i < nb; i++) {
+			c = cp[i];
+			cp[i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			b[cnt[p][(a[i] >> sh) & (RADIX - 1)]++] = a[i];
+			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
 		t = a;
 		a = b;
 		b = t;
@@ -320,7 +340,33 @@ mare_profile_free(struct mare_profile *p)
 		for (j = 0; j < p->ncols; j++)
 			free(p->cols[j].name);
 	free(p->cols);
+	if (p->prediction != NULL)
+		free(p->prediction->name);
+	free(p->prediction);
 	free(p);
+}
+
+int
+mare_profile_set_prediction(struct mare_profile *p, const double *pred,
+    size_t n, struct mare_err *err)
+{
+	struct mare_profile_col *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->name = strdup("prediction")) == NULL) {
+		free(c);
+		return mare_err_sys(err, MARE_E_NOMEM, "profile");
+	}
+	if (mare_profile_column(pred, n, 1, c, err) == -1) {
+		free(c->name);
+		free(c);
+		return -1;
+	}
+	if (p->prediction != NULL)
+		free(p->prediction->name);
+	free(p->prediction);
+	p->prediction = c;
+	return 0;
 }
 
 long
@@ -421,6 +467,8 @@ mare_profile_to_json(const struct mare_profile *p)
 	for (j = 0; cols != NULL && j < p->ncols; j++)
 		bad |= json_array_append_new(cols, col_to_json(&p->cols[j]));
 	bad |= put(o, "columns", cols);
+	if (p->prediction != NULL)
+		bad |= put(o, "prediction", col_to_json(p->prediction));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -674,6 +722,16 @@ mare_profile_from_json(const json_t *j, const char *src, struct mare_err *err)
 				    p->cols[i].name);
 				goto fail;
 			}
+	}
+	if ((v = json_object_get(j, "prediction")) != NULL) {
+		snprintf(r.path, sizeof(r.path), "prediction");
+		if ((p->prediction = calloc(1, sizeof(*p->prediction))) ==
+		    NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			goto fail;
+		}
+		if (col_from_json(&r, v, p->prediction) == -1)
+			goto fail;
 	}
 	return p;
 fail:

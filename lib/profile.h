@@ -38,6 +38,10 @@
  *      "distinct":..,"categorical":false,"levels":[[value,count],...]}]}
  * A column with n = 0 has min, max, mean, sd null, empty quantiles,
  * edges, counts and levels, and distinct 0.
+ * A model's profile may also hold, after "columns", the optional key
+ * "prediction": one column object (named "prediction") profiling the
+ * model's predictions (its default output type, clamped) on the rows
+ * profiled, for prediction drift. Profiles without it stay valid.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -85,6 +89,7 @@ struct mare_profile {
 	uint64_t	 rows;		/* rows summarised */
 	size_t		 ncols;
 	struct mare_profile_col *cols;	/* ncols entries, owned */
+	struct mare_profile_col *prediction;	/* owned; NULL: none */
 };
 
 /*
@@ -132,6 +137,13 @@ json_t	*mare_profile_to_json(const struct mare_profile *p);
  */
 struct mare_profile *mare_profile_from_json(const json_t *j, const char *src,
 	    struct mare_err *err);
+
+/*
+ * Set p's prediction profile from the n predictions pred (replacing any).
+ * Returns 0, or -1 with MARE_E_NOMEM.
+ */
+int	mare_profile_set_prediction(struct mare_profile *p, const double *pred,
+	    size_t n, struct mare_err *err);
 
 /* The index of the column called name, or -1. */
 long	mare_profile_find(const struct mare_profile *p, const char *name);

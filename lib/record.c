@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -387,4 +388,82 @@ mare_record_reject(const char *where, const char *reason, const char *raw,
 		return NULL;
 	}
 	return o;
+}
+
+/* Raw variables */
+
+static const char *
+json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:	return "an object";
+	case JSON_ARRAY:	return "an array";
+	case JSON_STRING:	return "a string";
+	case JSON_TRUE:
+	case JSON_FALSE:	return "a boolean";
+	case JSON_NULL:		return "null";
+	default:		return "a number";
+	}
+}
+
+int
+mare_record_values(const json_t *rec, const struct mare_featspec *fs,
+    const struct mare_grid_stack *stack, const size_t *layer, double *out,
+    const char **field, char *msg, size_t msize)
+{
+	float vals[256], *vp = vals;
+	const json_t *v, *vx, *vy;
+	size_t j, cell, bad = 0;
+	enum mare_grid_lookup lk;
+
+	if (stack == NULL) {
+		for (j = 0; j < fs->nvars; j++) {
+			*field = fs->vars[j].name;
+			v = json_object_get(rec, *field);
+			if (v == NULL) {
+				snprintf(msg, msize, "missing");
+				return 0;
+			}
+			if (!json_is_number(v)) {
+				snprintf(msg, msize, "expected a number, "
+				    "got %s", json_kind(v));
+				return 0;
+			}
+			out[j] = json_number_value(v);
+		}
+		return 1;
+	}
+	vx = json_object_get(rec, "decimalLongitude");
+	vy = json_object_get(rec, "decimalLatitude");
+	if (!json_is_number(vx) || !json_is_number(vy)) {
+		v = json_is_number(vx) ? vy : vx;
+		*field = v == vx ? "decimalLongitude" : "decimalLatitude";
+		if (v == NULL)
+			snprintf(msg, msize, "missing");
+		else
+			snprintf(msg, msize, "expected a number, got %s",
+			    json_kind(v));
+		return 0;
+	}
+	if (stack->nlayers > sizeof(vals) / sizeof(vals[0]) &&
+	    (vp = malloc(stack->nlayers * sizeof(float))) == NULL) {
+		*field = "-";
+		snprintf(msg, msize, "out of memory");
+		return 0;
+	}
+	lk = mare_grid_stack_lookup(stack, json_number_value(vx),
+	    json_number_value(vy), vp, &cell, &bad);
+	if (lk != MARE_GRID_FOUND) {
+		*field = "decimalLongitude,decimalLatitude";
+		if (lk == MARE_GRID_OUTSIDE)
+			snprintf(msg, msize, "outside the layers");
+		else
+			snprintf(msg, msize, "no value in layer '%s'",
+			    stack->layers[bad]->name);
+	} else
+		for (j = 0; j < fs->nvars; j++)
+			out[j] = vp[layer[j]];
+	if (vp != vals)
+		free(vp);
+	return lk == MARE_GRID_FOUND;
 }

@@ -31,6 +31,8 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "featspec.h"
+#include "grid.h"
 
 /* Terms */
 
@@ -105,5 +107,23 @@ json_t	*mare_record_reject(const char *where, const char *reason,
 size_t	 mare_record_drop_personal(json_t *rec);
 /* The NULL-terminated list of keys mare_record_drop_personal() removes. */
 extern const char *const mare_record_personal_keys[];
+
+/* Raw variables */
+
+/*
+ * The raw values of spec fs's variables for record rec, into
+ * out[0..fs->nvars): with stack NULL, the record's fields named as the
+ * variables; otherwise the values of the stack's layers layer[0..nvars)
+ * at the record's decimalLongitude and decimalLatitude. The one way
+ * mare-predict and mare-drift turn records into model rows. Returns 1,
+ * or 0 with *field naming the field at fault (a variable,
+ * "decimalLongitude", "decimalLatitude",
+ * "decimalLongitude,decimalLatitude") and the problem in msg (msize
+ * bytes): "missing", "expected a number, got a string", "outside the
+ * layers", "no value in layer 'SST'", "out of memory".
+ */
+int	 mare_record_values(const json_t *rec, const struct mare_featspec *fs,
+	    const struct mare_grid_stack *stack, const size_t *layer,
+	    double *out, const char **field, char *msg, size_t msize);
 
 #endif /* MARE_RECORD_H */

@@ -168,3 +168,155 @@ PY
 	run grep -E '^mare_drift_(detected|dataset)' m.prom
 	assert_output $'mare_drift_detected{column="SST",test="wasserstein"} 1\nmare_drift_detected{column="pH",test="wasserstein"} 1\nmare_drift_dataset 1'
 }
+
+# A 2 x 2 stack against raw rows a = 1..10, b = 10..100, worked by hand:
+# f = share strictly below x; a=5 -> 2 x 40, b=50 -> 2 x 40: 80;
+# a=0 below the range -> 100 (0 - 1) / 9; a NODATA cell; a=8 -> 2 x 30,
+# b=30 -> 2 x 20: 40.
+mess_stack() {
+	mkdir -p L
+	for i in $(seq 1 10); do
+		printf '{"a":%d,"b":%d}\n' "$i" $((10 * i))
+	done > ref.jsonl
+	printf 'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n5 0\n-9999 8\n' > L/a.asc
+	printf 'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n50 100\n3 30\n' > L/b.asc
+}
+
+@test "drift: --map writes MESS of every cell of --layers (hand-worked)" {
+	mess_stack
+	run -0 --separate-stderr mare-drift --reference ref.jsonl --layers L --map mess.asc
+	assert_equal "$output" ""
+	run cat mess.asc
+	assert_output $'ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n80 -11.111111\n-9999 40'
+}
+
+@test "drift: --map against a stored profile uses its quantiles" {
+	mess_stack
+	run -0 mare-drift -q --reference ref.jsonl --profile-out prof.json ref.jsonl
+	run -0 mare-drift -q --reference prof.json --layers L --map mess.asc
+	# a=5: F = (5 - 1) / 9 on the type-7 quantiles, 2 x 44.44 = 88.89
+	run sed -n 7p mess.asc
+	assert_output '88.888885 -11.111111'
+}
+
+@test "drift: --map needs --layers, and a layer per column" {
+	mess_stack
+	run -64 --separate-stderr mare-drift --reference ref.jsonl --map m.asc
+	assert_equal "$(head -n 1 <<<"$stderr")" "mare-drift: --map needs --layers"
+	rm L/b.asc
+	run -65 --separate-stderr mare-drift --reference ref.jsonl --layers L --map m.asc
+	assert_equal "$stderr" "mare-drift: L: no layer 'b' for the reference's column"
+	[[ ! -e m.asc ]]
+}
+
+# A model as REF: golden-maxent-lq.json (tests/data/train) profiles its 246
+# presences and its predictions on them. The reference values were
+# computed from mare-predict's predictions on the same records with
+# Debian's numpy 1.24.2 / scipy 1.10.1:
+#   mare-predict -q -m golden-maxent-lq.json --field p pres.jsonl | jq .p > pp
+#   (same for bg.jsonl > pb); numpy.mean(pp) = 0.6228201904644209,
+#   scipy.stats.ks_2samp(pp, pb).statistic = 0.3487660224840572
+MODEL="$DATA/train/golden-maxent-lq.json"
+
+@test "drift: a model REF takes records through its spec; prediction drift" {
+	jq -c 'select(.label == 1)' "$DATA/train/swd.jsonl" > pres.jsonl
+	jq -c 'select(.label == 0)' "$DATA/train/swd.jsonl" > bg.jsonl
+	run -0 jq -r '.profile.prediction | .n, .mean' "$MODEL"
+	assert_output $'246\n0.6228201904644209'
+	run -0 --separate-stderr mare-drift --reference "$MODEL" pres.jsonl
+	run jq -c '[.dataset.drift, .prediction.test, .prediction.drift, .prediction.n_current, .prediction.statistic < 0.011]' <<<"$output"
+	assert_output '[false,"ks",false,246,true]'
+	assert_regex "$stderr" $'\nprediction +ks +1 +0.05 +0.00% ok\n'
+	run -1 --separate-stderr mare-drift --reference "$MODEL" bg.jsonl
+	# against the profile: within 0.01 of the raw KS statistic
+	run jq -c '[.prediction.drift, .prediction.n_current, (.prediction.statistic - 0.3487660224840572 | fabs < 0.01), (.columns | length)]' <<<"$output"
+	assert_output '[true,8543,true,5]'
+	run -0 --separate-stderr mare-drift --format json \
+	    --test prediction=psi:100 --reference "$MODEL" pres.jsonl
+	assert_equal "$(jq -c '[.prediction.test, .prediction.threshold]' <<<"$output")" '["psi",100]'
+}
+
+@test "drift: a record without the model's variables names line and field" {
+	printf '{"SST_present_crop":27,"salinity_present_crop":36,"PAR_present_crop":40,"pH_present_crop":8.2,"currentspeed_present_crop":0.5}\n{"SST_present_crop":27}\n' > cur.jsonl
+	run -65 --separate-stderr mare-drift --reference "$MODEL" cur.jsonl
+	assert_equal "$stderr" \
+	    "mare-drift: cur.jsonl:2: salinity_present_crop: missing"
+}
+
+@test "drift: records without the variables are sampled from --layers" {
+	CROP="$DATA/grid/crop"
+	VARS=SST_present_crop,PAR_present_crop,pH_present_crop
+	export SOURCE_DATE_EPOCH=0
+	mare-tensor from-jsonl -q --dtype f8 --columns "label,$VARS" \
+	    -o t.tensor "$DATA/train/swd.jsonl"
+	unchecked mare-train -q -m maxent --features lq t.tensor -o m.json
+	# the same 40 cells as coordinates (cell centres) and as values
+	python3 - "$CROP" <<'PY'
+import json, struct, sys
+names = ['PAR_present_crop', 'SST_present_crop', 'pH_present_crop']
+def asc(n):
+    f = open('%s/%s.asc' % (sys.argv[1], n)); h = {}
+    for i in range(6):
+        k, v = f.readline().split(); h[k.lower()] = float(v)
+    return h, f.read().split()
+L = {n: asc(n) for n in names}
+h = L[names[0]][0]; nc = int(h['ncols']); nr = int(h['nrows'])
+cs = h['cellsize']; nd = h['nodata_value']
+pts = open('points.jsonl', 'w'); vals = open('values.jsonl', 'w')
+k = 0
+for c in range(0, nc * nr, 37):
+    if any(float(L[n][1][c]) == nd for n in names):
+        continue
+    r, q = divmod(c, nc)
+    x = h['xllcorner'] + (q + 0.5) * cs
+    y = h['yllcorner'] + nr * cs - (r + 0.5) * cs
+    pts.write(json.dumps({"decimalLongitude": x, "decimalLatitude": y}) + "\n")
+    vals.write(json.dumps({n: struct.unpack('f', struct.pack('f',
+        float(L[n][1][c])))[0] for n in names}) + "\n")
+    k += 1
+    if k == 40:
+        break
+PY
+	run --separate-stderr mare-drift --format json --reference m.json values.jsonl
+	# the same verdict; only the current source and the provenance
+	# (command line, input files) differ
+	jq -c 'del(.current, .provenance)' <<<"$output" > a.json
+	run --separate-stderr mare-drift --format json --reference m.json \
+	    --layers "$CROP" points.jsonl
+	jq -c 'del(.current, .provenance)' <<<"$output" > b.json
+	run -0 jq -r '.current.rows' <<<"$output"
+	assert_output 40
+	run -0 cmp a.json b.json
+	run -0 jq -c '[.prediction.n_current, (.columns | map(.n_current))]' a.json
+	assert_output '[40,[40,40,40]]'
+}
+
+@test "drift: --window gives a verdict per window; the shifted one drifts" {
+	for i in $(seq 1 200); do printf '{"x":%d}\n' "$i"; done > ref.jsonl
+	{
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i)); done
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i + 300)); done
+		for i in $(seq 1 30); do printf '{"x":%d}\n' $((6 * i)); done
+	} > cur.jsonl
+	run -1 --separate-stderr mare-drift --window 100 --reference ref.jsonl cur.jsonl
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 3
+	run jq -c '[.window.index, .window.first_record, .window.records, .window.partial, .current.rows, .columns[0].test, .dataset.drift]' <<<"$output"
+	assert_output $'[0,1,100,false,100,"ks",false]\n[1,101,100,false,100,"ks",true]\n[2,201,30,true,30,"ks",false]'
+	# the same windows from a tensor
+	mare-tensor from-jsonl -q --columns x -o cur.tensor cur.jsonl
+	run -1 --separate-stderr mare-drift --window 100 --reference ref.jsonl cur.tensor
+	assert_equal "$(jq -c .dataset.drift <<<"$output" | tr '\n' ' ')" 'false true false '
+	run -64 --separate-stderr mare-drift --window 0 --reference ref.jsonl cur.jsonl
+}
+
+@test "drift: --window writes the last window's gauges" {
+	for i in $(seq 1 200); do printf '{"x":%d}\n' "$i"; done > ref.jsonl
+	{
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i + 300)); done
+		for i in $(seq 1 100); do printf '{"x":%d}\n' $((2 * i)); done
+	} > cur.jsonl
+	run -1 mare-drift -q --metrics-file m.prom --window 100 --reference ref.jsonl cur.jsonl
+	run grep -E '^mare_drift_(detected|dataset)' m.prom
+	assert_output $'mare_drift_detected{column="x",test="ks"} 0\nmare_drift_dataset 1'
+}

@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "drift.h"
+#include "grid.h"
+#include "rng.h"
 #include "tap.h"
 
 static double *
@@ -117,6 +119,45 @@ test_psi(void)
 	    "PSI with an empty bin (epsilon 1e-4)");
 }
 
+static int
+cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Against qsort, bit for bit: floats, small integers, one value, mixed. */
+static void
+sort_cases(void)
+{
+	static const char *const what[] = { "float values", "integers 0..9",
+	    "a constant", "full doubles with signs" };
+	struct mare_rng rng;
+	double *x, *y;
+	size_t i, n = 30000, c;
+
+	mare_rng_init(&rng, 3);
+	x = malloc(n * sizeof(*x));
+	y = malloc(n * sizeof(*y));
+	for (c = 0; c < 4; c++) {
+		for (i = 0; i < n; i++) {
+			double v = mare_rng_normal(&rng);
+
+			x[i] = c == 0 ? (double)(float)v : c == 1 ?
+			    (double)mare_rng_bounded(&rng, 10) : c == 2 ?
+			    -2.5 : v * exp(40 * mare_rng_normal(&rng));
+		}
+		memcpy(y, x, n * sizeof(*x));
+		qsort(y, n, sizeof(*y), cmpd);
+		mare_drift_sort(x, n, NULL);
+		ok(memcmp(x, y, n * sizeof(*x)) == 0, "radix sort = qsort: %s",
+		    what[c]);
+	}
+	free(x);
+	free(y);
+}
+
 static void
 test_sort(void)
 {
@@ -135,6 +176,7 @@ test_sort(void)
 		sorted &= x[i - 1] <= x[i];
 	ok(sorted, "radix sort ascending with negatives");
 	is_double(x[199], 1e300, 0, "largest last");
+	sort_cases();
 }
 
 static void
@@ -240,6 +282,149 @@ test_mess(void)
 	mare_profile_free(p);
 }
 
+/*
+ * The MESS map: hand-worked against raw rows a = 1..10, b = 10..100
+ * (f = percentage strictly below x), then every cell of a random stack
+ * equal to the per-row MESS of the same cell's values.
+ */
+static void
+test_mess_grid(void)
+{
+	static const char *const names[] = { "a", "b" };
+	static const float av[] = { 5, 0, -9999, 8 }, bv[] = { 50, 100, 3, 30 };
+	struct mare_grid_geom geom = { 2, 2, 0, 0, 1, 1, -9999 };
+	struct mare_grid_stack st;
+	struct mare_grid *a, *b, *m;
+	struct mare_profile *p;
+	double rows[20], *sorted[2], sa[10], sb[10], x[2];
+	size_t i, idx[2] = { 0, 1 }, layer[2] = { 1, 0 }, bad = 0;
+	struct mare_rng rng;
+
+	for (i = 0; i < 10; i++) {
+		rows[2 * i] = sa[i] = (double)(i + 1);
+		rows[2 * i + 1] = sb[i] = (double)(10 * (i + 1));
+	}
+	sorted[0] = sa;
+	sorted[1] = sb;
+	p = mare_profile_build(rows, 10, 2, names, NULL);
+	mare_grid_stack_init(&st);
+	/* stack order b, a: layer[] maps the profile's columns */
+	b = mare_grid_new(&geom, "b", NULL);
+	a = mare_grid_new(&geom, "a", NULL);
+	memcpy(a->cells, av, sizeof(av));
+	memcpy(b->cells, bv, sizeof(bv));
+	mare_grid_stack_add_take(&st, b, NULL);
+	mare_grid_stack_add_take(&st, a, NULL);
+	m = mare_drift_mess_grid(p, (const double *const *)sorted, idx, layer,
+	    2, &st, NULL);
+	is_int(m != NULL, 1, "MESS map built");
+	is_double(m->cells[0], 80, 0, "map: a=5 (2 x 40), b=50 (2 x 40)");
+	is_double(m->cells[1], (float)(-100.0 / 9), 0,
+	    "map: a=0 below the range: 100 (0 - 1) / 9");
+	is_double(m->cells[2], -9999, 0, "map: NODATA in a layer");
+	is_double(m->cells[3], 40, 0, "map: a=8 (2 x 30), b=30 (2 x 20)");
+	is_int(m->geom.has_nodata, 1, "map has NODATA_value");
+	mare_grid_free(m);
+	mare_grid_stack_release(&st);
+
+	/* 40 x 30 random cells, some NODATA, against the profile */
+	geom.ncols = 40;
+	geom.nrows = 30;
+	mare_rng_init(&rng, 7);
+	a = mare_grid_new(&geom, "a", NULL);
+	b = mare_grid_new(&geom, "b", NULL);
+	for (i = 0; i < 1200; i++) {
+		a->cells[i] = (float)(mare_rng_uniform(&rng) * 12 - 1);
+		b->cells[i] = (float)(mare_rng_uniform(&rng) * 120 - 10);
+		if (i % 17 == 3)
+			b->cells[i] = -9999;
+	}
+	mare_grid_stack_add_take(&st, b, NULL);
+	mare_grid_stack_add_take(&st, a, NULL);
+	m = mare_drift_mess_grid(p, NULL, idx, layer, 2, &st, NULL);
+	for (i = 0; i < 1200; i++) {
+		float want;
+
+		if (!mare_grid_stack_valid(&st, i)) {
+			bad += m->cells[i] != -9999;
+			continue;
+		}
+		x[0] = st.layers[1]->cells[i];
+		x[1] = st.layers[0]->cells[i];
+		want = (float)mare_drift_mess(p, idx, x, 2);
+		bad += m->cells[i] != want;
+	}
+	is_int((long)bad, 0, "map cells equal per-row MESS (1200 cells)");
+	mare_grid_free(m);
+	/* and the same against the raw rows */
+	m = mare_drift_mess_grid(p, (const double *const *)sorted, idx, layer,
+	    2, &st, NULL);
+	for (bad = 0, i = 0; i < 1200; i++) {
+		if (!mare_grid_stack_valid(&st, i))
+			continue;
+		x[0] = st.layers[1]->cells[i];
+		x[1] = st.layers[0]->cells[i];
+		bad += m->cells[i] != (float)mare_drift_mess_sorted(p,
+		    (const double *const *)sorted, idx, x, 2);
+	}
+	is_int((long)bad, 0, "map cells equal per-row raw MESS");
+	mare_grid_free(m);
+	mare_grid_stack_release(&st);
+	mare_profile_free(p);
+}
+
+/* The bucketed MESS equals the plain one bit for bit. */
+static void
+test_mess_fast(void)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	double *rows, *s[3], x[3], e;
+	struct mare_profile *p;
+	struct mare_drift_mess *f, *g;
+	struct mare_rng rng;
+	size_t i, j, n = 5000, idx[3] = { 0, 1, 2 }, bad = 0, bad2 = 0;
+
+	mare_rng_init(&rng, 11);
+	rows = malloc(n * 3 * sizeof(*rows));
+	for (j = 0; j < 3; j++)
+		s[j] = malloc(n * sizeof(double));
+	for (i = 0; i < n; i++) {
+		rows[3 * i] = s[0][i] = mare_rng_normal(&rng);
+		rows[3 * i + 1] = s[1][i] = (double)mare_rng_bounded(&rng, 7);
+		rows[3 * i + 2] = s[2][i] = exp(3 * mare_rng_normal(&rng));
+	}
+	for (j = 0; j < 3; j++)
+		mare_drift_sort(s[j], n, NULL);
+	p = mare_profile_build(rows, n, 3, names, NULL);
+	f = mare_drift_mess_new(p, (const double *const *)s, idx, 3, NULL);
+	g = mare_drift_mess_new(p, NULL, idx, 3, NULL);
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < 3; j++) {
+			e = mare_rng_uniform(&rng);
+			/* reference values themselves, ties and edges too */
+			x[j] = e < 0.3 ? s[j][mare_rng_bounded(&rng, n)] :
+			    e < 0.35 ? p->cols[j].q[mare_rng_bounded(&rng,
+			    MARE_PROFILE_NQ)] : p->cols[j].min - 1 +
+			    (p->cols[j].max - p->cols[j].min + 2) *
+			    mare_rng_uniform(&rng);
+		}
+		e = mare_drift_mess_row(f, x);
+		bad += memcmp(&e, &(double){ mare_drift_mess_sorted(p,
+		    (const double *const *)s, idx, x, 3) }, sizeof(e)) != 0;
+		e = mare_drift_mess_row(g, x);
+		bad2 += memcmp(&e, &(double){ mare_drift_mess(p, idx, x, 3) },
+		    sizeof(e)) != 0;
+	}
+	is_int((long)bad, 0, "bucketed MESS = exact MESS (raw rows)");
+	is_int((long)bad2, 0, "bucketed MESS = exact MESS (profile)");
+	mare_drift_mess_free(f);
+	mare_drift_mess_free(g);
+	mare_profile_free(p);
+	for (j = 0; j < 3; j++)
+		free(s[j]);
+	free(rows);
+}
+
 int
 main(void)
 {
@@ -247,6 +432,8 @@ main(void)
 	test_sort();
 	test_columns();
 	test_mess();
+	test_mess_grid();
+	test_mess_fast();
 	test_scipy();
 	return tap_done();
 }

@@ -202,6 +202,35 @@ test_json(void)
 	    NULL, "not an object");
 	is_str(mare_err_format(&err, msg, sizeof(msg)),
 	    "<profile>: profile: expected an object", "object message");
+
+	/* The optional prediction column: written last, read back. */
+	{
+		static const double pred[] = { 0.25, 0.5, 0.75, 1 };
+
+		ok(mare_profile_set_prediction(p, pred, 4, &err) == 0,
+		    "set prediction");
+		j = mare_profile_to_json(p);
+		s1 = dump(j);
+		like(s1, "],\"prediction\":{\"name\":\"prediction\","
+		    "\"n\":4,\"nan\":0,\"min\":0.25,\"max\":1.0,"
+		    "\"mean\":0.625,", "prediction after columns");
+		q = mare_profile_from_json(j, "m.json", &err);
+		ok(q != NULL && q->prediction != NULL &&
+		    q->prediction->n == 4 && q->prediction->max == 1,
+		    "prediction read back");
+		mare_profile_free(q);
+		json_object_set_new(json_object_get(j, "prediction"), "n",
+		    json_string("x"));
+		mare_err_init(&err);
+		ok(mare_profile_from_json(j, "m.json", &err) == NULL,
+		    "bad prediction");
+		is_str(mare_err_format(&err, msg, sizeof(msg)),
+		    "m.json: profile: prediction.n: expected a count (an integer "
+		    ">= 0)",
+		    "prediction path in message");
+		json_decref(j);
+		free(s1);
+	}
 	mare_profile_free(p);
 }
 

@@ -111,10 +111,77 @@ test_values(void)
 	json_decref(r);
 }
 
+/* Records to a spec's raw variables: by name, and from layers. */
+static void
+test_raw_values(void)
+{
+	static const double x[] = { 1, 10, 2, 20, 3, 30 };
+	static const char *const names[] = { "a", "b" };
+	static const int label[] = { 1, 0, 1 };
+	struct mare_grid_geom geom = { 2, 1, 0, 0, 1, 1, -9999 };
+	struct mare_featspec *fs;
+	struct mare_grid_stack st;
+	struct mare_grid *ga, *gb;
+	size_t layer[2] = { 1, 0 };	/* the stack holds b, then a */
+	const char *field = NULL;
+	char msg[128];
+	double out[2];
+	json_t *r;
+
+	fs = mare_featspec_fit(x, 3, 2, names, label, NULL, NULL);
+	r = json_loads("{\"b\": 7.5, \"a\": -1, \"c\": \"x\"}", 0, NULL);
+	is_int(mare_record_values(r, fs, NULL, NULL, out, &field, msg,
+	    sizeof(msg)), 1, "fields by name");
+	ok(out[0] == -1 && out[1] == 7.5, "in the spec's order");
+	json_decref(r);
+	r = json_loads("{\"a\": 1, \"b\": \"7\"}", 0, NULL);
+	is_int(mare_record_values(r, fs, NULL, NULL, out, &field, msg,
+	    sizeof(msg)), 0, "a string value");
+	is_str(field, "b", "its field");
+	is_str(msg, "expected a number, got a string", "its message");
+	json_decref(r);
+
+	mare_grid_stack_init(&st);
+	gb = mare_grid_new(&geom, "b", NULL);
+	ga = mare_grid_new(&geom, "a", NULL);
+	gb->cells[0] = 5;
+	gb->cells[1] = 6;
+	ga->cells[0] = 1.5f;
+	ga->cells[1] = -9999;
+	mare_grid_stack_add_take(&st, gb, NULL);
+	mare_grid_stack_add_take(&st, ga, NULL);
+	r = json_loads("{\"decimalLongitude\": 0.5, \"decimalLatitude\": "
+	    "0.5}", 0, NULL);
+	is_int(mare_record_values(r, fs, &st, layer, out, &field, msg,
+	    sizeof(msg)), 1, "from the layers");
+	ok(out[0] == 1.5 && out[1] == 5, "layer values by variable");
+	json_decref(r);
+	r = json_loads("{\"decimalLongitude\": 1.5, \"decimalLatitude\": "
+	    "0.5}", 0, NULL);
+	is_int(mare_record_values(r, fs, &st, layer, out, &field, msg,
+	    sizeof(msg)), 0, "a NODATA cell");
+	is_str(msg, "no value in layer 'a'", "names the layer");
+	json_decref(r);
+	r = json_loads("{\"decimalLongitude\": 3, \"decimalLatitude\": "
+	    "0.5}", 0, NULL);
+	mare_record_values(r, fs, &st, layer, out, &field, msg, sizeof(msg));
+	is_str(msg, "outside the layers", "outside");
+	is_str(field, "decimalLongitude,decimalLatitude", "both fields");
+	json_decref(r);
+	r = json_loads("{\"decimalLatitude\": 0.5}", 0, NULL);
+	mare_record_values(r, fs, &st, layer, out, &field, msg, sizeof(msg));
+	is_str(field, "decimalLongitude", "missing longitude");
+	is_str(msg, "missing", "missing message");
+	json_decref(r);
+	mare_grid_stack_release(&st);
+	mare_featspec_free(fs);
+}
+
 int
 main(void)
 {
 	test_terms();
 	test_values();
+	test_raw_values();
 	return tap_done();
 }
