@@ -166,7 +166,7 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_report_occ occ;
 	struct mare_prov *prov = NULL;
 	struct mare_out *out = NULL;
-	json_t *drift = NULL, *val = NULL, *pj = NULL, *j;
+	json_t *drift = NULL, *val = NULL, *pj = NULL, *mj = NULL, *j;
 	int rc = -1, have_map = 0, have_occ = 0;
 
 	memset(&in, 0, sizeof(in));
@@ -174,10 +174,11 @@ run(struct opts *o, struct mare_err *err)
 	memset(&occ, 0, sizeof(occ));
 	in.title = o->title;
 	if (o->model != NULL) {
-		if ((model = mare_model_load(o->model, err)) == NULL ||
+		if (mare_report_model_load(o->model, &model, &mj, err) != 0 ||
 		    source(&in.src_model, o->model, err) != 0)
 			goto done;
 		in.model = model;
+		in.model_json = mj;
 	}
 	if (o->map != NULL) {
 		if ((grid = mare_grid_load(o->map, err)) == NULL ||
@@ -250,6 +251,7 @@ done:
 		mare_report_map_release(&map);
 	mare_grid_free(grid);
 	mare_model_free(model);
+	json_decref(mj);
 	return rc;
 }
 
