@@ -72,4 +72,7 @@ done
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/featurize.sh" |
     tee -a "$out"
 MARE_BENCH_DIR=$dir sh "$src/bench/validate.sh"
+# --- mare-predict: rows/s, peak RSS, --line-buffered latency
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/predict.sh" |
+    tee -a "$out"
 echo "bench: results in $out"

@@ -206,23 +206,22 @@ plan_init(struct plan *pl, const struct mare_model *m, size_t nrows,
 	size_t j, rows = nrows < PRED_BLOCK ? nrows : PRED_BLOCK;
 
 	memset(pl, 0, sizeof(*pl));
-	for (j = 0; j < m->p; j++)
-		if (m->beta[j] != 0)
-			pl->nnz++;
-	pl->idx = malloc((pl->nnz + 1) * sizeof(*pl->idx));
-	pl->b = malloc((pl->nnz + 1) * sizeof(*pl->b));
-	pl->f = malloc((pl->nnz * (rows ? rows : 1) + 1) * sizeof(*pl->f));
-	if (pl->idx == NULL || pl->b == NULL || pl->f == NULL) {
-		plan_release(pl);
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	}
-	pl->nnz = 0;
+	pl->idx = malloc((m->p + 1) * sizeof(*pl->idx));
+	pl->b = malloc((m->p + 1) * sizeof(*pl->b));
+	if (pl->idx == NULL || pl->b == NULL)
+		goto nomem;
 	for (j = 0; j < m->p; j++)
 		if (m->beta[j] != 0) {
 			pl->idx[pl->nnz] = j;
 			pl->b[pl->nnz++] = m->beta[j];
 		}
+	pl->f = malloc((pl->nnz * (rows ? rows : 1) + 1) * sizeof(*pl->f));
+	if (pl->f == NULL)
+		goto nomem;
 	return 0;
+nomem:
+	plan_release(pl);
+	return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 }
 
 /*
