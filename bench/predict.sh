@@ -7,7 +7,8 @@
 #      beside a pure read of the same tensor (mare-tensor cat);
 #   2. 100,000 JSON Lines records;
 #   3. p50/p95/p99 latency per record with --line-buffered, 10,000
-#      records written one at a time, each answer awaited (bench/latency.py).
+#      records written one at a time, each answer awaited (bench/latency.py;
+#      the max includes the first record, which waits for start-up).
 # MARE_PREDICT_OTHER=/path/to/mare-predict adds that build to the timings
 # (e.g. an older one, to compare). Inputs cached in $MARE_BENCH_DIR/predict.
 set -eu
@@ -70,13 +71,18 @@ if [ -n "${MARE_PREDICT_OTHER:-}" ]; then
 fi
 hyperfine -N --warmup 1 --runs "$runs" --export-json "$dir/predict.json" "$@" \
     >/dev/null
+# wall and CPU (user + system) time: on a shared machine the CPU time is
+# the steadier figure
 jq -r '.results[] | .command as $c | .mean as $m | .stddev as $s |
+    (.user + .system) as $u |
     ($c | test("100k") | if . then 100000 else 1000000 end) as $n |
-    "- \($c): \($m * 1000 | floor) ms +- \($s * 1000 | floor), " +
-    "\($n / $m | floor) rows/s"' "$dir/predict.json"
+    "- \($c): \($m * 1000 | floor) ms +- \($s * 1000 | floor) wall, " +
+    "\($n / $m | floor) rows/s; CPU \($u * 1000 | floor) ms, " +
+    "\($n / $u | floor) rows/s per CPU second"' "$dir/predict.json"
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 echo "- peak RSS, tensor -> jsonl: $(peak "$pr" -q -m "$dir/m.json" -o /dev/null "$t") KiB"
 echo "- peak RSS, 100k jsonl -> jsonl: $(peak "$pr" -q -m "$dir/m.json" -o /dev/null "$dir/rec_100k.jsonl") KiB"
+echo "  (the libtool wrapper execs the binary, so this is the binary's)"
 printf -- '- --line-buffered latency, 10,000 records one at a time: '
 /usr/bin/python3 "$src/bench/latency.py" "$dir/rec_10k.jsonl" \
     "$pr" -q --line-buffered -m "$dir/m.json"

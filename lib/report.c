@@ -5,7 +5,10 @@
  * section reads only the inputs it needs and is skipped when they are
  * missing. Drift and validation files are read through small accessors
  * (num(), str()) that never assume a key is there or has the right type:
- * a file of an unexpected shape shows less, it never fails here.
+ * a file of an unexpected shape shows less, it never fails here. The
+ * model file's roc, tuning and importance keys are the exception: they
+ * are checked when the model is loaded (mare_report_model_check()), so
+ * the renderings may rely on their shape.
  *
  * SPDX-License-Identifier: MIT
  */

@@ -162,7 +162,9 @@ for l in open("points.jsonl"):
 	exec 7>in 8<out
 	while read -r line; do
 		printf '%s\n' "$line" >&7
-		read -r -t 5 answer <&8
+		# generous: under valgrind on a loaded machine the first
+		# answer waits for a start-up of several seconds
+		read -r -t 60 answer <&8
 		[[ $answer == *',"m":'* ]]
 		printf '%s\n' "$answer" >>got.jsonl
 	done <values.jsonl
