@@ -81,4 +81,7 @@ MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/fetch-split.sh" 
     tee -a "$out"
 MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/drift.sh" |
     tee -a "$out"
+# --- mare-predict: rows/s, peak RSS, --line-buffered latency
+MARE_BUILDDIR=$MARE_BUILDDIR MARE_BENCH_DIR=$dir sh "$src/bench/predict.sh" |
+    tee -a "$out"
 echo "bench: results in $out"

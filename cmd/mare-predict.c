@@ -137,6 +137,8 @@ struct sink {
 	FILE		*fp;
 	struct mare_tensor_writer *tw;
 	long		 npy_data;	/* offset of the data */
+	FILE		*spool;		/* npy to stdout: the rows, until the
+					   count for the header is known */
 	unsigned long long rows;
 	size_t		 nm;
 	struct mdl	*mods;
@@ -538,9 +540,14 @@ sink_open(struct sink *s, struct run *ru, const char *meta_src,
 		break;
 	case FMT_NPY:
 		if (mare_out_is_stdout(s->out)) {
-			mare_err_set(err, MARE_E_USAGE, "npy output needs -o "
-			    "<file> (its header holds the row count)");
-			goto out;
+			/* the header holds the row count: spool the rows */
+			if ((s->spool = tmpfile()) == NULL) {
+				mare_err_sys(err, MARE_E_IO, "cannot create "
+				    "a temporary file");
+				goto out;
+			}
+			s->fp = s->spool;
+			break;
 		}
 		if (mare_npy_write_header(s->fp, MARE_NPY_F8, 2, 0, ru->nm,
 		    err) != 0)
@@ -625,6 +632,35 @@ sink_row(struct sink *s, size_t r, struct mare_err *err)
 	return 0;
 }
 
+/* npy to stdout: the header, then the spooled rows. */
+static int
+spool_finish(struct sink *s, struct mare_out *out, struct mare_err *err)
+{
+	FILE *fp = mare_out_file(out);
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if (fflush(s->spool) != 0 || fseek(s->spool, 0, SEEK_SET) != 0)
+		rc = mare_err_sys(err, MARE_E_IO, "temporary file");
+	else if (mare_npy_write_header(fp, MARE_NPY_F8, 2, s->rows, s->nm,
+	    err) != 0)
+		rc = -1;
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), s->spool)) > 0)
+		if (fwrite(buf, 1, n, fp) != n)
+			rc = mare_err_sys(err, MARE_E_IO, "cannot write '%s'",
+			    mare_out_name(out));
+	if (rc == 0 && ferror(s->spool))
+		rc = mare_err_sys(err, MARE_E_IO, "temporary file");
+	fclose(s->spool);
+	s->spool = NULL;
+	if (rc != 0) {
+		mare_out_abort(out);
+		return -1;
+	}
+	return mare_out_commit(out, err);
+}
+
 static int
 sink_finish(struct sink *s, struct mare_err *err)
 {
@@ -636,6 +672,8 @@ sink_finish(struct sink *s, struct mare_err *err)
 		mare_out_abort(out);
 		return -1;
 	}
+	if (s->fmt == FMT_NPY && s->spool != NULL)
+		return spool_finish(s, out, err);
 	if (s->fmt == FMT_NPY) {
 		if (fflush(s->fp) != 0 || fseek(s->fp, 0, SEEK_SET) != 0 ||
 		    mare_npy_write_header(s->fp, MARE_NPY_F8, 2, s->rows,
@@ -654,6 +692,9 @@ sink_abort(struct sink *s)
 {
 	mare_tensor_writer_free(s->tw);
 	s->tw = NULL;
+	if (s->spool != NULL)
+		fclose(s->spool);
+	s->spool = NULL;
 	mare_out_abort(s->out);
 	s->out = NULL;
 }

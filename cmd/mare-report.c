@@ -195,7 +195,7 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_report_occ occ;
 	struct mare_prov *prov = NULL;
 	struct mare_out *out = NULL;
-	json_t *drift = NULL, *val = NULL, *pj = NULL, *j;
+	json_t *drift = NULL, *val = NULL, *pj = NULL, *mj = NULL, *j;
 	size_t i, have_map = 0;
 	int rc = -1, have_occ = 0;
 
@@ -204,10 +204,11 @@ run(struct opts *o, struct mare_err *err)
 	memset(&occ, 0, sizeof(occ));
 	in.title = o->title;
 	if (o->model != NULL) {
-		if ((model = mare_model_load(o->model, err)) == NULL ||
+		if (mare_report_model_load(o->model, &model, &mj, err) != 0 ||
 		    source(&in.src_model, o->model, err) != 0)
 			goto done;
 		in.model = model;
+		in.model_json = mj;
 	}
 	for (i = 0; i < o->nmaps; i++) {
 		if ((grid[i] = mare_grid_load(o->maps[i], err)) == NULL ||
@@ -285,6 +286,7 @@ done:
 	for (i = 0; i < MARE_REPORT_MAX_MAPS; i++)
 		mare_grid_free(grid[i]);
 	mare_model_free(model);
+	json_decref(mj);
 	return rc;
 }
 

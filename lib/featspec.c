@@ -259,14 +259,14 @@ feat_value(const struct mare_featspec *fs, const struct mare_featspec_feat *f,
 	return 0;
 }
 
-int
-mare_featspec_apply(const struct mare_featspec *fs, const double *raw,
-    unsigned flags, double *out, struct mare_err *err)
+/* Check the raw row; the number of variables outside, or -1. */
+static int
+check_raw(const struct mare_featspec *fs, const double *raw,
+    struct mare_err *err)
 {
 	const struct mare_featspec_var *v;
-	int clamp = (flags & MARE_FEATSPEC_CLAMP) != 0, outside = 0;
+	int outside = 0;
 	size_t i;
-	double y;
 
 	for (i = 0; i < fs->nvars; i++) {
 		v = &fs->vars[i];
@@ -277,16 +277,51 @@ mare_featspec_apply(const struct mare_featspec *fs, const double *raw,
 		    raw[i] < v->st.min || raw[i] > v->st.max)
 			outside++;
 	}
-	for (i = 0; i < fs->nfeat; i++) {
-		y = feat_value(fs, &fs->feat[i], raw, clamp);
-		if (clamp) {
-			if (y < fs->feat[i].st.min)
-				y = fs->feat[i].st.min;
-			if (y > fs->feat[i].st.max)
-				y = fs->feat[i].st.max;
-		}
-		out[i] = y;
+	return outside;
+}
+
+/* Feature i of a checked raw row, clamped when asked. */
+static inline double
+feat_final(const struct mare_featspec *fs, size_t i, const double *raw,
+    int clamp)
+{
+	double y = feat_value(fs, &fs->feat[i], raw, clamp);
+
+	if (clamp) {
+		if (y < fs->feat[i].st.min)
+			y = fs->feat[i].st.min;
+		if (y > fs->feat[i].st.max)
+			y = fs->feat[i].st.max;
 	}
+	return y;
+}
+
+int
+mare_featspec_apply(const struct mare_featspec *fs, const double *raw,
+    unsigned flags, double *out, struct mare_err *err)
+{
+	int clamp = (flags & MARE_FEATSPEC_CLAMP) != 0, outside;
+	size_t i;
+
+	if ((outside = check_raw(fs, raw, err)) < 0)
+		return -1;
+	for (i = 0; i < fs->nfeat; i++)
+		out[i] = feat_final(fs, i, raw, clamp);
+	return outside;
+}
+
+int
+mare_featspec_apply_some(const struct mare_featspec *fs, const double *raw,
+    unsigned flags, const size_t *idx, size_t n, double *out,
+    struct mare_err *err)
+{
+	int clamp = (flags & MARE_FEATSPEC_CLAMP) != 0, outside;
+	size_t k;
+
+	if ((outside = check_raw(fs, raw, err)) < 0)
+		return -1;
+	for (k = 0; k < n; k++)
+		out[k] = feat_final(fs, idx[k], raw, clamp);
 	return outside;
 }
 

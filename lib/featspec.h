@@ -189,6 +189,16 @@ void	mare_featspec_free(struct mare_featspec *fs);
 int	mare_featspec_apply(const struct mare_featspec *fs, const double *raw,
 	    unsigned flags, double *out, struct mare_err *err);
 /*
+ * The same, computing only the n features idx[0..n) (indices into
+ * fs->feat) into out[0..n): what a model needs when most of its
+ * coefficients are zero. Every raw value is still checked, so the return
+ * value and the errors are those of mare_featspec_apply(), and out[k]
+ * holds the same bits as mare_featspec_apply()'s out[idx[k]].
+ */
+int	mare_featspec_apply_some(const struct mare_featspec *fs,
+	    const double *raw, unsigned flags, const size_t *idx, size_t n,
+	    double *out, struct mare_err *err);
+/*
  * The same for nrows rows (row-major in and out). *noutside (may be NULL)
  * receives the number of rows with a variable outside the training range.
  * Returns 0, or -1 with "row N: ..." for the first bad row (rows from 1).

@@ -28,6 +28,8 @@
 #include "jsonl.h"
 #include "model.h"
 
+#define PRED_BLOCK	256	/* feature rows computed at a time */
+
 static const char *const type_names[] = { "logistic", "poisson", "maxent" };
 static const char *const out_names[] = {
 	"cloglog", "logistic", "exponential", "link", "class"
@@ -166,17 +168,6 @@ resolve(const struct mare_model *m, const struct mare_model_pred_opts *o,
 }
 
 static double
-link_of(const struct mare_model *m, const double *f)
-{
-	double s = 0.0;
-	size_t j;
-
-	for (j = 0; j < m->p; j++)
-		s += m->beta[j] * f[j];
-	return m->intercept + s;
-}
-
-static double
 finish(const struct mare_model *m, double link, enum mare_model_output type,
     int cls, double thr)
 {
@@ -187,6 +178,77 @@ finish(const struct mare_model *m, double link, enum mare_model_output type,
 	return v;
 }
 
+/*
+ * What a prediction call needs: the nonzero coefficients (an L1 fit
+ * leaves most at zero, and their features need not be computed) and a
+ * block of feature rows.
+ */
+struct plan {
+	size_t	 nnz;
+	size_t	*idx;		/* nnz feature indices */
+	double	*b;		/* nnz coefficients */
+	double	*f;		/* PRED_BLOCK x nnz features */
+	double	 y[PRED_BLOCK];	/* link minus intercept */
+};
+
+static void
+plan_release(struct plan *pl)
+{
+	free(pl->idx);
+	free(pl->b);
+	free(pl->f);
+}
+
+static int
+plan_init(struct plan *pl, const struct mare_model *m, size_t nrows,
+    struct mare_err *err)
+{
+	size_t j, rows = nrows < PRED_BLOCK ? nrows : PRED_BLOCK;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->idx = malloc((m->p + 1) * sizeof(*pl->idx));
+	pl->b = malloc((m->p + 1) * sizeof(*pl->b));
+	if (pl->idx == NULL || pl->b == NULL)
+		goto nomem;
+	for (j = 0; j < m->p; j++)
+		if (m->beta[j] != 0) {
+			pl->idx[pl->nnz] = j;
+			pl->b[pl->nnz++] = m->beta[j];
+		}
+	pl->f = malloc((pl->nnz * (rows ? rows : 1) + 1) * sizeof(*pl->f));
+	if (pl->f == NULL)
+		goto nomem;
+	return 0;
+nomem:
+	plan_release(pl);
+	return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+}
+
+/*
+ * pl->y[0..n) = the n feature rows of pl->f times the coefficients, each
+ * a plain sum in feature order: the bits of the full dot product over all
+ * p features (the skipped terms are exact zeros), whatever the block size,
+ * so a row predicted alone or in a block, from records, a tensor or
+ * layers, gets the same value. (dgemv would reorder the sums and change
+ * the last bits with the block's shape, for no gain: computing the
+ * features, not this sum, is the cost.)
+ */
+static void
+plan_link(struct plan *pl, size_t n)
+{
+	const double *f;
+	double s;
+	size_t r, k;
+
+	for (r = 0; r < n; r++) {
+		f = pl->f + r * pl->nnz;
+		s = 0.0;
+		for (k = 0; k < pl->nnz; k++)
+			s += pl->b[k] * f[k];
+		pl->y[r] = s;
+	}
+}
+
 int
 mare_model_predict(const struct mare_model *m, const double *raw,
     size_t nrows, const struct mare_model_pred_opts *o, double *out,
@@ -194,8 +256,9 @@ mare_model_predict(const struct mare_model *m, const double *raw,
 {
 	struct mare_model_pred_opts def;
 	enum mare_model_output type;
-	double thr, *f;
-	size_t r, nout = 0;
+	struct plan pl;
+	double thr;
+	size_t r0, r, n, nout = 0;
 	int cls, k;
 
 	if (o == NULL) {
@@ -204,27 +267,36 @@ mare_model_predict(const struct mare_model *m, const double *raw,
 	}
 	if (resolve(m, o, &type, &cls, &thr, err) != 0)
 		return -1;
-	if ((f = malloc((m->p > 0 ? m->p : 1) * sizeof(double))) == NULL)
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	for (r = 0; r < nrows; r++) {
-		k = mare_featspec_apply(m->spec, raw + r * m->spec->nvars,
-		    o->clamp ? MARE_FEATSPEC_CLAMP : 0, f, err);
-		if (k < 0) {
-			char msg[sizeof(err->msg)];
+	if (plan_init(&pl, m, nrows, err) != 0)
+		return -1;
+	for (r0 = 0; r0 < nrows; r0 += n) {
+		n = nrows - r0 < PRED_BLOCK ? nrows - r0 : PRED_BLOCK;
+		for (r = 0; r < n; r++) {
+			k = mare_featspec_apply_some(m->spec,
+			    raw + (r0 + r) * m->spec->nvars,
+			    o->clamp ? MARE_FEATSPEC_CLAMP : 0, pl.idx, pl.nnz,
+			    pl.f + r * pl.nnz, err);
+			if (k < 0) {
+				char msg[sizeof(err->msg)];
 
-			if (err != NULL) {
-				snprintf(msg, sizeof(msg), "row %zu: %.480s",
-				    r + 1, err->msg);
-				memcpy(err->msg, msg, sizeof(msg));
+				if (err != NULL) {
+					snprintf(msg, sizeof(msg),
+					    "row %zu: %.480s", r0 + r + 1,
+					    err->msg);
+					memcpy(err->msg, msg, sizeof(msg));
+				}
+				plan_release(&pl);
+				return -1;
 			}
-			free(f);
-			return -1;
+			if (k > 0)
+				nout++;
 		}
-		if (k > 0)
-			nout++;
-		out[r] = finish(m, link_of(m, f), type, cls, thr);
+		plan_link(&pl, n);
+		for (r = 0; r < n; r++)
+			out[r0 + r] = finish(m, m->intercept + pl.y[r], type,
+			    cls, thr);
 	}
-	free(f);
+	plan_release(&pl);
 	if (noutside != NULL)
 		*noutside = nout;
 	return 0;
@@ -238,9 +310,10 @@ mare_model_predict_features(const struct mare_model *m, const double *feat,
 	struct mare_model_pred_opts def;
 	enum mare_model_output type;
 	const struct mare_featspec_stats *st;
+	struct plan pl;
 	const double *x;
-	double thr, s, v;
-	size_t r, j;
+	double thr, v;
+	size_t r0, r, n, j, k;
 	int cls;
 
 	if (o == NULL) {
@@ -249,26 +322,38 @@ mare_model_predict_features(const struct mare_model *m, const double *feat,
 	}
 	if (resolve(m, o, &type, &cls, &thr, err) != 0)
 		return -1;
-	for (r = 0; r < nrows; r++) {
-		x = feat + r * m->p;
-		s = 0.0;
-		for (j = 0; j < m->p; j++) {
-			v = x[j];
-			if (!isfinite(v))
-				return mare_err_set(err, MARE_E_DATA,
-				    "row %zu: '%s': not a finite number",
-				    r + 1, m->spec->feat[j].name);
-			if (o->clamp) {
-				st = &m->spec->feat[j].st;
-				if (v < st->min)
-					v = st->min;
-				if (v > st->max)
-					v = st->max;
+	if (plan_init(&pl, m, nrows, err) != 0)
+		return -1;
+	for (r0 = 0; r0 < nrows; r0 += n) {
+		n = nrows - r0 < PRED_BLOCK ? nrows - r0 : PRED_BLOCK;
+		for (r = 0; r < n; r++) {
+			x = feat + (r0 + r) * m->p;
+			for (j = 0; j < m->p; j++)
+				if (!isfinite(x[j])) {
+					plan_release(&pl);
+					return mare_err_set(err, MARE_E_DATA,
+					    "row %zu: '%s': not a finite "
+					    "number", r0 + r + 1,
+					    m->spec->feat[j].name);
+				}
+			for (k = 0; k < pl.nnz; k++) {
+				v = x[pl.idx[k]];
+				if (o->clamp) {
+					st = &m->spec->feat[pl.idx[k]].st;
+					if (v < st->min)
+						v = st->min;
+					if (v > st->max)
+						v = st->max;
+				}
+				pl.f[r * pl.nnz + k] = v;
 			}
-			s += m->beta[j] * v;
 		}
-		out[r] = finish(m, m->intercept + s, type, cls, thr);
+		plan_link(&pl, n);
+		for (r = 0; r < n; r++)
+			out[r0 + r] = finish(m, m->intercept + pl.y[r], type,
+			    cls, thr);
 	}
+	plan_release(&pl);
 	return 0;
 }
 

@@ -5,13 +5,17 @@
  * section reads only the inputs it needs and is skipped when they are
  * missing. Drift and validation files are read through small accessors
  * (num(), str()) that never assume a key is there or has the right type:
- * a file of an unexpected shape shows less, it never fails here.
+ * a file of an unexpected shape shows less, it never fails here. The
+ * model file's roc, tuning and importance keys are the exception: they
+ * are checked when the model is loaded (mare_report_model_check()), so
+ * the renderings may rely on their shape.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <config.h>
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +290,234 @@ mare_report_curve(const struct mare_model *m, size_t var, size_t npts,
 	return (long)n;
 }
 
+/* Optional keys of the model file: ROC, importance, tuning */
+
+static int bad(struct mare_err *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+bad(struct mare_err *err, const char *src, const char *fmt, ...)
+{
+	char m[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	mare_err_set(err, MARE_E_DATA, "%s", m);
+	mare_err_at(err, src, 0, 0);
+	return -1;
+}
+
+/* A number in [0, 1] at path. */
+static int
+check_unit(const json_t *v, const char *path, const char *src,
+    struct mare_err *err)
+{
+	char b[64];
+
+	if (!json_is_number(v))
+		return bad(err, src, "%s: %s", path, v == NULL ? "missing" :
+		    "expected a number");
+	if (!(json_number_value(v) >= 0 && json_number_value(v) <= 1))
+		return bad(err, src, "%s: %s is outside [0, 1]", path,
+		    fmtg(json_number_value(v), b, sizeof(b)));
+	return 0;
+}
+
+static int
+check_curve(const json_t *c, const char *path, const char *src,
+    struct mare_err *err)
+{
+	const json_t *fpr, *tpr, *v;
+	char p[128], q[128];
+	size_t i, k;
+
+	if (c == NULL || json_is_null(c))
+		return 0;
+	if (!json_is_object(c))
+		return bad(err, src, "%s: expected an object or null", path);
+	snprintf(p, sizeof(p), "%s.auc", path);
+	if (check_unit(json_object_get(c, "auc"), p, src, err) != 0)
+		return -1;
+	fpr = json_object_get(c, "fpr");
+	tpr = json_object_get(c, "tpr");
+	for (k = 0; k < 2; k++) {
+		v = k == 0 ? fpr : tpr;
+		snprintf(p, sizeof(p), "%s.%s", path, k == 0 ? "fpr" : "tpr");
+		if (!json_is_array(v))
+			return bad(err, src, "%s: %s", p, v == NULL ?
+			    "missing" : "expected an array of numbers");
+		if (json_array_size(v) < 2)
+			return bad(err, src, "%s: %zu values; a curve needs "
+			    "at least 2", p, json_array_size(v));
+	}
+	if (json_array_size(fpr) != json_array_size(tpr))
+		return bad(err, src, "%s.tpr: %zu values but %s.fpr has %zu",
+		    path, json_array_size(tpr), path, json_array_size(fpr));
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < json_array_size(fpr); i++) {
+			snprintf(q, sizeof(q), "%s.%s[%zu]", path, k == 0 ?
+			    "fpr" : "tpr", i);
+			if (check_unit(json_array_get(k == 0 ? fpr : tpr, i),
+			    q, src, err) != 0)
+				return -1;
+		}
+	return 0;
+}
+
+/* A member that must be a number, or null/missing when nullable. */
+static int
+check_num(const json_t *o, const char *key, const char *path, int nullable,
+    const char *src, struct mare_err *err)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (nullable && (v == NULL || json_is_null(v)))
+		return 0;
+	if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		return bad(err, src, "%s.%s: %s", path, key, v == NULL ?
+		    "missing" : nullable ? "expected a number or null" :
+		    "expected a number");
+	return 0;
+}
+
+static int
+check_importance(const json_t *a, const char *src, struct mare_err *err)
+{
+	const json_t *e;
+	char p[64];
+	size_t i;
+
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a))
+		return bad(err, src, "$.importance: expected an array or "
+		    "null");
+	json_array_foreach(a, i, e) {
+		snprintf(p, sizeof(p), "$.importance[%zu]", i);
+		if (!json_is_object(e))
+			return bad(err, src, "%s: expected an object", p);
+		if (str(e, "variable") == NULL)
+			return bad(err, src, "%s.variable: %s", p,
+			    json_object_get(e, "variable") == NULL ?
+			    "missing" : "expected a string");
+		if (check_num(e, "permutation", p, 0, src, err) != 0 ||
+		    check_num(e, "contribution", p, 1, src, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_tuning(const json_t *t, const char *src, struct mare_err *err)
+{
+	static const char *const nums[] = { "auc_val_mean", "auc_val_sd",
+	    "auc_train", "aicc" };
+	const json_t *rows, *r, *v;
+	char p[64];
+	size_t i, k;
+
+	if (t == NULL || json_is_null(t))
+		return 0;
+	if (!json_is_object(t))
+		return bad(err, src, "$.tuning: expected an object or null");
+	if (json_object_get(t, "metric") != NULL && str(t, "metric") == NULL)
+		return bad(err, src, "$.tuning.metric: expected a string");
+	rows = json_object_get(t, "rows");
+	if (!json_is_array(rows) || json_array_size(rows) == 0)
+		return bad(err, src, "$.tuning.rows: %s", rows == NULL ?
+		    "missing" : "expected a non-empty array");
+	v = json_object_get(t, "selected");
+	if (v != NULL && !json_is_null(v) && (!json_is_integer(v) ||
+	    json_integer_value(v) < 0 ||
+	    (size_t)json_integer_value(v) >= json_array_size(rows)))
+		return bad(err, src, "$.tuning.selected: expected a row index "
+		    "from 0 to %zu", json_array_size(rows) - 1);
+	json_array_foreach(rows, i, r) {
+		snprintf(p, sizeof(p), "$.tuning.rows[%zu]", i);
+		if (!json_is_object(r))
+			return bad(err, src, "%s: expected an object", p);
+		if (check_num(r, "regmult", p, 0, src, err) != 0)
+			return -1;
+		if (str(r, "features") == NULL)
+			return bad(err, src, "%s.features: %s", p,
+			    json_object_get(r, "features") == NULL ?
+			    "missing" : "expected a string");
+		for (k = 0; k < sizeof(nums) / sizeof(nums[0]); k++)
+			if (check_num(r, nums[k], p, 1, src, err) != 0)
+				return -1;
+		v = json_object_get(r, "nonzero");
+		if (v != NULL && !json_is_null(v) && (!json_is_integer(v) ||
+		    json_integer_value(v) < 0))
+			return bad(err, src, "%s.nonzero: expected a count",
+			    p);
+		v = json_object_get(r, "converged");
+		if (v != NULL && !json_is_null(v) && !json_is_boolean(v))
+			return bad(err, src, "%s.converged: expected true or "
+			    "false", p);
+	}
+	return 0;
+}
+
+int
+mare_report_model_check(const json_t *mj, const char *src,
+    struct mare_err *err)
+{
+	const json_t *roc = json_object_get(mj, "roc");
+
+	if (roc != NULL && !json_is_null(roc)) {
+		if (!json_is_object(roc))
+			return bad(err, src, "$.roc: expected an object or "
+			    "null");
+		if (check_curve(json_object_get(roc, "train"), "$.roc.train",
+		    src, err) != 0 || check_curve(json_object_get(roc, "cv"),
+		    "$.roc.cv", src, err) != 0)
+			return -1;
+	}
+	if (check_importance(json_object_get(mj, "importance"), src,
+	    err) != 0)
+		return -1;
+	return check_tuning(json_object_get(mj, "tuning"), src, err);
+}
+
+int
+mare_report_model_load(const char *path, struct mare_model **m,
+    json_t **mj, struct mare_err *err)
+{
+	const char *name;
+	json_t *j;
+	size_t len;
+	char *text;
+	FILE *fp;
+
+	*m = NULL;
+	*mj = NULL;
+	if ((fp = mare_in_open(path, &name, err)) == NULL)
+		return -1;
+	text = mare_in_slurp(fp, name, MARE_MODEL_MAX_JSON, &len, err);
+	mare_in_close(fp);
+	if (text == NULL)
+		return -1;
+	if ((*m = mare_model_from_json(text, len, name, err)) == NULL) {
+		free(text);
+		return -1;
+	}
+	/* the text parsed as a model, so it parses here too */
+	j = json_loadb(text, len, 0, NULL);
+	free(text);
+	if (j == NULL || mare_report_model_check(j, name, err) != 0) {
+		if (j == NULL)
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		json_decref(j);
+		mare_model_free(*m);
+		*m = NULL;
+		return -1;
+	}
+	*mj = j;
+	return 0;
+}
+
 /* Drift and validation files */
 
 json_t *
@@ -553,6 +785,9 @@ static const char css[] =
 "th{background:#f3f5f7}"
 "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
 "tr.agg td{font-weight:600;background:#fafafa}"
+"tr.sel td{font-weight:600;background:#e8f1f8}"
+"table.tuning td{white-space:nowrap}"
+"tr.sel td:first-child{color:#0072b2}"
 "table.kv th{background:none;font-weight:600;white-space:nowrap}"
 "code,.hash{font-family:ui-monospace,\"DejaVu Sans Mono\",Menlo,Consolas,"
 "monospace;font-size:.85em;word-break:break-all}"
@@ -790,6 +1025,332 @@ html_cv(const struct mare_report_in *in, FILE *fp)
 		fputs("</tr>\n", fp);
 	}
 	fputs("</tbody></table></div>\n</section>\n", fp);
+}
+
+/* ROC, tuning and importance (optional keys of the model file) */
+
+static const json_t *
+mpart(const struct mare_report_in *in, const char *key)
+{
+	const json_t *v;
+
+	if (in->model == NULL || in->model_json == NULL)
+		return NULL;
+	v = json_object_get(in->model_json, key);
+	return json_is_null(v) ? NULL : v;
+}
+
+/* A checked curve as arrays (n points); 0 when absent. */
+static size_t
+curve_xy(const json_t *c, double *x, double *y, size_t max)
+{
+	const json_t *fpr = json_object_get(c, "fpr");
+	const json_t *tpr = json_object_get(c, "tpr");
+	size_t i, n = json_array_size(fpr);
+
+	if (!json_is_object(c) || n != json_array_size(tpr))
+		return 0;
+	for (i = 0; i < n && i < max; i++) {
+		x[i] = json_number_value(json_array_get(fpr, i));
+		y[i] = json_number_value(json_array_get(tpr, i));
+	}
+	return n < max ? n : max;
+}
+
+static const struct {
+	const char *key, *name, *colour, *dash;
+} roc_curves[2] = {
+	{ "train", "training", BLUE, NULL },
+	{ "cv", "cross-validated", ORANGE, "7 4" }
+};
+
+static int
+html_roc(const struct mare_report_in *in, FILE *fp, struct mare_err *err)
+{
+	const json_t *roc = mpart(in, "roc"), *c;
+	struct mare_svg_axes a;
+	double *x, *y, lx, ly;
+	char b[64], b1[32], b2[32], b3[32], b4[32], lab[128];
+	size_t k, n, max = 0, nleg = 0;
+
+	if (!json_is_object(roc))
+		return 0;
+	for (k = 0; k < 2; k++)
+		if ((n = json_array_size(json_object_get(json_object_get(roc,
+		    roc_curves[k].key), "fpr"))) > max)
+			max = n;
+	x = malloc((max + 1) * sizeof(*x));
+	y = malloc((max + 1) * sizeof(*y));
+	if (x == NULL || y == NULL) {
+		free(x);
+		free(y);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	section_open(fp, "roc", "ROC curve");
+	fputs("<p class=\"note\">True against false positive rate as the "
+	    "threshold on the prediction falls. Training: the model on its "
+	    "own training rows; cross-validated: held-out folds pooled. "
+	    "The diagonal is a model no better than chance (AUC 0.5).</p>\n",
+	    fp);
+	a.x0 = a.y0 = 0;
+	a.x1 = a.y1 = 1;
+	a.left = 64;
+	a.top = 12;
+	a.width = a.height = 300;
+	fputs("<figure>", fp);
+	mare_svg_open(fp, 380, 374, "ROC curve");
+	mare_svg_axes_draw(fp, &a, "false positive rate (1 - specificity)",
+	    "true positive rate (sensitivity)");
+	fprintf(fp, "<line class=\"diag\" x1=\"%s\" y1=\"%s\" x2=\"%s\" "
+	    "y2=\"%s\" stroke=\"#888\" stroke-width=\"1.2\" "
+	    "stroke-dasharray=\"2 3\"/>",
+	    mare_svg_px(mare_svg_axes_x(&a, 0), b1, sizeof(b1)),
+	    mare_svg_px(mare_svg_axes_y(&a, 0), b2, sizeof(b2)),
+	    mare_svg_px(mare_svg_axes_x(&a, 1), b3, sizeof(b3)),
+	    mare_svg_px(mare_svg_axes_y(&a, 1), b4, sizeof(b4)));
+	for (k = 0; k < 2; k++) {
+		c = json_object_get(roc, roc_curves[k].key);
+		if ((n = curve_xy(c, x, y, max)) == 0)
+			continue;
+		fprintf(fp, "<g class=\"roc-%s\"", roc_curves[k].key);
+		if (roc_curves[k].dash != NULL)
+			fprintf(fp, " stroke-dasharray=\"%s\"",
+			    roc_curves[k].dash);
+		fputs(">", fp);
+		mare_svg_polyline(fp, &a, x, y, n, roc_curves[k].colour, 2.5);
+		fputs("</g>", fp);
+	}
+	/* legend, lower right inside the plot */
+	lx = a.left + a.width - 226;
+	ly = a.top + a.height - 70;
+	fprintf(fp, "<rect class=\"legend\" x=\"%s\" y=\"%s\" width=\"220\" "
+	    "height=\"64\" fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#ccc\""
+	    "/>", mare_svg_px(lx, b1, sizeof(b1)), mare_svg_px(ly, b2,
+	    sizeof(b2)));
+	for (k = 0; k < 3; k++) {
+		double yy = ly + 16 + 19 * (double)nleg;
+
+		if (k < 2) {
+			c = json_object_get(roc, roc_curves[k].key);
+			if (!json_is_object(c))
+				continue;
+			snprintf(lab, sizeof(lab), "%s, AUC %s",
+			    roc_curves[k].name, fmt(num(c, "auc"), 4, b,
+			    sizeof(b)));
+		} else
+			snprintf(lab, sizeof(lab), "chance, AUC 0.5");
+		fprintf(fp, "<path d=\"M%s %sh26\" stroke=\"%s\" "
+		    "stroke-width=\"%s\"%s%s%s/>", mare_svg_px(lx + 8, b1,
+		    sizeof(b1)), mare_svg_px(yy - 4, b2, sizeof(b2)),
+		    k < 2 ? roc_curves[k].colour : "#888",
+		    k < 2 ? "2.5" : "1.2",
+		    k == 2 || roc_curves[k].dash ? " stroke-dasharray=\"" : "",
+		    k == 2 ? "2 3" : k < 2 && roc_curves[k].dash ?
+		    roc_curves[k].dash : "",
+		    k == 2 || roc_curves[k].dash ? "\"" : "");
+		mare_svg_text(fp, lx + 40, yy, "start", 12, lab);
+		nleg++;
+	}
+	mare_svg_close(fp);
+	fputs("<figcaption>", fp);
+	for (k = 0; k < 2; k++) {
+		c = json_object_get(roc, roc_curves[k].key);
+		if (k > 0)
+			fputs("; ", fp);
+		if (!json_is_object(c)) {
+			fprintf(fp, "no %s curve in the model", roc_curves[k].name);
+			continue;
+		}
+		fprintf(fp, "%s AUC <b class=\"auc-%s\">%s</b> (%zu points)",
+		    k == 0 ? "Training" : "cross-validated", roc_curves[k].key,
+		    fmt(num(c, "auc"), 4, b, sizeof(b)),
+		    json_array_size(json_object_get(c, "fpr")));
+	}
+	fputs(".</figcaption></figure>\n</section>\n", fp);
+	free(x);
+	free(y);
+	return 0;
+}
+
+static void
+html_tuning(const struct mare_report_in *in, FILE *fp)
+{
+	const json_t *t = mpart(in, "tuning"), *rows, *r, *v;
+	char b[64], b2[64];
+	size_t i;
+	long sel;
+
+	if (!json_is_object(t))
+		return;
+	rows = json_object_get(t, "rows");
+	v = json_object_get(t, "selected");
+	sel = json_is_integer(v) ? (long)json_integer_value(v) : -1;
+	section_open(fp, "tuning", "Model tuning");
+	fputs("<p class=\"note\">Each row is one setting of the "
+	    "regularisation multiplier and feature classes, fitted and "
+	    "cross-validated; the setting kept", fp);
+	if (str(t, "metric") != NULL) {
+		fputs(" has the best <code>", fp);
+		h(fp, str(t, "metric"));
+		fputs("</code>", fp);
+	}
+	fputs(" and is marked \xe2\x96\xb6.</p>\n<div class=\"scroll\"><table "
+	    "class=\"tuning\">\n<thead><tr><th></th><th class=\"n\">regmult"
+	    "</th><th>features</th><th class=\"n\">AUC test (mean \xc2\xb1 "
+	    "sd)</th><th class=\"n\">AUC train</th><th class=\"n\">AICc</th>"
+	    "<th class=\"n\">non-zero</th><th>converged</th></tr></thead>\n"
+	    "<tbody>\n", fp);
+	json_array_foreach(rows, i, r) {
+		fprintf(fp, "<tr%s><td>%s</td>", (long)i == sel ?
+		    " class=\"sel\"" : "", (long)i == sel ?
+		    "<span title=\"selected\">\xe2\x96\xb6</span>" : "");
+		fprintf(fp, "<td class=\"n\">%s</td><td>", fmtg(num(r,
+		    "regmult"), b, sizeof(b)));
+		h(fp, str(r, "features"));
+		fprintf(fp, "</td><td class=\"n\">%s \xc2\xb1 ", fmt(num(r,
+		    "auc_val_mean"), 4, b, sizeof(b)));
+		fprintf(fp, "%s</td><td class=\"n\">%s</td>", fmt(num(r,
+		    "auc_val_sd"), 4, b, sizeof(b)), fmt(num(r, "auc_train"),
+		    4, b2, sizeof(b2)));
+		fprintf(fp, "<td class=\"n\">%s</td>", fmt(num(r, "aicc"), 1,
+		    b, sizeof(b)));
+		fprintf(fp, "<td class=\"n\">%s</td><td>%s</td></tr>\n",
+		    fmtg(num(r, "nonzero"), b, sizeof(b)),
+		    json_is_true(json_object_get(r, "converged")) ? "yes" :
+		    json_is_false(json_object_get(r, "converged")) ? "no" :
+		    "\xe2\x80\x93");
+	}
+	fputs("</tbody></table></div>\n</section>\n", fp);
+}
+
+/* Indices of the importance entries by permutation importance, highest
+ * first (ties: in file order). Returns a malloc'd array or NULL. */
+static size_t *
+importance_order(const json_t *imp)
+{
+	size_t i, j, n = json_array_size(imp), t, *ix;
+
+	if ((ix = malloc((n + 1) * sizeof(*ix))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	for (i = 1; i < n; i++)		/* insertion sort: few variables */
+		for (j = i; j > 0 && num(json_array_get(imp, ix[j]),
+		    "permutation") > num(json_array_get(imp, ix[j - 1]),
+		    "permutation"); j--) {
+			t = ix[j];
+			ix[j] = ix[j - 1];
+			ix[j - 1] = t;
+		}
+	return ix;
+}
+
+static int
+html_importance(const struct mare_report_in *in, FILE *fp,
+    struct mare_err *err)
+{
+	const json_t *imp = mpart(in, "importance"), *e;
+	double vmax = 0, t[MARE_SVG_MAX_TICKS], step, v, y, x0 = 100,
+	    bw = 270, rowh, hgt;
+	char b[64], b1[32], b2[32];
+	size_t i, k, n, nt, *ix;
+	int contrib = 0;
+
+	if (!json_is_array(imp) || (n = json_array_size(imp)) == 0)
+		return 0;
+	if ((ix = importance_order(imp)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	json_array_foreach(imp, i, e) {
+		/* room for the longest name, about 7 pixels a character */
+		v = 16 + 7 * (double)strlen(str(e, "variable"));
+		if (v > x0)
+			x0 = v < 300 ? v : 300;
+		if (num(e, "permutation") > vmax)
+			vmax = num(e, "permutation");
+		if (!isnan(num(e, "contribution"))) {
+			contrib = 1;
+			if (num(e, "contribution") > vmax)
+				vmax = num(e, "contribution");
+		}
+	}
+	if (!(vmax > 0))
+		vmax = 1;
+	nt = mare_svg_ticks(0, vmax, 5, t, &step);
+	if (nt > 0 && t[nt - 1] < vmax)
+		vmax = t[nt - 1] + step;
+	nt = mare_svg_ticks(0, vmax, 5, t, &step);
+	rowh = contrib ? 30 : 22;
+	hgt = 28 + rowh * (double)n + 40;
+	section_open(fp, "importance", "Variable importance");
+	fputs("<p class=\"note\">Permutation importance: the loss of AUC "
+	    "when the variable's values are shuffled, as a percentage of the "
+	    "total loss over all variables", fp);
+	if (contrib)
+		fputs("; contribution: the model's own share of each variable "
+		    "in the fit (MaxEnt's percent contribution)", fp);
+	fputs(". Sorted by permutation importance.</p>\n<figure>", fp);
+	mare_svg_open(fp, x0 + bw + 70, hgt, "Variable importance");
+	/* legend */
+	mare_svg_rect(fp, x0, 6, 10, 10, BLUE);
+	mare_svg_text(fp, x0 + 14, 15, "start", 12, "permutation");
+	if (contrib) {
+		mare_svg_rect(fp, x0 + 110, 6, 10, 10, ORANGE);
+		mare_svg_text(fp, x0 + 124, 15, "start", 12, "contribution");
+	}
+	/* grid and ticks */
+	for (k = 0; k < nt; k++) {
+		double px = x0 + bw * t[k] / vmax;
+
+		fprintf(fp, "<path d=\"M%s 24v%s\" stroke=\"#e3e3e3\"/>",
+		    mare_svg_px(px, b1, sizeof(b1)),
+		    mare_svg_px(rowh * (double)n + 6, b2, sizeof(b2)));
+		snprintf(b, sizeof(b), "%s", mare_svg_num(t[k], 6, b1,
+		    sizeof(b1)));
+		mare_svg_text(fp, px, 28 + rowh * (double)n + 16, "middle",
+		    12, b);
+	}
+	mare_svg_text(fp, x0 + bw / 2, hgt - 4, "middle", 13,
+	    "importance (%)");
+	fputs("<g class=\"bars\">", fp);
+	for (k = 0; k < n; k++) {
+		e = json_array_get(imp, ix[k]);
+		y = 28 + rowh * (double)k;
+		mare_svg_text(fp, x0 - 8, y + (contrib ? 18 : 14), "end", 12,
+		    str(e, "variable"));
+		v = num(e, "permutation");
+		mare_svg_rect(fp, x0, y + 2, bw * (v > 0 ? v : 0) / vmax,
+		    contrib ? 12 : 16, BLUE);
+		mare_svg_text(fp, x0 + bw * (v > 0 ? v : 0) / vmax + 4,
+		    y + (contrib ? 12 : 14), "start", 11, fmt(v, 1, b,
+		    sizeof(b)));
+		if (contrib && !isnan(v = num(e, "contribution"))) {
+			mare_svg_rect(fp, x0, y + 15, bw * (v > 0 ? v : 0) /
+			    vmax, 12, ORANGE);
+			mare_svg_text(fp, x0 + bw * (v > 0 ? v : 0) / vmax + 4,
+			    y + 25, "start", 11, fmt(v, 1, b, sizeof(b)));
+		}
+	}
+	fputs("</g>", fp);
+	fprintf(fp, "<path d=\"M%s 24v%s\" stroke=\"#555\"/>",
+	    mare_svg_px(x0, b1, sizeof(b1)), mare_svg_px(rowh * (double)n + 6,
+	    b2, sizeof(b2)));
+	mare_svg_close(fp);
+	fputs("</figure>\n<div class=\"scroll\"><table class=\"importance\">"
+	    "<thead><tr><th>variable</th><th class=\"n\">permutation (%)"
+	    "</th><th class=\"n\">contribution (%)</th></tr></thead><tbody>\n",
+	    fp);
+	for (k = 0; k < n; k++) {
+		e = json_array_get(imp, ix[k]);
+		fputs("<tr><td>", fp);
+		h(fp, str(e, "variable"));
+		fprintf(fp, "</td><td class=\"n\">%s</td>", fmtg(num(e,
+		    "permutation"), b, sizeof(b)));
+		fprintf(fp, "<td class=\"n\">%s</td></tr>\n", fmtg(num(e,
+		    "contribution"), b, sizeof(b)));
+	}
+	fputs("</tbody></table></div>\n</section>\n", fp);
+	free(ix);
+	return 0;
 }
 
 static int
@@ -1306,8 +1867,15 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 	    "</a></li>", fp);
 	if (in->model != NULL && json_is_object(in->model->cv))
 		fputs("<li><a href=\"#cv\">Cross-validation</a></li>", fp);
+	if (json_is_object(mpart(in, "roc")))
+		fputs("<li><a href=\"#roc\">ROC</a></li>", fp);
+	if (json_is_object(mpart(in, "tuning")))
+		fputs("<li><a href=\"#tuning\">Tuning</a></li>", fp);
 	if (in->model != NULL)
 		fputs("<li><a href=\"#response\">Response curves</a></li>", fp);
+	if (json_array_size(mpart(in, "importance")) > 0)
+		fputs("<li><a href=\"#importance\">Importance</a></li>",
+		    fp);
 	if (in->nmaps > 0)
 		fprintf(fp, "<li><a href=\"#map\">Map%s</a></li>",
 		    in->nmaps > 1 ? "s" : "");
@@ -1320,7 +1888,11 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 	html_summary(in, fp);
 	if (in->model != NULL) {
 		html_cv(in, fp);
-		if (html_curves(in, fp, err) != 0)
+		if (html_roc(in, fp, err) != 0)
+			return -1;
+		html_tuning(in, fp);
+		if (html_curves(in, fp, err) != 0 ||
+		    html_importance(in, fp, err) != 0)
 			return -1;
 	}
 	if (in->nmaps > 0)
@@ -1335,6 +1907,94 @@ mare_report_html(const struct mare_report_in *in, FILE *fp,
 }
 
 /* Text */
+
+static void
+text_roc_tuning(const struct mare_report_in *in, FILE *fp)
+{
+	const json_t *roc = mpart(in, "roc"), *t = mpart(in, "tuning"), *c,
+	    *r;
+	char b[64], b2[64], b3[160];
+	size_t k, i;
+	long sel;
+
+	if (json_is_object(roc)) {
+		fputs("== ROC\n", fp);
+		for (k = 0; k < 2; k++) {
+			c = json_object_get(roc, roc_curves[k].key);
+			if (!json_is_object(c))
+				fprintf(fp, "%-22s none in the model\n",
+				    roc_curves[k].name);
+			else
+				fprintf(fp, "%-22s AUC %s (%zu points)\n",
+				    roc_curves[k].name, fmt(num(c, "auc"), 4,
+				    b, sizeof(b)), json_array_size(
+				    json_object_get(c, "fpr")));
+		}
+	}
+	if (json_is_object(t)) {
+		r = json_object_get(t, "selected");
+		sel = json_is_integer(r) ? (long)json_integer_value(r) : -1;
+		fprintf(fp, "== Tuning (* selected%s%s)\n", str(t, "metric") ?
+		    " by " : "", str(t, "metric") ? str(t, "metric") : "");
+		fprintf(fp, "  %8s %-8s %17s %9s %9s %7s %s\n", "regmult",
+		    "features", "AUC test", "AUC train", "AICc", "nonzero",
+		    "converged");
+		json_array_foreach(json_object_get(t, "rows"), i, r) {
+			snprintf(b3, sizeof(b3), "%s \xc2\xb1 ", fmt(num(r,
+			    "auc_val_mean"), 4, b, sizeof(b)));
+			snprintf(b3 + strlen(b3), sizeof(b3) - strlen(b3),
+			    "%s", fmt(num(r, "auc_val_sd"), 4, b, sizeof(b)));
+			fprintf(fp, "%c %8s %-8s %18s", (long)i == sel ? '*' :
+			    ' ', fmtg(num(r, "regmult"), b, sizeof(b)),
+			    str(r, "features") ? str(r, "features") : "", b3);
+			fprintf(fp, " %9s", fmt(num(r, "auc_train"), 4, b,
+			    sizeof(b)));
+			fprintf(fp, " %9s", isnan(num(r, "aicc")) ? "-" :
+			    fmt(num(r, "aicc"), 1, b2, sizeof(b2)));
+			fprintf(fp, " %7s %s\n", fmtg(num(r, "nonzero"), b,
+			    sizeof(b)), json_is_true(json_object_get(r,
+			    "converged")) ? "yes" : json_is_false(
+			    json_object_get(r, "converged")) ? "no" : "-");
+		}
+	}
+}
+
+static int
+text_importance(const struct mare_report_in *in, FILE *fp,
+    struct mare_err *err)
+{
+	const json_t *imp = mpart(in, "importance"), *e;
+	char b[64], b2[64], bar[3 * 30 + 1];
+	const char *name;
+	double vmax = 0, v;
+	size_t k, j, n, len, *ix;
+
+	if (!json_is_array(imp) || (n = json_array_size(imp)) == 0)
+		return 0;
+	if ((ix = importance_order(imp)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (k = 0; k < n; k++)
+		if (num(json_array_get(imp, k), "permutation") > vmax)
+			vmax = num(json_array_get(imp, k), "permutation");
+	fprintf(fp, "== Variable importance (%%)\n%-26s %11s %-30s %s\n",
+	    "variable", "permutation", "", "contribution");
+	for (k = 0; k < n; k++) {
+		e = json_array_get(imp, ix[k]);
+		v = num(e, "permutation");
+		len = vmax > 0 && v > 0 ? (size_t)lround(v / vmax * 30) : 0;
+		for (j = 0; j < len; j++)
+			memcpy(bar + 3 * j, "\xe2\x96\x88", 3);
+		bar[3 * len] = '\0';
+		if ((name = str(e, "variable")) == NULL)
+			name = "";
+		fprintf(fp, "%-26s %11s ", name, fmtg(v, b, sizeof(b)));
+		fprintf(fp, "%s%*s %s\n", bar, (int)(30 - len), "",
+		    isnan(num(e, "contribution")) ? "-" : fmtg(num(e,
+		    "contribution"), b2, sizeof(b2)));
+	}
+	free(ix);
+	return 0;
+}
 
 int
 mare_report_text(const struct mare_report_in *in, FILE *fp,
@@ -1413,6 +2073,8 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 			fputs("\n", fp);
 		}
 	}
+	if (m != NULL)
+		text_roc_tuning(in, fp);
 	if (m != NULL) {
 		fprintf(fp, "== Response curves (%s)\n",
 		    mare_model_output_name(mare_model_default_output(m)));
@@ -1432,6 +2094,8 @@ mare_report_text(const struct mare_report_in *in, FILE *fp,
 			fprintf(fp, " max %s\n", fmt(val, 4, b, sizeof(b)));
 		}
 	}
+	if (m != NULL && text_importance(in, fp, err) != 0)
+		return -1;
 	if (in->validation != NULL) {
 		fputs("== Validation\n", fp);
 		fprintf(fp, "%-22s %s\n", "in", fmtg(num_any(in->validation,
@@ -1498,7 +2162,7 @@ mare_report_json(const struct mare_report_in *in, struct mare_err *err)
 	json_t *o, *mo, *cu, *xs, *ys, *cols, *c, *d, *a;
 	const char *sname;
 	double val;
-	size_t i, j;
+	size_t i, j, *ix;
 	long n;
 
 	o = json_object();
@@ -1526,6 +2190,21 @@ mare_report_json(const struct mare_report_in *in, struct mare_err *err)
 		    json_null());
 		json_object_set(mo, "cv_summary", json_is_object(m->cv) ?
 		    json_object_get(m->cv, "summary") : json_null());
+		if (json_is_object(mpart(in, "roc")))
+			json_object_set(o, "roc", (json_t *)mpart(in, "roc"));
+		if (json_is_object(mpart(in, "tuning")))
+			json_object_set(o, "tuning", (json_t *)mpart(in,
+			    "tuning"));
+		if (json_is_array(mpart(in, "importance")) &&
+		    (ix = importance_order(mpart(in, "importance"))) != NULL) {
+			a = json_array();
+			for (i = 0; i < json_array_size(mpart(in,
+			    "importance")); i++)
+				json_array_append(a, json_array_get(mpart(in,
+				    "importance"), ix[i]));
+			json_object_set_new(o, "importance", a);
+			free(ix);
+		}
 		cu = json_array();
 		json_object_set_new(o, "response", cu);
 		for (j = 0; j < m->spec->nvars; j++) {

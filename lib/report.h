@@ -14,10 +14,20 @@
  *         response curve.
  *   json  the numbers only, one object.
  *
- * Sections appear for the inputs given: summary, cross-validation, response
- * curves (model); suitability maps (maps, with presences from occurrences);
- * validation; drift; provenance (always: this report's inputs with their
- * SHA-256, and the model's own provenance).
+ * Sections appear for the inputs given: summary, cross-validation, ROC
+ * curves, tuning table, response curves, variable importance (model);
+ * suitability maps (maps, with presences from occurrences); validation;
+ * drift; provenance (always: this report's inputs with their SHA-256, and
+ * the model's own provenance).
+ *
+ * ROC curves, importance and tuning come from optional keys of the model
+ * file that prediction does not need (see mare-model(5) and
+ * mare_report_model_check()); an absent or null key leaves its section
+ * out (the ROC section says when the cross-validated curve is missing).
+ * The ROC chart draws both curves on one square plot with the chance
+ * diagonal, the AUC of each in the legend; importance is a horizontal bar
+ * chart sorted by permutation importance (the model's own contribution
+ * beside it when known); the tuning table marks the selected row.
  *
  * Response curves follow maxnet's response.plot(): one variable runs over
  * its training range (MARE_REPORT_CURVE_POINTS points), the others sit at
@@ -117,6 +127,33 @@ long	mare_report_curve(const struct mare_model *m, size_t var,
  */
 json_t	*mare_report_json_load(const char *path, const char *what,
 	    struct mare_err *err);
+
+/*
+ * Check the report's optional keys of a parsed model file (src names it
+ * in messages), naming the JSON path of the first problem:
+ *   roc         null, or an object whose "train" and "cv" are each null
+ *               or {"auc": a, "fpr": [...], "tpr": [...]}: a in [0, 1],
+ *               fpr and tpr of one length >= 2, values in [0, 1];
+ *   importance  null, or an array of {"variable": string, "permutation":
+ *               number, "contribution": number or null};
+ *   tuning      null, or {"metric": string, "selected": index into rows,
+ *               "rows": [ {"regmult": number, "features": string, and
+ *               "auc_val_mean", "auc_val_sd", "auc_train", "aicc": number
+ *               or null, "nonzero": integer >= 0, "converged": boolean} ]}
+ *               (the number keys may be missing: shown as a dash).
+ * Returns 0, or -1 with MARE_E_DATA: "m.json: $.roc.cv.tpr: 12 values but
+ * $.roc.cv.fpr has 13"; "m.json: $.roc.train.auc: 1.2 is outside [0, 1]".
+ */
+int	mare_report_model_check(const json_t *mj, const char *src,
+	    struct mare_err *err);
+/*
+ * Read a model file once (path "-" or NULL: stdin) into a model
+ * (mare_model_from_json()) and its parsed JSON, checked by
+ * mare_report_model_check(). Both belong to the caller. Returns 0, or -1
+ * with the errors of mare_model_load() and of the check.
+ */
+int	mare_report_model_load(const char *path, struct mare_model **m,
+	    json_t **mj, struct mare_err *err);
 
 /* One input of the report. path NULL: the input was not given. */
 struct mare_report_src {
