@@ -58,7 +58,8 @@ enum {
 	OPT_LAND_MASK,
 	OPT_BATHYMETRY,
 	OPT_BATH_MARGIN,
-	OPT_MAX_LINE
+	OPT_MAX_LINE,
+	OPT_FULL_PARSE
 };
 
 struct opts {
@@ -79,6 +80,7 @@ struct opts {
 	const char	*bathymetry;
 	double		 bath_margin;
 	unsigned long long max_line;
+	int		 full_parse;
 	char		**inputs;	/* argv tail; none: stdin */
 	int		 ninputs;
 	int		 argc;
@@ -118,6 +120,8 @@ usage(FILE *fp)
 "                          in metres, positive down\n"
 "     --bathymetry-margin <m>  tolerance for DEPTH_EXCEEDS_BATH (default: 0)\n"
 "     --max-line <size>    longest line accepted (default: 1M)\n"
+"     --full-parse         decode every field of every record with jansson\n"
+"                          (slower; the same results)\n"
 	    MARE_CLI_COMMON_HELP
 "\n"
 "See mare-validate(1) and mare-rules(5).\n", fp);
@@ -129,6 +133,7 @@ static const struct option longopts[] = {
 	{ "disable",		required_argument, NULL, OPT_DISABLE },
 	{ "dup-decimals",	required_argument, NULL, OPT_DUP_DECIMALS },
 	{ "earliest",		required_argument, NULL, OPT_EARLIEST },
+	{ "full-parse",		no_argument,	   NULL, OPT_FULL_PARSE },
 	{ "land-mask",		required_argument, NULL, OPT_LAND_MASK },
 	{ "max-depth",		required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
@@ -215,6 +220,9 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			break;
 		case OPT_BATHYMETRY:
 			o->bathymetry = optarg;
+			break;
+		case OPT_FULL_PARSE:
+			o->full_parse = 1;
 			break;
 		case OPT_MAX_LINE:
 			if (mare_cli_parse_size("max-line", optarg, 2,
@@ -313,6 +321,8 @@ struct run {
 	struct mare_out		*rej;
 	FILE			*outfp;
 	FILE			*rejfp;
+	const char		**want;		/* fields to decode */
+	size_t			 nwant;
 	char			**warn;		/* canonical names */
 	size_t			 nwarn;
 	struct refcheck		 land, bath;
@@ -454,9 +464,12 @@ write_reject(struct run *R, const json_t *rec, const char *raw, size_t len,
 	R->buflen = 0;
 	old = json_object_get(rec, "_rejected");
 	if (old != NULL) {
-		json_t *copy = json_deep_copy(rec), *arr, *e;
+		json_t *copy, *arr, *e;
 		int rc;
 
+		/* rec may hold the checked fields only: the whole line */
+		copy = json_loadb(raw, len, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, NULL);
 		if (copy == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		arr = json_is_array(old) ? json_deep_copy(old) : json_array();
@@ -709,12 +722,16 @@ one_input(struct run *R, const char *path, struct mare_err *err)
 	if (fp == NULL)
 		return -1;
 	jr = mare_jsonl_reader_new(fp, name, (size_t)R->o->max_line, err);
-	if (jr == NULL) {
+	if (jr == NULL || (!R->o->full_parse && mare_jsonl_reader_select(jr,
+	    (const char *const *)R->want, R->nwant, err) != 0)) {
+		mare_jsonl_reader_free(jr);
 		mare_in_close(fp);
 		return -1;
 	}
+	mare_err_init(&rerr);
 	for (;;) {
-		mare_err_init(&rerr);
+		if (rerr.code != 0)
+			mare_err_init(&rerr);
 		rc = mare_jsonl_read(jr, &rec, &rerr);
 		if (rc == 0)
 			break;
@@ -752,6 +769,35 @@ one_input(struct run *R, const char *path, struct mare_err *err)
 
 /* ------------------------------------------------------------------ */
 /* Setup */
+
+/*
+ * The fields anything here reads: the checks' (which include those of the
+ * reference checks), the rules' columns, and "_rejected" (a reject file
+ * validated again). The reader decodes these and only checks the syntax
+ * of the rest.
+ */
+static int
+setup_want(struct run *R, struct mare_err *err)
+{
+	const char *const *cf = mare_checks_fields();
+	struct mare_rule_stats st;
+	size_t i, n, nrules;
+
+	nrules = R->rules != NULL ? mare_rules_count(R->rules) : 0;
+	for (n = 0; cf[n] != NULL; n++)
+		;
+	R->want = calloc(n + nrules + 1, sizeof(*R->want));
+	if (R->want == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		R->want[R->nwant++] = cf[i];
+	R->want[R->nwant++] = "_rejected";
+	for (i = 0; i < nrules; i++)
+		if (mare_rules_stats(R->rules, i, &st) == 0 &&
+		    st.column != NULL)
+			R->want[R->nwant++] = st.column;
+	return 0;
+}
 
 static int
 is_known_rule(const char *name)
@@ -1060,6 +1106,7 @@ run(const struct opts *o, int *found, struct mare_err *err)
 			goto out;
 	}
 	if (setup_warn(&R, err) != 0 || setup_checks(&R, err) != 0 ||
+	    setup_want(&R, err) != 0 ||
 	    load_ref(&R.land, o->land_mask, err) != 0 ||
 	    load_ref(&R.bath, o->bathymetry, err) != 0)
 		goto out;
@@ -1123,6 +1170,7 @@ out:
 	for (i = 0; i < R.nwarn; i++)
 		free(R.warn[i]);
 	free(R.warn);
+	free(R.want);
 	free(R.by_rule.v);
 	free(R.by_field.v);
 	free(R.buf);

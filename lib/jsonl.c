@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jscan.h"
 #include "jsonl.h"
 
 #define LOAD_FLAGS	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | \
@@ -53,6 +54,7 @@ struct mare_jsonl_reader {
 	unsigned long	 line;
 	enum state	 state;
 	enum mare_errc	 broken;	/* the error that ended reading */
+	struct mare_jscan *scan;	/* mare_jsonl_reader_select() */
 };
 
 struct mare_jsonl_reader *
@@ -89,7 +91,21 @@ mare_jsonl_reader_free(struct mare_jsonl_reader *r)
 		return;
 	free(r->buf);
 	free(r->name);
+	mare_jscan_free(r->scan);
 	free(r);
+}
+
+int
+mare_jsonl_reader_select(struct mare_jsonl_reader *r,
+    const char *const *keys, size_t n, struct mare_err *err)
+{
+	struct mare_jscan *sc = mare_jscan_new(keys, n, err);
+
+	if (sc == NULL)
+		return -1;
+	mare_jscan_free(r->scan);
+	r->scan = sc;
+	return 0;
 }
 
 unsigned long
@@ -285,6 +301,14 @@ mare_jsonl_read(struct mare_jsonl_reader *r, json_t **obj,
 		mare_err_at(err, r->name, r->line,
 		    column_of(r->buf, (size_t)(nul - r->buf)));
 		return -1;
+	}
+	if (r->scan != NULL) {
+		rc = mare_jscan_object(r->scan, r->buf, r->len, obj, err);
+		if (rc != 0) {
+			if (rc < 0)
+				mare_err_at(err, r->name, r->line, 0);
+			return rc;
+		}
 	}
 	if ((v = json_loadb(r->buf, r->len, LOAD_FLAGS, &je)) == NULL)
 		return parse_error(r, &je, err);
