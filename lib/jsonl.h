@@ -55,7 +55,11 @@ struct mare_jsonl_reader *mare_jsonl_reader_new(FILE *fp, const char *name,
  * and reports the same errors, but the object it returns holds at least
  * the selected keys the line has, each with its usual value, and may lack
  * the others. Much faster for a filter that reads a few fields and copies
- * the raw line. Returns 0, or -1 with MARE_E_NOMEM.
+ * the raw line. On a regular file (not a pipe, where a slow writer's lines
+ * must come through as they arrive) it also reads in large blocks, so the
+ * stream's position runs ahead of the last line returned: read fp only
+ * through r afterwards. Call before the first read. Returns 0, or -1 with
+ * MARE_E_NOMEM.
  */
 int	mare_jsonl_reader_select(struct mare_jsonl_reader *r,
 	    const char *const *keys, size_t n, struct mare_err *err);
