@@ -862,15 +862,37 @@ check_basis(struct mare_checks *c, const json_t *rec,
 	return added;
 }
 
+/* v in decimal at buf (room for 21 bytes), "-" first when negative. */
+static int
+put_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v;
+	int n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	return k;
+}
+
 /* Append a length-prefixed piece to the key buffer. */
 static int
 key_put(struct mare_checks *c, size_t *len, const char *s, size_t n,
     struct mare_err *err)
 {
 	char pre[24];
-	int pn = snprintf(pre, sizeof(pre), "%zu:", n);
-	size_t need = *len + (size_t)pn + n;
+	int pn = put_int(pre, (long long)n);
+	size_t need;
 
+	pre[pn++] = ':';
+	need = *len + (size_t)pn + n;
 	if (need > c->keycap) {
 		size_t cap = need * 2;
 		char *k = realloc(c->key, cap);
@@ -956,7 +978,7 @@ check_dups(struct mare_checks *c, const json_t *rec, int coords_ok,
 	const json_t *name, *id, *date;
 	char b[80];
 	size_t len = 0;
-	int r, added = 0;
+	int r, n, added = 0;
 
 	name = json_object_get(rec, "scientificName");
 	if (ON(MARE_CHECK_DUPLICATE_RECORD) && coords_ok &&
@@ -968,9 +990,11 @@ check_dups(struct mare_checks *c, const json_t *rec, int coords_ok,
 			return -1;
 		date = json_object_get(rec, "eventDate");
 		if (have_date) {
-			snprintf(b, sizeof(b), "%lld/%lld",
-			    (long long)d->start, (long long)d->end);
-			r = key_put(c, &len, b, strlen(b), err);
+			/* "%lld/%lld" of the span */
+			n = put_int(b, (long long)d->start);
+			b[n++] = '/';
+			n += put_int(b + n, (long long)d->end);
+			r = key_put(c, &len, b, (size_t)n, err);
 		} else if (json_is_string(date)) {
 			/* unparsed: "?" keeps it apart from a span */
 			r = key_put(c, &len, "?", 1, err);
