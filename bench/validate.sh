@@ -85,4 +85,32 @@ one() {
 	else
 		echo "- pandas: not installed (apt-get install python3-pandas)"
 	fi
+	one "mare-validate (default checks, --full-parse)" \
+	    "$dir/v-mare-full.jsonl" "$validate" -q --full-parse -R /dev/null "$f"
 } | tee -a "$out"
+
+# hyperfine on the 100,000-record file: the selective scanner against
+# --full-parse (jansson decodes everything) and jq, the same reference
+# rule; MB/s from the mean wall time and from the mean user CPU time (the
+# machine may be shared: user time is what the program itself spends)
+small=$dir/occ_100k.jsonl
+if command -v hyperfine >/dev/null 2>&1 && [ -f "$small" ]; then
+	ssize=$(stat -L -c %s "$small")
+	hyperfine -N --warmup 1 --runs "${MARE_BENCH_RUNS:-5}" \
+	    --export-json "$dir/validate-hf.json" \
+	    -n "mare-validate (reference rule)" \
+	    "$validate -q --rules $rules -R /dev/null -o /dev/null $small" \
+	    -n "mare-validate --full-parse (reference rule)" \
+	    "$validate -q --full-parse --rules $rules -R /dev/null -o /dev/null $small" \
+	    -n "mare-validate (default checks)" \
+	    "$validate -q -R /dev/null -o /dev/null $small" \
+	    -n "jq -c (reference rule)" \
+	    "jq -c '$(printf '%s' "$jqf" | tr '\n' ' ')' $small" \
+	    >/dev/null 2>&1 || echo "- hyperfine failed"
+	[ -f "$dir/validate-hf.json" ] && jq -r --argjson b "$ssize" \
+	    '.results[] | "- hyperfine, occ_100k: \(.command): " +
+	    "\(($b / .mean / 1e6) * 10 | floor / 10) MB/s wall, " +
+	    "\(($b / .user / 1e6) * 10 | floor / 10) MB/s user CPU " +
+	    "(mean \(.mean * 1000 | floor) ms, user \(.user * 1000 | floor) ms)"' \
+	    "$dir/validate-hf.json" | tee -a "$out"
+fi

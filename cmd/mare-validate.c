@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -36,12 +37,16 @@
 #include "io.h"
 #include "jsonl.h"
 #include "mare.h"
+#include "near.h"
+#include "outliers.h"
 #include "prov.h"
 #include "rules.h"
 
 #define RULE_INVALID_JSON	"INVALID_JSON"
 #define RULE_ON_LAND		"ON_LAND"
 #define RULE_DEPTH_BATH		"DEPTH_EXCEEDS_BATH"
+#define RULE_NEAR		"NEAR_POINT"
+#define RULE_OUTLIER		"SPECIES_OUTLIER"
 
 enum {
 	OPT_RULES = MARE_OPT_CMD,
@@ -58,7 +63,14 @@ enum {
 	OPT_LAND_MASK,
 	OPT_BATHYMETRY,
 	OPT_BATH_MARGIN,
-	OPT_MAX_LINE
+	OPT_MAX_LINE,
+	OPT_FULL_PARSE,
+	OPT_NEAR,
+	OPT_OUTLIERS,
+	OPT_OUTL_MULT,
+	OPT_OUTL_DIST,
+	OPT_OUTL_MIN,
+	OPT_OUTL_MAX
 };
 
 struct opts {
@@ -79,6 +91,10 @@ struct opts {
 	const char	*bathymetry;
 	double		 bath_margin;
 	unsigned long long max_line;
+	int		 full_parse;
+	const char	*near;
+	const char	*outliers;	/* method name, NULL: off */
+	struct mare_outl_opts outl;
 	char		**inputs;	/* argv tail; none: stdin */
 	int		 ninputs;
 	int		 argc;
@@ -118,6 +134,16 @@ usage(FILE *fp)
 "                          in metres, positive down\n"
 "     --bathymetry-margin <m>  tolerance for DEPTH_EXCEEDS_BATH (default: 0)\n"
 "     --max-line <size>    longest line accepted (default: 1M)\n"
+"     --full-parse         decode every field of every record with jansson\n"
+"                          (slower; the same results)\n"
+"     --near <file>        NEAR_POINT: CSV of points with radii\n"
+"                          (columns name,lat,lon,radius_m,kind)\n"
+"     --outliers <method>  SPECIES_OUTLIER, quantile or distance: reads\n"
+"                          the input files twice (not standard input)\n"
+"     --outlier-multiplier <x>  quantile: IQRs above Q3 (default: 5)\n"
+"     --outlier-distance <km>  distance: nearest other record (1000)\n"
+"     --outlier-min-records <n>  test species with n records or more (7)\n"
+"     --outlier-max-records <n>  and at most n (default: 10000)\n"
 	    MARE_CLI_COMMON_HELP
 "\n"
 "See mare-validate(1) and mare-rules(5).\n", fp);
@@ -129,12 +155,19 @@ static const struct option longopts[] = {
 	{ "disable",		required_argument, NULL, OPT_DISABLE },
 	{ "dup-decimals",	required_argument, NULL, OPT_DUP_DECIMALS },
 	{ "earliest",		required_argument, NULL, OPT_EARLIEST },
+	{ "full-parse",		no_argument,	   NULL, OPT_FULL_PARSE },
 	{ "land-mask",		required_argument, NULL, OPT_LAND_MASK },
 	{ "max-depth",		required_argument, NULL, OPT_MAX_DEPTH },
 	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
 	{ "max-uncertainty",	required_argument, NULL, OPT_MAX_UNCERTAINTY },
 	{ "min-decimals",	required_argument, NULL, OPT_MIN_DECIMALS },
+	{ "near",		required_argument, NULL, OPT_NEAR },
 	{ "no-dedup",		no_argument,	   NULL, OPT_NO_DEDUP },
+	{ "outlier-distance",	required_argument, NULL, OPT_OUTL_DIST },
+	{ "outlier-max-records", required_argument, NULL, OPT_OUTL_MAX },
+	{ "outlier-min-records", required_argument, NULL, OPT_OUTL_MIN },
+	{ "outlier-multiplier",	required_argument, NULL, OPT_OUTL_MULT },
+	{ "outliers",		required_argument, NULL, OPT_OUTLIERS },
 	{ "reject",		required_argument, NULL, 'R' },
 	{ "rules",		required_argument, NULL, OPT_RULES },
 	{ "strict",		no_argument,	   NULL, OPT_STRICT },
@@ -154,6 +187,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	o->dup_decimals = -1;
 	o->max_uncertainty = NAN;
 	o->max_depth = NAN;
+	mare_outl_opts_init(&o->outl);
 	o->argc = argc;
 	o->argv = argv;
 	while ((c = getopt_long(argc, argv, MARE_CLI_COMMON_SHORTOPTS "R:",
@@ -215,6 +249,45 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			break;
 		case OPT_BATHYMETRY:
 			o->bathymetry = optarg;
+			break;
+		case OPT_FULL_PARSE:
+			o->full_parse = 1;
+			break;
+		case OPT_NEAR:
+			o->near = optarg;
+			break;
+		case OPT_OUTLIERS:
+			if (strcmp(optarg, "quantile") == 0)
+				o->outl.method = MARE_OUTL_QUANTILE;
+			else if (strcmp(optarg, "distance") == 0)
+				o->outl.method = MARE_OUTL_DISTANCE;
+			else
+				return mare_err_set(err, MARE_E_USAGE,
+				    "--outliers: expected quantile or "
+				    "distance, got '%s'", optarg);
+			o->outliers = optarg;
+			break;
+		case OPT_OUTL_MULT:
+			if (mare_cli_parse_double("outlier-multiplier",
+			    optarg, 0, 1e6, &o->outl.multiplier, err) != 0)
+				return -1;
+			break;
+		case OPT_OUTL_DIST:
+			if (mare_cli_parse_double("outlier-distance", optarg,
+			    0, 40075, &o->outl.distance_km, err) != 0)
+				return -1;
+			break;
+		case OPT_OUTL_MIN:
+			if (mare_cli_parse_ulong("outlier-min-records", optarg,
+			    2, 1000000000, &u, err) != 0)
+				return -1;
+			o->outl.min_records = (size_t)u;
+			break;
+		case OPT_OUTL_MAX:
+			if (mare_cli_parse_ulong("outlier-max-records", optarg,
+			    2, 1000000000, &u, err) != 0)
+				return -1;
+			o->outl.max_records = (size_t)u;
 			break;
 		case OPT_MAX_LINE:
 			if (mare_cli_parse_size("max-line", optarg, 2,
@@ -313,9 +386,18 @@ struct run {
 	struct mare_out		*rej;
 	FILE			*outfp;
 	FILE			*rejfp;
+	const char		**want;		/* fields to decode */
+	size_t			 nwant;
 	char			**warn;		/* canonical names */
 	size_t			 nwarn;
 	struct refcheck		 land, bath;
+	struct mare_near	*near;
+	char			 near_sha256[65];
+	int			 near_on, outl_on;
+	unsigned long long	 near_tested, near_untested;
+	struct mare_outl	*outl;
+	struct ident		*ident;		/* per input, --outliers */
+	unsigned long long	 outl_untested;	/* no coordinates or name */
 	struct tallies		 by_rule, by_field;
 	unsigned long long	 in, passed, rejected, warned, invalid;
 	char			*buf;		/* reject line being built */
@@ -454,9 +536,12 @@ write_reject(struct run *R, const json_t *rec, const char *raw, size_t len,
 	R->buflen = 0;
 	old = json_object_get(rec, "_rejected");
 	if (old != NULL) {
-		json_t *copy = json_deep_copy(rec), *arr, *e;
+		json_t *copy, *arr, *e;
 		int rc;
 
+		/* rec may hold the checked fields only: the whole line */
+		copy = json_loadb(raw, len, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, NULL);
 		if (copy == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		arr = json_is_array(old) ? json_deep_copy(old) : json_array();
@@ -573,6 +658,22 @@ apply_warn_only(struct run *R, size_t from)
 				R->f.v[i].reject = 0;
 }
 
+/* s cut to fit buf (at most 40 bytes) on a UTF-8 character boundary. */
+static const char *
+clip(char *buf, size_t size, const char *s)
+{
+	size_t n = strlen(s), max = size - 1 < 40 ? size - 1 : 40;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Usable coordinates: 1 with lat, lon set, else 0. */
 static int
 coords(const json_t *rec, double *lat, double *lon)
@@ -597,9 +698,34 @@ reference_checks(struct run *R, const json_t *rec, struct mare_err *err)
 	size_t k;
 	int have;
 
-	if (R->land.grid == NULL && R->bath.grid == NULL)
+	if (R->land.grid == NULL && R->bath.grid == NULL && !R->near_on &&
+	    !R->outl_on)
 		return 0;
 	have = coords(rec, &lat, &lon);
+	if (R->near_on) {
+		const struct mare_near_point *pt;
+		char name[64], kind[32];
+
+		if (!have)
+			R->near_untested++;
+		else {
+			R->near_tested++;
+			pt = mare_near_find(R->near, lat, lon, &d);
+			if (pt != NULL && mare_findings_add(&R->f, RULE_NEAR,
+			    NULL, 1, err, "%.6g %.6g is %.0f m from '%s' "
+			    "(%s%sradius %.0f m)", lat, lon, d,
+			    clip(name, sizeof(name), pt->name),
+			    clip(kind, sizeof(kind), pt->kind),
+			    *pt->kind ? ", " : "", pt->radius_m) == -1)
+				return -1;
+		}
+	}
+	if (R->outl_on && mare_outl_lookup(R->outl, R->in, &d, &deepest) &&
+	    mare_findings_add(&R->f, RULE_OUTLIER, NULL, 1, err, "%s %.0f km "
+	    "to the other records of its species is above %.0f km",
+	    R->o->outl.method == MARE_OUTL_QUANTILE ? "mean distance" :
+	    "distance", d, deepest) == -1)
+		return -1;
 	if (R->land.grid != NULL) {
 		if (!have)
 			R->land.untested++;
@@ -694,8 +820,111 @@ one_record(struct run *R, const json_t *rec, const char *raw, size_t len,
 	return write_reject(R, rec, raw, len, err);
 }
 
+struct ident {
+	off_t		size;
+	struct timespec	mtime;
+};
+
+/* Input k's size and time now; in pass 2 it must not have changed. */
 static int
-one_input(struct run *R, const char *path, struct mare_err *err)
+check_ident(struct run *R, FILE *fp, const char *name, size_t k, int set,
+    struct mare_err *err)
+{
+	struct stat st;
+
+	if (fstat(fileno(fp), &st) != 0)
+		return mare_err_sys(err, MARE_E_IO, "cannot stat '%s'", name);
+	if (set) {
+		if (!S_ISREG(st.st_mode))
+			return mare_err_set(err, MARE_E_USAGE, "--outliers "
+			    "reads its input twice: '%s' is not a regular "
+			    "file", name);
+		R->ident[k].size = st.st_size;
+		R->ident[k].mtime = st.st_mtim;
+		return 0;
+	}
+	if (R->ident[k].size != st.st_size || R->ident[k].mtime.tv_sec !=
+	    st.st_mtim.tv_sec || R->ident[k].mtime.tv_nsec !=
+	    st.st_mtim.tv_nsec)
+		return mare_err_set(err, MARE_E_IO, "'%s' changed between "
+		    "the two passes of --outliers", name);
+	return 0;
+}
+
+/*
+ * Pass 1 of --outliers: every record with usable coordinates and a
+ * scientificName, numbered as pass 2 numbers them (R->in).
+ */
+static int
+outliers_pass(struct run *R, struct mare_err *err)
+{
+	const struct opts *o = R->o;
+	struct mare_jsonl_reader *jr;
+	struct mare_err rerr;
+	const json_t *sp;
+	unsigned long long recno = 0;
+	const char *name;
+	double lat, lon;
+	json_t *rec;
+	FILE *fp;
+	int k, rc = 0;
+
+	if (o->ninputs == 0)
+		return mare_err_set(err, MARE_E_USAGE, "--outliers reads its "
+		    "input twice: give files, not standard input");
+	for (k = 0; k < o->ninputs; k++)
+		if (mare_io_is_stdio(o->inputs[k]))
+			return mare_err_set(err, MARE_E_USAGE, "--outliers "
+			    "reads its input twice: give files, not "
+			    "standard input");
+	R->ident = calloc((size_t)o->ninputs, sizeof(*R->ident));
+	if (R->ident == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (k = 0; k < o->ninputs && rc == 0; k++) {
+		if ((fp = mare_in_open(o->inputs[k], &name, err)) == NULL)
+			return -1;
+		jr = NULL;
+		if (check_ident(R, fp, name, (size_t)k, 1, err) != 0 ||
+		    (jr = mare_jsonl_reader_new(fp, name,
+		    (size_t)o->max_line, err)) == NULL ||
+		    (!o->full_parse && mare_jsonl_reader_select(jr,
+		    (const char *const *)R->want, R->nwant, err) != 0))
+			rc = -1;
+		while (rc == 0) {
+			mare_err_init(&rerr);
+			if ((rc = mare_jsonl_read(jr, &rec, &rerr)) == 0)
+				break;
+			recno++;
+			if (rc < 0) {
+				if (rerr.code != MARE_E_DATA) {
+					*err = rerr;
+					break;
+				}
+				rc = 0;
+				continue;
+			}
+			sp = json_object_get(rec, "scientificName");
+			rc = 0;
+			if (coords(rec, &lat, &lon) && json_is_string(sp) &&
+			    json_string_length(sp) > 0)
+				rc = mare_outl_add(R->outl,
+				    json_string_value(sp),
+				    json_string_length(sp), lat, lon, recno,
+				    err);
+			else
+				R->outl_untested++;
+			json_decref(rec);
+		}
+		mare_jsonl_reader_free(jr);
+		mare_in_close(fp);
+	}
+	if (rc != 0)
+		return -1;
+	return mare_outl_finish(R->outl, err);
+}
+
+static int
+one_input(struct run *R, const char *path, size_t k, struct mare_err *err)
 {
 	struct mare_jsonl_reader *jr;
 	const char *name, *raw;
@@ -708,13 +937,21 @@ one_input(struct run *R, const char *path, struct mare_err *err)
 	fp = mare_in_open(path, &name, err);
 	if (fp == NULL)
 		return -1;
-	jr = mare_jsonl_reader_new(fp, name, (size_t)R->o->max_line, err);
-	if (jr == NULL) {
+	if (R->ident != NULL && check_ident(R, fp, name, k, 0, err) != 0) {
 		mare_in_close(fp);
 		return -1;
 	}
+	jr = mare_jsonl_reader_new(fp, name, (size_t)R->o->max_line, err);
+	if (jr == NULL || (!R->o->full_parse && mare_jsonl_reader_select(jr,
+	    (const char *const *)R->want, R->nwant, err) != 0)) {
+		mare_jsonl_reader_free(jr);
+		mare_in_close(fp);
+		return -1;
+	}
+	mare_err_init(&rerr);
 	for (;;) {
-		mare_err_init(&rerr);
+		if (rerr.code != 0)
+			mare_err_init(&rerr);
 		rc = mare_jsonl_read(jr, &rec, &rerr);
 		if (rc == 0)
 			break;
@@ -753,11 +990,42 @@ one_input(struct run *R, const char *path, struct mare_err *err)
 /* ------------------------------------------------------------------ */
 /* Setup */
 
+/*
+ * The fields anything here reads: the checks' (which include those of the
+ * reference checks), the rules' columns, and "_rejected" (a reject file
+ * validated again). The reader decodes these and only checks the syntax
+ * of the rest.
+ */
+static int
+setup_want(struct run *R, struct mare_err *err)
+{
+	const char *const *cf = mare_checks_fields();
+	struct mare_rule_stats st;
+	size_t i, n, nrules;
+
+	nrules = R->rules != NULL ? mare_rules_count(R->rules) : 0;
+	for (n = 0; cf[n] != NULL; n++)
+		;
+	R->want = calloc(n + nrules + 1, sizeof(*R->want));
+	if (R->want == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		R->want[R->nwant++] = cf[i];
+	R->want[R->nwant++] = "_rejected";
+	for (i = 0; i < nrules; i++)
+		if (mare_rules_stats(R->rules, i, &st) == 0 &&
+		    st.column != NULL)
+			R->want[R->nwant++] = st.column;
+	return 0;
+}
+
 static int
 is_known_rule(const char *name)
 {
 	return mare_check_lookup(name) >= 0 ||
 	    strcmp(name, RULE_ON_LAND) == 0 ||
+	    strcmp(name, RULE_NEAR) == 0 ||
+	    strcmp(name, RULE_OUTLIER) == 0 ||
 	    strcmp(name, RULE_DEPTH_BATH) == 0 ||
 	    strncmp(name, "expect_", 7) == 0;
 }
@@ -844,8 +1112,14 @@ setup_checks(struct run *R, struct mare_err *err)
 		if (p == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		for (tok = strtok_r(p, ",", &save); tok != NULL && rc == 0;
-		    tok = strtok_r(NULL, ",", &save))
-			rc = mare_checks_enable(&co, tok, 0, err);
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (strcmp(tok, RULE_NEAR) == 0)
+				R->near_on = 0;
+			else if (strcmp(tok, RULE_OUTLIER) == 0)
+				R->outl_on = 0;
+			else
+				rc = mare_checks_enable(&co, tok, 0, err);
+		}
 		free(p);
 		if (rc != 0) {
 			err->code = MARE_E_USAGE;
@@ -854,6 +1128,24 @@ setup_checks(struct run *R, struct mare_err *err)
 	}
 	R->checks = mare_checks_new(&co, err);
 	return R->checks != NULL ? 0 : -1;
+}
+
+/* --near's points and --outliers' state, unless disabled by name. */
+static int
+setup_near(struct run *R, struct mare_err *err)
+{
+	const struct opts *o = R->o;
+
+	if (R->near_on) {
+		if ((R->near = mare_near_load(o->near, err)) == NULL)
+			return -1;
+		if (!mare_io_is_stdio(o->near) && mare_sha256_file(o->near,
+		    R->near_sha256, err) != 0)
+			return -1;
+	}
+	if (R->outl_on && (R->outl = mare_outl_new(&o->outl, err)) == NULL)
+		return -1;
+	return 0;
 }
 
 static int
@@ -939,6 +1231,9 @@ write_summary(struct run *R, struct mare_err *err)
 	if (rc == 0 && R->bath.grid != NULL)
 		rc = mare_prov_add_input_hash(prov, o->bathymetry,
 		    R->bath.sha256[0] ? R->bath.sha256 : NULL, err);
+	if (rc == 0 && R->near != NULL)
+		rc = mare_prov_add_input_hash(prov, o->near,
+		    R->near_sha256[0] ? R->near_sha256 : NULL, err);
 	if (rc != 0) {
 		mare_prov_free(prov);
 		return -1;
@@ -972,6 +1267,31 @@ write_summary(struct run *R, struct mare_err *err)
 	json_object_set_new(root, "ON_LAND", ref_json(&R->land, 0, 0));
 	json_object_set_new(root, "DEPTH_EXCEEDS_BATH", ref_json(&R->bath, 1,
 	    o->bath_margin));
+	json_object_set_new(root, RULE_NEAR, R->near == NULL ? json_null() :
+	    json_pack("{s:s, s:s?, s:I, s:I, s:I}", "file", o->near,
+	    "sha256", R->near_sha256[0] ? R->near_sha256 : NULL, "points",
+	    (json_int_t)mare_near_count(R->near), "tested",
+	    (json_int_t)R->near_tested, "untested_no_coordinates",
+	    (json_int_t)R->near_untested));
+	if (R->outl != NULL) {
+		struct mare_outl_stats os;
+
+		mare_outl_get_stats(R->outl, &os);
+		json_object_set_new(root, RULE_OUTLIER, json_pack("{s:s, s:f, "
+		    "s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		    "method", o->outliers, "multiplier", o->outl.multiplier,
+		    "distance_km", o->outl.distance_km, "min_records",
+		    (json_int_t)o->outl.min_records, "max_records",
+		    (json_int_t)o->outl.max_records, "species",
+		    (json_int_t)os.species, "species_tested",
+		    (json_int_t)os.tested, "species_too_few",
+		    (json_int_t)os.too_few, "species_too_many",
+		    (json_int_t)os.too_many, "records_tested",
+		    (json_int_t)(os.records - os.untested_records),
+		    "records_untested", (json_int_t)(os.untested_records +
+		    R->outl_untested), "outliers", (json_int_t)os.outliers));
+	} else
+		json_object_set_new(root, RULE_OUTLIER, json_null());
 	json_object_set_new(root, "duplicate_index_keys",
 	    json_integer((json_int_t)mare_checks_dup_keys(R->checks)));
 	json_object_set_new(root, "provenance", mare_prov_to_json(prov));
@@ -1044,6 +1364,31 @@ note_untested(const struct refcheck *rc, const char *rule)
 		    rule, rc->nodepth);
 }
 
+static void
+note_other(const struct run *R)
+{
+	struct mare_outl_stats os;
+
+	if (R->near != NULL && R->near_untested > 0)
+		mare_cli_warn("%s: %llu records without usable coordinates "
+		    "not tested", RULE_NEAR, R->near_untested);
+	if (R->outl == NULL)
+		return;
+	mare_outl_get_stats(R->outl, &os);
+	if (R->outl_untested > 0)
+		mare_cli_warn("%s: %llu records without usable coordinates "
+		    "or scientificName not tested", RULE_OUTLIER,
+		    R->outl_untested);
+	if (os.too_many > 0)
+		mare_cli_warn("%s: %zu species with more than %zu records "
+		    "not tested (--outlier-max-records)", RULE_OUTLIER,
+		    os.too_many, R->o->outl.max_records);
+	if (os.too_few > 0)
+		mare_cli_info(1, "%s: %zu species with fewer than %zu "
+		    "records not tested", RULE_OUTLIER, os.too_few,
+		    R->o->outl.min_records);
+}
+
 static int
 run(const struct opts *o, int *found, struct mare_err *err)
 {
@@ -1059,7 +1404,10 @@ run(const struct opts *o, int *found, struct mare_err *err)
 		if (R.rules == NULL)
 			goto out;
 	}
+	R.near_on = o->near != NULL;
+	R.outl_on = o->outliers != NULL;
 	if (setup_warn(&R, err) != 0 || setup_checks(&R, err) != 0 ||
+	    setup_want(&R, err) != 0 || setup_near(&R, err) != 0 ||
 	    load_ref(&R.land, o->land_mask, err) != 0 ||
 	    load_ref(&R.bath, o->bathymetry, err) != 0)
 		goto out;
@@ -1072,11 +1420,13 @@ run(const struct opts *o, int *found, struct mare_err *err)
 		goto out;
 	R.outfp = mare_out_file(R.out);
 	R.rejfp = mare_out_file(R.rej);
+	if (R.outl_on && outliers_pass(&R, err) != 0)
+		goto out;
 	if (o->ninputs == 0)
-		rc = one_input(&R, NULL, err);
+		rc = one_input(&R, NULL, 0, err);
 	else
 		for (rc = 0, k = 0; k < o->ninputs && rc == 0; k++)
-			rc = one_input(&R, o->inputs[k], err);
+			rc = one_input(&R, o->inputs[k], (size_t)k, err);
 	if (rc != 0)
 		goto out;
 	rc = -1;
@@ -1096,6 +1446,7 @@ run(const struct opts *o, int *found, struct mare_err *err)
 		goto out;
 	note_untested(&R.land, RULE_ON_LAND);
 	note_untested(&R.bath, RULE_DEPTH_BATH);
+	note_other(&R);
 	if (R.rules != NULL && !mare_rules_success(R.rules)) {
 		struct mare_rule_stats st;
 		size_t nfail = 0;
@@ -1123,6 +1474,10 @@ out:
 	for (i = 0; i < R.nwarn; i++)
 		free(R.warn[i]);
 	free(R.warn);
+	free(R.want);
+	free(R.ident);
+	mare_near_free(R.near);
+	mare_outl_free(R.outl);
 	free(R.by_rule.v);
 	free(R.by_field.v);
 	free(R.buf);

@@ -73,6 +73,18 @@ static const char *const depth_fields[] = {
 	"depth", "minimumDepthInMeters", "maximumDepthInMeters"
 };
 
+static const char *const fields[] = {
+	"decimalLatitude", "decimalLongitude", "coordinateUncertaintyInMeters",
+	"eventDate", "depth", "minimumDepthInMeters", "maximumDepthInMeters",
+	"basisOfRecord", "scientificName", "occurrenceID", NULL
+};
+
+const char *const *
+mare_checks_fields(void)
+{
+	return fields;
+}
+
 int
 mare_check_lookup(const char *name)
 {
@@ -253,14 +265,51 @@ text_decimals(const char *s)
 	return d > 99 ? 99 : (int)d;
 }
 
+/* Exact powers of ten: every one up to 1e22 is a double. */
+static const double tens[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/*
+ * The decimals shortest() finds for x in its plain range, without
+ * printf: the fewest d with m = round(|x| 10^d) and m / 10^d == |x|. For
+ * m below 10^15 both are exact doubles and the division is correctly
+ * rounded, so m / 10^d == |x| exactly when "%.*f" with d decimals (which
+ * prints m) reads back as x, and no smaller d does. -1 when no such d
+ * (the caller then takes the slow path).
+ */
+static int
+fast_decimals(double x)
+{
+	double a = fabs(x), m;
+	int d;
+
+	if (!(a >= 1e-5 && a < 1e15))
+		return -1;
+	for (d = 0; d <= 15; d++) {
+		m = nearbyint(a * tens[d]);
+		if (m >= 1e15)
+			return -1;
+		if (m / tens[d] == a)
+			return d;
+	}
+	return -1;
+}
+
 int
 mare_checks_decimals(const json_t *v)
 {
 	char buf[40];
+	int d;
 
 	if (json_is_integer(v))
 		return 0;
 	if (json_is_real(v)) {
+		if (json_real_value(v) == 0)
+			return 0;
+		if ((d = fast_decimals(json_real_value(v))) >= 0)
+			return d;
 		shortest(buf, sizeof(buf), json_real_value(v));
 		return text_decimals(buf);
 	}
@@ -762,12 +811,14 @@ check_depths(struct mare_checks *c, const json_t *rec,
 		added += r;
 		if (!have[i])
 			continue;
-		shortest(b, sizeof(b), x[i]);
-		if (x[i] < 0 && ON(MARE_CHECK_DEPTH_NEGATIVE))
+		if (x[i] < 0 && ON(MARE_CHECK_DEPTH_NEGATIVE)) {
+			shortest(b, sizeof(b), x[i]);
 			ADD(MARE_CHECK_DEPTH_NEGATIVE, depth_fields[i],
 			    "%s %s is negative", depth_fields[i], b);
+		}
 		if (x[i] > c->o.max_depth_m &&
 		    ON(MARE_CHECK_DEPTH_OUT_OF_RANGE)) {
+			shortest(b, sizeof(b), x[i]);
 			shortest(b2, sizeof(b2), c->o.max_depth_m);
 			ADD(MARE_CHECK_DEPTH_OUT_OF_RANGE, depth_fields[i],
 			    "%s %s is above %s", depth_fields[i], b, b2);
@@ -811,15 +862,37 @@ check_basis(struct mare_checks *c, const json_t *rec,
 	return added;
 }
 
+/* v in decimal at buf (room for 21 bytes), "-" first when negative. */
+static int
+put_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v;
+	int n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		buf[k++] = '-';
+	while (n > 0)
+		buf[k++] = tmp[--n];
+	return k;
+}
+
 /* Append a length-prefixed piece to the key buffer. */
 static int
 key_put(struct mare_checks *c, size_t *len, const char *s, size_t n,
     struct mare_err *err)
 {
 	char pre[24];
-	int pn = snprintf(pre, sizeof(pre), "%zu:", n);
-	size_t need = *len + (size_t)pn + n;
+	int pn = put_int(pre, (long long)n);
+	size_t need;
 
+	pre[pn++] = ':';
+	need = *len + (size_t)pn + n;
 	if (need > c->keycap) {
 		size_t cap = need * 2;
 		char *k = realloc(c->key, cap);
@@ -835,6 +908,52 @@ key_put(struct mare_checks *c, size_t *len, const char *s, size_t n,
 	return 0;
 }
 
+/*
+ * snprintf(buf, size, "%.*f", d, x) for |x| 10^d below 2^32, where the
+ * product's rounding error (at most half an ulp, 2^-21) cannot move the
+ * rounding unless the fraction is within 1e-6 of one half: then, and out
+ * of range, -1 and the caller uses printf, which rounds the exact binary
+ * value.
+ */
+static int
+fixed(char *buf, size_t size, double x, int d)
+{
+	char digits[32];
+	double y, r, f;
+	unsigned long long u;
+	int n = 0, i, k = 0;
+
+	if (d > 15 || !isfinite(x))
+		return -1;
+	y = fabs(x) * tens[d];
+	if (!(y < 4294967296.0))		/* 2^32 */
+		return -1;
+	r = floor(y);
+	f = y - r;
+	if (fabs(f - 0.5) < 1e-6)
+		return -1;
+	if (f > 0.5)
+		r += 1;
+	u = (unsigned long long)r;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (n <= d)
+		digits[n++] = '0';
+	if ((size_t)n + 3 > size)
+		return -1;
+	if (signbit(x))
+		buf[k++] = '-';
+	for (i = n - 1; i >= 0; i--) {
+		buf[k++] = digits[i];
+		if (i == d && d > 0)
+			buf[k++] = '.';
+	}
+	buf[k] = '\0';
+	return 0;
+}
+
 /* A coordinate rounded to dup_decimals, "-0.00" written "0.00". */
 static int
 key_coord(struct mare_checks *c, size_t *len, double x,
@@ -843,7 +962,8 @@ key_coord(struct mare_checks *c, size_t *len, double x,
 	char b[64];
 	const char *p;
 
-	snprintf(b, sizeof(b), "%.*f", c->o.dup_decimals, x);
+	if (fixed(b, sizeof(b), x, c->o.dup_decimals) != 0)
+		snprintf(b, sizeof(b), "%.*f", c->o.dup_decimals, x);
 	p = b;
 	if (*p == '-' && strspn(p + 1, "0.") == strlen(p + 1))
 		p++;
@@ -858,7 +978,7 @@ check_dups(struct mare_checks *c, const json_t *rec, int coords_ok,
 	const json_t *name, *id, *date;
 	char b[80];
 	size_t len = 0;
-	int r, added = 0;
+	int r, n, added = 0;
 
 	name = json_object_get(rec, "scientificName");
 	if (ON(MARE_CHECK_DUPLICATE_RECORD) && coords_ok &&
@@ -870,9 +990,11 @@ check_dups(struct mare_checks *c, const json_t *rec, int coords_ok,
 			return -1;
 		date = json_object_get(rec, "eventDate");
 		if (have_date) {
-			snprintf(b, sizeof(b), "%lld/%lld",
-			    (long long)d->start, (long long)d->end);
-			r = key_put(c, &len, b, strlen(b), err);
+			/* "%lld/%lld" of the span */
+			n = put_int(b, (long long)d->start);
+			b[n++] = '/';
+			n += put_int(b + n, (long long)d->end);
+			r = key_put(c, &len, b, (size_t)n, err);
 		} else if (json_is_string(date)) {
 			/* unparsed: "?" keeps it apart from a span */
 			r = key_put(c, &len, "?", 1, err);

@@ -167,6 +167,12 @@ void	mare_checks_opts_init(struct mare_checks_opts *o, int64_t now);
 int	mare_checks_enable(struct mare_checks_opts *o, const char *name,
 	    int on, struct mare_err *err);
 
+/*
+ * The record fields the checks read, NULL-terminated: a reader that
+ * decodes only some fields (mare_jsonl_reader_select()) must keep these.
+ */
+const char *const *mare_checks_fields(void);
+
 /* The check named name (or an alias), or -1. */
 int	mare_check_lookup(const char *name);
 /* The stable name of check id ("NO_COORD"), NULL when out of range. */

@@ -23,17 +23,21 @@
  */
 #include <config.h>
 
+#include <sys/stat.h>
+
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jscan.h"
 #include "jsonl.h"
 
 #define LOAD_FLAGS	(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | \
 			    JSON_ALLOW_NUL)
 #define FIRST_CAP	4096
+#define BLOCK		(256 * 1024)	/* fread() size in block mode */
 #define MAX_DEPTH	2048
 
 enum state {
@@ -53,6 +57,9 @@ struct mare_jsonl_reader {
 	unsigned long	 line;
 	enum state	 state;
 	enum mare_errc	 broken;	/* the error that ended reading */
+	struct mare_jscan *scan;	/* mare_jsonl_reader_select() */
+	char		*blk;		/* block mode: a regular file */
+	size_t		 bpos, bend;
 };
 
 struct mare_jsonl_reader *
@@ -89,7 +96,29 @@ mare_jsonl_reader_free(struct mare_jsonl_reader *r)
 		return;
 	free(r->buf);
 	free(r->name);
+	mare_jscan_free(r->scan);
+	free(r->blk);
 	free(r);
+}
+
+int
+mare_jsonl_reader_select(struct mare_jsonl_reader *r,
+    const char *const *keys, size_t n, struct mare_err *err)
+{
+	struct mare_jscan *sc = mare_jscan_new(keys, n, err);
+
+	struct stat st;
+	int fd;
+
+	if (sc == NULL)
+		return -1;
+	mare_jscan_free(r->scan);
+	r->scan = sc;
+	fd = fileno(r->fp);
+	if (r->blk == NULL && r->line == 0 && fd >= 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (r->blk = malloc(BLOCK)) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	return 0;
 }
 
 unsigned long
@@ -180,6 +209,59 @@ read_line(struct mare_jsonl_reader *r, int *toolong, struct mare_err *err)
 	return 1;
 }
 
+/*
+ * read_line() for block mode: fread() of large blocks and memchr() for the
+ * line ends; same results.
+ */
+static int
+read_line_block(struct mare_jsonl_reader *r, int *toolong,
+    struct mare_err *err)
+{
+	size_t len = 0, n, got;
+	const char *nl;
+	int any = 0, g;
+
+	*toolong = 0;
+	for (;;) {
+		if (r->bpos == r->bend) {
+			got = fread(r->blk, 1, BLOCK, r->fp);
+			if (got == 0) {
+				if (ferror(r->fp))
+					return mare_err_sys(err, MARE_E_IO,
+					    "read error");
+				break;
+			}
+			r->bpos = 0;
+			r->bend = got;
+		}
+		any = 1;
+		nl = memchr(r->blk + r->bpos, '\n', r->bend - r->bpos);
+		n = nl != NULL ? (size_t)(nl - (r->blk + r->bpos)) :
+		    r->bend - r->bpos;
+		if (!*toolong && len + n > r->max_line + 1)
+			*toolong = 1;
+		if (!*toolong) {
+			while (r->cap < len + n)
+				if ((g = grow(r, err)) <= 0)
+					return g < 0 ? -1 : mare_err_set(err,
+					    MARE_E_INTERNAL, "line buffer");
+			memcpy(r->buf + len, r->blk + r->bpos, n);
+			len += n;
+		}
+		r->bpos += n + (nl != NULL);
+		if (nl != NULL)
+			break;
+	}
+	if (!any)
+		return 0;
+	if (len > 0 && r->buf[len - 1] == '\r')
+		len--;
+	if (len > r->max_line)
+		*toolong = 1;
+	r->len = *toolong ? 0 : len;
+	return 1;
+}
+
 static const char *
 type_name(const json_t *v)
 {
@@ -255,7 +337,9 @@ mare_jsonl_read(struct mare_jsonl_reader *r, json_t **obj,
 	}
 	for (;;) {
 		r->stored = 0;
-		if ((rc = read_line(r, &toolong, err)) <= 0) {
+		rc = r->blk != NULL ? read_line_block(r, &toolong, err) :
+		    read_line(r, &toolong, err);
+		if (rc <= 0) {
 			if (rc == 0) {
 				r->state = AT_END;
 				return 0;
@@ -285,6 +369,14 @@ mare_jsonl_read(struct mare_jsonl_reader *r, json_t **obj,
 		mare_err_at(err, r->name, r->line,
 		    column_of(r->buf, (size_t)(nul - r->buf)));
 		return -1;
+	}
+	if (r->scan != NULL) {
+		rc = mare_jscan_object(r->scan, r->buf, r->len, obj, err);
+		if (rc != 0) {
+			if (rc < 0)
+				mare_err_at(err, r->name, r->line, 0);
+			return rc;
+		}
 	}
 	if ((v = json_loadb(r->buf, r->len, LOAD_FLAGS, &je)) == NULL)
 		return parse_error(r, &je, err);

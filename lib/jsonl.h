@@ -49,6 +49,20 @@ struct mare_jsonl_reader;
  */
 struct mare_jsonl_reader *mare_jsonl_reader_new(FILE *fp, const char *name,
 	    size_t max_line, struct mare_err *err);
+/*
+ * Decode only the top-level keys keys[0..n) of each record from here on
+ * (lib/jscan.h): mare_jsonl_read() still checks every line's whole syntax
+ * and reports the same errors, but the object it returns holds at least
+ * the selected keys the line has, each with its usual value, and may lack
+ * the others. Much faster for a filter that reads a few fields and copies
+ * the raw line. On a regular file (not a pipe, where a slow writer's lines
+ * must come through as they arrive) it also reads in large blocks, so the
+ * stream's position runs ahead of the last line returned: read fp only
+ * through r afterwards. Call before the first read. Returns 0, or -1 with
+ * MARE_E_NOMEM.
+ */
+int	mare_jsonl_reader_select(struct mare_jsonl_reader *r,
+	    const char *const *keys, size_t n, struct mare_err *err);
 /* Free the reader (not its stream). NULL is a no-op. */
 void	mare_jsonl_reader_free(struct mare_jsonl_reader *r);
 

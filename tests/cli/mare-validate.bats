@@ -288,3 +288,129 @@ Try 'mare-validate --help' for more information."
 	run ls -A
 	assert_output "$(printf 'bad.json\nbad2.json')"
 }
+
+# same ARGS...: the selective scanner and --full-parse (jansson decodes
+# every field) give the same output, rejects and summary counts
+same() {
+	mare-validate -q -R rej1.jsonl --summary s1.json -o out1.jsonl "$@"
+	mare-validate -q --full-parse -R rej2.jsonl --summary s2.json \
+	    -o out2.jsonl "$@"
+	cmp out1.jsonl out2.jsonl || fail "kept records differ: $*"
+	cmp rej1.jsonl rej2.jsonl || fail "rejects differ: $*"
+	jq -S 'del(.provenance)' s1.json >c1.json
+	jq -S 'del(.provenance)' s2.json >c2.json
+	cmp c1.json c2.json || fail "summaries differ: $*"
+}
+
+@test "validate: the scanner and --full-parse agree on real, hand-made and bad records" {
+	for f in "$V"/*.jsonl; do
+		same "$f"
+		same --rules "$V/rules-every-type.json" "$f"
+	done
+	same --land-mask "$V/land-3x2.asc" --bathymetry "$V/bath-3x2.asc" \
+	    "$V/grid-points.jsonl"
+	cat "$MARE_SRCDIR"/tests/bad/jsonl/*.jsonl >bad.jsonl
+	same bad.jsonl
+	# a reject file validated again (records holding _rejected)
+	cp rej1.jsonl again.jsonl
+	same again.jsonl
+	mare-validate -q -R rej.jsonl "$V/one-per-check.jsonl" >/dev/null
+	same rej.jsonl
+	[ "$(grep -c '"_rejected"' rej2.jsonl)" -gt 0 ]
+}
+
+@test "validate: --near rejects records within a point's radius (hand-worked haversine)" {
+	f="$V/near-records.jsonl"
+	run -0 --separate-stderr mare-validate --near "$V/near-points.csv" \
+	    --no-dedup -R rej.jsonl --summary s.json -o out.jsonl "$f"
+	conserve out.jsonl rej.jsonl "$f"
+	# n1: dlat 0.001 deg = 111.2 m, dlon 0.001 deg * cos(55.67) = 62.7 m:
+	# 127.7 m from (55.67, 12.58); n2 0.01 deg = 1112 m, beyond 1 km;
+	# n3 7.8 km from a capital (default 10 km), n4 11.1 km; n5 55.6 m
+	# from an institution (default 100 m), n6 111.2 m
+	[ "$(jq -r .occurrenceID out.jsonl | tr '\n' ' ')" = "n2 n4 n6 " ]
+	[ "$(jq -r 'select(._rejected[0].rule == "NEAR_POINT") | .occurrenceID' rej.jsonl | tr '\n' ' ')" = "n1 n3 n5 " ]
+	grep -F '"55.671 12.581 is 128 m from '"'"'GBIF headquarters (cc_gbif point)'"'"' (gbif, radius 1000 m)"' rej.jsonl
+	grep -F 'is 7803 m from '"'"'Testville'"'"' (capital, radius 10000 m)' rej.jsonl
+	grep -F 'is 56 m from '"'"'Museum, with a comma'"'"' (institution, radius 100 m)' rej.jsonl
+	[ "$(jq -c '.NEAR_POINT | [.points, .tested, .untested_no_coordinates]' s.json)" = "[3,6,1]" ]
+	[[ $stderr == *"NEAR_POINT: 1 records without usable coordinates not tested"* ]]
+	# switched off by name; warn-only keeps them
+	run -0 mare-validate -q --near "$V/near-points.csv" --no-dedup \
+	    --disable NEAR_POINT -R rej.jsonl -o out.jsonl "$f"
+	[ "$(wc -l <out.jsonl)" -eq 6 ]
+	run -0 mare-validate -q --near "$V/near-points.csv" --no-dedup \
+	    --warn-only NEAR_POINT -R rej.jsonl -o out.jsonl "$f"
+	[ "$(wc -l <out.jsonl)" -eq 6 ]
+	# the bundled GBIF point
+	run -0 mare-validate -q --near "$MARE_SRCDIR/data/near/gbif-hq.csv" \
+	    --no-dedup -R rej.jsonl -o out.jsonl "$f"
+	[ "$(jq -r .occurrenceID rej.jsonl | tr '\n' ' ')" = "n1 n7 " ]
+}
+
+@test "validate: --near rejects a bad points file with file:line" {
+	printf 'name,lat,lon\nA,91,3\n' >b1.csv
+	run -65 --separate-stderr mare-validate --near b1.csv -R r /dev/null
+	[ "$stderr" = "mare-validate: b1.csv:2: lat '91' is not a number in [-90, 90]" ]
+	printf 'name,lat,lon,kind\nA,1,3,zoo\n' >b2.csv
+	run -65 --separate-stderr mare-validate --near b2.csv -R r /dev/null
+	[ "$stderr" = "mare-validate: b2.csv:2: no radius_m, and kind 'zoo' has no default radius (capital, centroid, institution, gbif)" ]
+	printf 'name,lat,lon,radius_m\nA,1,3,-5\n' >b3.csv
+	run -65 --separate-stderr mare-validate --near b3.csv -R r /dev/null
+	[ "$stderr" = "mare-validate: b3.csv:2: radius_m '-5' is not a number in (0, 20037509]" ]
+	printf 'name,latitude,lon\n' >b4.csv
+	run -65 --separate-stderr mare-validate --near b4.csv -R r /dev/null
+	[ "$stderr" = "mare-validate: b4.csv:1: the header has no 'lat' column (name,lat,lon,radius_m,kind)" ]
+	printf 'name,lat,lon,radius_m\n' >b5.csv
+	run -65 --separate-stderr mare-validate --near b5.csv -R r /dev/null
+	[[ $stderr == *"b5.csv: no points" ]]
+	printf 'name,lat,lon,radius_m\nA,1,2\n' >b6.csv
+	run -65 --separate-stderr mare-validate --near b6.csv -R r /dev/null
+	[[ $stderr == "mare-validate: b6.csv:2: "* ]]
+	run -66 mare-validate --near missing.csv -R r /dev/null
+	[ ! -e r ]
+}
+
+@test "validate: --outliers quantile and distance against an independent numpy computation" {
+	f="$V/outliers.jsonl"
+	# expected: python3 tests/data/validate/outliers-ref.py outliers.jsonl
+	# (a7: mean 3358 km > limit 558 km; g8: 6874 km > 1622 km)
+	run -0 --separate-stderr mare-validate --outliers quantile --no-dedup \
+	    -R rej.jsonl --summary s.json -o out.jsonl "$f"
+	conserve out.jsonl rej.jsonl "$f"
+	[ "$(jq -r 'select(._rejected[0].rule == "SPECIES_OUTLIER") | .occurrenceID' rej.jsonl | tr '\n' ' ')" = "a7 g8 " ]
+	grep -F 'mean distance 3358 km to the other records of its species is above 558 km' rej.jsonl
+	grep -F 'mean distance 6874 km to the other records of its species is above 1622 km' rej.jsonl
+	[ "$(jq -c '.SPECIES_OUTLIER | [.species, .species_tested, .species_too_few, .records_tested, .records_untested, .outliers]' s.json)" = "[3,2,1,17,5,2]" ]
+	[[ $stderr == *"SPECIES_OUTLIER: 2 records without usable coordinates or scientificName not tested"* ]]
+	# distance method: nearest other record beyond 1000 km (a7 3325, g8 6837)
+	run -0 mare-validate -q --outliers distance --no-dedup -R rej.jsonl \
+	    -o out.jsonl "$f"
+	[ "$(jq -r 'select(._rejected[0].rule == "SPECIES_OUTLIER") | .occurrenceID' rej.jsonl | tr '\n' ' ')" = "a7 g8 " ]
+	grep -F 'distance 3325 km to the other records of its species is above 1000 km' rej.jsonl
+	# 8 records needed: Alpha one (8) is tested, Gamma three (9) too
+	run -0 mare-validate -q --outliers quantile --outlier-min-records 9 \
+	    --no-dedup -R rej.jsonl --summary s.json -o out.jsonl "$f"
+	[ "$(jq -r 'select(._rejected[0].rule == "SPECIES_OUTLIER") | .occurrenceID' rej.jsonl)" = "g8" ]
+	# too many records: untested, and said so
+	run -0 --separate-stderr mare-validate --outliers quantile \
+	    --outlier-max-records 8 --no-dedup -R rej.jsonl -o out.jsonl "$f"
+	[[ $stderr == *"SPECIES_OUTLIER: 1 species with more than 8 records not tested (--outlier-max-records)"* ]]
+	# a smaller multiplier flags more; switched off by name
+	run -0 mare-validate -q --outliers quantile --disable SPECIES_OUTLIER \
+	    --no-dedup -R rej.jsonl -o out.jsonl "$f"
+	! grep -q SPECIES_OUTLIER rej.jsonl
+}
+
+@test "validate: --outliers needs regular files and refuses bad values" {
+	run -64 --separate-stderr mare-validate --outliers quantile -R r \
+	    < "$V/outliers.jsonl"
+	[[ $stderr == "mare-validate: --outliers reads its input twice: give files, not standard input"* ]]
+	[ ! -e r ]
+	run -64 --separate-stderr mare-validate --outliers quantile -R r \
+	    <(cat "$V/outliers.jsonl")
+	[[ $stderr == *"is not a regular file"* ]]
+	run -64 --separate-stderr mare-validate --outliers median -R r x
+	[[ $stderr == "mare-validate: --outliers: expected quantile or distance, got 'median'"* ]]
+	run -64 mare-validate --outliers quantile --outlier-min-records 1 -R r x
+}

@@ -12,7 +12,7 @@ set -eu
 src=$1 build=$2 out=$3
 data=$src/tests/data
 rm -rf "$out"
-for t in cache csv date dwca featspec grid jsonl model npy rules tensor; do
+for t in cache csv date dwca featspec grid jscan jsonl model npy rules tensor; do
 	mkdir -p "$out/$t"
 done
 
@@ -35,6 +35,12 @@ done
 for f in "$data"/obis/occurrence/*size1.json "$data"/gbif/errors/*; do
 	[ -f "$f" ] && tr -d '\n' < "$f" > "$out/jsonl/page-${f##*/}" && echo >> "$out/jsonl/page-${f##*/}"
 done
+
+# jscan takes one line: single records of the real data, the bad corpus
+for f in "$data"/validate/*.jsonl; do
+	head -n 8 "$f" | split -l 1 - "$out/jscan/${f##*/}."
+done
+cp_small jscan "$src"/tests/bad/jsonl/*.jsonl
 
 cp_small csv "$data"/csv/*.csv "$data"/features/newrows.csv
 for f in "$data"/csv/*.csv "$data"/features/swd.csv; do

@@ -31,6 +31,30 @@ input(const char *data, size_t n)
 
 #define INPUT(s)	input((s), sizeof(s) - 1)
 
+/*
+ * The reading tests run twice: as is, and with the reader decoding only
+ * selected keys (lib/jscan.h), which on these regular files also reads in
+ * blocks; lines, errors, raw text and the selected values must not change.
+ */
+static int select_mode;
+
+static struct mare_jsonl_reader *
+new_reader(FILE *fp, const char *name, size_t max, struct mare_err *err)
+{
+	static const char *const keys[] = { "n", "s", "a" };
+	struct mare_jsonl_reader *r = mare_jsonl_reader_new(fp, name, max,
+	    err);
+
+	if (r != NULL && select_mode && mare_jsonl_reader_select(r, keys, 3,
+	    err) != 0) {
+		mare_jsonl_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+#define mare_jsonl_reader_new(fp, name, max, err) \
+	new_reader((fp), (name), (max), (err))
+
 /* Read one record; returns the read status and the formatted error. */
 static int
 next(struct mare_jsonl_reader *r, json_t **obj, char *msg, size_t size)
@@ -523,11 +547,16 @@ test_roundtrip(void)
 int
 main(void)
 {
-	test_several();
-	test_blank_crlf_lastline();
-	test_errors();
-	test_long_line();
-	test_empty();
+	for (select_mode = 0; select_mode < 2; select_mode++) {
+		if (select_mode)
+			diag("again, decoding selected keys only");
+		test_several();
+		test_blank_crlf_lastline();
+		test_errors();
+		test_long_line();
+		test_empty();
+	}
+	select_mode = 0;
 	test_doubles();
 	test_doubles_random();
 	test_strings_and_order();
