@@ -41,8 +41,10 @@
 enum {
 	OPT_ALPHA = MARE_OPT_CMD,
 	OPT_CV,
+	OPT_CV_GRID,
 	OPT_CV_SCHEME,
 	OPT_FEATURES,
+	OPT_FOLDS_COLUMN,
 	OPT_LABEL,
 	OPT_LAMBDA,
 	OPT_MAX_ITER,
@@ -58,8 +60,10 @@ static const struct option longopts[] = {
 	{ "alpha",		required_argument, NULL, OPT_ALPHA },
 	{ "cost",		required_argument, NULL, 'C' },
 	{ "cv",			required_argument, NULL, OPT_CV },
+	{ "cv-grid",		required_argument, NULL, OPT_CV_GRID },
 	{ "cv-scheme",		required_argument, NULL, OPT_CV_SCHEME },
 	{ "features",		required_argument, NULL, OPT_FEATURES },
+	{ "folds-column",	required_argument, NULL, OPT_FOLDS_COLUMN },
 	{ "label",		required_argument, NULL, OPT_LABEL },
 	{ "lambda",		required_argument, NULL, OPT_LAMBDA },
 	{ "max-iter",		required_argument, NULL, OPT_MAX_ITER },
@@ -87,6 +91,9 @@ struct opts {
 	double		 cost;
 	unsigned long long cv;
 	enum mare_cv_scheme scheme;
+	int		 scheme_set;
+	double		 grid;
+	const char	*folds;
 	int		 argc;
 	char		**argv;
 };
@@ -118,7 +125,13 @@ usage(FILE *fp)
 "                          maxent: glmnet's thresh (default: 1e-7)\n"
 "     --max-iter <n>       outer iterations per fit (default: 1000)\n"
 "     --cv <k>             k-fold cross-validation (2..100)\n"
-"     --cv-scheme <s>      random (stratified), block or checkerboard\n"
+"     --cv-scheme <s>      random (stratified), block, checkerboard1,\n"
+"                          checkerboard2 or user (default: random, or\n"
+"                          user with --folds-column)\n"
+"     --cv-grid <deg>      checkerboard cell size in degrees, origin at\n"
+"                          lon -180, lat 90 (raster resolution times\n"
+"                          ENMeval's aggregation factor)\n"
+"     --folds-column <col> fold of each row: 1..k, 0 = never held out\n"
 "\n", fp);
 	fputs(MARE_CLI_COMMON_HELP, fp);
 }
@@ -164,14 +177,24 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    err) != 0)
 				return -1;
 			break;
+		case OPT_CV_GRID:
+			if (mare_cli_parse_double("cv-grid", optarg, 1e-9,
+			    360, &o->grid, err) != 0)
+				return -1;
+			break;
 		case OPT_CV_SCHEME:
 			if (mare_cv_scheme_parse(optarg, &o->scheme) != 0)
 				return mare_err_set(err, MARE_E_USAGE,
 				    "invalid --cv-scheme value '%s': expected "
-				    "random, block or checkerboard", optarg);
+				    "random, block, checkerboard1, "
+				    "checkerboard2 or user", optarg);
+			o->scheme_set = 1;
 			break;
 		case OPT_FEATURES:
 			o->features = optarg;
+			break;
+		case OPT_FOLDS_COLUMN:
+			o->folds = optarg;
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
@@ -248,6 +271,20 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		    "exclude each other");
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
+	if (o->folds != NULL && !o->scheme_set)
+		o->scheme = MARE_CV_USER;
+	if ((o->folds != NULL) != (o->scheme == MARE_CV_USER))
+		return mare_err_set(err, MARE_E_USAGE, "--folds-column and "
+		    "--cv-scheme user go together");
+	if ((o->scheme == MARE_CV_CHECKERBOARD ||
+	    o->scheme == MARE_CV_CHECKERBOARD2) && o->grid == 0.0)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme %s needs "
+		    "--cv-grid, the cell size in degrees",
+		    mare_cv_scheme_name(o->scheme));
+	if (o->grid != 0.0 && o->scheme != MARE_CV_CHECKERBOARD &&
+	    o->scheme != MARE_CV_CHECKERBOARD2)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-grid goes with "
+		    "--cv-scheme checkerboard1 or checkerboard2");
 	if (o->type == MARE_MODEL_MAXENT && (o->lambda_set || o->cost_set ||
 	    o->penalty_set))
 		return mare_err_set(err, MARE_E_USAGE, "maxent sets its own "
@@ -397,6 +434,7 @@ is_role(const struct opts *o, const char *name, const char *wname)
 {
 	return strcmp(name, o->label) == 0 ||
 	    (wname != NULL && strcmp(name, wname) == 0) ||
+	    (o->folds != NULL && strcmp(name, o->folds) == 0) ||
 	    is_coordinate(name);
 }
 
@@ -499,9 +537,9 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_prov *prov = NULL;
 	const char *wname = o->weight, **names = NULL;
 	double *raw = NULL, *feat = NULL, *y = NULL, *w = NULL;
-	double *lon = NULL, *lat = NULL;
+	double *lon = NULL, *lat = NULL, *ufold = NULL;
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
-	long li, wi, loni, lati, k;
+	long li, wi, fi = -1, loni, lati, k;
 	int *lab = NULL, rc = -1;
 
 	memset(&t, 0, sizeof(t));
@@ -522,6 +560,12 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	if (o->folds != NULL && (fi = col_index(&t, o->folds)) < 0) {
+		mare_err_set(err, MARE_E_DATA, "no folds column '%s'",
+		    o->folds);
+		place(err, t.name);
+		goto done;
+	}
 	if ((loni = col_index(&t, "lon")) < 0)
 		loni = col_index(&t, "longitude");
 	if ((lati = col_index(&t, "lat")) < 0)
@@ -537,6 +581,7 @@ run(struct opts *o, struct mare_err *err)
 	    (lab = malloc(n * sizeof(int))) == NULL ||
 	    (lon = malloc(n * sizeof(double))) == NULL ||
 	    (lat = malloc(n * sizeof(double))) == NULL ||
+	    (ufold = malloc(n * sizeof(double))) == NULL ||
 	    (w = malloc(n * sizeof(double))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
@@ -556,6 +601,7 @@ run(struct opts *o, struct mare_err *err)
 		w[i] = wi >= 0 ? row[wi] : 1.0;
 		lon[i] = loni >= 0 ? row[loni] : NAN;
 		lat[i] = lati >= 0 ? row[lati] : NAN;
+		ufold[i] = fi >= 0 ? row[fi] : NAN;
 	}
 	if (np == 0 || (o->type != MARE_MODEL_POISSON && np == n)) {
 		mare_err_set(err, MARE_E_DATA, "all %zu labels are %d: need "
@@ -655,15 +701,17 @@ run(struct opts *o, struct mare_err *err)
 	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
 	    (m->training = train_figures(m, feat, y, n, np, err)) == NULL)
 		goto done;
-	if (o->cv > 0) {
+	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM) {
 		struct mare_cv_opts co;
 
 		mare_cv_opts_init(&co);
-		co.k = (unsigned)o->cv;
+		co.k = o->cv > 0 ? (unsigned)o->cv : co.k;
 		co.scheme = o->scheme;
 		co.seed = o->common.seed;
+		co.grid = o->grid;
+		co.user = fi >= 0 ? ufold : NULL;
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
-		    lon, lat, n, &o->t, &co, err)) == NULL) {
+		    lon, lat, n, &o->t, &co, NULL, err)) == NULL) {
 			place(err, t.name);
 			goto done;
 		}
@@ -706,6 +754,7 @@ done:
 	free(lab);
 	free(lon);
 	free(lat);
+	free(ufold);
 	return rc;
 }
 

@@ -96,3 +96,41 @@ only_files() {
 	run -64 --separate-stderr mare-train -m maxent --lambda 1
 	assert_equal "${stderr_lines[0]}" "mare-train: maxent sets its own penalties: use --regmult, not --lambda, -C or --penalty"
 }
+
+@test "train: --folds-column takes the user's folds; 0 is never held out" {
+	# folds 1 2 1 0 1 2 2 0 2: fold 1 holds out 3 rows (6 train), fold 2
+	# holds out 4 (5 train); presences in fold 1: rows 1, 5; fold 2: 2, 9
+	for r in '1 1 1' '1 2 2' '0 3 1' '1 4 0' '1 5 1' '0 6 2' '0 7 2' \
+	    '0 8 0' '1 9 2'; do
+		set -- $r
+		printf '{"label":%s,"a":%s,"f":%s}\n' "$1" "$(( ($2 * 7) % 5 ))" "$3"
+	done | mare-tensor from-jsonl -q --columns label,a,f -o z.tensor
+	run -0 --separate-stderr mare-train -q -m logistic --folds-column f \
+	    z.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[] | .train_rows,
+	    .test_presences], .training.features]' m.json
+	assert_output '["user",2,[6,2,5,2],1]'
+	run -64 --separate-stderr mare-train -m logistic --folds-column f \
+	    --cv-scheme block z.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --folds-column and --cv-scheme user go together"
+	run -65 --separate-stderr mare-train -m logistic --folds-column g \
+	    z.tensor -o m.json
+	assert_equal "$stderr" "mare-train: z.tensor: no folds column 'g'"
+}
+
+# presences per fold counted independently in Python: floor((lon + 180) / g),
+# floor((90 - lat) / g), parity, for g = 0.5 and 1 (see tests/data/train/README.md)
+@test "train: checkerboards on the lionfish points" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --cv-scheme checkerboard1 --cv-grid 0.5 swd.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
+	assert_output '["checkerboard1",2,[125,121]]'
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --cv-scheme checkerboard2 --cv-grid 0.5 swd.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
+	assert_output '["checkerboard2",4,[67,58,61,60]]'
+	run -64 --separate-stderr mare-train -m maxent \
+	    --cv-scheme checkerboard swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --cv-scheme checkerboard1 needs --cv-grid, the cell size in degrees"
+}
