@@ -51,8 +51,10 @@ enum {
 	OPT_NO_ADD,
 	OPT_PENALTY,
 	OPT_REGMULT,
+	OPT_SELECT,
 	OPT_SPEC,
 	OPT_TOL,
+	OPT_TUNE,
 	OPT_WEIGHT
 };
 
@@ -71,12 +73,16 @@ static const struct option longopts[] = {
 	{ "no-add-samples",	no_argument,	   NULL, OPT_NO_ADD },
 	{ "penalty",		required_argument, NULL, OPT_PENALTY },
 	{ "regmult",		required_argument, NULL, OPT_REGMULT },
+	{ "select",		required_argument, NULL, OPT_SELECT },
 	{ "spec",		required_argument, NULL, OPT_SPEC },
 	{ "tol",		required_argument, NULL, OPT_TOL },
+	{ "tune",		required_argument, NULL, OPT_TUNE },
 	{ "weight",		required_argument, NULL, OPT_WEIGHT },
 	MARE_CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
+
+#define MAX_TUNE	64	/* values per tuned parameter */
 
 struct opts {
 	struct mare_cli_common common;
@@ -94,6 +100,11 @@ struct opts {
 	int		 scheme_set;
 	double		 grid;
 	const char	*folds;
+	double		 tune_rm[MAX_TUNE];
+	size_t		 ntune_rm;
+	char		 tune_fc[MAX_TUNE][16];
+	size_t		 ntune_fc;
+	enum mare_cv_select select;
 	int		 argc;
 	char		**argv;
 };
@@ -132,8 +143,73 @@ usage(FILE *fp)
 "                          lon -180, lat 90 (raster resolution times\n"
 "                          ENMeval's aggregation factor)\n"
 "     --folds-column <col> fold of each row: 1..k, 0 = never held out\n"
+"     --tune <p>=<v>,...   tune over regmult=<x>,... (maxent) and/or\n"
+"                          features=<classes>,...; each cell is cross-\n"
+"                          validated and the best refitted on all rows\n"
+"     --select <metric>    auc_val (default), aicc, auc_diff,\n"
+"                          omission_p10, boyce or max_tss\n"
 "\n", fp);
 	fputs(MARE_CLI_COMMON_HELP, fp);
+}
+
+/*
+ * One --tune argument: "regmult=0.5,1,2" or "features=l,lq,lqh", or
+ * several joined by ';'.
+ */
+static int
+parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
+{
+	char arg[2048], *part, *val, *v, *sp = NULL, *sv = NULL;
+	int rm;
+
+	/* argv stays intact: the provenance records the command */
+	if (strlen(optarg) >= sizeof(arg))
+		return mare_err_set(err, MARE_E_USAGE, "--tune value too "
+		    "long");
+	strcpy(arg, optarg);
+	for (part = strtok_r(arg, ";", &sp); part != NULL;
+	    part = strtok_r(NULL, ";", &sp)) {
+		if ((val = strchr(part, '=')) == NULL)
+			return mare_err_set(err, MARE_E_USAGE, "invalid "
+			    "--tune value '%s': expected regmult=<x>,... or "
+			    "features=<classes>,...", part);
+		*val++ = '\0';
+		if (strcmp(part, "regmult") == 0)
+			rm = 1;
+		else if (strcmp(part, "features") == 0)
+			rm = 0;
+		else
+			return mare_err_set(err, MARE_E_USAGE, "invalid "
+			    "--tune parameter '%s': expected regmult or "
+			    "features", part);
+		if (rm ? o->ntune_rm > 0 : o->ntune_fc > 0)
+			return mare_err_set(err, MARE_E_USAGE, "--tune %s "
+			    "given twice", part);
+		for (v = strtok_r(val, ",", &sv); v != NULL;
+		    v = strtok_r(NULL, ",", &sv)) {
+			if ((rm ? o->ntune_rm : o->ntune_fc) == MAX_TUNE)
+				return mare_err_set(err, MARE_E_USAGE, "--tune "
+				    "%s: more than %d values", part, MAX_TUNE);
+			if (rm) {
+				if (mare_cli_parse_double("tune regmult", v,
+				    1e-6, 1e6, &o->tune_rm[o->ntune_rm++],
+				    err) != 0)
+					return -1;
+				continue;
+			}
+			if (strlen(v) >= sizeof(o->tune_fc[0]) ||
+			    (strcmp(v, "default") != 0 &&
+			    strspn(v, "lqpht") != strlen(v)))
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --tune features value '%s': "
+				    "expected default or letters of lqpht", v);
+			strcpy(o->tune_fc[o->ntune_fc++], v);
+		}
+		if ((rm ? o->ntune_rm : o->ntune_fc) == 0)
+			return mare_err_set(err, MARE_E_USAGE, "--tune %s: no "
+			    "values", part);
+	}
+	return 0;
 }
 
 static int
@@ -232,8 +308,19 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    1e6, &o->t.regmult, err) != 0)
 				return -1;
 			break;
+		case OPT_SELECT:
+			if (mare_cv_select_parse(optarg, &o->select) != 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --select value '%s': expected "
+				    "auc_val, aicc, auc_diff, omission_p10, "
+				    "boyce or max_tss", optarg);
+			break;
 		case OPT_SPEC:
 			o->spec = optarg;
+			break;
+		case OPT_TUNE:
+			if (parse_tune(optarg, o, err) != 0)
+				return -1;
 			break;
 		case OPT_TOL:
 			if (mare_cli_parse_double("tol", optarg, 1e-15, 1,
@@ -271,6 +358,15 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		    "exclude each other");
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
+	if (o->ntune_rm > 0 && o->type != MARE_MODEL_MAXENT)
+		return mare_err_set(err, MARE_E_USAGE, "--tune regmult is for "
+		    "maxent");
+	if (o->ntune_fc > 0 && (o->spec != NULL || o->features != NULL))
+		return mare_err_set(err, MARE_E_USAGE, "--tune features "
+		    "excludes --spec and --features");
+	if (o->select == MARE_CV_SEL_AICC && o->type != MARE_MODEL_MAXENT)
+		return mare_err_set(err, MARE_E_USAGE, "--select aicc is for "
+		    "maxent");
 	if (o->folds != NULL && !o->scheme_set)
 		o->scheme = MARE_CV_USER;
 	if ((o->folds != NULL) != (o->scheme == MARE_CV_USER))
@@ -527,6 +623,122 @@ print_cv(const json_t *cv)
 	fputc('\n', stderr);
 }
 
+static void
+cv_opts(const struct opts *o, const double *ufold, struct mare_cv_opts *co)
+{
+	mare_cv_opts_init(co);
+	co->k = o->cv > 0 ? (unsigned)o->cv : co->k;
+	co->scheme = o->scheme;
+	co->seed = o->common.seed;
+	co->grid = o->grid;
+	co->user = ufold;
+}
+
+/* The tuning table as text on stderr; '*' marks the selected cell. */
+static void
+print_tuning(const json_t *tu)
+{
+	const json_t *r;
+	size_t i, sel = (size_t)json_integer_value(json_object_get(tu,
+	    "selected"));
+
+	fprintf(stderr, "%-8s %8s %8s %8s %8s %10s %7s\n", "features",
+	    "regmult", "AUCval", "sd", "AUCtr", "AICc", "nonzero");
+	json_array_foreach(json_object_get(tu, "rows"), i, r) {
+		fprintf(stderr, "%-8s %8g %8.4f %8.4f %8.4f %10.2f %7lld%s\n",
+		    json_string_value(json_object_get(r, "features")),
+		    jnum(r, "regmult"), jnum(r, "auc_val_mean"),
+		    jnum(r, "auc_val_sd"), jnum(r, "auc_train"),
+		    jnum(r, "aicc"), (long long)json_integer_value(
+		    json_object_get(r, "nonzero")), i == sel ? " *" : "");
+	}
+}
+
+/*
+ * --tune: every cell (features outer, regmult inner) fitted and
+ * cross-validated; the selected cell's classes and regmult are left in
+ * o for the final fit. Returns the "tuning" object or NULL.
+ */
+static json_t *
+tune(struct opts *o, const double *raw, size_t n, size_t nv,
+    const char *const *names, const int *lab, const double *y,
+    const double *w, const double *lon, const double *lat,
+    const struct mare_cv_opts *co, struct mare_err *err)
+{
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_train_opts to;
+	json_t *rows, *row, *tu;
+	const char *classes;
+	double *feat;
+	size_t a, r, nf, nr, best;
+
+	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
+	nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
+	if ((rows = json_array()) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (a = 0; a < nf; a++) {
+		classes = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
+		    NULL ? o->features : o->type == MARE_MODEL_MAXENT ?
+		    "default" : "l";
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes;
+		fs = o->spec != NULL ? mare_featspec_load(o->spec, err) :
+		    mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
+		if (fs == NULL)
+			goto fail;
+		if ((feat = malloc(n * (fs->nfeat ? fs->nfeat : 1) *
+		    sizeof(double))) == NULL) {
+			mare_featspec_free(fs);
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL,
+		    err) != 0 || (m = mare_model_new(o->type, fs, err)) ==
+		    NULL) {
+			free(feat);
+			goto fail;
+		}
+		for (r = 0; r < nr; r++) {
+			to = o->t;
+			if (o->ntune_rm > 0)
+				to.regmult = o->tune_rm[r];
+			row = mare_cv_tune_row(m, classes, feat, y, w, lon,
+			    lat, n, &to, co, err);
+			if (row == NULL || json_array_append_new(rows,
+			    row) != 0) {
+				mare_model_free(m);
+				free(feat);
+				goto fail;
+			}
+		}
+		mare_model_free(m);
+		free(feat);
+	}
+	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
+		goto fail;
+	row = json_array_get(rows, best);
+	if (o->ntune_fc > 0)
+		o->features = o->tune_fc[best / nr];
+	if (o->ntune_rm > 0)
+		o->t.regmult = o->tune_rm[best % nr];
+	if ((tu = json_object()) == NULL)
+		goto nomem;
+	json_object_set_new(tu, "metric", json_string(mare_cv_select_name(
+	    o->select)));
+	json_object_set_new(tu, "selected", json_integer((json_int_t)best));
+	json_object_set_new(tu, "rows", rows);
+	return tu;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+fail:
+	json_decref(rows);
+	return NULL;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
@@ -540,6 +752,8 @@ run(struct opts *o, struct mare_err *err)
 	double *lon = NULL, *lat = NULL, *ufold = NULL;
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
 	long li, wi, fi = -1, loni, lati, k;
+	struct mare_cv_opts co;
+	json_t *tuning = NULL;
 	int *lab = NULL, rc = -1;
 
 	memset(&t, 0, sizeof(t));
@@ -664,6 +878,20 @@ run(struct opts *o, struct mare_err *err)
 			raw[i * nv + j] = t.rows[i * t.ncols + vcol[j]];
 	free(t.rows);
 	t.rows = NULL;
+	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
+		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
+		    1.0 / (double)n;
+	cv_opts(o, fi >= 0 ? ufold : NULL, &co);
+	if (o->ntune_rm > 0 || o->ntune_fc > 0) {
+		tuning = tune(o, raw, n, nv, (const char *const *)names, lab,
+		    y, wi >= 0 ? w : NULL, lon, lat, &co, err);
+		if (tuning == NULL) {
+			place(err, t.name);
+			goto done;
+		}
+		if (!o->common.quiet)
+			print_tuning(tuning);
+	}
 	if (fs == NULL) {
 		memset(&fo, 0, sizeof(fo));
 		fo.classes = o->features != NULL ? o->features :
@@ -686,9 +914,8 @@ run(struct opts *o, struct mare_err *err)
 		goto done;
 	}
 	fs = NULL;
-	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
-		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
-		    1.0 / (double)n;
+	m->tuning = tuning;
+	tuning = NULL;
 	if (mare_train_fit(m, feat, y, wi >= 0 ? w : NULL, n, &o->t,
 	    err) != 0) {
 		place(err, t.name);
@@ -701,15 +928,7 @@ run(struct opts *o, struct mare_err *err)
 	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
 	    (m->training = train_figures(m, feat, y, n, np, err)) == NULL)
 		goto done;
-	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM) {
-		struct mare_cv_opts co;
-
-		mare_cv_opts_init(&co);
-		co.k = o->cv > 0 ? (unsigned)o->cv : co.k;
-		co.scheme = o->scheme;
-		co.seed = o->common.seed;
-		co.grid = o->grid;
-		co.user = fi >= 0 ? ufold : NULL;
+	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
 		    lon, lat, n, &o->t, &co, NULL, err)) == NULL) {
 			place(err, t.name);
@@ -755,6 +974,7 @@ done:
 	free(lon);
 	free(lat);
 	free(ufold);
+	json_decref(tuning);
 	return rc;
 }
 

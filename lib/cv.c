@@ -483,6 +483,7 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 		fm = *m;
 		fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
 		fm.cv = fm.profile = fm.provenance = NULL;
+		fm.tuning = fm.roc = fm.importance = NULL;
 		if ((fm.beta = calloc(p ? p : 1, sizeof(double))) == NULL)
 			goto nomem;
 		if (mare_train_fit(&fm, fx, fy, w != NULL ? fw : NULL, nt, to,
@@ -563,4 +564,192 @@ fail:
 		memset(pool, 0, sizeof(*pool));
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tuning */
+
+#define NSELECT 6
+
+static const char *const select_names[NSELECT] = {
+	"auc_val", "aicc", "auc_diff", "omission_p10", "boyce", "max_tss"
+};
+/* The row key of each selection metric and whether larger is better. */
+static const char *const select_keys[NSELECT] = {
+	"auc_val_mean", "aicc", "auc_diff_mean", "omission_p10_mean",
+	"boyce_mean", "max_tss_mean"
+};
+static const int select_max[NSELECT] = { 1, 0, 0, 0, 1, 1 };
+
+int
+mare_cv_select_parse(const char *name, enum mare_cv_select *s)
+{
+	size_t i;
+
+	for (i = 0; i < NSELECT; i++)
+		if (strcmp(name, select_names[i]) == 0) {
+			*s = (enum mare_cv_select)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+mare_cv_select_name(enum mare_cv_select s)
+{
+	return (unsigned)s < NSELECT ? select_names[s] : "?";
+}
+
+int
+mare_cv_aicc(const struct mare_model *m, const double *feat,
+    const double *y, size_t n, double *aicc, struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+	double *raw, ll = 0.0, k = 0.0, np = 0.0, a;
+	size_t i, j;
+
+	*aicc = NAN;
+	if (m->type != MARE_MODEL_MAXENT)
+		return 0;
+	if ((raw = malloc((n ? n : 1) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	mare_model_pred_opts_init(&po);
+	po.type = MARE_MODEL_EXPONENTIAL;
+	po.clamp = 0;
+	if (mare_model_predict_features(m, feat, n, &po, raw, err) != 0) {
+		free(raw);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (y[i] > 0) {
+			ll += log(raw[i]);
+			np += 1.0;
+		}
+	free(raw);
+	for (j = 0; j < m->p; j++)
+		k += m->beta[j] != 0.0;
+	if (k >= np)
+		return 0;
+	a = 2.0 * k - 2.0 * ll + 2.0 * k * (k + 1.0) / (np - k - 1.0);
+	*aicc = isfinite(a) ? a : NAN;
+	return 0;
+}
+
+static double
+summary_stat(const json_t *cv, const char *metric, const char *stat)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(cv,
+	    "summary"), metric), stat);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+json_t *
+mare_cv_tune_row(const struct mare_model *m, const char *features,
+    const double *feat, const double *y, const double *w, const double *lon,
+    const double *lat, size_t n, const struct mare_train_opts *to,
+    const struct mare_cv_opts *o, struct mare_err *err)
+{
+	struct mare_model fm;
+	json_t *row = NULL, *cv = NULL, *conv;
+	double *s = NULL, auc = NAN, aicc = NAN, *yb = NULL;
+	size_t i, j, nz = 0;
+	int bin = m->type != MARE_MODEL_POISSON;
+
+	fm = *m;
+	fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
+	fm.cv = fm.profile = fm.provenance = NULL;
+	fm.tuning = fm.roc = fm.importance = NULL;
+	if ((fm.beta = calloc(m->p ? m->p : 1, sizeof(double))) == NULL ||
+	    (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (mare_train_fit(&fm, feat, y, w, n, to, err) != 0)
+		goto done;
+	for (j = 0; j < fm.p; j++)
+		nz += fm.beta[j] != 0.0;
+	for (i = 0; i < n; i++)
+		yb[i] = y[i] > 0;
+	if (bin && (mare_train_predict(&fm, feat, n, s, err) != 0 ||
+	    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0))
+		goto done;
+	if (mare_cv_aicc(&fm, feat, y, n, &aicc, err) != 0)
+		goto done;
+	if ((cv = mare_cv_run(&fm, feat, y, w, lon, lat, n, to, o, NULL,
+	    err)) == NULL)
+		goto done;
+	if ((row = json_object()) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	conv = json_object_get(fm.convergence, "converged");
+	json_object_set_new(row, "regmult", m->type == MARE_MODEL_MAXENT ?
+	    json_real(to->regmult) : json_null());
+	json_object_set_new(row, "features", json_string(features));
+	json_object_set_new(row, "auc_val_mean", num(summary_stat(cv,
+	    "auc_val", "mean")));
+	json_object_set_new(row, "auc_val_sd", num(summary_stat(cv,
+	    "auc_val", "sd")));
+	json_object_set_new(row, "auc_train", num(auc));
+	json_object_set_new(row, "aicc", num(aicc));
+	json_object_set_new(row, "nonzero", json_integer((json_int_t)nz));
+	json_object_set_new(row, "converged", json_boolean(json_is_true(conv)));
+	json_object_set_new(row, "auc_diff_mean", num(summary_stat(cv,
+	    "auc_diff", "mean")));
+	json_object_set_new(row, "max_tss_mean", num(summary_stat(cv,
+	    "max_tss", "mean")));
+	json_object_set_new(row, "boyce_mean", num(summary_stat(cv, "boyce",
+	    "mean")));
+	json_object_set_new(row, "omission_p10_mean", num(summary_stat(cv,
+	    "omission_p10", "mean")));
+done:
+	json_decref(cv);
+	free(fm.beta);
+	json_decref(fm.maxent);
+	json_decref(fm.hyper);
+	json_decref(fm.convergence);
+	free(s);
+	free(yb);
+	return row;
+}
+
+int
+mare_cv_tune_select(const json_t *rows, enum mare_cv_select s, size_t *best,
+    struct mare_err *err)
+{
+	const json_t *r, *v;
+	double x, bx = NAN;
+	json_int_t nz, bnz = 0;
+	size_t i;
+	int found = 0, better;
+
+	if ((unsigned)s >= NSELECT)
+		return mare_err_set(err, MARE_E_USAGE, "unknown selection");
+	json_array_foreach(rows, i, r) {
+		v = json_object_get(r, select_keys[s]);
+		if (!json_is_number(v))
+			continue;
+		x = json_number_value(v);
+		nz = json_integer_value(json_object_get(r, "nonzero"));
+		if (!found)
+			better = 1;
+		else if (x == bx)
+			better = nz < bnz;
+		else
+			better = select_max[s] ? x > bx : x < bx;
+		if (better) {
+			*best = i;
+			bx = x;
+			bnz = nz;
+			found = 1;
+		}
+	}
+	if (!found)
+		return mare_err_set(err, MARE_E_DATA, "--select %s: no cell "
+		    "has %s", select_names[s], s == MARE_CV_SEL_AICC ?
+		    "an AICc (more coefficients than presences?)" :
+		    "a value for it");
+	return 0;
 }

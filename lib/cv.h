@@ -129,4 +129,66 @@ json_t	*mare_cv_run(const struct mare_model *m, const double *feat,
 	    const struct mare_cv_opts *o, struct mare_cv_pool *pool,
 	    struct mare_err *err);
 
+/*
+ * Tuning (mare-train --tune). Each cell of a grid (feature classes x
+ * regmult) is fitted on all rows and cross-validated; the table row of a
+ * cell is the JSON object {"regmult", "features", "auc_val_mean",
+ * "auc_val_sd", "auc_train", "aicc", "nonzero", "converged",
+ * "auc_diff_mean", "max_tss_mean", "boyce_mean", "omission_p10_mean"}
+ * (null where a value does not apply or is not finite): auc_train,
+ * aicc, nonzero and converged are those of the fit on all rows, the rest
+ * the CV summary's means (and sd).
+ *
+ * Selection (enum mare_cv_select) as ENMeval users select: the highest
+ * mean validation AUC (auc_val, the default), the lowest AICc (aicc), the
+ * smallest mean train - validation AUC gap (auc_diff), the lowest mean
+ * 10th-percentile omission (omission_p10), the highest mean Boyce index
+ * (boyce) or max TSS (max_tss). Ties (equal values) go to the cell with
+ * fewer non-zero coefficients, then to the first. Cells whose metric is
+ * null are never selected.
+ */
+enum mare_cv_select {
+	MARE_CV_SEL_AUC_VAL = 0,
+	MARE_CV_SEL_AICC,
+	MARE_CV_SEL_AUC_DIFF,
+	MARE_CV_SEL_OMISSION_P10,
+	MARE_CV_SEL_BOYCE,
+	MARE_CV_SEL_MAX_TSS
+};
+
+/* Names as above; 0, or -1 for another name. */
+int	mare_cv_select_parse(const char *name, enum mare_cv_select *s);
+const char *mare_cv_select_name(enum mare_cv_select s);
+
+/*
+ * AICc of a fitted maxent model m as ENMeval's aic.maxent() computes it
+ * without a raster (p = NULL): with P_i the exponential ("raw") output at
+ * the np presences of the n training rows (y > 0), normalised by maxnet
+ * over the background, LL = sum log P_i and K the number of non-zero
+ * coefficients, AICc = 2 K - 2 LL + 2 K (K + 1) / (np - K - 1); NaN when
+ * K >= np or AICc is not finite (ENMeval's NA). Other model types: NaN.
+ */
+int	mare_cv_aicc(const struct mare_model *m, const double *feat,
+	    const double *y, size_t n, double *aicc, struct mare_err *err);
+
+/*
+ * One row of a tuning table (see above) for m's type and spec at
+ * to->regmult: fits a copy of m on the n rows (m is not changed),
+ * computes auc_train and AICc, runs mare_cv_run() with o. features names
+ * the classes in the row. NULL with err set on failure.
+ */
+json_t	*mare_cv_tune_row(const struct mare_model *m, const char *features,
+	    const double *feat, const double *y, const double *w,
+	    const double *lon, const double *lat, size_t n,
+	    const struct mare_train_opts *to, const struct mare_cv_opts *o,
+	    struct mare_err *err);
+
+/*
+ * The index of the best row of rows (a JSON array of tuning rows) by s,
+ * in *best. Returns 0, or -1 with MARE_E_DATA when no row has the
+ * metric ("--select aicc: no cell has an AICc").
+ */
+int	mare_cv_tune_select(const json_t *rows, enum mare_cv_select s,
+	    size_t *best, struct mare_err *err);
+
 #endif /* MARE_CV_H */

@@ -134,3 +134,44 @@ only_files() {
 	    --cv-scheme checkerboard swd.tensor -o m.json
 	assert_equal "${stderr_lines[0]}" "mare-train: --cv-scheme checkerboard1 needs --cv-grid, the cell size in degrees"
 }
+
+# AICc reference 4266.002314236215 (regmult 1) and 4268.192247083297
+# (regmult 2): computed in Python from mare-predict's exponential output at
+# the 246 presences (see tests/data/train/README.md)
+@test "train: --tune regmult cross-validates each cell; AICc as ENMeval" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -m maxent --features lq \
+	    --tune regmult=1,2 --seed 3 swd.tensor -o m.json
+	[[ ${stderr_lines[0]} =~ ^features\ +regmult\ +AUCval ]]
+	[[ ${stderr_lines[2]} =~ ^lq\ +2\ .*\ 4268\.19\ +6\ \*$ ]]
+	run -0 jq -c '[.tuning.metric, .tuning.selected,
+	    [.tuning.rows[] | .regmult, .features, .nonzero, .converged],
+	    .hyperparameters.regmult, (.tuning.rows[1].auc_val_mean ==
+	    .cv.summary.auc_val.mean)]' m.json
+	assert_output '["auc_val",1,[1,"lq",6,true,2,"lq",6,true],2,true]'
+	run -0 jq '.tuning.rows[] | .aicc' m.json
+	assert_output "$(printf '4266.002314236215\n4268.192247083297')"
+	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	    --tune regmult=1,2 --select aicc --seed 3 swd.tensor -o m.json
+	run -0 jq -c '[.tuning.metric, .tuning.selected,
+	    .hyperparameters.regmult]' m.json
+	assert_output '["aicc",0,1]'
+}
+
+@test "train: --tune features refits the spec per cell; bad --tune exits 64" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent \
+	    --tune 'features=l,lq;regmult=1' swd.tensor -o m.json
+	run -0 jq -c '[[.tuning.rows[] | .features, .nonzero],
+	    .hyperparameters.classes]' m.json
+	assert_output '[["l",5,"lq",6],"lq"]'
+	run -64 --separate-stderr mare-train -m maxent --tune 'fc=l' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune parameter 'fc': expected regmult or features"
+	run -64 --separate-stderr mare-train -m logistic --tune 'regmult=1' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --tune regmult is for maxent"
+	run -64 --separate-stderr mare-train -m maxent --tune 'features=lx' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune features value 'lx': expected default or letters of lqpht"
+}

@@ -267,11 +267,39 @@ test_folds(void)
 	    "cv: the user fold without presence is named");
 }
 
+/* Selection: by the metric, ties by fewer coefficients, then first. */
+static void
+test_select(void)
+{
+	json_t *rows;
+	json_error_t je;
+	struct mare_err err;
+	size_t best = 99;
+
+	rows = json_loads("[{\"auc_val_mean\":0.7,\"aicc\":null,"
+	    "\"nonzero\":9},{\"auc_val_mean\":0.8,\"aicc\":120,"
+	    "\"nonzero\":9},{\"auc_val_mean\":0.8,\"aicc\":110,"
+	    "\"nonzero\":4},{\"auc_val_mean\":0.8,\"aicc\":110,"
+	    "\"nonzero\":4},{\"auc_val_mean\":null,\"aicc\":100,"
+	    "\"nonzero\":20}]", 0, &je);
+	mare_err_init(&err);
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_AUC_VAL, &best, &err) == 0 &&
+	    best == 2, "tune: highest AUC, tie to fewer coefficients, first");
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_AICC, &best, &err) == 0 &&
+	    best == 4, "tune: lowest AICc; null AUC does not matter");
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_BOYCE, &best, &err) == -1,
+	    "tune: no row has the metric");
+	is_str(err.msg, "--select boyce: no cell has a value for it",
+	    "tune: the missing metric is named");
+	json_decref(rows);
+}
+
 int
 main(void)
 {
 	mare_blas_set_threads(1);
 	test_folds();
+	test_select();
 	if (load_swd() == -1 || N != 8789) {
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();
