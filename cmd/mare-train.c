@@ -623,6 +623,103 @@ print_cv(const json_t *cv)
 	fputc('\n', stderr);
 }
 
+#define ROC_POINTS	200	/* at most, per curve in the model file */
+
+/* {"auc", "fpr", "tpr"} of one ROC curve, or NULL with err set. */
+static json_t *
+roc_curve(const double *score, const double *y, size_t n,
+    struct mare_err *err)
+{
+	double fpr[ROC_POINTS], tpr[ROC_POINTS], auc;
+	json_t *c, *f, *t;
+	size_t i, np;
+
+	if (mare_metrics_roc(score, y, n, ROC_POINTS, fpr, tpr, &np, &auc,
+	    err) != 0)
+		return NULL;
+	c = json_object();
+	f = json_array();
+	t = json_array();
+	if (c == NULL || f == NULL || t == NULL) {
+		json_decref(c);
+		json_decref(f);
+		json_decref(t);
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < np; i++) {
+		json_array_append_new(f, json_real(fpr[i]));
+		json_array_append_new(t, json_real(tpr[i]));
+	}
+	json_object_set_new(c, "auc", json_real(auc));
+	json_object_set_new(c, "fpr", f);
+	json_object_set_new(c, "tpr", t);
+	return c;
+}
+
+/*
+ * m->roc ({"train", "cv"}) and m->importance for binary models: the
+ * training rows' curve, the pooled CV validation curve (pool may be
+ * NULL), and the permutation importance of each raw variable.
+ */
+static int
+roc_importance(struct mare_model *m, const double *feat, const double *raw,
+    const double *y, size_t n, const struct mare_cv_pool *pool,
+    uint64_t seed, struct mare_err *err)
+{
+	json_t *roc = NULL, *tr = NULL, *cv = NULL, *imp = NULL, *e;
+	double *s = NULL, *pct = NULL;
+	size_t v, nv = m->spec->nvars;
+	int rc = -1;
+
+	if (m->type == MARE_MODEL_POISSON)
+		return 0;
+	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (pct = malloc((nv ? nv : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (mare_train_predict(m, feat, n, s, err) != 0 ||
+	    (tr = roc_curve(s, y, n, err)) == NULL)
+		goto done;
+	if (pool != NULL && pool->n > 0 &&
+	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
+		goto done;
+	if (mare_train_importance(m, raw, y, n, seed, pct, NULL, err) != 0)
+		goto done;
+	if ((roc = json_object()) == NULL || (imp = json_array()) == NULL)
+		goto nomem;
+	json_object_set_new(roc, "train", tr);
+	json_object_set_new(roc, "cv", cv != NULL ? cv : json_null());
+	tr = cv = NULL;
+	for (v = 0; v < nv; v++) {
+		if ((e = json_object()) == NULL)
+			goto nomem;
+		json_object_set_new(e, "variable", json_string(
+		    m->spec->vars[v].name));
+		json_object_set_new(e, "permutation", json_real(pct[v]));
+		json_object_set_new(e, "contribution", json_null());
+		json_array_append_new(imp, e);
+	}
+	json_decref(m->roc);
+	json_decref(m->importance);
+	m->roc = roc;
+	m->importance = imp;
+	roc = imp = NULL;
+	rc = 0;
+	goto done;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+done:
+	json_decref(roc);
+	json_decref(imp);
+	json_decref(tr);
+	json_decref(cv);
+	free(s);
+	free(pct);
+	return rc;
+}
+
 static void
 cv_opts(const struct opts *o, const double *ufold, struct mare_cv_opts *co)
 {
@@ -753,6 +850,7 @@ run(struct opts *o, struct mare_err *err)
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
 	long li, wi, fi = -1, loni, lati, k;
 	struct mare_cv_opts co;
+	struct mare_cv_pool pool = { NULL, NULL, 0 };
 	json_t *tuning = NULL;
 	int *lab = NULL, rc = -1;
 
@@ -930,12 +1028,17 @@ run(struct opts *o, struct mare_err *err)
 		goto done;
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
-		    lon, lat, n, &o->t, &co, NULL, err)) == NULL) {
+		    lon, lat, n, &o->t, &co, &pool, err)) == NULL) {
 			place(err, t.name);
 			goto done;
 		}
 		if (!o->common.quiet)
 			print_cv(m->cv);
+	}
+	if (roc_importance(m, feat, raw, y, n, m->cv != NULL ? &pool : NULL,
+	    o->common.seed, err) != 0) {
+		place(err, t.name);
+		goto done;
 	}
 	if (profile_rows(m, o, raw, lab, n, nv, (const char *const *)names,
 	    err) != 0) {
@@ -975,6 +1078,8 @@ done:
 	free(lat);
 	free(ufold);
 	json_decref(tuning);
+	free(pool.score);
+	free(pool.y);
 	return rc;
 }
 

@@ -395,3 +395,123 @@ mare_metrics_boyce(const double *fit, size_t nfit, const double *obs,
 	}
 	return mare_metrics_spearman(fr, sr, nr, boyce, err);
 }
+
+/* Cross product of (b - a) and (c - a): > 0 when c is left of a -> b. */
+static double
+cross(const double *x, const double *y, size_t a, size_t b, size_t c)
+{
+	return (x[b] - x[a]) * (y[c] - y[a]) - (y[b] - y[a]) * (x[c] - x[a]);
+}
+
+int
+mare_metrics_roc(const double *score, const double *y, size_t n,
+    size_t maxpts, double *fpr, double *tpr, size_t *npts, double *auc,
+    struct mare_err *err)
+{
+	struct key *k;
+	double *fx = NULL, *ty = NULL, tp = 0, fp = 0, P = 0, N = 0;
+	size_t a, b, m = 0, q, i, nh, *hull = NULL, *keep = NULL;
+	unsigned char *mark = NULL;
+	int rc = -1;
+
+	if (maxpts < 3)
+		return mare_err_set(err, MARE_E_USAGE, "ROC: at least 3 "
+		    "points");
+	if (auc != NULL && mare_metrics_auc(score, y, NULL, n, auc, err) != 0)
+		return -1;
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	if ((k = sorted(score, n, err)) == NULL)
+		return -1;
+	if ((fx = malloc((n + 1) * sizeof(double))) == NULL ||
+	    (ty = malloc((n + 1) * sizeof(double))) == NULL ||
+	    (hull = malloc((n + 1) * sizeof(size_t))) == NULL ||
+	    (keep = malloc((n + 1) * sizeof(size_t))) == NULL ||
+	    (mark = calloc(n + 1, 1)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		P += y[i] == 1;
+		N += y[i] != 1;
+	}
+	if (!(P > 0) || !(N > 0)) {
+		mare_err_set(err, MARE_E_DATA, "ROC needs both labels");
+		goto done;
+	}
+	/* cumulative counts per distinct score, from the top */
+	for (b = n; b > 0; b = a) {
+		for (a = b; a > 0 && k[a - 1].v == k[b - 1].v; a--) {
+			if (y[k[a - 1].i] == 1)
+				tp++;
+			else
+				fp++;
+		}
+		fx[m] = fp;
+		ty[m++] = tp;
+	}
+	/* drop_intermediate: keep ends and points with a kink */
+	for (i = q = 0; i < m; i++)
+		if (i == 0 || i == m - 1 || fx[i + 1] - 2 * fx[i] + fx[i - 1]
+		    != 0 || ty[i + 1] - 2 * ty[i] + ty[i - 1] != 0) {
+			fx[q] = fx[i];
+			ty[q++] = ty[i];
+		}
+	/* prepend (0, 0) and scale */
+	memmove(fx + 1, fx, q * sizeof(double));
+	memmove(ty + 1, ty, q * sizeof(double));
+	fx[0] = ty[0] = 0;
+	m = q + 1;
+	for (i = 0; i < m; i++) {
+		fx[i] /= N;
+		ty[i] /= P;
+	}
+	if (m <= maxpts) {
+		memcpy(fpr, fx, m * sizeof(double));
+		memcpy(tpr, ty, m * sizeof(double));
+		*npts = m;
+		rc = 0;
+		goto done;
+	}
+	/* upper convex hull (monotone chain; x then y ascending) */
+	for (i = nh = 0; i < m; i++) {
+		while (nh >= 2 && cross(fx, ty, hull[nh - 2], hull[nh - 1],
+		    i) >= 0)
+			nh--;
+		hull[nh++] = i;
+	}
+	mark[0] = mark[m - 1] = 1;
+	for (i = 0; i < nh && i < maxpts; i++)
+		mark[nh <= maxpts ? hull[i] : hull[i * (nh - 1) /
+		    (maxpts - 1)]] = 1;
+	for (i = q = b = 0; i < m; i++) {
+		if (mark[i])
+			q++;
+		else
+			keep[b++] = i;
+	}
+	/* fill the rest of the budget evenly among the other points */
+	if (q < maxpts && b > 0) {
+		size_t want = maxpts - q, j;
+
+		for (j = 0; j < want && j < b; j++)
+			mark[b <= want ? keep[j] :
+			    keep[(2 * j + 1) * b / (2 * want)]] = 1;
+	}
+	for (i = q = 0; i < m && q < maxpts; i++)
+		if (mark[i]) {
+			fpr[q] = fx[i];
+			tpr[q++] = ty[i];
+		}
+	*npts = q;
+	rc = 0;
+done:
+	free(k);
+	free(fx);
+	free(ty);
+	free(hull);
+	free(keep);
+	free(mark);
+	return rc;
+}

@@ -542,3 +542,56 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 	free(s);
 	return rc;
 }
+
+int
+mare_train_importance(const struct mare_model *m, const double *raw,
+    const double *y, size_t n, uint64_t seed, double *pct, double *drop,
+    struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+	struct mare_rng r;
+	double *x = NULL, *s = NULL, *yb = NULL, auc0, auc, t, sum = 0;
+	size_t nv = m->spec->nvars, v, i, j;
+	int rc = -1;
+
+	if ((x = malloc((n ? n : 1) * (nv ? nv : 1) * sizeof(double))) ==
+	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(x, raw, n * nv * sizeof(double));
+	for (i = 0; i < n; i++)
+		yb[i] = y[i] > 0;
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	if (mare_model_predict(m, x, n, &po, s, NULL, err) != 0 ||
+	    mare_metrics_auc(s, yb, NULL, n, &auc0, err) != 0)
+		goto done;
+	for (v = 0; v < nv; v++) {
+		mare_rng_init_keyed(&r, seed, (uint64_t)v);
+		for (i = n; i > 1; i--) {
+			j = (size_t)mare_rng_bounded(&r, (uint64_t)i);
+			t = x[(i - 1) * nv + v];
+			x[(i - 1) * nv + v] = x[j * nv + v];
+			x[j * nv + v] = t;
+		}
+		if (mare_model_predict(m, x, n, &po, s, NULL, err) != 0 ||
+		    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0)
+			goto done;
+		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
+		if (drop != NULL)
+			drop[v] = pct[v];
+		sum += pct[v];
+		for (i = 0; i < n; i++)
+			x[i * nv + v] = raw[i * nv + v];
+	}
+	for (v = 0; v < nv; v++)
+		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;
+	rc = 0;
+done:
+	free(x);
+	free(s);
+	free(yb);
+	return rc;
+}

@@ -175,3 +175,26 @@ only_files() {
 	    swd.tensor -o m.json
 	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune features value 'lx': expected default or letters of lqpht"
 }
+
+@test "train: the ROC curve in the model is scikit-learn's, thinned" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features lqh \
+	    --seed 5 swd.tensor -o m.json
+	run -0 jq -r '.roc.train | [.fpr, .tpr] | transpose[] | @csv' m.json
+	printf '%s\n' "$output" > model-roc.csv
+	assert_equal "${#lines[@]}" 200
+	assert_equal "${lines[0]}" "0,0"
+	assert_equal "${lines[199]}" "1,1"
+	# every point of the thinned curve is a point of sklearn's, in order
+	run awk -F, 'NR == FNR { f[NR] = $1; t[NR] = $2; n = NR; next }
+	    { while (j < n && !(f[j + 1] == $1 && t[j + 1] == $2)) j++
+	      if (j == n) { print "not on the curve: " $0; exit 1 } }
+	    END { print "ok" }' "$DATA/train/roc/sklearn-roc.csv" model-roc.csv
+	assert_output ok
+	run -0 jq -r --argjson ref "$(cat "$DATA/train/roc/sklearn-auc.txt")" \
+	    '(.roc.train.auc - $ref) | fabs < 1e-12' m.json
+	assert_output true
+	run -0 jq -c '[.roc.cv, (.importance | length),
+	    ([.importance[].permutation] | add | . * 1e9 | round)]' m.json
+	assert_output '[null,5,100000000000]'
+}
