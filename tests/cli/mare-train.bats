@@ -198,3 +198,17 @@ only_files() {
 	    ([.importance[].permutation] | add | . * 1e9 | round)]' m.json
 	assert_output '[null,5,100000000000]'
 }
+
+@test "train: a 1.0 model file without tuning, roc, importance still loads" {
+	jq -c 'del(.tuning, .roc, .importance) | .version = "1.0"' \
+	    "$DATA/train/golden-maxent-lq.json" > old.json
+	head -n 3 "$SWD" > rows.jsonl
+	run -0 --separate-stderr mare-predict -q -m old.json --field p rows.jsonl
+	old=$output
+	run -0 --separate-stderr mare-predict -q \
+	    -m "$DATA/train/golden-maxent-lq.json" --field p rows.jsonl
+	assert_equal "$output" "$old"
+	jq -c '.roc = 3' "$DATA/train/golden-maxent-lq.json" > bad.json
+	run -65 --separate-stderr mare-predict -q -m bad.json rows.jsonl
+	assert_equal "$stderr" "mare-predict: bad.json: \$.roc: expected an object or null"
+}
