@@ -149,19 +149,20 @@ static double
 loss(struct prob *pb, const double *eta, int deriv)
 {
 	const double *y = pb->d->y;
-	double L = 0, e, l, mu;
+	double L = 0, e, l, mu, t;
 	size_t i;
 
 	for (i = 0; i < pb->n; i++) {
 		e = eta[i];
 		if (pb->fam == MARE_OPTIM_LOGISTIC) {
-			/* log(1 + exp(e)) without overflow */
+			/* log(1 + exp(e)) without overflow; one exp */
+			t = exp(e > 0 ? -e : e);
 			if (e > 0) {
-				l = e + log1p(exp(-e));
-				mu = 1 / (1 + exp(-e));
+				l = e + log1p(t);
+				mu = 1 / (1 + t);
 			} else {
-				l = log1p(exp(e));
-				mu = exp(e) / (1 + exp(e));
+				l = log1p(t);
+				mu = t / (1 + t);
 			}
 			l -= y[i] * e;
 			if (deriv) {

@@ -543,17 +543,53 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 	return rc;
 }
 
+/*
+ * A view of m restricted to its non-zero coefficients: the same
+ * predictions (terms of 0 add exactly nothing, and the rest are summed in
+ * the same order) for a fraction of the featurisation. The view shares
+ * m's variables and JSON parts; free *fs->feat and *beta only.
+ */
+static int
+nonzero_view(const struct mare_model *m, struct mare_model *v,
+    struct mare_featspec *fs, struct mare_err *err)
+{
+	size_t j, k = 0;
+
+	*v = *m;
+	*fs = *m->spec;
+	fs->feat = malloc((m->p ? m->p : 1) * sizeof(*fs->feat));
+	v->beta = malloc((m->p ? m->p : 1) * sizeof(double));
+	if (fs->feat == NULL || v->beta == NULL) {
+		free(fs->feat);
+		free(v->beta);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (j = 0; j < m->p; j++)
+		if (m->beta[j] != 0.0) {
+			fs->feat[k] = m->spec->feat[j];
+			v->beta[k++] = m->beta[j];
+		}
+	fs->nfeat = k;
+	v->p = k;
+	v->spec = fs;
+	return 0;
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
     const double *y, size_t n, uint64_t seed, double *pct, double *drop,
     struct mare_err *err)
 {
 	struct mare_model_pred_opts po;
+	struct mare_model vm;
+	struct mare_featspec vfs;
 	struct mare_rng r;
 	double *x = NULL, *s = NULL, *yb = NULL, auc0, auc, t, sum = 0;
 	size_t nv = m->spec->nvars, v, i, j;
 	int rc = -1;
 
+	if (nonzero_view(m, &vm, &vfs, err) != 0)
+		return -1;
 	if ((x = malloc((n ? n : 1) * (nv ? nv : 1) * sizeof(double))) ==
 	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
 	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
@@ -565,7 +601,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		yb[i] = y[i] > 0;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	if (mare_model_predict(m, x, n, &po, s, NULL, err) != 0 ||
+	if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
 	    mare_metrics_auc(s, yb, NULL, n, &auc0, err) != 0)
 		goto done;
 	for (v = 0; v < nv; v++) {
@@ -576,7 +612,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 			x[(i - 1) * nv + v] = x[j * nv + v];
 			x[j * nv + v] = t;
 		}
-		if (mare_model_predict(m, x, n, &po, s, NULL, err) != 0 ||
+		if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
 		    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0)
 			goto done;
 		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
@@ -590,6 +626,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;
 	rc = 0;
 done:
+	free(vfs.feat);
+	free(vm.beta);
 	free(x);
 	free(s);
 	free(yb);
