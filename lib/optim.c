@@ -309,11 +309,15 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 			t = x[i * p + j] - pb->m[j];
 			pb->s[j] += pb->wn[i] * t * t;
 		}
+	/* max |x_ij| over weighted rows, row by row (vp: work) */
+	memset(pb->vp, 0, p * sizeof(double));
+	for (i = 0; i < n; i++)
+		if (pb->wn[i] > 0)
+			for (j = 0; j < p; j++)
+				if (fabs(x[i * p + j]) > pb->vp[j])
+					pb->vp[j] = fabs(x[i * p + j]);
 	for (j = 0; j < p; j++) {
-		mx = 0;
-		for (i = 0; i < n; i++)
-			if (pb->wn[i] > 0 && fabs(x[i * p + j]) > mx)
-				mx = fabs(x[i * p + j]);
+		mx = pb->vp[j];
 		pb->s[j] = sqrt(pb->s[j]);
 		if (pb->s[j] <= 1e-12 * mx || pb->s[j] == 0) {
 			pb->zv[j] = 1;

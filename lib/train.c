@@ -72,6 +72,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	const double *tabx = lx, *taby = ly;
 	size_t tabk = 4, np = 0, i, j;
 	double cls, sd, mean, s, lo, hi, v, fl, rnp;
+	double *acc, *amean, *alo, *ahi, *as;
 	int anyq = 0, anyp = 0;
 
 	for (i = 0; i < n; i++)
@@ -94,6 +95,39 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		tabk = 5;
 	}
 	rnp = sqrt((double)np);
+	/*
+	 * sd over presences (n - 1), two passes; range over all rows. The
+	 * passes run row by row (feat is row-major), each feature's sums in
+	 * row order as before.
+	 */
+	if ((acc = calloc(4 * (m->p ? m->p : 1), sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	amean = acc;
+	alo = acc + m->p;
+	ahi = acc + 2 * m->p;
+	as = acc + 3 * m->p;
+	for (j = 0; j < m->p; j++) {
+		alo[j] = INFINITY;
+		ahi[j] = -INFINITY;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < m->p; j++) {
+			v = feat[i * m->p + j];
+			if (v < alo[j])
+				alo[j] = v;
+			if (v > ahi[j])
+				ahi[j] = v;
+			if (y[i] == 1.0)
+				amean[j] += v;
+		}
+	for (j = 0; j < m->p; j++)
+		amean[j] /= (double)np;
+	for (i = 0; i < n; i++)
+		if (y[i] == 1.0)
+			for (j = 0; j < m->p; j++) {
+				v = feat[i * m->p + j] - amean[j];
+				as[j] += v * v;
+			}
 	for (j = 0; j < m->p; j++) {
 		switch (fs->feat[j].cls) {
 		case MARE_FEATSPEC_HINGE:
@@ -110,26 +144,10 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 			break;
 		}
 		cls /= rnp;
-		/* sd over presences (n - 1), two passes; range over all */
-		mean = 0.0;
-		lo = INFINITY;
-		hi = -INFINITY;
-		for (i = 0; i < n; i++) {
-			v = feat[i * m->p + j];
-			if (v < lo)
-				lo = v;
-			if (v > hi)
-				hi = v;
-			if (y[i] == 1.0)
-				mean += v;
-		}
-		mean /= (double)np;
-		s = 0.0;
-		for (i = 0; i < n; i++)
-			if (y[i] == 1.0) {
-				v = feat[i * m->p + j] - mean;
-				s += v * v;
-			}
+		mean = amean[j];
+		lo = alo[j];
+		hi = ahi[j];
+		s = as[j];
 		sd = np > 1 ? sqrt(s / (double)(np - 1)) : NAN;
 		fl = 0.001 * (hi - lo);
 		if (fs->feat[j].cls == MARE_FEATSPEC_HINGE) {
@@ -145,6 +163,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		v = isnan(sd) ? 0.0 : sd * cls;
 		reg[j] = v > fl ? v : fl;
 	}
+	free(acc);
 	return 0;
 }
 
