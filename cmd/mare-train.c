@@ -188,8 +188,9 @@ parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
 		for (v = strtok_r(val, ",", &sv); v != NULL;
 		    v = strtok_r(NULL, ",", &sv)) {
 			if ((rm ? o->ntune_rm : o->ntune_fc) == MAX_TUNE)
-				return mare_err_set(err, MARE_E_USAGE, "--tune "
-				    "%s: more than %d values", part, MAX_TUNE);
+				return mare_err_set(err, MARE_E_USAGE,
+				    "--tune %s: more than %d values", part,
+				    MAX_TUNE);
 			if (rm) {
 				if (mare_cli_parse_double("tune regmult", v,
 				    1e-6, 1e6, &o->tune_rm[o->ntune_rm++],

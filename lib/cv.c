@@ -200,9 +200,9 @@ checker_folds(const double *lon, const double *lat, size_t n, double grid,
 		    "checkerboard%d needs lon and lat columns", levels);
 	for (i = 0; i < n; i++) {
 		if (!isfinite(lon[i]) || !isfinite(lat[i]))
-			return mare_err_set(err, MARE_E_DATA, "row %zu: lon/lat "
-			    "not finite (needed by --cv-scheme checkerboard%d)",
-			    i + 1, levels);
+			return mare_err_set(err, MARE_E_DATA, "row %zu: "
+			    "lon/lat not finite (needed by --cv-scheme "
+			    "checkerboard%d)", i + 1, levels);
 		fold[i] = colour(lon[i], lat[i], grid);
 		if (levels == 2)
 			fold[i] = 2 * fold[i] + colour(lon[i], lat[i],
@@ -220,7 +220,8 @@ user_folds(const double *u, size_t n, int *fold, struct mare_err *err)
 		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme user "
 		    "needs --folds-column");
 	for (i = 0; i < n; i++) {
-		if (!(u[i] >= 0 && u[i] <= MAX_USER_FOLD) || u[i] != floor(u[i]))
+		if (!(u[i] >= 0 && u[i] <= MAX_USER_FOLD) ||
+		    u[i] != floor(u[i]))
 			return mare_err_set(err, MARE_E_DATA, "row %zu: fold "
 			    "%g is not an integer from 0 to %d", i + 1, u[i],
 			    MAX_USER_FOLD);
@@ -253,9 +254,9 @@ mare_cv_folds(const double *feat, size_t p, const double *y,
 		if (user_folds(o->user, n, fold, err) != 0)
 			return -1;
 		if (nf < 2)
-			return mare_err_set(err, MARE_E_DATA, "--folds-column: "
-			    "%u fold%s: need at least 2", nf, nf == 1 ? "" :
-			    "s");
+			return mare_err_set(err, MARE_E_DATA,
+			    "--folds-column: %u fold%s: need at least 2", nf,
+			    nf == 1 ? "" : "s");
 	} else {
 		if (np < o->k)
 			return mare_err_set(err, MARE_E_DATA, "--cv %u: only "
@@ -695,7 +696,8 @@ mare_cv_tune_row(const struct mare_model *m, const char *features,
 	json_object_set_new(row, "auc_train", num(auc));
 	json_object_set_new(row, "aicc", num(aicc));
 	json_object_set_new(row, "nonzero", json_integer((json_int_t)nz));
-	json_object_set_new(row, "converged", json_boolean(json_is_true(conv)));
+	json_object_set_new(row, "converged",
+	    json_boolean(json_is_true(conv)));
 	json_object_set_new(row, "auc_diff_mean", num(summary_stat(cv,
 	    "auc_diff", "mean")));
 	json_object_set_new(row, "max_tss_mean", num(summary_stat(cv,

@@ -70,8 +70,8 @@ struct mare_cv_opts {
 	unsigned	 k;		/* folds; 5 by default; block: 4 */
 	enum mare_cv_scheme scheme;
 	uint64_t	 seed;
-	double		 grid;		/* checkerboards: cell size, degrees */
-	const double	*user;		/* user: n fold ids (see above) */
+	double		 grid;		/* checkerboards: cell, degrees */
+	const double	*user;		/* user: n fold ids (above) */
 };
 
 /*
@@ -177,9 +177,9 @@ int	mare_cv_aicc(const struct mare_model *m, const double *feat,
  * computes auc_train and AICc, runs mare_cv_run() with o. features names
  * the classes in the row. NULL with err set on failure.
  */
-json_t	*mare_cv_tune_row(const struct mare_model *m, const char *features,
-	    const double *feat, const double *y, const double *w,
-	    const double *lon, const double *lat, size_t n,
+json_t	*mare_cv_tune_row(const struct mare_model *m,
+	    const char *features, const double *feat, const double *y,
+	    const double *w, const double *lon, const double *lat, size_t n,
 	    const struct mare_train_opts *to, const struct mare_cv_opts *o,
 	    struct mare_err *err);
 

@@ -239,8 +239,8 @@ test_roc(void)
 				in = sl < in ? sl : in;
 			}
 		for (j = i + 1; j < nfull; j++) {
-			sl = ff[j] > ff[i] ? (ft[j] - ft[i]) / (ff[j] - ff[i]) :
-			    INFINITY;
+			sl = ff[j] > ff[i] ? (ft[j] - ft[i]) /
+			    (ff[j] - ff[i]) : INFINITY;
 			out = sl > out ? sl : out;
 		}
 		if (!(in > out + 1e-12))
