@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,84 @@ check_labels(const double *y, const double *w, size_t n,
 	return 0;
 }
 
+/* Order-preserving map of a finite double to 64 bits (-0 as +0). */
+static uint64_t
+okey(double v)
+{
+	uint64_t b;
+
+	if (v == 0.0)
+		v = 0.0;
+	memcpy(&b, &v, sizeof(b));
+	return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
+
+#define RADIX_MIN	4096	/* below this, qsort */
+
+/*
+ * Stable LSD radix sort of (key, index) pairs by key, 16 bits a pass:
+ * equal values keep index order, exactly the order of cmp_key(). 0 or
+ * -1 (no memory; k untouched).
+ */
+static int
+radix_keys(struct key *k, size_t n)
+{
+	uint64_t *u, *u2, *tu;
+	size_t *ix, *ix2, *ti, *cnt, i, pass, sum, c;
+	int rc = -1;
+
+	u = malloc(n * sizeof(*u));
+	u2 = malloc(n * sizeof(*u2));
+	ix = malloc(n * sizeof(*ix));
+	ix2 = malloc(n * sizeof(*ix2));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (u == NULL || u2 == NULL || ix == NULL || ix2 == NULL ||
+	    cnt == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		u[i] = okey(k[i].v);
+		ix[i] = i;
+	}
+	for (pass = 0; pass < 4; pass++) {
+		unsigned sh = (unsigned)(16 * pass);
+
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(u[i] >> sh) & 0xffff]++;
+		if (cnt[(u[0] >> sh) & 0xffff] == n)
+			continue;	/* one bucket: nothing moves */
+		for (c = sum = 0; c < 65536; c++) {
+			size_t t = cnt[c];
+
+			cnt[c] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++) {
+			size_t d = cnt[(u[i] >> sh) & 0xffff]++;
+
+			u2[d] = u[i];
+			ix2[d] = ix[i];
+		}
+		tu = u;
+		u = u2;
+		u2 = tu;
+		ti = ix;
+		ix = ix2;
+		ix2 = ti;
+	}
+	/* k[i] was (v[i], i): ix is the sorted order of the indices */
+	for (i = 0; i < n; i++)
+		k[i].i = ix[i];
+	rc = 0;
+done:
+	free(u);
+	free(u2);
+	free(ix);
+	free(ix2);
+	free(cnt);
+	return rc;
+}
+
 /* Sorted keys of v, or NULL (err set). */
 static struct key *
 sorted(const double *v, size_t n, struct mare_err *err)
@@ -79,7 +158,12 @@ sorted(const double *v, size_t n, struct mare_err *err)
 		k[i].v = v[i];
 		k[i].i = i;
 	}
-	qsort(k, n, sizeof(*k), cmp_key);
+	if (n < RADIX_MIN || radix_keys(k, n) != 0) {
+		qsort(k, n, sizeof(*k), cmp_key);
+		return k;
+	}
+	for (i = 0; i < n; i++)
+		k[i].v = v[k[i].i];
 	return k;
 }
 

@@ -255,9 +255,42 @@ test_roc(void)
 	free(by);
 }
 
+/*
+ * AUC of 6000 scores (the radix-sort path) with ties, negatives and
+ * both zeros, against the O(n^2) count of pairs.
+ */
+static void
+test_auc_big(void)
+{
+	enum { NBIG = 6000 };
+	static double s[NBIG], y[NBIG];
+	double auc, cnt = 0, np = 0;
+	size_t i, j;
+	struct mare_err err;
+
+	for (i = 0; i < NBIG; i++) {
+		s[i] = (double)((long)((i * 7919) % 1013) - 500) / 8.0;
+		if (i % 97 == 0)
+			s[i] = i % 2 ? -0.0 : 0.0;
+		y[i] = ((i * 31) % 7) < 3;
+		np += y[i];
+	}
+	for (i = 0; i < NBIG; i++)
+		for (j = 0; j < NBIG; j++)
+			if (y[i] == 1 && y[j] == 0)
+				cnt += s[i] > s[j] ? 1.0 : s[i] == s[j] ?
+				    0.5 : 0.0;
+	mare_err_init(&err);
+	ok(mare_metrics_auc(s, y, NULL, NBIG, &auc, &err) == 0,
+	    "auc: 6000 scores");
+	is_double(auc, cnt / (np * (NBIG - np)), 1e-15,
+	    "auc: radix-sorted AUC equals the pair count");
+}
+
 int
 main(void)
 {
+	test_auc_big();
 	test_roc();
 	test_sklearn();
 	test_small();
