@@ -603,7 +603,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	struct mare_model vm;
 	struct mare_featspec vfs;
 	struct mare_rng r;
-	double *x = NULL, *s = NULL, *yb = NULL, auc0, auc, t, sum = 0;
+	double *x = NULL, *s = NULL, *yb = NULL, *col = NULL, auc0, auc, t;
+	double sum = 0;
 	size_t nv = m->spec->nvars, v, i, j;
 	int rc = -1;
 
@@ -611,6 +612,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		return -1;
 	if ((x = malloc((n ? n : 1) * (nv ? nv : 1) * sizeof(double))) ==
 	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL ||
 	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
@@ -624,13 +626,18 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	    mare_metrics_auc(s, yb, NULL, n, &auc0, err) != 0)
 		goto done;
 	for (v = 0; v < nv; v++) {
+		/* shuffle a contiguous copy of the column, then put it in */
+		for (i = 0; i < n; i++)
+			col[i] = raw[i * nv + v];
 		mare_rng_init_keyed(&r, seed, (uint64_t)v);
 		for (i = n; i > 1; i--) {
 			j = (size_t)mare_rng_bounded(&r, (uint64_t)i);
-			t = x[(i - 1) * nv + v];
-			x[(i - 1) * nv + v] = x[j * nv + v];
-			x[j * nv + v] = t;
+			t = col[i - 1];
+			col[i - 1] = col[j];
+			col[j] = t;
 		}
+		for (i = 0; i < n; i++)
+			x[i * nv + v] = col[i];
 		if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
 		    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0)
 			goto done;
@@ -647,6 +654,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 done:
 	free(vfs.feat);
 	free(vm.beta);
+	free(col);
 	free(x);
 	free(s);
 	free(yb);
