@@ -41,16 +41,20 @@
 enum {
 	OPT_ALPHA = MARE_OPT_CMD,
 	OPT_CV,
+	OPT_CV_GRID,
 	OPT_CV_SCHEME,
 	OPT_FEATURES,
+	OPT_FOLDS_COLUMN,
 	OPT_LABEL,
 	OPT_LAMBDA,
 	OPT_MAX_ITER,
 	OPT_NO_ADD,
 	OPT_PENALTY,
 	OPT_REGMULT,
+	OPT_SELECT,
 	OPT_SPEC,
 	OPT_TOL,
+	OPT_TUNE,
 	OPT_WEIGHT
 };
 
@@ -58,8 +62,10 @@ static const struct option longopts[] = {
 	{ "alpha",		required_argument, NULL, OPT_ALPHA },
 	{ "cost",		required_argument, NULL, 'C' },
 	{ "cv",			required_argument, NULL, OPT_CV },
+	{ "cv-grid",		required_argument, NULL, OPT_CV_GRID },
 	{ "cv-scheme",		required_argument, NULL, OPT_CV_SCHEME },
 	{ "features",		required_argument, NULL, OPT_FEATURES },
+	{ "folds-column",	required_argument, NULL, OPT_FOLDS_COLUMN },
 	{ "label",		required_argument, NULL, OPT_LABEL },
 	{ "lambda",		required_argument, NULL, OPT_LAMBDA },
 	{ "max-iter",		required_argument, NULL, OPT_MAX_ITER },
@@ -67,12 +73,16 @@ static const struct option longopts[] = {
 	{ "no-add-samples",	no_argument,	   NULL, OPT_NO_ADD },
 	{ "penalty",		required_argument, NULL, OPT_PENALTY },
 	{ "regmult",		required_argument, NULL, OPT_REGMULT },
+	{ "select",		required_argument, NULL, OPT_SELECT },
 	{ "spec",		required_argument, NULL, OPT_SPEC },
 	{ "tol",		required_argument, NULL, OPT_TOL },
+	{ "tune",		required_argument, NULL, OPT_TUNE },
 	{ "weight",		required_argument, NULL, OPT_WEIGHT },
 	MARE_CLI_COMMON_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
+
+#define MAX_TUNE	64	/* values per tuned parameter */
 
 struct opts {
 	struct mare_cli_common common;
@@ -87,6 +97,14 @@ struct opts {
 	double		 cost;
 	unsigned long long cv;
 	enum mare_cv_scheme scheme;
+	int		 scheme_set;
+	double		 grid;
+	const char	*folds;
+	double		 tune_rm[MAX_TUNE];
+	size_t		 ntune_rm;
+	char		 tune_fc[MAX_TUNE][16];
+	size_t		 ntune_fc;
+	enum mare_cv_select select;
 	int		 argc;
 	char		**argv;
 };
@@ -118,9 +136,81 @@ usage(FILE *fp)
 "                          maxent: glmnet's thresh (default: 1e-7)\n"
 "     --max-iter <n>       outer iterations per fit (default: 1000)\n"
 "     --cv <k>             k-fold cross-validation (2..100)\n"
-"     --cv-scheme <s>      random (stratified), block or checkerboard\n"
+"     --cv-scheme <s>      random (stratified), block, checkerboard1,\n"
+"                          checkerboard2 or user (default: random, or\n"
+"                          user with --folds-column)\n"
+"     --cv-grid <deg>      checkerboard cell size in degrees, origin at\n"
+"                          lon -180, lat 90 (raster resolution times\n"
+"                          ENMeval's aggregation factor)\n"
+"     --folds-column <col> fold of each row: 1..k, 0 = never held out\n"
+"     --tune <p>=<v>,...   tune over regmult=<x>,... (maxent) and/or\n"
+"                          features=<classes>,...; each cell is cross-\n"
+"                          validated and the best refitted on all rows\n"
+"     --select <metric>    auc_val (default), aicc, auc_diff,\n"
+"                          omission_p10, boyce or max_tss\n"
 "\n", fp);
 	fputs(MARE_CLI_COMMON_HELP, fp);
+}
+
+/*
+ * One --tune argument: "regmult=0.5,1,2" or "features=l,lq,lqh", or
+ * several joined by ';'.
+ */
+static int
+parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
+{
+	char arg[2048], *part, *val, *v, *sp = NULL, *sv = NULL;
+	int rm;
+
+	/* argv stays intact: the provenance records the command */
+	if (strlen(optarg) >= sizeof(arg))
+		return mare_err_set(err, MARE_E_USAGE, "--tune value too "
+		    "long");
+	strcpy(arg, optarg);
+	for (part = strtok_r(arg, ";", &sp); part != NULL;
+	    part = strtok_r(NULL, ";", &sp)) {
+		if ((val = strchr(part, '=')) == NULL)
+			return mare_err_set(err, MARE_E_USAGE, "invalid "
+			    "--tune value '%s': expected regmult=<x>,... or "
+			    "features=<classes>,...", part);
+		*val++ = '\0';
+		if (strcmp(part, "regmult") == 0)
+			rm = 1;
+		else if (strcmp(part, "features") == 0)
+			rm = 0;
+		else
+			return mare_err_set(err, MARE_E_USAGE, "invalid "
+			    "--tune parameter '%s': expected regmult or "
+			    "features", part);
+		if (rm ? o->ntune_rm > 0 : o->ntune_fc > 0)
+			return mare_err_set(err, MARE_E_USAGE, "--tune %s "
+			    "given twice", part);
+		for (v = strtok_r(val, ",", &sv); v != NULL;
+		    v = strtok_r(NULL, ",", &sv)) {
+			if ((rm ? o->ntune_rm : o->ntune_fc) == MAX_TUNE)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "--tune %s: more than %d values", part,
+				    MAX_TUNE);
+			if (rm) {
+				if (mare_cli_parse_double("tune regmult", v,
+				    1e-6, 1e6, &o->tune_rm[o->ntune_rm++],
+				    err) != 0)
+					return -1;
+				continue;
+			}
+			if (strlen(v) >= sizeof(o->tune_fc[0]) ||
+			    (strcmp(v, "default") != 0 &&
+			    strspn(v, "lqpht") != strlen(v)))
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --tune features value '%s': "
+				    "expected default or letters of lqpht", v);
+			strcpy(o->tune_fc[o->ntune_fc++], v);
+		}
+		if ((rm ? o->ntune_rm : o->ntune_fc) == 0)
+			return mare_err_set(err, MARE_E_USAGE, "--tune %s: no "
+			    "values", part);
+	}
+	return 0;
 }
 
 static int
@@ -164,14 +254,24 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    err) != 0)
 				return -1;
 			break;
+		case OPT_CV_GRID:
+			if (mare_cli_parse_double("cv-grid", optarg, 1e-9,
+			    360, &o->grid, err) != 0)
+				return -1;
+			break;
 		case OPT_CV_SCHEME:
 			if (mare_cv_scheme_parse(optarg, &o->scheme) != 0)
 				return mare_err_set(err, MARE_E_USAGE,
 				    "invalid --cv-scheme value '%s': expected "
-				    "random, block or checkerboard", optarg);
+				    "random, block, checkerboard1, "
+				    "checkerboard2 or user", optarg);
+			o->scheme_set = 1;
 			break;
 		case OPT_FEATURES:
 			o->features = optarg;
+			break;
+		case OPT_FOLDS_COLUMN:
+			o->folds = optarg;
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
@@ -209,8 +309,19 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 			    1e6, &o->t.regmult, err) != 0)
 				return -1;
 			break;
+		case OPT_SELECT:
+			if (mare_cv_select_parse(optarg, &o->select) != 0)
+				return mare_err_set(err, MARE_E_USAGE,
+				    "invalid --select value '%s': expected "
+				    "auc_val, aicc, auc_diff, omission_p10, "
+				    "boyce or max_tss", optarg);
+			break;
 		case OPT_SPEC:
 			o->spec = optarg;
+			break;
+		case OPT_TUNE:
+			if (parse_tune(optarg, o, err) != 0)
+				return -1;
 			break;
 		case OPT_TOL:
 			if (mare_cli_parse_double("tol", optarg, 1e-15, 1,
@@ -248,6 +359,29 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		    "exclude each other");
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
+	if (o->ntune_rm > 0 && o->type != MARE_MODEL_MAXENT)
+		return mare_err_set(err, MARE_E_USAGE, "--tune regmult is for "
+		    "maxent");
+	if (o->ntune_fc > 0 && (o->spec != NULL || o->features != NULL))
+		return mare_err_set(err, MARE_E_USAGE, "--tune features "
+		    "excludes --spec and --features");
+	if (o->select == MARE_CV_SEL_AICC && o->type != MARE_MODEL_MAXENT)
+		return mare_err_set(err, MARE_E_USAGE, "--select aicc is for "
+		    "maxent");
+	if (o->folds != NULL && !o->scheme_set)
+		o->scheme = MARE_CV_USER;
+	if ((o->folds != NULL) != (o->scheme == MARE_CV_USER))
+		return mare_err_set(err, MARE_E_USAGE, "--folds-column and "
+		    "--cv-scheme user go together");
+	if ((o->scheme == MARE_CV_CHECKERBOARD ||
+	    o->scheme == MARE_CV_CHECKERBOARD2) && o->grid == 0.0)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme %s needs "
+		    "--cv-grid, the cell size in degrees",
+		    mare_cv_scheme_name(o->scheme));
+	if (o->grid != 0.0 && o->scheme != MARE_CV_CHECKERBOARD &&
+	    o->scheme != MARE_CV_CHECKERBOARD2)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-grid goes with "
+		    "--cv-scheme checkerboard1 or checkerboard2");
 	if (o->type == MARE_MODEL_MAXENT && (o->lambda_set || o->cost_set ||
 	    o->penalty_set))
 		return mare_err_set(err, MARE_E_USAGE, "maxent sets its own "
@@ -418,6 +552,7 @@ is_role(const struct opts *o, const char *name, const char *wname)
 {
 	return strcmp(name, o->label) == 0 ||
 	    (wname != NULL && strcmp(name, wname) == 0) ||
+	    (o->folds != NULL && strcmp(name, o->folds) == 0) ||
 	    is_coordinate(name);
 }
 
@@ -510,6 +645,219 @@ print_cv(const json_t *cv)
 	fputc('\n', stderr);
 }
 
+#define ROC_POINTS	200	/* at most, per curve in the model file */
+
+/* {"auc", "fpr", "tpr"} of one ROC curve, or NULL with err set. */
+static json_t *
+roc_curve(const double *score, const double *y, size_t n,
+    struct mare_err *err)
+{
+	double fpr[ROC_POINTS], tpr[ROC_POINTS], auc;
+	json_t *c, *f, *t;
+	size_t i, np;
+
+	if (mare_metrics_roc(score, y, n, ROC_POINTS, fpr, tpr, &np, &auc,
+	    err) != 0)
+		return NULL;
+	c = json_object();
+	f = json_array();
+	t = json_array();
+	if (c == NULL || f == NULL || t == NULL) {
+		json_decref(c);
+		json_decref(f);
+		json_decref(t);
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < np; i++) {
+		json_array_append_new(f, json_real(fpr[i]));
+		json_array_append_new(t, json_real(tpr[i]));
+	}
+	json_object_set_new(c, "auc", json_real(auc));
+	json_object_set_new(c, "fpr", f);
+	json_object_set_new(c, "tpr", t);
+	return c;
+}
+
+/*
+ * m->roc ({"train", "cv"}) and m->importance for binary models: the
+ * training rows' curve, the pooled CV validation curve (pool may be
+ * NULL), and the permutation importance of each raw variable.
+ */
+static int
+roc_importance(struct mare_model *m, const double *feat, const double *raw,
+    const double *y, size_t n, const struct mare_cv_pool *pool,
+    uint64_t seed, struct mare_err *err)
+{
+	json_t *roc = NULL, *tr = NULL, *cv = NULL, *imp = NULL, *e;
+	double *s = NULL, *pct = NULL;
+	size_t v, nv = m->spec->nvars;
+	int rc = -1;
+
+	if (m->type == MARE_MODEL_POISSON)
+		return 0;
+	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (pct = malloc((nv ? nv : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (mare_train_predict(m, feat, n, s, err) != 0 ||
+	    (tr = roc_curve(s, y, n, err)) == NULL)
+		goto done;
+	if (pool != NULL && pool->n > 0 &&
+	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
+		goto done;
+	if (mare_train_importance(m, raw, y, n, seed, pct, NULL, err) != 0)
+		goto done;
+	if ((roc = json_object()) == NULL || (imp = json_array()) == NULL)
+		goto nomem;
+	json_object_set_new(roc, "train", tr);
+	json_object_set_new(roc, "cv", cv != NULL ? cv : json_null());
+	tr = cv = NULL;
+	for (v = 0; v < nv; v++) {
+		if ((e = json_object()) == NULL)
+			goto nomem;
+		json_object_set_new(e, "variable", json_string(
+		    m->spec->vars[v].name));
+		json_object_set_new(e, "permutation", json_real(pct[v]));
+		json_object_set_new(e, "contribution", json_null());
+		json_array_append_new(imp, e);
+	}
+	json_decref(m->roc);
+	json_decref(m->importance);
+	m->roc = roc;
+	m->importance = imp;
+	roc = imp = NULL;
+	rc = 0;
+	goto done;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+done:
+	json_decref(roc);
+	json_decref(imp);
+	json_decref(tr);
+	json_decref(cv);
+	free(s);
+	free(pct);
+	return rc;
+}
+
+static void
+cv_opts(const struct opts *o, const double *ufold, struct mare_cv_opts *co)
+{
+	mare_cv_opts_init(co);
+	co->k = o->cv > 0 ? (unsigned)o->cv : co->k;
+	co->scheme = o->scheme;
+	co->seed = o->common.seed;
+	co->grid = o->grid;
+	co->user = ufold;
+}
+
+/* The tuning table as text on stderr; '*' marks the selected cell. */
+static void
+print_tuning(const json_t *tu)
+{
+	const json_t *r;
+	size_t i, sel = (size_t)json_integer_value(json_object_get(tu,
+	    "selected"));
+
+	fprintf(stderr, "%-8s %8s %8s %8s %8s %10s %7s\n", "features",
+	    "regmult", "AUCval", "sd", "AUCtr", "AICc", "nonzero");
+	json_array_foreach(json_object_get(tu, "rows"), i, r) {
+		fprintf(stderr, "%-8s %8g %8.4f %8.4f %8.4f %10.2f %7lld%s\n",
+		    json_string_value(json_object_get(r, "features")),
+		    jnum(r, "regmult"), jnum(r, "auc_val_mean"),
+		    jnum(r, "auc_val_sd"), jnum(r, "auc_train"),
+		    jnum(r, "aicc"), (long long)json_integer_value(
+		    json_object_get(r, "nonzero")), i == sel ? " *" : "");
+	}
+}
+
+/*
+ * --tune: every cell (features outer, regmult inner) fitted and
+ * cross-validated; the selected cell's classes and regmult are left in
+ * o for the final fit. Returns the "tuning" object or NULL.
+ */
+static json_t *
+tune(struct opts *o, const double *raw, size_t n, size_t nv,
+    const char *const *names, const int *lab, const double *y,
+    const double *w, const double *lon, const double *lat,
+    const struct mare_cv_opts *co, struct mare_err *err)
+{
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_train_opts to;
+	json_t *rows, *row, *tu;
+	const char *classes;
+	double *feat;
+	size_t a, r, nf, nr, best;
+
+	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
+	nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
+	if ((rows = json_array()) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	for (a = 0; a < nf; a++) {
+		classes = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
+		    NULL ? o->features : o->type == MARE_MODEL_MAXENT ?
+		    "default" : "l";
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes;
+		fs = o->spec != NULL ? mare_featspec_load(o->spec, err) :
+		    mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
+		if (fs == NULL)
+			goto fail;
+		if ((feat = malloc(n * (fs->nfeat ? fs->nfeat : 1) *
+		    sizeof(double))) == NULL) {
+			mare_featspec_free(fs);
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL,
+		    err) != 0 || (m = mare_model_new(o->type, fs, err)) ==
+		    NULL) {
+			free(feat);
+			goto fail;
+		}
+		for (r = 0; r < nr; r++) {
+			to = o->t;
+			if (o->ntune_rm > 0)
+				to.regmult = o->tune_rm[r];
+			row = mare_cv_tune_row(m, classes, feat, y, w, lon,
+			    lat, n, &to, co, err);
+			if (row == NULL || json_array_append_new(rows,
+			    row) != 0) {
+				mare_model_free(m);
+				free(feat);
+				goto fail;
+			}
+		}
+		mare_model_free(m);
+		free(feat);
+	}
+	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
+		goto fail;
+	row = json_array_get(rows, best);
+	if (o->ntune_fc > 0)
+		o->features = o->tune_fc[best / nr];
+	if (o->ntune_rm > 0)
+		o->t.regmult = o->tune_rm[best % nr];
+	if ((tu = json_object()) == NULL)
+		goto nomem;
+	json_object_set_new(tu, "metric", json_string(mare_cv_select_name(
+	    o->select)));
+	json_object_set_new(tu, "selected", json_integer((json_int_t)best));
+	json_object_set_new(tu, "rows", rows);
+	return tu;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+fail:
+	json_decref(rows);
+	return NULL;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
@@ -520,9 +868,12 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_prov *prov = NULL;
 	const char *wname = o->weight, **names = NULL;
 	double *raw = NULL, *feat = NULL, *y = NULL, *w = NULL;
-	double *lon = NULL, *lat = NULL;
+	double *lon = NULL, *lat = NULL, *ufold = NULL;
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
-	long li, wi, loni, lati, k;
+	long li, wi, fi = -1, loni, lati, k;
+	struct mare_cv_opts co;
+	struct mare_cv_pool pool = { NULL, NULL, 0 };
+	json_t *tuning = NULL;
 	int *lab = NULL, rc = -1;
 
 	memset(&t, 0, sizeof(t));
@@ -543,6 +894,12 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	if (o->folds != NULL && (fi = col_index(&t, o->folds)) < 0) {
+		mare_err_set(err, MARE_E_DATA, "no folds column '%s'",
+		    o->folds);
+		place(err, t.name);
+		goto done;
+	}
 	if ((loni = col_index(&t, "lon")) < 0)
 		loni = col_index(&t, "longitude");
 	if ((lati = col_index(&t, "lat")) < 0)
@@ -558,6 +915,7 @@ run(struct opts *o, struct mare_err *err)
 	    (lab = malloc(n * sizeof(int))) == NULL ||
 	    (lon = malloc(n * sizeof(double))) == NULL ||
 	    (lat = malloc(n * sizeof(double))) == NULL ||
+	    (ufold = malloc(n * sizeof(double))) == NULL ||
 	    (w = malloc(n * sizeof(double))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
@@ -577,6 +935,7 @@ run(struct opts *o, struct mare_err *err)
 		w[i] = wi >= 0 ? row[wi] : 1.0;
 		lon[i] = loni >= 0 ? row[loni] : NAN;
 		lat[i] = lati >= 0 ? row[lati] : NAN;
+		ufold[i] = fi >= 0 ? row[fi] : NAN;
 	}
 	if (np == 0 || (o->type != MARE_MODEL_POISSON && np == n)) {
 		mare_err_set(err, MARE_E_DATA, "all %zu labels are %d: need "
@@ -639,6 +998,20 @@ run(struct opts *o, struct mare_err *err)
 			raw[i * nv + j] = t.rows[i * t.ncols + vcol[j]];
 	free(t.rows);
 	t.rows = NULL;
+	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
+		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
+		    1.0 / (double)n;
+	cv_opts(o, fi >= 0 ? ufold : NULL, &co);
+	if (o->ntune_rm > 0 || o->ntune_fc > 0) {
+		tuning = tune(o, raw, n, nv, (const char *const *)names, lab,
+		    y, wi >= 0 ? w : NULL, lon, lat, &co, err);
+		if (tuning == NULL) {
+			place(err, t.name);
+			goto done;
+		}
+		if (!o->common.quiet)
+			print_tuning(tuning);
+	}
 	if (fs == NULL) {
 		memset(&fo, 0, sizeof(fo));
 		fo.classes = o->features != NULL ? o->features :
@@ -661,9 +1034,8 @@ run(struct opts *o, struct mare_err *err)
 		goto done;
 	}
 	fs = NULL;
-	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
-		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
-		    1.0 / (double)n;
+	m->tuning = tuning;
+	tuning = NULL;
 	if (mare_train_fit(m, feat, y, wi >= 0 ? w : NULL, n, &o->t,
 	    err) != 0) {
 		place(err, t.name);
@@ -676,20 +1048,19 @@ run(struct opts *o, struct mare_err *err)
 	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
 	    (m->training = train_figures(m, feat, y, n, np, err)) == NULL)
 		goto done;
-	if (o->cv > 0) {
-		struct mare_cv_opts co;
-
-		mare_cv_opts_init(&co);
-		co.k = (unsigned)o->cv;
-		co.scheme = o->scheme;
-		co.seed = o->common.seed;
+	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
-		    lon, lat, n, &o->t, &co, err)) == NULL) {
+		    lon, lat, n, &o->t, &co, &pool, err)) == NULL) {
 			place(err, t.name);
 			goto done;
 		}
 		if (!o->common.quiet)
 			print_cv(m->cv);
+	}
+	if (roc_importance(m, feat, raw, y, n, m->cv != NULL ? &pool : NULL,
+	    o->common.seed, err) != 0) {
+		place(err, t.name);
+		goto done;
 	}
 	if (profile_rows(m, o, raw, lab, n, nv, (const char *const *)names,
 	    err) != 0) {
@@ -727,6 +1098,10 @@ done:
 	free(lab);
 	free(lon);
 	free(lat);
+	free(ufold);
+	json_decref(tuning);
+	free(pool.score);
+	free(pool.y);
 	return rc;
 }
 

@@ -24,8 +24,11 @@
 #include "rng.h"
 #include "train.h"
 
-static const char *const scheme_names[] = {
-	"random", "block", "checkerboard"
+#define NSCHEMES 5
+#define MAX_USER_FOLD 1000
+
+static const char *const scheme_names[NSCHEMES] = {
+	"random", "block", "checkerboard1", "checkerboard2", "user"
 };
 
 void
@@ -34,6 +37,8 @@ mare_cv_opts_init(struct mare_cv_opts *o)
 	o->k = 5;
 	o->scheme = MARE_CV_RANDOM;
 	o->seed = 1;
+	o->grid = 0.0;
+	o->user = NULL;
 }
 
 int
@@ -41,7 +46,11 @@ mare_cv_scheme_parse(const char *name, enum mare_cv_scheme *s)
 {
 	size_t i;
 
-	for (i = 0; i < 3; i++)
+	if (strcmp(name, "checkerboard") == 0) {
+		*s = MARE_CV_CHECKERBOARD;
+		return 0;
+	}
+	for (i = 0; i < NSCHEMES; i++)
 		if (strcmp(name, scheme_names[i]) == 0) {
 			*s = (enum mare_cv_scheme)i;
 			return 0;
@@ -52,7 +61,30 @@ mare_cv_scheme_parse(const char *name, enum mare_cv_scheme *s)
 const char *
 mare_cv_scheme_name(enum mare_cv_scheme s)
 {
-	return (unsigned)s < 3 ? scheme_names[s] : "?";
+	return (unsigned)s < NSCHEMES ? scheme_names[s] : "?";
+}
+
+unsigned
+mare_cv_nfolds(const struct mare_cv_opts *o, size_t n)
+{
+	size_t i;
+	unsigned k = 0;
+
+	switch (o->scheme) {
+	case MARE_CV_BLOCK:
+	case MARE_CV_CHECKERBOARD2:
+		return 4;
+	case MARE_CV_CHECKERBOARD:
+		return 2;
+	case MARE_CV_USER:
+		for (i = 0; o->user != NULL && i < n; i++)
+			if (o->user[i] >= 1 && o->user[i] <= MAX_USER_FOLD &&
+			    (unsigned)o->user[i] > k)
+				k = (unsigned)o->user[i];
+		return k;
+	default:
+		return o->k;
+	}
 }
 
 struct rk {
@@ -144,6 +176,60 @@ block_folds(const double *y, const double *lon, const double *lat, size_t n,
 	return 0;
 }
 
+/* The colour of (lon, lat) on a board of cells of size g: 0 or 1. */
+static int
+colour(double lon, double lat, double g)
+{
+	double c = floor((lon + 180.0) / g), r = floor((90.0 - lat) / g);
+
+	return fmod(fabs(c + r), 2.0) != 0.0;
+}
+
+static int
+checker_folds(const double *lon, const double *lat, size_t n, double grid,
+    int levels, int *fold, struct mare_err *err)
+{
+	size_t i;
+
+	if (!(grid > 0.0) || !isfinite(grid))
+		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme "
+		    "checkerboard%d needs --cv-grid, the cell size in "
+		    "degrees", levels);
+	if (lon == NULL || lat == NULL)
+		return mare_err_set(err, MARE_E_DATA, "--cv-scheme "
+		    "checkerboard%d needs lon and lat columns", levels);
+	for (i = 0; i < n; i++) {
+		if (!isfinite(lon[i]) || !isfinite(lat[i]))
+			return mare_err_set(err, MARE_E_DATA, "row %zu: "
+			    "lon/lat not finite (needed by --cv-scheme "
+			    "checkerboard%d)", i + 1, levels);
+		fold[i] = colour(lon[i], lat[i], grid);
+		if (levels == 2)
+			fold[i] = 2 * fold[i] + colour(lon[i], lat[i],
+			    2.0 * grid);
+	}
+	return 0;
+}
+
+static int
+user_folds(const double *u, size_t n, int *fold, struct mare_err *err)
+{
+	size_t i;
+
+	if (u == NULL)
+		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme user "
+		    "needs --folds-column");
+	for (i = 0; i < n; i++) {
+		if (!(u[i] >= 0 && u[i] <= MAX_USER_FOLD) ||
+		    u[i] != floor(u[i]))
+			return mare_err_set(err, MARE_E_DATA, "row %zu: fold "
+			    "%g is not an integer from 0 to %d", i + 1, u[i],
+			    MAX_USER_FOLD);
+		fold[i] = (int)u[i] - 1;
+	}
+	return 0;
+}
+
 int
 mare_cv_folds(const double *feat, size_t p, const double *y,
     const double *lon, const double *lat, size_t n, int all_rows,
@@ -151,17 +237,26 @@ mare_cv_folds(const double *feat, size_t p, const double *y,
 {
 	struct rk *r;
 	size_t i, c, k, np = 0;
-	unsigned f, *cnt;
+	unsigned f, *cnt, nf = mare_cv_nfolds(o, n);
 	int rc = 0;
 
 	for (i = 0; i < n; i++)
 		np += y[i] > 0;
-	if (o->scheme == MARE_CV_CHECKERBOARD)
-		return mare_err_set(err, MARE_E_USAGE, "--cv-scheme "
-		    "checkerboard is not implemented yet");
 	if (o->scheme == MARE_CV_BLOCK) {
 		if (block_folds(y, lon, lat, n, fold, err) != 0)
 			return -1;
+	} else if (o->scheme == MARE_CV_CHECKERBOARD ||
+	    o->scheme == MARE_CV_CHECKERBOARD2) {
+		if (checker_folds(lon, lat, n, o->grid, o->scheme ==
+		    MARE_CV_CHECKERBOARD ? 1 : 2, fold, err) != 0)
+			return -1;
+	} else if (o->scheme == MARE_CV_USER) {
+		if (user_folds(o->user, n, fold, err) != 0)
+			return -1;
+		if (nf < 2)
+			return mare_err_set(err, MARE_E_DATA,
+			    "--folds-column: %u fold%s: need at least 2", nf,
+			    nf == 1 ? "" : "s");
 	} else {
 		if (np < o->k)
 			return mare_err_set(err, MARE_E_DATA, "--cv %u: only "
@@ -185,16 +280,17 @@ mare_cv_folds(const double *feat, size_t p, const double *y,
 		free(r);
 		return 0;
 	}
-	/* block: every fold needs a presence */
-	if ((cnt = calloc(4, sizeof(*cnt))) == NULL)
+	/* every fold needs a presence; the first empty one is named */
+	if ((cnt = calloc(nf, sizeof(*cnt))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	for (i = 0; i < n; i++)
-		if (y[i] > 0)
+		if (y[i] > 0 && fold[i] >= 0)
 			cnt[fold[i]]++;
-	for (f = 0; f < 4; f++)
+	for (f = 0; f < nf && rc == 0; f++)
 		if (cnt[f] == 0)
 			rc = mare_err_set(err, MARE_E_DATA, "--cv-scheme "
-			    "block: fold %u has no presence", f + 1);
+			    "%s: fold %u has no presence",
+			    mare_cv_scheme_name(o->scheme), f + 1);
 	free(cnt);
 	return rc;
 }
@@ -220,11 +316,33 @@ poisson_dev(const double *y, const double *mu, size_t n)
 	return d;
 }
 
+/* Append the nv validation scores vs and labels vy to pool. */
+static int
+pool_add(struct mare_cv_pool *pool, const double *vs, const double *vy,
+    size_t nv, struct mare_err *err)
+{
+	double *a, *b;
+
+	if (nv > SIZE_MAX / sizeof(double) - pool->n)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	if ((a = realloc(pool->score, (pool->n + nv) * sizeof(double))) ==
+	    NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	pool->score = a;
+	if ((b = realloc(pool->y, (pool->n + nv) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	pool->y = b;
+	memcpy(a + pool->n, vs, nv * sizeof(double));
+	memcpy(b + pool->n, vy, nv * sizeof(double));
+	pool->n += nv;
+	return 0;
+}
+
 /* Evaluate one fold; met[] gets NaN where a metric does not apply. */
 static int
 eval_fold(const struct mare_model *fm, const double *feat, const double *y,
     const int *fold, size_t n, int f, int maxent, double *met,
-    struct mare_err *err)
+    struct mare_cv_pool *pool, struct mare_err *err)
 {
 	double *s = NULL, *vs = NULL, *vy = NULL, *bg = NULL, *obs = NULL;
 	double *ts = NULL, *ty = NULL, thr, mean;
@@ -273,6 +391,9 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 		}
 	}
 	met[9] = (double)no;
+	if (pool != NULL && fm->type != MARE_MODEL_POISSON &&
+	    pool_add(pool, vs, vy, nv, err) != 0)
+		goto done;
 	if (fm->type == MARE_MODEL_POISSON) {
 		double *mu0 = bg;
 
@@ -323,7 +444,7 @@ json_t *
 mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
     const double *w, const double *lon, const double *lat, size_t n,
     const struct mare_train_opts *to, const struct mare_cv_opts *o,
-    struct mare_err *err)
+    struct mare_cv_pool *pool, struct mare_err *err)
 {
 	struct mare_model fm;
 	struct mare_cv_opts co = *o;
@@ -334,10 +455,10 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 	int *fold = NULL, maxent = m->type == MARE_MODEL_MAXENT;
 	unsigned f, k;
 
-	if (co.scheme == MARE_CV_BLOCK)
-		co.k = 4;
-	k = co.k;
+	k = co.k = mare_cv_nfolds(&co, n);
 	memset(&fm, 0, sizeof(fm));
+	if (pool != NULL)
+		memset(pool, 0, sizeof(*pool));
 	if ((fold = malloc((n ? n : 1) * sizeof(int))) == NULL)
 		goto nomem;
 	if (mare_cv_folds(feat, p, y, lon, lat, n,
@@ -363,12 +484,13 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 		fm = *m;
 		fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
 		fm.cv = fm.profile = fm.provenance = NULL;
+		fm.tuning = fm.roc = fm.importance = NULL;
 		if ((fm.beta = calloc(p ? p : 1, sizeof(double))) == NULL)
 			goto nomem;
 		if (mare_train_fit(&fm, fx, fy, w != NULL ? fw : NULL, nt, to,
 		    err) != 0 ||
 		    eval_fold(&fm, feat, y, fold, n, (int)f, maxent, met,
-		    err) != 0)
+		    pool, err) != 0)
 			goto fail;
 		if ((fj = json_object()) == NULL)
 			goto nomem;
@@ -437,5 +559,199 @@ fail:
 	free(fx);
 	free(fy);
 	free(fw);
+	if (pool != NULL) {
+		free(pool->score);
+		free(pool->y);
+		memset(pool, 0, sizeof(*pool));
+	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tuning */
+
+#define NSELECT 6
+
+static const char *const select_names[NSELECT] = {
+	"auc_val", "aicc", "auc_diff", "omission_p10", "boyce", "max_tss"
+};
+/* The row key of each selection metric and whether larger is better. */
+static const char *const select_keys[NSELECT] = {
+	"auc_val_mean", "aicc", "auc_diff_mean", "omission_p10_mean",
+	"boyce_mean", "max_tss_mean"
+};
+static const int select_max[NSELECT] = { 1, 0, 0, 0, 1, 1 };
+
+int
+mare_cv_select_parse(const char *name, enum mare_cv_select *s)
+{
+	size_t i;
+
+	for (i = 0; i < NSELECT; i++)
+		if (strcmp(name, select_names[i]) == 0) {
+			*s = (enum mare_cv_select)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+mare_cv_select_name(enum mare_cv_select s)
+{
+	return (unsigned)s < NSELECT ? select_names[s] : "?";
+}
+
+int
+mare_cv_aicc(const struct mare_model *m, const double *feat,
+    const double *y, size_t n, double *aicc, struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+	double *raw, ll = 0.0, k = 0.0, np = 0.0, a;
+	size_t i, j;
+
+	*aicc = NAN;
+	if (m->type != MARE_MODEL_MAXENT)
+		return 0;
+	if ((raw = malloc((n ? n : 1) * sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	mare_model_pred_opts_init(&po);
+	po.type = MARE_MODEL_EXPONENTIAL;
+	po.clamp = 0;
+	if (mare_model_predict_features(m, feat, n, &po, raw, err) != 0) {
+		free(raw);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (y[i] > 0) {
+			ll += log(raw[i]);
+			np += 1.0;
+		}
+	free(raw);
+	for (j = 0; j < m->p; j++)
+		k += m->beta[j] != 0.0;
+	if (k >= np)
+		return 0;
+	a = 2.0 * k - 2.0 * ll + 2.0 * k * (k + 1.0) / (np - k - 1.0);
+	*aicc = isfinite(a) ? a : NAN;
+	return 0;
+}
+
+static double
+summary_stat(const json_t *cv, const char *metric, const char *stat)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(cv,
+	    "summary"), metric), stat);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+json_t *
+mare_cv_tune_row(const struct mare_model *m, const char *features,
+    const double *feat, const double *y, const double *w, const double *lon,
+    const double *lat, size_t n, const struct mare_train_opts *to,
+    const struct mare_cv_opts *o, struct mare_err *err)
+{
+	struct mare_model fm;
+	json_t *row = NULL, *cv = NULL, *conv;
+	double *s = NULL, auc = NAN, aicc = NAN, *yb = NULL;
+	size_t i, j, nz = 0;
+	int bin = m->type != MARE_MODEL_POISSON;
+
+	fm = *m;
+	fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
+	fm.cv = fm.profile = fm.provenance = NULL;
+	fm.tuning = fm.roc = fm.importance = NULL;
+	if ((fm.beta = calloc(m->p ? m->p : 1, sizeof(double))) == NULL ||
+	    (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	if (mare_train_fit(&fm, feat, y, w, n, to, err) != 0)
+		goto done;
+	for (j = 0; j < fm.p; j++)
+		nz += fm.beta[j] != 0.0;
+	for (i = 0; i < n; i++)
+		yb[i] = y[i] > 0;
+	if (bin && (mare_train_predict(&fm, feat, n, s, err) != 0 ||
+	    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0))
+		goto done;
+	if (mare_cv_aicc(&fm, feat, y, n, &aicc, err) != 0)
+		goto done;
+	if ((cv = mare_cv_run(&fm, feat, y, w, lon, lat, n, to, o, NULL,
+	    err)) == NULL)
+		goto done;
+	if ((row = json_object()) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	conv = json_object_get(fm.convergence, "converged");
+	json_object_set_new(row, "regmult", m->type == MARE_MODEL_MAXENT ?
+	    json_real(to->regmult) : json_null());
+	json_object_set_new(row, "features", json_string(features));
+	json_object_set_new(row, "auc_val_mean", num(summary_stat(cv,
+	    "auc_val", "mean")));
+	json_object_set_new(row, "auc_val_sd", num(summary_stat(cv,
+	    "auc_val", "sd")));
+	json_object_set_new(row, "auc_train", num(auc));
+	json_object_set_new(row, "aicc", num(aicc));
+	json_object_set_new(row, "nonzero", json_integer((json_int_t)nz));
+	json_object_set_new(row, "converged",
+	    json_boolean(json_is_true(conv)));
+	json_object_set_new(row, "auc_diff_mean", num(summary_stat(cv,
+	    "auc_diff", "mean")));
+	json_object_set_new(row, "max_tss_mean", num(summary_stat(cv,
+	    "max_tss", "mean")));
+	json_object_set_new(row, "boyce_mean", num(summary_stat(cv, "boyce",
+	    "mean")));
+	json_object_set_new(row, "omission_p10_mean", num(summary_stat(cv,
+	    "omission_p10", "mean")));
+done:
+	json_decref(cv);
+	free(fm.beta);
+	json_decref(fm.maxent);
+	json_decref(fm.hyper);
+	json_decref(fm.convergence);
+	free(s);
+	free(yb);
+	return row;
+}
+
+int
+mare_cv_tune_select(const json_t *rows, enum mare_cv_select s, size_t *best,
+    struct mare_err *err)
+{
+	const json_t *r, *v;
+	double x, bx = NAN;
+	json_int_t nz, bnz = 0;
+	size_t i;
+	int found = 0, better;
+
+	if ((unsigned)s >= NSELECT)
+		return mare_err_set(err, MARE_E_USAGE, "unknown selection");
+	json_array_foreach(rows, i, r) {
+		v = json_object_get(r, select_keys[s]);
+		if (!json_is_number(v))
+			continue;
+		x = json_number_value(v);
+		nz = json_integer_value(json_object_get(r, "nonzero"));
+		if (!found)
+			better = 1;
+		else if (x == bx)
+			better = nz < bnz;
+		else
+			better = select_max[s] ? x > bx : x < bx;
+		if (better) {
+			*best = i;
+			bx = x;
+			bnz = nz;
+			found = 1;
+		}
+	}
+	if (!found)
+		return mare_err_set(err, MARE_E_DATA, "--select %s: no cell "
+		    "has %s", select_names[s], s == MARE_CV_SEL_AICC ?
+		    "an AICc (more coefficients than presences?)" :
+		    "a value for it");
+	return 0;
 }

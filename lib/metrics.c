@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,84 @@ check_labels(const double *y, const double *w, size_t n,
 	return 0;
 }
 
+/* Order-preserving map of a finite double to 64 bits (-0 as +0). */
+static uint64_t
+okey(double v)
+{
+	uint64_t b;
+
+	if (v == 0.0)
+		v = 0.0;
+	memcpy(&b, &v, sizeof(b));
+	return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
+
+#define RADIX_MIN	4096	/* below this, qsort */
+
+/*
+ * Stable LSD radix sort of (key, index) pairs by key, 16 bits a pass:
+ * equal values keep index order, exactly the order of cmp_key(). 0 or
+ * -1 (no memory; k untouched).
+ */
+static int
+radix_keys(struct key *k, size_t n)
+{
+	uint64_t *u, *u2, *tu;
+	size_t *ix, *ix2, *ti, *cnt, i, pass, sum, c;
+	int rc = -1;
+
+	u = malloc(n * sizeof(*u));
+	u2 = malloc(n * sizeof(*u2));
+	ix = malloc(n * sizeof(*ix));
+	ix2 = malloc(n * sizeof(*ix2));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (u == NULL || u2 == NULL || ix == NULL || ix2 == NULL ||
+	    cnt == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		u[i] = okey(k[i].v);
+		ix[i] = i;
+	}
+	for (pass = 0; pass < 4; pass++) {
+		unsigned sh = (unsigned)(16 * pass);
+
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(u[i] >> sh) & 0xffff]++;
+		if (cnt[(u[0] >> sh) & 0xffff] == n)
+			continue;	/* one bucket: nothing moves */
+		for (c = sum = 0; c < 65536; c++) {
+			size_t t = cnt[c];
+
+			cnt[c] = sum;
+			sum += t;
+		}
+		for (i = 0; i < n; i++) {
+			size_t d = cnt[(u[i] >> sh) & 0xffff]++;
+
+			u2[d] = u[i];
+			ix2[d] = ix[i];
+		}
+		tu = u;
+		u = u2;
+		u2 = tu;
+		ti = ix;
+		ix = ix2;
+		ix2 = ti;
+	}
+	/* k[i] was (v[i], i): ix is the sorted order of the indices */
+	for (i = 0; i < n; i++)
+		k[i].i = ix[i];
+	rc = 0;
+done:
+	free(u);
+	free(u2);
+	free(ix);
+	free(ix2);
+	free(cnt);
+	return rc;
+}
+
 /* Sorted keys of v, or NULL (err set). */
 static struct key *
 sorted(const double *v, size_t n, struct mare_err *err)
@@ -79,7 +158,12 @@ sorted(const double *v, size_t n, struct mare_err *err)
 		k[i].v = v[i];
 		k[i].i = i;
 	}
-	qsort(k, n, sizeof(*k), cmp_key);
+	if (n < RADIX_MIN || radix_keys(k, n) != 0) {
+		qsort(k, n, sizeof(*k), cmp_key);
+		return k;
+	}
+	for (i = 0; i < n; i++)
+		k[i].v = v[k[i].i];
 	return k;
 }
 
@@ -394,4 +478,124 @@ mare_metrics_boyce(const double *fit, size_t nfit, const double *obs,
 		return 0;
 	}
 	return mare_metrics_spearman(fr, sr, nr, boyce, err);
+}
+
+/* Cross product of (b - a) and (c - a): > 0 when c is left of a -> b. */
+static double
+cross(const double *x, const double *y, size_t a, size_t b, size_t c)
+{
+	return (x[b] - x[a]) * (y[c] - y[a]) - (y[b] - y[a]) * (x[c] - x[a]);
+}
+
+int
+mare_metrics_roc(const double *score, const double *y, size_t n,
+    size_t maxpts, double *fpr, double *tpr, size_t *npts, double *auc,
+    struct mare_err *err)
+{
+	struct key *k;
+	double *fx = NULL, *ty = NULL, tp = 0, fp = 0, P = 0, N = 0;
+	size_t a, b, m = 0, q, i, nh, *hull = NULL, *keep = NULL;
+	unsigned char *mark = NULL;
+	int rc = -1;
+
+	if (maxpts < 3)
+		return mare_err_set(err, MARE_E_USAGE, "ROC: at least 3 "
+		    "points");
+	if (auc != NULL && mare_metrics_auc(score, y, NULL, n, auc, err) != 0)
+		return -1;
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	if ((k = sorted(score, n, err)) == NULL)
+		return -1;
+	if ((fx = malloc((n + 1) * sizeof(double))) == NULL ||
+	    (ty = malloc((n + 1) * sizeof(double))) == NULL ||
+	    (hull = malloc((n + 1) * sizeof(size_t))) == NULL ||
+	    (keep = malloc((n + 1) * sizeof(size_t))) == NULL ||
+	    (mark = calloc(n + 1, 1)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		P += y[i] == 1;
+		N += y[i] != 1;
+	}
+	if (!(P > 0) || !(N > 0)) {
+		mare_err_set(err, MARE_E_DATA, "ROC needs both labels");
+		goto done;
+	}
+	/* cumulative counts per distinct score, from the top */
+	for (b = n; b > 0; b = a) {
+		for (a = b; a > 0 && k[a - 1].v == k[b - 1].v; a--) {
+			if (y[k[a - 1].i] == 1)
+				tp++;
+			else
+				fp++;
+		}
+		fx[m] = fp;
+		ty[m++] = tp;
+	}
+	/* drop_intermediate: keep ends and points with a kink */
+	for (i = q = 0; i < m; i++)
+		if (i == 0 || i == m - 1 || fx[i + 1] - 2 * fx[i] + fx[i - 1]
+		    != 0 || ty[i + 1] - 2 * ty[i] + ty[i - 1] != 0) {
+			fx[q] = fx[i];
+			ty[q++] = ty[i];
+		}
+	/* prepend (0, 0) and scale */
+	memmove(fx + 1, fx, q * sizeof(double));
+	memmove(ty + 1, ty, q * sizeof(double));
+	fx[0] = ty[0] = 0;
+	m = q + 1;
+	for (i = 0; i < m; i++) {
+		fx[i] /= N;
+		ty[i] /= P;
+	}
+	if (m <= maxpts) {
+		memcpy(fpr, fx, m * sizeof(double));
+		memcpy(tpr, ty, m * sizeof(double));
+		*npts = m;
+		rc = 0;
+		goto done;
+	}
+	/* upper convex hull (monotone chain; x then y ascending) */
+	for (i = nh = 0; i < m; i++) {
+		while (nh >= 2 && cross(fx, ty, hull[nh - 2], hull[nh - 1],
+		    i) >= 0)
+			nh--;
+		hull[nh++] = i;
+	}
+	mark[0] = mark[m - 1] = 1;
+	for (i = 0; i < nh && i < maxpts; i++)
+		mark[nh <= maxpts ? hull[i] : hull[i * (nh - 1) /
+		    (maxpts - 1)]] = 1;
+	for (i = q = b = 0; i < m; i++) {
+		if (mark[i])
+			q++;
+		else
+			keep[b++] = i;
+	}
+	/* fill the rest of the budget evenly among the other points */
+	if (q < maxpts && b > 0) {
+		size_t want = maxpts - q, j;
+
+		for (j = 0; j < want && j < b; j++)
+			mark[b <= want ? keep[j] :
+			    keep[(2 * j + 1) * b / (2 * want)]] = 1;
+	}
+	for (i = q = 0; i < m && q < maxpts; i++)
+		if (mark[i]) {
+			fpr[q] = fx[i];
+			tpr[q++] = ty[i];
+		}
+	*npts = q;
+	rc = 0;
+done:
+	free(k);
+	free(fx);
+	free(ty);
+	free(hull);
+	free(keep);
+	free(mark);
+	return rc;
 }

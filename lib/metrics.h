@@ -85,4 +85,22 @@ int	mare_metrics_spearman(const double *a, const double *b, size_t n,
 int	mare_metrics_boyce(const double *fit, size_t nfit, const double *obs,
 	    size_t nobs, double *boyce, struct mare_err *err);
 
+/*
+ * The ROC curve of scores against labels 1/0 (unweighted), thinned to at
+ * most maxpts points (>= 3) for drawing. The full curve is
+ * scikit-learn's roc_curve(y, score, drop_intermediate = True): one point
+ * (fpr, tpr) per distinct score from the highest down, (0, 0) first,
+ * (1, 1) last, points that are the midpoint of both neighbours in both
+ * coordinates dropped. When more than maxpts remain, the thinned curve
+ * keeps (0, 0), (1, 1) and every vertex of the upper convex hull (up to
+ * maxpts of them, evenly by index if more), then fills the rest of the
+ * budget with points evenly spaced by index among the others: every
+ * point drawn is a point of the curve. fpr and tpr must hold maxpts
+ * values; *npts receives the count and *auc (may be NULL) the exact AUC
+ * of the full curve (mare_metrics_auc()). Work memory O(n).
+ */
+int	mare_metrics_roc(const double *score, const double *y, size_t n,
+	    size_t maxpts, double *fpr, double *tpr, size_t *npts,
+	    double *auc, struct mare_err *err);
+
 #endif /* MARE_METRICS_H */

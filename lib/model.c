@@ -76,6 +76,9 @@ mare_model_free(struct mare_model *m)
 	json_decref(m->cv);
 	json_decref(m->profile);
 	json_decref(m->provenance);
+	json_decref(m->tuning);
+	json_decref(m->roc);
+	json_decref(m->importance);
 	free(m);
 }
 
@@ -438,6 +441,9 @@ mare_model_to_json(const struct mare_model *m, struct mare_err *err)
 	bad |= set(o, "cv", ref_or_null(m->cv));
 	bad |= set(o, "profile", ref_or_null(m->profile));
 	bad |= set(o, "provenance", ref_or_null(m->provenance));
+	bad |= set(o, "tuning", ref_or_null(m->tuning));
+	bad |= set(o, "roc", ref_or_null(m->roc));
+	bad |= set(o, "importance", ref_or_null(m->importance));
 	if (bad) {
 		json_decref(o);
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
@@ -520,6 +526,25 @@ get_part(json_t *o, const char *key, json_t **dst, const char *src,
 	if (!json_is_object(x))
 		return bad(err, src, "$.%s: expected an object or null%s", key,
 		    "");
+	*dst = json_incref(x);
+	return 0;
+}
+
+/*
+ * A key added by a minor version: absent or null gives NULL; otherwise an
+ * object (or an array when array is set).
+ */
+static int
+get_opt_part(json_t *o, const char *key, int array, json_t **dst,
+    const char *src, struct mare_err *err)
+{
+	json_t *x = json_object_get(o, key);
+
+	if (x == NULL || json_is_null(x))
+		return 0;
+	if (array ? !json_is_array(x) : !json_is_object(x))
+		return bad(err, src, "$.%s: expected %s or null", key,
+		    array ? "an array" : "an object");
 	*dst = json_incref(x);
 	return 0;
 }
@@ -686,7 +711,11 @@ from_tree(json_t *root, const char *src, struct mare_err *err)
 	    get_part(root, "training", &m->training, src, err) != 0 ||
 	    get_part(root, "cv", &m->cv, src, err) != 0 ||
 	    get_part(root, "profile", &m->profile, src, err) != 0 ||
-	    get_part(root, "provenance", &m->provenance, src, err) != 0)
+	    get_part(root, "provenance", &m->provenance, src, err) != 0 ||
+	    get_opt_part(root, "tuning", 0, &m->tuning, src, err) != 0 ||
+	    get_opt_part(root, "roc", 0, &m->roc, src, err) != 0 ||
+	    get_opt_part(root, "importance", 1, &m->importance, src,
+	    err) != 0)
 		goto fail;
 	return m;
 fail:

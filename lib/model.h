@@ -29,6 +29,10 @@
  * details, training figures, CV table, profile, provenance) are kept as
  * JSON values in the struct and written back as they were read.
  *
+ * Keys added by a minor version (tuning, roc, importance in 1.1) are
+ * optional on read, so that files of 1.0 still load; they are always
+ * written (null when unknown).
+ *
  * Loading checks everything prediction relies on and names the JSON path
  * of the first problem: "m.json: $.link.beta: expected 12 numbers, got
  * 11"; a major format version above MARE_MODEL_MAJOR is refused.
@@ -51,7 +55,7 @@
 
 #define MARE_MODEL_FORMAT	"mare-model"
 #define MARE_MODEL_MAJOR	1
-#define MARE_MODEL_MINOR	0
+#define MARE_MODEL_MINOR	1	/* 1.1: tuning, roc, importance */
 #define MARE_MODEL_MAX_JSON	(512UL << 20)	/* bytes of a model file */
 
 enum mare_model_type {
@@ -89,6 +93,10 @@ struct mare_model {
 	json_t	*cv;			/* cross-validation table */
 	json_t	*profile;		/* reference profile for drift */
 	json_t	*provenance;
+	/* Since 1.1; optional on read (absent: NULL). */
+	json_t	*tuning;		/* object: the --tune table */
+	json_t	*roc;			/* object: ROC curves */
+	json_t	*importance;		/* array: variable importance */
 };
 
 /* Lifecycle */

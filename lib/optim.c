@@ -149,19 +149,20 @@ static double
 loss(struct prob *pb, const double *eta, int deriv)
 {
 	const double *y = pb->d->y;
-	double L = 0, e, l, mu;
+	double L = 0, e, l, mu, t;
 	size_t i;
 
 	for (i = 0; i < pb->n; i++) {
 		e = eta[i];
 		if (pb->fam == MARE_OPTIM_LOGISTIC) {
-			/* log(1 + exp(e)) without overflow */
+			/* log(1 + exp(e)) without overflow; one exp */
+			t = exp(e > 0 ? -e : e);
 			if (e > 0) {
-				l = e + log1p(exp(-e));
-				mu = 1 / (1 + exp(-e));
+				l = e + log1p(t);
+				mu = 1 / (1 + t);
 			} else {
-				l = log1p(exp(e));
-				mu = exp(e) / (1 + exp(e));
+				l = log1p(t);
+				mu = t / (1 + t);
 			}
 			l -= y[i] * e;
 			if (deriv) {
@@ -308,11 +309,15 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 			t = x[i * p + j] - pb->m[j];
 			pb->s[j] += pb->wn[i] * t * t;
 		}
+	/* max |x_ij| over weighted rows, row by row (vp: work) */
+	memset(pb->vp, 0, p * sizeof(double));
+	for (i = 0; i < n; i++)
+		if (pb->wn[i] > 0)
+			for (j = 0; j < p; j++)
+				if (fabs(x[i * p + j]) > pb->vp[j])
+					pb->vp[j] = fabs(x[i * p + j]);
 	for (j = 0; j < p; j++) {
-		mx = 0;
-		for (i = 0; i < n; i++)
-			if (pb->wn[i] > 0 && fabs(x[i * p + j]) > mx)
-				mx = fabs(x[i * p + j]);
+		mx = pb->vp[j];
 		pb->s[j] = sqrt(pb->s[j]);
 		if (pb->s[j] <= 1e-12 * mx || pb->s[j] == 0) {
 			pb->zv[j] = 1;

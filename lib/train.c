@@ -72,6 +72,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	const double *tabx = lx, *taby = ly;
 	size_t tabk = 4, np = 0, i, j;
 	double cls, sd, mean, s, lo, hi, v, fl, rnp;
+	double *acc, *amean, *alo, *ahi, *as;
 	int anyq = 0, anyp = 0;
 
 	for (i = 0; i < n; i++)
@@ -94,6 +95,39 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		tabk = 5;
 	}
 	rnp = sqrt((double)np);
+	/*
+	 * sd over presences (n - 1), two passes; range over all rows. The
+	 * passes run row by row (feat is row-major), each feature's sums in
+	 * row order as before.
+	 */
+	if ((acc = calloc(4 * (m->p ? m->p : 1), sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	amean = acc;
+	alo = acc + m->p;
+	ahi = acc + 2 * m->p;
+	as = acc + 3 * m->p;
+	for (j = 0; j < m->p; j++) {
+		alo[j] = INFINITY;
+		ahi[j] = -INFINITY;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < m->p; j++) {
+			v = feat[i * m->p + j];
+			if (v < alo[j])
+				alo[j] = v;
+			if (v > ahi[j])
+				ahi[j] = v;
+			if (y[i] == 1.0)
+				amean[j] += v;
+		}
+	for (j = 0; j < m->p; j++)
+		amean[j] /= (double)np;
+	for (i = 0; i < n; i++)
+		if (y[i] == 1.0)
+			for (j = 0; j < m->p; j++) {
+				v = feat[i * m->p + j] - amean[j];
+				as[j] += v * v;
+			}
 	for (j = 0; j < m->p; j++) {
 		switch (fs->feat[j].cls) {
 		case MARE_FEATSPEC_HINGE:
@@ -110,26 +144,10 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 			break;
 		}
 		cls /= rnp;
-		/* sd over presences (n - 1), two passes; range over all */
-		mean = 0.0;
-		lo = INFINITY;
-		hi = -INFINITY;
-		for (i = 0; i < n; i++) {
-			v = feat[i * m->p + j];
-			if (v < lo)
-				lo = v;
-			if (v > hi)
-				hi = v;
-			if (y[i] == 1.0)
-				mean += v;
-		}
-		mean /= (double)np;
-		s = 0.0;
-		for (i = 0; i < n; i++)
-			if (y[i] == 1.0) {
-				v = feat[i * m->p + j] - mean;
-				s += v * v;
-			}
+		mean = amean[j];
+		lo = alo[j];
+		hi = ahi[j];
+		s = as[j];
 		sd = np > 1 ? sqrt(s / (double)(np - 1)) : NAN;
 		fl = 0.001 * (hi - lo);
 		if (fs->feat[j].cls == MARE_FEATSPEC_HINGE) {
@@ -145,6 +163,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		v = isnan(sd) ? 0.0 : sd * cls;
 		reg[j] = v > fl ? v : fl;
 	}
+	free(acc);
 	return 0;
 }
 
@@ -540,5 +559,104 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 		rc = mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
 	}
 	free(s);
+	return rc;
+}
+
+/*
+ * A view of m restricted to its non-zero coefficients: the same
+ * predictions (terms of 0 add exactly nothing, and the rest are summed in
+ * the same order) for a fraction of the featurisation. The view shares
+ * m's variables and JSON parts; free *fs->feat and *beta only.
+ */
+static int
+nonzero_view(const struct mare_model *m, struct mare_model *v,
+    struct mare_featspec *fs, struct mare_err *err)
+{
+	size_t j, k = 0;
+
+	*v = *m;
+	*fs = *m->spec;
+	fs->feat = malloc((m->p ? m->p : 1) * sizeof(*fs->feat));
+	v->beta = malloc((m->p ? m->p : 1) * sizeof(double));
+	if (fs->feat == NULL || v->beta == NULL) {
+		free(fs->feat);
+		free(v->beta);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (j = 0; j < m->p; j++)
+		if (m->beta[j] != 0.0) {
+			fs->feat[k] = m->spec->feat[j];
+			v->beta[k++] = m->beta[j];
+		}
+	fs->nfeat = k;
+	v->p = k;
+	v->spec = fs;
+	return 0;
+}
+
+int
+mare_train_importance(const struct mare_model *m, const double *raw,
+    const double *y, size_t n, uint64_t seed, double *pct, double *drop,
+    struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+	struct mare_model vm;
+	struct mare_featspec vfs;
+	struct mare_rng r;
+	double *x = NULL, *s = NULL, *yb = NULL, *col = NULL, auc0, auc, t;
+	double sum = 0;
+	size_t nv = m->spec->nvars, v, i, j;
+	int rc = -1;
+
+	if (nonzero_view(m, &vm, &vfs, err) != 0)
+		return -1;
+	if ((x = malloc((n ? n : 1) * (nv ? nv : 1) * sizeof(double))) ==
+	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(x, raw, n * nv * sizeof(double));
+	for (i = 0; i < n; i++)
+		yb[i] = y[i] > 0;
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
+	    mare_metrics_auc(s, yb, NULL, n, &auc0, err) != 0)
+		goto done;
+	for (v = 0; v < nv; v++) {
+		/* shuffle a contiguous copy of the column, then put it in */
+		for (i = 0; i < n; i++)
+			col[i] = raw[i * nv + v];
+		mare_rng_init_keyed(&r, seed, (uint64_t)v);
+		for (i = n; i > 1; i--) {
+			j = (size_t)mare_rng_bounded(&r, (uint64_t)i);
+			t = col[i - 1];
+			col[i - 1] = col[j];
+			col[j] = t;
+		}
+		for (i = 0; i < n; i++)
+			x[i * nv + v] = col[i];
+		if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
+		    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0)
+			goto done;
+		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
+		if (drop != NULL)
+			drop[v] = pct[v];
+		sum += pct[v];
+		for (i = 0; i < n; i++)
+			x[i * nv + v] = raw[i * nv + v];
+	}
+	for (v = 0; v < nv; v++)
+		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;
+	rc = 0;
+done:
+	free(vfs.feat);
+	free(vm.beta);
+	free(col);
+	free(x);
+	free(s);
+	free(yb);
 	return rc;
 }

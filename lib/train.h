@@ -39,6 +39,7 @@
 #define MARE_TRAIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "model.h"
@@ -96,5 +97,21 @@ int	mare_train_predict(const struct mare_model *m, const double *feat,
  */
 int	mare_train_thresholds(struct mare_model *m, const double *feat,
 	    const double *y, size_t n, struct mare_err *err);
+
+/*
+ * Permutation importance as MaxEnt reports it: for each raw variable v of
+ * m's spec, its values over the n training rows (raw: n x nvars in the
+ * spec's variable order; presences and background alike) are permuted
+ * (Fisher-Yates on the stream mare_rng_init_keyed(seed, v)), the rows are
+ * predicted again (default scale, no clamping) and drop[v] is the
+ * training AUC (y 0/1, rows labelled 1 against the others) minus the AUC
+ * with v permuted, negative drops counted as 0; pct[v] is 100 drop[v] /
+ * sum(drop) (all 0 when nothing drops). drop may be NULL. The
+ * permutation follows row order: the same rows in the same order and
+ * seed give the same figures. Work memory: a copy of raw and n scores.
+ */
+int	mare_train_importance(const struct mare_model *m, const double *raw,
+	    const double *y, size_t n, uint64_t seed, double *pct,
+	    double *drop, struct mare_err *err);
 
 #endif /* MARE_TRAIN_H */

@@ -96,3 +96,119 @@ only_files() {
 	run -64 --separate-stderr mare-train -m maxent --lambda 1
 	assert_equal "${stderr_lines[0]}" "mare-train: maxent sets its own penalties: use --regmult, not --lambda, -C or --penalty"
 }
+
+@test "train: --folds-column takes the user's folds; 0 is never held out" {
+	# folds 1 2 1 0 1 2 2 0 2: fold 1 holds out 3 rows (6 train), fold 2
+	# holds out 4 (5 train); presences in fold 1: rows 1, 5; fold 2: 2, 9
+	for r in '1 1 1' '1 2 2' '0 3 1' '1 4 0' '1 5 1' '0 6 2' '0 7 2' \
+	    '0 8 0' '1 9 2'; do
+		set -- $r
+		printf '{"label":%s,"a":%s,"f":%s}\n' "$1" "$(( ($2 * 7) % 5 ))" "$3"
+	done | mare-tensor from-jsonl -q --columns label,a,f -o z.tensor
+	run -0 --separate-stderr mare-train -q -m logistic --folds-column f \
+	    z.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[] | .train_rows,
+	    .test_presences], .training.features]' m.json
+	assert_output '["user",2,[6,2,5,2],1]'
+	run -64 --separate-stderr mare-train -m logistic --folds-column f \
+	    --cv-scheme block z.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --folds-column and --cv-scheme user go together"
+	run -65 --separate-stderr mare-train -m logistic --folds-column g \
+	    z.tensor -o m.json
+	assert_equal "$stderr" "mare-train: z.tensor: no folds column 'g'"
+}
+
+# presences per fold counted independently in Python: floor((lon + 180) / g),
+# floor((90 - lat) / g), parity, for g = 0.5 and 1 (see tests/data/train/README.md)
+@test "train: checkerboards on the lionfish points" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --cv-scheme checkerboard1 --cv-grid 0.5 swd.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
+	assert_output '["checkerboard1",2,[125,121]]'
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --cv-scheme checkerboard2 --cv-grid 0.5 swd.tensor -o m.json
+	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
+	assert_output '["checkerboard2",4,[67,58,61,60]]'
+	run -64 --separate-stderr mare-train -m maxent \
+	    --cv-scheme checkerboard swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --cv-scheme checkerboard1 needs --cv-grid, the cell size in degrees"
+}
+
+# AICc reference 4266.002314236215 (regmult 1) and 4268.192247083297
+# (regmult 2): computed in Python from mare-predict's exponential output at
+# the 246 presences (see tests/data/train/README.md)
+@test "train: --tune regmult cross-validates each cell; AICc as ENMeval" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -m maxent --features lq \
+	    --tune regmult=1,2 --seed 3 swd.tensor -o m.json
+	[[ ${stderr_lines[0]} =~ ^features\ +regmult\ +AUCval ]]
+	[[ ${stderr_lines[2]} =~ ^lq\ +2\ .*\ 4268\.19\ +6\ \*$ ]]
+	run -0 jq -c '[.tuning.metric, .tuning.selected,
+	    [.tuning.rows[] | .regmult, .features, .nonzero, .converged],
+	    .hyperparameters.regmult, (.tuning.rows[1].auc_val_mean ==
+	    .cv.summary.auc_val.mean)]' m.json
+	assert_output '["auc_val",1,[1,"lq",6,true,2,"lq",6,true],2,true]'
+	run -0 jq '.tuning.rows[] | .aicc' m.json
+	assert_output "$(printf '4266.002314236215\n4268.192247083297')"
+	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	    --tune regmult=1,2 --select aicc --seed 3 swd.tensor -o m.json
+	run -0 jq -c '[.tuning.metric, .tuning.selected,
+	    .hyperparameters.regmult]' m.json
+	assert_output '["aicc",0,1]'
+}
+
+@test "train: --tune features refits the spec per cell; bad --tune exits 64" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent \
+	    --tune 'features=l,lq;regmult=1' swd.tensor -o m.json
+	run -0 jq -c '[[.tuning.rows[] | .features, .nonzero],
+	    .hyperparameters.classes]' m.json
+	assert_output '[["l",5,"lq",6],"lq"]'
+	run -64 --separate-stderr mare-train -m maxent --tune 'fc=l' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune parameter 'fc': expected regmult or features"
+	run -64 --separate-stderr mare-train -m logistic --tune 'regmult=1' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --tune regmult is for maxent"
+	run -64 --separate-stderr mare-train -m maxent --tune 'features=lx' \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune features value 'lx': expected default or letters of lqpht"
+}
+
+@test "train: the ROC curve in the model is scikit-learn's, thinned" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features lqh \
+	    --seed 5 swd.tensor -o m.json
+	run -0 jq -r '.roc.train | [.fpr, .tpr] | transpose[] | @csv' m.json
+	printf '%s\n' "$output" > model-roc.csv
+	assert_equal "${#lines[@]}" 200
+	assert_equal "${lines[0]}" "0,0"
+	assert_equal "${lines[199]}" "1,1"
+	# every point of the thinned curve is a point of sklearn's, in order
+	run awk -F, 'NR == FNR { f[NR] = $1; t[NR] = $2; n = NR; next }
+	    { while (j < n && !(f[j + 1] == $1 && t[j + 1] == $2)) j++
+	      if (j == n) { print "not on the curve: " $0; exit 1 } }
+	    END { print "ok" }' "$DATA/train/roc/sklearn-roc.csv" model-roc.csv
+	assert_output ok
+	run -0 jq -r --argjson ref "$(cat "$DATA/train/roc/sklearn-auc.txt")" \
+	    '(.roc.train.auc - $ref) | fabs < 1e-12' m.json
+	assert_output true
+	run -0 jq -c '[.roc.cv, (.importance | length),
+	    ([.importance[].permutation] | add | . * 1e9 | round)]' m.json
+	assert_output '[null,5,100000000000]'
+}
+
+@test "train: a 1.0 model file without tuning, roc, importance still loads" {
+	jq -c 'del(.tuning, .roc, .importance) | .version = "1.0"' \
+	    "$DATA/train/golden-maxent-lq.json" > old.json
+	head -n 3 "$SWD" > rows.jsonl
+	run -0 --separate-stderr mare-predict -q -m old.json --field p rows.jsonl
+	old=$output
+	run -0 --separate-stderr mare-predict -q \
+	    -m "$DATA/train/golden-maxent-lq.json" --field p rows.jsonl
+	assert_equal "$output" "$old"
+	jq -c '.roc = 3' "$DATA/train/golden-maxent-lq.json" > bad.json
+	run -65 --separate-stderr mare-predict -q -m bad.json rows.jsonl
+	assert_equal "$stderr" "mare-predict: bad.json: \$.roc: expected an object or null"
+}

@@ -168,9 +168,130 @@ test_boyce(void)
 	    "ecospat transcription (%.17g)", v);
 }
 
+/*
+ * ROC against scikit-learn 1.2.1 (Debian python3-sklearn):
+ *   /usr/bin/python3 -c "from sklearn.metrics import roc_curve,
+ *     roc_auc_score; s = [0.9,0.8,0.8,0.7,0.6,0.6,0.6,0.5,0.4,0.3,0.3,
+ *     0.2,0.1,0.05]; y = [1,1,0,1,1,0,0,1,0,0,1,0,0,0];
+ *     print(roc_curve(y, s), roc_auc_score(y, s))"
+ */
+static void
+test_roc(void)
+{
+	static const double s[] = { 0.9, 0.8, 0.8, 0.7, 0.6, 0.6, 0.6, 0.5,
+	    0.4, 0.3, 0.3, 0.2, 0.1, 0.05 };
+	static const double y[] = { 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0,
+	    0 };
+	static const double wf[] = { 0.0, 0.0, 0.125, 0.125, 0.375, 0.375,
+	    0.5, 0.625, 1.0 };
+	static const double wt[] = { 0.0, 0.16666666666666666,
+	    0.3333333333333333, 0.5, 0.6666666666666666, 0.8333333333333334,
+	    0.8333333333333334, 1.0, 1.0 };
+	double f[200], t[200], auc, *bs, *by, ff[2001], ft[2001], a;
+	size_t np, i, j, nfull, onfull, hullin;
+
+	struct mare_err err;
+	int same = 1;
+
+	mare_err_init(&err);
+	ok(mare_metrics_roc(s, y, 14, 200, f, t, &np, &auc, &err) == 0,
+	    "roc: small case");
+	is_int((long long)np, 9, "roc: 9 points as sklearn");
+	for (i = 0; i < 9 && np == 9; i++)
+		same &= f[i] == wf[i] && t[i] == wt[i];
+	ok(same, "roc: the points of sklearn's roc_curve");
+	is_double(auc, 0.7708333333333333, 1e-15, "roc: roc_auc_score");
+	/* thinning: 2000 scores, all distinct, curve of ~2000 points */
+	bs = malloc(2000 * sizeof(double));
+	by = malloc(2000 * sizeof(double));
+	for (i = 0; i < 2000; i++) {
+		bs[i] = sin((double)i * 12.9898) * 43758.5453;
+		bs[i] -= floor(bs[i]);
+		by[i] = bs[i] + 0.3 * sin((double)i) > 0.6;
+	}
+	nfull = 0;
+	i = mare_metrics_roc(bs, by, 2000, 2001, ff, ft, &nfull, NULL, &err)
+	    == 0;
+	ok(i && nfull > 200, "roc: full curve of %zu points", nfull);
+	ok(mare_metrics_roc(bs, by, 2000, 200, f, t, &np, NULL, &err) == 0 &&
+	    np == 200, "roc: thinned to 200");
+	ok(f[0] == 0 && t[0] == 0 && f[199] == 1 && t[199] == 1,
+	    "roc: thinned curve from (0, 0) to (1, 1)");
+	for (i = onfull = 0, j = 0; i < np; i++) {
+		while (j < nfull && !(ff[j] == f[i] && ft[j] == t[i]))
+			j++;
+		onfull += j < nfull;
+	}
+	is_int((long long)onfull, 200, "roc: every point is on the curve, "
+	    "in order");
+	/*
+	 * Vertices of the upper convex hull, found by brute force: i is one
+	 * when it lies above every chord (a, b), a < i < b, that is when the
+	 * shallowest slope into it from the left exceeds the steepest slope
+	 * out of it to the right; each must be kept.
+	 */
+	for (i = 1, hullin = 0, same = 1; i + 1 < nfull; i++) {
+		double in = INFINITY, out = -INFINITY, sl;
+
+		for (j = 0; j < i; j++)
+			if (ff[j] < ff[i]) {
+				sl = (ft[i] - ft[j]) / (ff[i] - ff[j]);
+				in = sl < in ? sl : in;
+			}
+		for (j = i + 1; j < nfull; j++) {
+			sl = ff[j] > ff[i] ? (ft[j] - ft[i]) /
+			    (ff[j] - ff[i]) : INFINITY;
+			out = sl > out ? sl : out;
+		}
+		if (!(in > out + 1e-12))
+			continue;
+		hullin++;
+		for (j = 0, a = 0; j < np; j++)
+			a += f[j] == ff[i] && t[j] == ft[i];
+		same &= a == 1;
+	}
+	ok(same, "roc: the %zu hull vertices are kept", hullin);
+	free(bs);
+	free(by);
+}
+
+/*
+ * AUC of 6000 scores (the radix-sort path) with ties, negatives and
+ * both zeros, against the O(n^2) count of pairs.
+ */
+static void
+test_auc_big(void)
+{
+	enum { NBIG = 6000 };
+	static double s[NBIG], y[NBIG];
+	double auc, cnt = 0, np = 0;
+	size_t i, j;
+	struct mare_err err;
+
+	for (i = 0; i < NBIG; i++) {
+		s[i] = (double)((long)((i * 7919) % 1013) - 500) / 8.0;
+		if (i % 97 == 0)
+			s[i] = i % 2 ? -0.0 : 0.0;
+		y[i] = ((i * 31) % 7) < 3;
+		np += y[i];
+	}
+	for (i = 0; i < NBIG; i++)
+		for (j = 0; j < NBIG; j++)
+			if (y[i] == 1 && y[j] == 0)
+				cnt += s[i] > s[j] ? 1.0 : s[i] == s[j] ?
+				    0.5 : 0.0;
+	mare_err_init(&err);
+	ok(mare_metrics_auc(s, y, NULL, NBIG, &auc, &err) == 0,
+	    "auc: 6000 scores");
+	is_double(auc, cnt / (np * (NBIG - np)), 1e-15,
+	    "auc: radix-sorted AUC equals the pair count");
+}
+
 int
 main(void)
 {
+	test_auc_big();
+	test_roc();
 	test_sklearn();
 	test_small();
 	test_boyce();

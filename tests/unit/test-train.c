@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "blas.h"
+#include "cv.h"
 #include "featspec.h"
 #include "model.h"
 #include "train.h"
@@ -169,10 +170,187 @@ out:
 	free(pred);
 }
 
+/*
+ * Folds worked by hand. Checkerboards with 1-degree cells: column
+ * c = floor(lon + 180), row r = floor(90 - lat); white (fold 1) when
+ * c + r is even. The 2-degree board: floor((lon + 180) / 2) and
+ * floor((90 - lat) / 2). Fold of checkerboard2 = 2 b1 + b2 + 1.
+ *   lon, lat         c,  r   b1   C,  R  b2   cb1 cb2
+ *   -179.5, 89.5     0,  0    0   0,  0   0    1   1
+ *   -178.5, 89.5     1,  0    1   0,  0   0    2   3
+ *   -177.5, 89.5     2,  0    0   1,  0   1    1   2
+ *   -176.5, 88.5     3,  1    0   1,  0   1    1   2
+ *      0.5,  0.5   180, 89    1  90, 44   0    2   3
+ *     -0.5, -0.5   179, 90    1  89, 45   0    2   3
+ *      1.5, -1.5   181, 91    0  90, 45   1    1   2
+ *   -178.5, 87.5     1,  2    1   0,  1   1    2   4
+ *   -178.0, 89.0     2,  1    1   1,  0   1    2   4
+ * (the last lies on grid lines: they belong to the cell east and south.)
+ */
+static void
+test_folds(void)
+{
+	static const double lon[] = { -179.5, -178.5, -177.5, -176.5, 0.5,
+	    -0.5, 1.5, -178.5, -178.0 };
+	static const double lat[] = { 89.5, 89.5, 89.5, 88.5, 0.5, -0.5,
+	    -1.5, 87.5, 89.0 };
+	static const int cb1[] = { 0, 1, 0, 0, 1, 1, 0, 1, 1 };
+	static const int cb2[] = { 0, 2, 1, 1, 2, 2, 1, 3, 3 };
+	static const double y[] = { 1, 1, 1, 1, 1, 0, 0, 1, 0 };
+	static const double uf[] = { 1, 2, 3, 0, 1, 2, 3, 2, 0 };
+	static const int ufx[] = { 0, 1, 2, -1, 0, 1, 2, 1, -1 };
+	double feat[9], bad[9];
+	int fold[9], same = 1;
+	size_t i;
+	struct mare_cv_opts o;
+	struct mare_err err;
+
+	for (i = 0; i < 9; i++)
+		feat[i] = (double)i;
+	mare_cv_opts_init(&o);
+	o.scheme = MARE_CV_CHECKERBOARD;
+	o.grid = 1.0;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == 0,
+	    "cv: checkerboard1 folds");
+	for (i = 0; i < 9; i++)
+		same &= fold[i] == cb1[i];
+	ok(same, "cv: checkerboard1 folds as worked by hand");
+	is_int(mare_cv_nfolds(&o, 9), 2, "cv: checkerboard1 has 2 folds");
+	o.scheme = MARE_CV_CHECKERBOARD2;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == 0,
+	    "cv: checkerboard2 folds");
+	for (i = 0, same = 1; i < 9; i++)
+		same &= fold[i] == cb2[i];
+	ok(same, "cv: checkerboard2 folds as worked by hand");
+	o.grid = 0.0;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == -1 &&
+	    err.code == MARE_E_USAGE, "cv: checkerboard without a grid");
+	o.grid = 100.0;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == -1,
+	    "cv: checkerboard2 with 100-degree cells leaves a fold empty");
+	is_str(err.msg, "--cv-scheme checkerboard2: fold 2 has no presence",
+	    "cv: the empty fold is named");
+	o.scheme = MARE_CV_USER;
+	o.user = uf;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == 0,
+	    "cv: user folds");
+	for (i = 0, same = 1; i < 9; i++)
+		same &= fold[i] == ufx[i];
+	ok(same, "cv: user folds kept, 0 in every training set");
+	is_int(mare_cv_nfolds(&o, 9), 3, "cv: 3 user folds");
+	memcpy(bad, uf, sizeof(bad));
+	bad[4] = 1.5;
+	o.user = bad;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == -1,
+	    "cv: a fraction is not a fold");
+	is_str(err.msg, "row 5: fold 1.5 is not an integer from 0 to 1000",
+	    "cv: the bad fold id is named");
+	for (i = 0; i < 9; i++)
+		bad[i] = i % 2;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == -1,
+	    "cv: one user fold is not a cross-validation");
+	is_str(err.msg, "--folds-column: 1 fold: need at least 2",
+	    "cv: one user fold is named");
+	bad[5] = 2;
+	bad[6] = 2;
+	mare_err_init(&err);
+	ok(mare_cv_folds(feat, 1, y, lon, lat, 9, 1, &o, fold, &err) == -1,
+	    "cv: a user fold without presence");
+	is_str(err.msg, "--cv-scheme user: fold 2 has no presence",
+	    "cv: the user fold without presence is named");
+}
+
+/*
+ * Permutation importance worked by hand: a logistic model on linear
+ * features of a and b with beta_b = 0 gives b 0 % and a 100 %; a model
+ * whose score ranks presences perfectly by a alone keeps AUC 1 when b is
+ * permuted. With both non-zero, the percentages sum to 100.
+ */
+static void
+test_importance(void)
+{
+	static const char *names[2] = { "a", "b" };
+	double raw[40], y[20], pct[2], drop[2];
+	int lab[20];
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_err err;
+	size_t i;
+
+	for (i = 0; i < 20; i++) {
+		raw[2 * i] = (double)i;
+		raw[2 * i + 1] = (double)((i * 7) % 20);
+		y[i] = i >= 10;
+		lab[i] = (int)y[i];
+	}
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = "l";
+	mare_err_init(&err);
+	fs = mare_featspec_fit(raw, 20, 2, names, lab, &fo, &err);
+	m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs, &err) : NULL;
+	if (m == NULL || m->p != 2) {
+		ok(0, "importance: a linear spec of a and b");
+		mare_model_free(m);
+		return;
+	}
+	m->beta[0] = 1.0;
+	m->beta[1] = 0.0;
+	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0,
+	    "importance: computed");
+	ok(drop[0] > 0.2 && pct[0] == 100.0 && pct[1] == 0.0 &&
+	    drop[1] == 0.0, "importance: a 100 %%, b 0 %% (drop of a %g)",
+	    drop[0]);
+	m->beta[1] = 0.5;
+	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0 &&
+	    fabs(pct[0] + pct[1] - 100.0) < 1e-12 && pct[0] > pct[1],
+	    "importance: %g + %g = 100", pct[0], pct[1]);
+	ok(mare_train_importance(m, raw, y, 20, 2, pct, drop, &err) == 0,
+	    "importance: another seed");
+	mare_model_free(m);
+}
+
+/* Selection: by the metric, ties by fewer coefficients, then first. */
+static void
+test_select(void)
+{
+	json_t *rows;
+	json_error_t je;
+	struct mare_err err;
+	size_t best = 99;
+
+	rows = json_loads("[{\"auc_val_mean\":0.7,\"aicc\":null,"
+	    "\"nonzero\":9},{\"auc_val_mean\":0.8,\"aicc\":120,"
+	    "\"nonzero\":9},{\"auc_val_mean\":0.8,\"aicc\":110,"
+	    "\"nonzero\":4},{\"auc_val_mean\":0.8,\"aicc\":110,"
+	    "\"nonzero\":4},{\"auc_val_mean\":null,\"aicc\":100,"
+	    "\"nonzero\":20}]", 0, &je);
+	mare_err_init(&err);
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_AUC_VAL, &best, &err) == 0 &&
+	    best == 2, "tune: highest AUC, tie to fewer coefficients, first");
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_AICC, &best, &err) == 0 &&
+	    best == 4, "tune: lowest AICc; null AUC does not matter");
+	ok(mare_cv_tune_select(rows, MARE_CV_SEL_BOYCE, &best, &err) == -1,
+	    "tune: no row has the metric");
+	is_str(err.msg, "--select boyce: no cell has a value for it",
+	    "tune: the missing metric is named");
+	json_decref(rows);
+}
+
 int
 main(void)
 {
 	mare_blas_set_threads(1);
+	test_folds();
+	test_select();
+	test_importance();
 	if (load_swd() == -1 || N != 8789) {
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();

@@ -1,0 +1,74 @@
+#!/bin/sh
+# train.sh - mare-train's benchmarks; never part of make check
+#
+#   MARE_BUILDDIR=$PWD sh bench/train.sh [demo|1m|all]
+#
+# demo: the default maxent fit of the demo (pipelines/data: 246 lionfish
+# presences, 8,543 background cells, 5 layers -> 510 candidate features),
+# with 1 OpenBLAS thread and the default.
+# 1m: the 1,000,000 x 20 presence/background set of shared/bench/gen.py
+# (cached in $MARE_BENCH_DIR, default /tmp/mare-bench): penalised logistic
+# regression, L2 at C = 1 against liblinear-train -s 0 -c 1 -B 1 and L1
+# against -s 6 (Debian liblinear-tools). liblinear penalises its bias
+# column (-B 1) where mare fits a free intercept, so the objectives differ
+# slightly; both are printed. Timings by hyperfine, peak RSS by GNU time;
+# results are appended to $MARE_BENCH_DIR/train.md.
+set -eu
+
+: "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
+src=$(cd "$(dirname "$0")/.." && pwd)
+dir=${MARE_BENCH_DIR:-/tmp/mare-bench}
+gen=${MARE_BENCH_GEN:-$src/../shared/bench/gen.py}
+runs=${MARE_BENCH_RUNS:-5}
+what=${1:-all}
+train=$MARE_BUILDDIR/mare-train
+mkdir -p "$dir"
+out=$dir/train.md
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bench: $1 not found (apt-get install $2)" >&2; exit 1; }; }
+need hyperfine hyperfine
+need /usr/bin/time time
+peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+
+if [ "$what" = demo ] || [ "$what" = all ]; then
+	t=$dir/demo-train.tensor
+	[ -f "$t" ] || "$MARE_BUILDDIR/mare-featurize" --layers \
+	    "$src/pipelines/data/layers" --features l --seed 1 -q -o "$t" \
+	    "$src/pipelines/data/lionfish/presences.jsonl"
+	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/demo.md" \
+	    -n "maxent, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t" \
+	    -n "maxent, default threads" "$train -q -m maxent -o /dev/null $t"
+	{ echo "## default maxent fit, demo data"; cat "$dir/demo.md"; } >>"$out"
+fi
+
+if [ "$what" = 1m ] || [ "$what" = all ]; then
+	need liblinear-train liblinear-tools
+	if [ ! -f "$dir/train_X.npy" ]; then
+		echo "bench: generating inputs in $dir (once)"
+		/usr/bin/python3 "$gen" --out "$dir" --only train
+	fi
+	t=$dir/train_1m.tensor
+	if [ ! -f "$t" ]; then
+		/usr/bin/python3 -c "
+import numpy as np, sys
+X = np.load('$dir/train_X.npy').astype(np.float64)
+y = np.load('$dir/train_y.npy').astype(np.float64).reshape(-1, 1)
+np.save('$dir/train_1m.npy', np.hstack([y, X]))"
+		cols=label$(i=0; while [ $i -lt 20 ]; do printf ',f%d' $i; i=$((i + 1)); done)
+		"$MARE_BUILDDIR/mare-tensor" from-npy -q --columns "$cols" \
+		    -o "$t" "$dir/train_1m.npy"
+	fi
+	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/1m.md" \
+	    -n "mare logistic L2, 1 thread" "$train -q --threads 1 -m logistic -C 1 -o /dev/null $t" \
+	    -n "mare logistic L2, 2 threads" "$train -q --threads 2 -m logistic -C 1 -o /dev/null $t" \
+	    -n "liblinear -s 0 -c 1 -B 1" "liblinear-train -q -s 0 -c 1 -B 1 $dir/train.libsvm $dir/ll-l2.model" \
+	    -n "mare logistic L1, 1 thread" "$train -q --threads 1 -m logistic --penalty l1 -C 1 -o /dev/null $t" \
+	    -n "liblinear -s 6 -c 1 -B 1" "liblinear-train -q -s 6 -c 1 -B 1 $dir/train.libsvm $dir/ll-l1.model"
+	{
+		echo "## 1M x 20 logistic"
+		cat "$dir/1m.md"
+		echo
+		echo "peak RSS (KB): mare L2 $(peak_kb "$train" -q --threads 1 -m logistic -C 1 -o /dev/null "$t"), liblinear -s 0 $(peak_kb liblinear-train -q -s 0 -c 1 -B 1 "$dir/train.libsvm" "$dir/ll-l2.model"), feature matrix $((1000000 * 21 * 8 / 1024)) KB as f8"
+	} >>"$out"
+fi
+cat "$out"
