@@ -292,7 +292,8 @@ mare_outl_finish(struct mare_outl *s, struct mare_err *err)
 	size_t i, j, n, most = 0;
 	int rc = 0;
 
-	qsort(s->p, s->n, sizeof(*s->p), by_species);
+	if (s->n > 0)
+		qsort(s->p, s->n, sizeof(*s->p), by_species);
 	for (i = 0; i < s->n; i = j) {
 		for (j = i; j < s->n && s->p[j].sp == s->p[i].sp; j++)
 			;
@@ -323,7 +324,8 @@ mare_outl_finish(struct mare_outl *s, struct mare_err *err)
 	free(sorted);
 	if (rc != 0)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	qsort(s->hits, s->nhits, sizeof(*s->hits), by_recno);
+	if (s->nhits > 0)	/* qsort(NULL, 0) is undefined behaviour */
+		qsort(s->hits, s->nhits, sizeof(*s->hits), by_recno);
 	s->st.outliers = s->nhits;
 	free(s->p);		/* the points are no longer needed */
 	s->p = NULL;
