@@ -34,7 +34,10 @@
 #              [pipelines/data/layers/rcp85-2075]
 #   REGION     west,south,east,north in degrees [the layers' extent]
 #   FEATURES   MaxEnt feature classes: default or letters of lqpht [default]
-#   REGMULT    regularisation multiplier [1]
+#   REGMULT    regularisation multiplier, when TUNE is empty [1]
+#   TUNE       mare-train --tune grid, cells chosen by cross-validated AUC
+#              and refitted on all rows; empty: one fit with FEATURES and
+#              REGMULT [regmult=0.5,1,2]
 #   CV         cross-validation folds [5]
 #   SEED       seed of every random choice [1]
 #   TITLE      the report's title
@@ -79,6 +82,7 @@ FUTURE ?= $(DATA)/layers/rcp85-2075
 REGION ?= -83.96,19.99,-74.00,26.96
 FEATURES ?= default
 REGMULT ?= 1
+TUNE ?= regmult=0.5,1,2
 CV ?= 5
 SEED ?= 1
 TITLE ?= $(SPECIES): habitat today and under RCP8.5 (2070-2080)
@@ -112,10 +116,12 @@ region = $(word $(1),$(subst $(comma), ,$(REGION)))
 # so that their dates say when the parameter last changed (make -n and
 # make -q see the same).
 PARAMS = SPECIES SOURCE FETCH FETCH_FLAGS LAYERS FUTURE REGION FEATURES \
-	REGMULT CV SEED TITLE
+	REGMULT TUNE CV SEED TITLE
 P = $(OUT)/.param-
+# (the file's name takes part in the test so that an empty value still
+# gets its stamp file)
 define param_stamp
-ifneq ($$(file <$(P)$(1)),$$($(1)))
+ifneq ($$(wildcard $(P)$(1))$$(file <$(P)$(1)),$(P)$(1)$$($(1)))
 $$(file >$(P)$(1),$$($(1)))
 endif
 endef
@@ -171,12 +177,12 @@ $(OUT)/train.tensor: $(OUT)/valid.jsonl $(LAYER_FILES) $(P)LAYERS $(P)SEED \
 	  touch featurize-rejects.jsonl spec.json
 $(OUT)/spec.json: $(OUT)/train.tensor ;
 
-$(OUT)/model.json: $(OUT)/train.tensor $(P)FEATURES $(P)REGMULT $(P)CV \
-    $(P)SEED $(call dep,train)
-	$(call step,train,train.tensor -> model.json (maxent$(comma) features $(FEATURES)$(comma) regmult $(REGMULT)$(comma) $(CV)-fold CV))
+$(OUT)/model.json: $(OUT)/train.tensor $(P)FEATURES $(P)REGMULT $(P)TUNE \
+    $(P)CV $(P)SEED $(call dep,train)
+	$(call step,train,train.tensor -> model.json (maxent$(comma) features $(FEATURES)$(comma) $(if $(TUNE),tuning $(subst $(comma),/,$(TUNE)),regmult $(REGMULT))$(comma) $(CV)-fold CV))
 	$(Q)cd '$(OUT)' && $(MARE_TRAIN) -q -m maxent --features $(FEATURES) \
-	  --regmult $(REGMULT) --cv $(CV) --seed $(SEED) -o model.json \
-	  train.tensor
+	  $(if $(TUNE),--tune $(call sq,$(TUNE)),--regmult $(REGMULT)) \
+	  --cv $(CV) --seed $(SEED) -o model.json train.tensor
 
 $(OUT)/present.asc: $(OUT)/model.json $(LAYER_FILES) $(P)LAYERS \
     $(call dep,predict)

@@ -24,7 +24,7 @@ setup_file() {
 sdm() {
 	${MAKE:-make} -f "$MARE_SRCDIR/pipelines/sdm.mk" \
 	    MARE_BIN="$MARE_BUILDDIR" DATA="$BATS_FILE_TMPDIR/data" \
-	    FEATURES=lq CV=2 "$@"
+	    FEATURES=lq CV=2 TUNE= "$@"
 }
 
 # steps ARGS...: the steps `make -n` would run, one a line.
