@@ -19,8 +19,15 @@ fi
 # Wrap each built command in a function so valgrind can be inserted, and
 # let the mare dispatcher find its commands in the build tree.
 export MARE_EXEC_PATH="$MARE_BUILDDIR"
+# A lone --help or --version prints text and exits: valgrind's 2 s start-up
+# on each of docs.bats's and common.bats's many such runs buys nothing.
 _mare_wrap() {
-	eval "$(printf '%s() { ${MARE_VALGRIND:-} %q "$@"; }' "$1" "$MARE_BUILDDIR/$1")"
+	eval "$(printf '%s() {
+		case "$*" in
+		--help|-h|--version|-V) %q "$@" ;;
+		*) ${MARE_VALGRIND:-} %q "$@" ;;
+		esac
+	}' "$1" "$MARE_BUILDDIR/$1" "$MARE_BUILDDIR/$1")"
 }
 for _c in "$MARE_BUILDDIR"/mare "$MARE_BUILDDIR"/mare-*; do
 	_c=${_c##*/}
