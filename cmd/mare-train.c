@@ -450,6 +450,28 @@ read_table(const char *path, struct table *t, struct mare_err *err)
 	if (info->spec_sha256 != NULL &&
 	    (t->spec_sha256 = strdup(info->spec_sha256)) == NULL)
 		goto nomem;
+	{
+		/*
+		 * mare-featurize's features other than linear ones are not
+		 * raw variables: fitted on as such, they would get features
+		 * of their own (minutes of work, a meaningless model).
+		 */
+		const char *cl = json_string_value(json_object_get(
+		    json_object_get(info->meta, "mare-featurize"), "classes"));
+
+		if (cl != NULL && strcmp(cl, "l") != 0) {
+			mare_err_set(err, MARE_E_DATA, "holds mare-featurize's "
+			    "'%s' features (spec %.12s), not raw variables: "
+			    "mare-train makes the features itself; featurize "
+			    "with --features l and train with --features %s",
+			    cl, info->spec_sha256 != NULL ? info->spec_sha256 :
+			    "?", cl);
+			mare_err_at(err, t->name, 0, 0);
+			mare_tensor_reader_free(r);
+			mare_in_close(fp);
+			return -1;
+		}
+	}
 	for (;;) {
 		if (cap - t->nrows < 1024) {
 			cap = cap == 0 ? 4096 : cap * 2;

@@ -212,3 +212,17 @@ only_files() {
 	run -65 --separate-stderr mare-predict -q -m bad.json rows.jsonl
 	assert_equal "$stderr" "mare-predict: bad.json: \$.roc: expected an object or null"
 }
+
+@test "train: a tensor of mare-featurize's derived features is refused, with the way out" {
+	unchecked mare-featurize -q --layers "$DATA/grid/crop" --features lq \
+	    --seed 1 -o f.tensor "$DATA/tensor/presences.jsonl"
+	spec=$(unchecked mare-tensor info f.tensor | sed -n 's/^spec: *//p')
+	run -65 --separate-stderr mare-train -m maxent f.tensor -o m.json
+	assert_equal "$stderr" "mare-train: f.tensor: holds mare-featurize's 'lq' features (spec ${spec:0:12}), not raw variables: mare-train makes the features itself; featurize with --features l and train with --features lq"
+	only_files f.tensor
+	# raw variables (--features l) train as before
+	unchecked mare-featurize -q --layers "$DATA/grid/crop" --features l \
+	    --seed 1 -o l.tensor "$DATA/tensor/presences.jsonl"
+	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	    l.tensor -o m.json
+}
