@@ -664,6 +664,42 @@ read_trailer(struct mare_tensor_reader *r, struct mare_err *err)
 	return rfail(r, err);
 }
 
+/*
+ * Record faults, worded once for both readers (the stream's and the mapped
+ * file's), so that a file gets the same message whichever reads it.
+ * Each sets err at offset off of name and returns -1.
+ */
+static int
+bad_tag(struct mare_err *err, const char *name, unsigned long long off,
+    const unsigned char *rec)
+{
+	mare_err_set(err, MARE_E_DATA, "unknown record tag %02x %02x %02x %02x "
+	    "(expected \"ROWS\" or \"END\")", rec[0], rec[1], rec[2], rec[3]);
+	mare_err_at_offset(err, name, off);
+	return -1;
+}
+
+static int
+bad_reserved(struct mare_err *err, const char *name, unsigned long long off,
+    uint32_t v)
+{
+	mare_err_set(err, MARE_E_DATA, "reserved field is %lu, expected 0",
+	    (unsigned long)v);
+	mare_err_at_offset(err, name, off);
+	return -1;
+}
+
+static int
+bad_end_crc(struct mare_err *err, const char *name, unsigned long long off,
+    uint32_t stored, uint32_t computed)
+{
+	mare_err_set(err, MARE_E_DATA, "end record checksum mismatch (stored "
+	    "%08lx, computed %08lx)", (unsigned long)stored,
+	    (unsigned long)computed);
+	mare_err_at_offset(err, name, off);
+	return -1;
+}
+
 /* At a record boundary: start a chunk (1), or check the end record (0). */
 static int
 read_record(struct mare_tensor_reader *r, struct mare_err *err)
@@ -686,10 +722,7 @@ read_record(struct mare_tensor_reader *r, struct mare_err *err)
 	}
 	if (got >= 4 && memcmp(rec, "ROWS", 4) != 0 &&
 	    memcmp(rec, "END\0", 4) != 0) {
-		mare_err_set(err, MARE_E_DATA, "unknown record tag "
-		    "%02x %02x %02x %02x (expected \"ROWS\" or \"END\")",
-		    rec[0], rec[1], rec[2], rec[3]);
-		mare_err_at_offset(err, r->name, start);
+		bad_tag(err, r->name, start, rec);
 		return rfail(r, err);
 	}
 	if (got < RECORD_HEADER) {
@@ -700,9 +733,7 @@ read_record(struct mare_tensor_reader *r, struct mare_err *err)
 	}
 	reserved = get32(rec + 4);
 	if (reserved != 0) {
-		mare_err_set(err, MARE_E_DATA, "reserved field is %lu, "
-		    "expected 0", (unsigned long)reserved);
-		mare_err_at_offset(err, r->name, start + 4);
+		bad_reserved(err, r->name, start + 4, reserved);
 		return rfail(r, err);
 	}
 	n = get64(rec + 8);
@@ -715,11 +746,8 @@ read_record(struct mare_tensor_reader *r, struct mare_err *err)
 		crc = crc_update((uint32_t)crc32(0, Z_NULL, 0), rec,
 		    RECORD_HEADER);
 		if (crc != get32(rec + RECORD_HEADER)) {
-			mare_err_set(err, MARE_E_DATA, "end record checksum "
-			    "mismatch (stored %08lx, computed %08lx)",
-			    (unsigned long)get32(rec + RECORD_HEADER),
-			    (unsigned long)crc);
-			mare_err_at_offset(err, r->name, start + 16);
+			bad_end_crc(err, r->name, start + 16,
+			    get32(rec + RECORD_HEADER), crc);
 			return rfail(r, err);
 		}
 		if (n != r->rows) {
@@ -1323,11 +1351,7 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 	n = 0;
 	if (m->len - hs >= 4 && memcmp(rec, "ROWS", 4) != 0 &&
 	    memcmp(rec, "END\0", 4) != 0) {
-		mare_err_set(err, MARE_E_DATA, "unknown record tag "
-		    "%02x %02x %02x %02x (expected \"ROWS\" or \"END\")",
-		    rec[0], rec[1], rec[2], rec[3]);
-		mare_err_at_offset(err, name, hs);
-		return -1;
+		return bad_tag(err, name, hs, rec);
 	}
 	if (m->len - hs < END_RECORD) {
 		mare_err_set(err, MARE_E_DATA, "truncated: no end record "
@@ -1336,10 +1360,7 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 		return -1;
 	}
 	if (get32(rec + 4) != 0) {
-		mare_err_set(err, MARE_E_DATA, "reserved field is %lu, "
-		    "expected 0", (unsigned long)get32(rec + 4));
-		mare_err_at_offset(err, name, hs + 4);
-		return -1;
+		return bad_reserved(err, name, hs + 4, get32(rec + 4));
 	}
 	if (memcmp(rec, "ROWS", 4) == 0) {
 		n = get64(rec + 8);
@@ -1387,11 +1408,8 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 	}
 	if (end != rec && (size_t)(p + m->len - end) >= 4 &&
 	    memcmp(end, "ROWS", 4) != 0 && memcmp(end, "END\0", 4) != 0) {
-		mare_err_set(err, MARE_E_DATA, "unknown record tag "
-		    "%02x %02x %02x %02x (expected \"ROWS\" or \"END\")",
-		    end[0], end[1], end[2], end[3]);
-		mare_err_at_offset(err, name, (unsigned long long)(end - p));
-		return -1;
+		return bad_tag(err, name, (unsigned long long)(end - p),
+		    end);
 	}
 	if ((size_t)(p + m->len - end) < END_RECORD) {
 		mare_err_set(err, MARE_E_DATA, "truncated: no end record "
@@ -1405,21 +1423,14 @@ map_check(struct mare_tensor_map *m, const char *name, unsigned flags,
 		    "not a single-chunk tensor file (written through a pipe? "
 		    "re-write it with 'mare-tensor cat -o')");
 	if (get32(end + 4) != 0) {
-		mare_err_set(err, MARE_E_DATA, "reserved field is %lu, "
-		    "expected 0", (unsigned long)get32(end + 4));
-		mare_err_at_offset(err, name,
-		    (unsigned long long)(end - p) + 4);
-		return -1;
+		return bad_reserved(err, name,
+		    (unsigned long long)(end - p) + 4, get32(end + 4));
 	}
 	crc = crc_update((uint32_t)crc32(0, Z_NULL, 0), end, RECORD_HEADER);
 	if (crc != get32(end + RECORD_HEADER)) {
-		mare_err_set(err, MARE_E_DATA, "end record checksum mismatch "
-		    "(stored %08lx, computed %08lx)",
-		    (unsigned long)get32(end + RECORD_HEADER),
-		    (unsigned long)crc);
-		mare_err_at_offset(err, name,
-		    (unsigned long long)(end - p) + 16);
-		return -1;
+		return bad_end_crc(err, name,
+		    (unsigned long long)(end - p) + 16,
+		    get32(end + RECORD_HEADER), crc);
 	}
 	if (get64(end + 8) != n) {
 		mare_err_set(err, MARE_E_DATA, "end record says %llu rows, "
