@@ -968,21 +968,19 @@ predict_drift(struct ctx *cx, const struct table *cur,
  * Test the rows of cur: the columns, MESS, the predictions. Returns the
  * verdict object (the caller json_decref()s it) with *drift set, or NULL.
  */
-/* The mean of the finite values of column j of t (NaN when none). */
+/* The mean of the finite values of x[0..n) (NaN when none). */
 static double
-col_mean(const struct table *t, size_t j)
+finite_mean(const double *x, size_t n)
 {
-	double sum = 0, v;
-	size_t r, n = 0;
+	double sum = 0;
+	size_t i, k = 0;
 
-	for (r = 0; r < t->nrows; r++) {
-		v = t->rows[r * t->ncols + j];
-		if (isfinite(v)) {
-			sum += v;
-			n++;
+	for (i = 0; i < n; i++)
+		if (isfinite(x[i])) {
+			sum += x[i];
+			k++;
 		}
-	}
-	return n > 0 ? sum / (double)n : NAN;
+	return k > 0 ? sum / (double)k : NAN;
 }
 
 /*
@@ -1021,7 +1019,7 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
 	size_t i, j, g, tested = 0, drifted = 0, nmess = 0, negmess = 0;
-	double share, messsum = 0, *x, *minv;
+	double share, messsum = 0, *x, *minv, *mcur;
 	json_t *verdict, *cols, *c;
 
 	/*
@@ -1039,9 +1037,11 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		return NULL;
 	x = malloc((cur->nrows + 1) * GROUP * sizeof(*x));
 	minv = malloc((cur->nrows + 1) * sizeof(*minv));
-	if (x == NULL || minv == NULL) {
+	mcur = malloc((cx->n + 1) * sizeof(*mcur));
+	if (x == NULL || minv == NULL || mcur == NULL) {
 		free(x);
 		free(minv);
+		free(mcur);
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		return NULL;
 	}
@@ -1061,6 +1061,9 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 			double thr;
 
 			override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
+			/* the gathered column is contiguous: no extra pass */
+			mcur[i] = finite_mean(x + (i - g) * cur->nrows,
+			    cur->nrows);
 			mare_drift_mess_column(cx->mess, i,
 			    x + (i - g) * cur->nrows, cur->nrows, minv);
 			if (mare_drift_column(&cx->prof->cols[cx->idx[i]],
@@ -1069,6 +1072,7 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 			    &cx->res[i], err) == -1) {
 				free(x);
 				free(minv);
+				free(mcur);
 				return NULL;
 			}
 			if (cx->res[i].skipped == NULL) {
@@ -1087,8 +1091,10 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	}
 	free(minv);
 	if (cx->model != NULL && cx->prof->prediction != NULL) {
-		if (predict_drift(cx, cur, pr, err) != 0)
+		if (predict_drift(cx, cur, pr, err) != 0) {
+			free(mcur);
 			return NULL;
+		}
 		cx->have_pred = 1;
 	}
 	share = tested > 0 ? (double)drifted / (double)tested : 0;
@@ -1106,10 +1112,10 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		c = col_json(&cx->res[i]);
 		json_object_set_new(c, "mean_reference",
 		    num(cx->prof->cols[cx->idx[i]].mean));
-		json_object_set_new(c, "mean_current",
-		    num(col_mean(cur, cx->colmap[i])));
+		json_object_set_new(c, "mean_current", num(mcur[i]));
 		json_array_append_new(cols, c);
 	}
+	free(mcur);
 	json_object_set_new(verdict, "columns", cols);
 	if (cx->have_pred)
 		json_object_set_new(verdict, "prediction", col_json(pr));
