@@ -73,6 +73,20 @@ stop_httpd() {
 	fi
 }
 
+# heavy CMD ARGS...: run CMD (a command or a test function calling one)
+# whose cost is its data: 750-record GBIF pages, the real archives,
+# cross-validated fits. valgrind makes such a run 30-50x slower (a minute
+# each; together most of check-valgrind's 20 minutes), so under
+# check-valgrind it runs unchecked, unless MARE_VALGRIND_HEAVY=1. check-asan
+# runs it with AddressSanitizer, LeakSanitizer and UBSan in every CI run,
+# and the same code path runs under valgrind on smaller data in its file.
+heavy() {
+	if [[ ${MARE_VALGRIND_HEAVY:-} != 1 ]]; then
+		local MARE_VALGRIND=
+	fi
+	"$@"
+}
+
 # unchecked CMD ARGS...: run a built command without valgrind, for set-up
 # steps (training a model to test mare-predict with) whose own checking
 # belongs to that command's tests.

@@ -247,7 +247,7 @@ MODEL="$DATA/train/golden-maxent-lq.json"
 	CROP="$DATA/grid/crop"
 	VARS=SST_present_crop,PAR_present_crop,pH_present_crop
 	export SOURCE_DATE_EPOCH=0
-	mare-tensor from-jsonl -q --dtype f8 --columns "label,$VARS" \
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "label,$VARS" \
 	    -o t.tensor "$DATA/train/swd.jsonl"
 	unchecked mare-train -q -m maxent --features lq t.tensor -o m.json
 	# the same 40 cells as coordinates (cell centres) and as values
@@ -304,7 +304,7 @@ PY
 	run jq -c '[.window.index, .window.first_record, .window.records, .window.partial, .current.rows, .columns[0].test, .dataset.drift]' <<<"$output"
 	assert_output $'[0,1,100,false,100,"ks",false]\n[1,101,100,false,100,"ks",true]\n[2,201,30,true,30,"ks",false]'
 	# the same windows from a tensor
-	mare-tensor from-jsonl -q --columns x -o cur.tensor cur.jsonl
+	unchecked mare-tensor from-jsonl -q --columns x -o cur.tensor cur.jsonl
 	run -1 --separate-stderr mare-drift --window 100 --reference ref.jsonl cur.tensor
 	assert_equal "$(jq -c .dataset.drift <<<"$output" | tr '\n' ' ')" 'false true false '
 	run -64 --separate-stderr mare-drift --window 0 --reference ref.jsonl cur.jsonl

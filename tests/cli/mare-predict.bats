@@ -14,7 +14,7 @@ setup() {
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
 	export SOURCE_DATE_EPOCH=0
-	mare-tensor from-jsonl -q --dtype f8 --columns "label,$VARS" \
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "label,$VARS" \
 	    -o t.tensor "$SWD"
 	unchecked mare-train -q -m maxent --features lq t.tensor -o m.json
 	# points.jsonl: cell centres; values.jsonl: the layers' float
@@ -56,7 +56,7 @@ for l in open(sys.argv[1]):
 	assert_equal "${lines[0]}" '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"m":0.47084699168276256}'
 	assert_equal "$stderr" "mare-predict: 5 in, 5 predicted, 0 rejected; 0 outside the training range (clamped)"
 	printf '%s\n' "$output" >a.jsonl
-	mare-tensor from-jsonl -q --dtype f8 --columns "$VARS" -o v.tensor \
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "$VARS" -o v.tensor \
 	    values.jsonl
 	run -0 mare-predict -q -m m.json --format jsonl v.tensor
 	printf '%s\n' "$output" >b.jsonl
@@ -73,7 +73,7 @@ for l in open(sys.argv[1]):
 }
 
 @test "predict: tensor output has one f64 column per model" {
-	mare-tensor from-jsonl -q --dtype f8 --columns "$VARS" -o v.tensor \
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "$VARS" -o v.tensor \
 	    values.jsonl
 	run -0 mare-predict -q -m m.json -m m.json --field a --field b \
 	    v.tensor -o p.tensor

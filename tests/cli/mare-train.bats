@@ -15,7 +15,7 @@ setup() {
 }
 
 tensor() {
-	run -0 --separate-stderr mare-tensor from-jsonl -q --dtype f8 \
+	run -0 --separate-stderr unchecked mare-tensor from-jsonl -q --dtype f8 \
 	    --columns "$1" -o "$2" "$SWD"
 }
 
@@ -28,13 +28,12 @@ only_files() {
 	tensor "$COLS" swd.tensor
 	run -0 --separate-stderr mare-train -m logistic --penalty l2 \
 	    --seed 7 --cv 3 swd.tensor -o logistic.json
+	local log=("${stderr_lines[@]}")
 	run cmp logistic.json "$DATA/train/golden-logistic.json"
 	assert_success
-	run -0 --separate-stderr mare-train -m logistic --penalty l2 \
-	    --seed 7 --cv 3 swd.tensor -o logistic.json
-	[[ ${stderr_lines[0]} =~ ^fold\ +AUCtr\ +AUCval ]]
-	[[ ${stderr_lines[4]} =~ ^mean\ +0\.7368\ +0\.7324\  ]]
-	assert_equal "${stderr_lines[-1]}" "mare-train: logistic: 8789 rows (246 presences), 5 features, 5 non-zero; training AUC 0.7353"
+	[[ ${log[0]} =~ ^fold\ +AUCtr\ +AUCval ]]
+	[[ ${log[4]} =~ ^mean\ +0\.7368\ +0\.7324\  ]]
+	assert_equal "${log[-1]}" "mare-train: logistic: 8789 rows (246 presences), 5 features, 5 non-zero; training AUC 0.7353"
 }
 
 @test "train: maxent lq gives the golden model, byte for byte" {
@@ -59,7 +58,7 @@ only_files() {
 	    x.tensor -o m.json
 	assert_equal "$stderr" "mare-train: x.tensor: row 1: label -80.0663 is not 0 or 1"
 	printf '{"label":0,"a":1,"b":2}\n{"label":0,"a":2,"b":1}\n' |
-	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
+	    unchecked mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
 	run -65 --separate-stderr mare-train -m logistic z.tensor -o m.json
 	assert_equal "$stderr" "mare-train: z.tensor: all 2 labels are 0: need both presences (1) and absences (0)"
 	only_files x.tensor z.tensor
@@ -67,9 +66,9 @@ only_files() {
 
 @test "train: NaN in a variable exits 65 naming row and column" {
 	printf '{"label":1,"a":1,"b":2}\n{"label":0,"a":NaN,"b":1}\n' |
-	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null ||
+	    unchecked mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null ||
 	    printf '{"label":1,"a":1,"b":2}\n{"label":0,"b":1}\n' |
-	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null || true
+	    unchecked mare-tensor from-jsonl -q --columns label,a,b -o z.tensor 2>/dev/null || true
 	[[ -f z.tensor ]] || skip "cannot write a NaN through from-jsonl"
 	run -65 --separate-stderr mare-train -m logistic z.tensor -o m.json
 	[[ $stderr == "mare-train: z.tensor: row 2: 'a': not a finite number" ]] ||
@@ -79,14 +78,14 @@ only_files() {
 
 @test "train: a constant variable is dropped with a warning" {
 	printf '{"label":1,"a":1,"b":5}\n{"label":0,"a":2,"b":5}\n{"label":1,"a":3,"b":5}\n{"label":0,"a":0,"b":5}\n' |
-	    mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
+	    unchecked mare-tensor from-jsonl -q --columns label,a,b -o z.tensor
 	run -0 --separate-stderr mare-train -m logistic z.tensor -o m.json
 	assert_equal "${stderr_lines[0]}" "mare-train: warning: z.tensor: variable 'b' is constant (5): dropped"
 }
 
 @test "train: --cv larger than the presences exits 65" {
 	printf '{"label":1,"a":1}\n{"label":0,"a":2}\n{"label":1,"a":3}\n{"label":0,"a":0}\n' |
-	    mare-tensor from-jsonl -q --columns label,a -o z.tensor
+	    unchecked mare-tensor from-jsonl -q --columns label,a -o z.tensor
 	run -65 --separate-stderr mare-train -m logistic --cv 5 z.tensor -o m.json
 	assert_equal "$stderr" "mare-train: z.tensor: --cv 5: only 2 presences, each fold needs one"
 	only_files z.tensor
@@ -104,7 +103,7 @@ only_files() {
 	    '0 8 0' '1 9 2'; do
 		set -- $r
 		printf '{"label":%s,"a":%s,"f":%s}\n' "$1" "$(( ($2 * 7) % 5 ))" "$3"
-	done | mare-tensor from-jsonl -q --columns label,a,f -o z.tensor
+	done | unchecked mare-tensor from-jsonl -q --columns label,a,f -o z.tensor
 	run -0 --separate-stderr mare-train -q -m logistic --folds-column f \
 	    z.tensor -o m.json
 	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[] | .train_rows,
@@ -126,7 +125,7 @@ only_files() {
 	    --cv-scheme checkerboard1 --cv-grid 0.5 swd.tensor -o m.json
 	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
 	assert_output '["checkerboard1",2,[125,121]]'
-	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	run -0 --separate-stderr heavy mare-train -q -m maxent --features l \
 	    --cv-scheme checkerboard2 --cv-grid 0.5 swd.tensor -o m.json
 	run -0 jq -c '[.cv.scheme, .cv.k, [.cv.folds[].test_presences]]' m.json
 	assert_output '["checkerboard2",4,[67,58,61,60]]'
@@ -140,7 +139,7 @@ only_files() {
 # the 246 presences (see tests/data/train/README.md)
 @test "train: --tune regmult cross-validates each cell; AICc as ENMeval" {
 	tensor "$COLS" swd.tensor
-	run -0 --separate-stderr mare-train -m maxent --features lq \
+	run -0 --separate-stderr heavy mare-train -m maxent --features lq \
 	    --tune regmult=1,2 --seed 3 swd.tensor -o m.json
 	[[ ${stderr_lines[0]} =~ ^features\ +regmult\ +AUCval ]]
 	[[ ${stderr_lines[2]} =~ ^lq\ +2\ .*\ 4268\.19\ +6\ \*$ ]]
@@ -151,16 +150,33 @@ only_files() {
 	assert_output '["auc_val",1,[1,"lq",6,true,2,"lq",6,true],2,true]'
 	run -0 jq '.tuning.rows[] | .aicc' m.json
 	assert_output "$(printf '4266.002314236215\n4268.192247083297')"
-	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	run -0 --separate-stderr heavy mare-train -q -m maxent --features lq \
 	    --tune regmult=1,2 --select aicc --seed 3 swd.tensor -o m.json
 	run -0 jq -c '[.tuning.metric, .tuning.selected,
 	    .hyperparameters.regmult]' m.json
 	assert_output '["aicc",0,1]'
 }
 
+# the tests above run their fits unchecked under check-valgrind (heavy);
+# this one takes the same tuning path on 600 rows, under valgrind there
+@test "train: --tune on a small table keeps each cell's CV and refits the best" {
+	{ head -n 100 "$SWD"; sed -n '247,746p' "$SWD"; } >small.jsonl
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "$COLS" \
+	    -o small.tensor small.jsonl
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --tune regmult=1,4 --cv 3 --seed 3 small.tensor -o m.json
+	assert_equal "$stderr" ""
+	run -0 jq -c '[.tuning.metric, (.tuning.rows | length),
+	    [.tuning.rows[] | .regmult, .features, .converged],
+	    .hyperparameters.regmult == .tuning.rows[.tuning.selected].regmult,
+	    .tuning.rows[.tuning.selected].auc_val_mean ==
+	    .cv.summary.auc_val.mean, .cv.k]' m.json
+	assert_output '["auc_val",2,[1,"l",true,4,"l",true],true,true,3]'
+}
+
 @test "train: --tune features refits the spec per cell; bad --tune exits 64" {
 	tensor "$COLS" swd.tensor
-	run -0 --separate-stderr mare-train -q -m maxent \
+	run -0 --separate-stderr heavy mare-train -q -m maxent \
 	    --tune 'features=l,lq;regmult=1' swd.tensor -o m.json
 	run -0 jq -c '[[.tuning.rows[] | .features, .nonzero],
 	    .hyperparameters.classes]' m.json
@@ -178,7 +194,7 @@ only_files() {
 
 @test "train: the ROC curve in the model is scikit-learn's, thinned" {
 	tensor "$COLS" swd.tensor
-	run -0 --separate-stderr mare-train -q -m maxent --features lqh \
+	run -0 --separate-stderr heavy mare-train -q -m maxent --features lqh \
 	    --seed 5 swd.tensor -o m.json
 	run -0 jq -r '.roc.train | [.fpr, .tpr] | transpose[] | @csv' m.json
 	printf '%s\n' "$output" > model-roc.csv
