@@ -717,21 +717,34 @@ table_text(FILE *fp, const struct mare_drift_col *res, size_t n,
     const struct mare_drift_col *pred, size_t drifted, size_t tested,
     double share, int drift)
 {
+	char pv[32];
 	size_t i;
+	int w = 6;	/* the widest name, from "column" up to 40 */
 
-	fprintf(fp, "%-20s %-11s %12s %10s %9s %s\n", "column", "test",
-	    "statistic", "threshold", "outside", "verdict");
+	for (i = 0; i < n + (pred != NULL); i++) {
+		size_t len = strlen(i < n ? res[i].name : pred->name);
+
+		if (len > (size_t)w)
+			w = len < 40 ? (int)len : 40;
+	}
+	fprintf(fp, "%-*s %-11s %12s %9s %9s %8s %s\n", w, "column", "test",
+	    "statistic", "p-value", "threshold", "outside", "verdict");
 	for (i = 0; i < n + (pred != NULL); i++) {
 		const struct mare_drift_col *r = i < n ? &res[i] : pred;
 
 		if (r->skipped != NULL) {
-			fprintf(fp, "%-20s %-11s %12s %10s %9s skipped: %s\n",
-			    r->name, "-", "-", "-", "-", r->skipped);
+			fprintf(fp, "%-*s %-11s %12s %9s %9s %8s skipped: "
+			    "%s\n", w, r->name, "-", "-", "-", "-", "-",
+			    r->skipped);
 			continue;
 		}
-		fprintf(fp, "%-20s %-11s %12.6g %10g %8.2f%% %s\n", r->name,
-		    mare_drift_test_name(r->test),
-		    mare_drift_is_pvalue(r->test) ? r->pvalue : r->stat,
+		/* the threshold applies to the p-value, or to the statistic */
+		if (mare_drift_is_pvalue(r->test))
+			snprintf(pv, sizeof(pv), "%.3g", r->pvalue);
+		else
+			snprintf(pv, sizeof(pv), "-");
+		fprintf(fp, "%-*s %-11s %12.6g %9s %9g %7.2f%% %s\n",
+		    w, r->name, mare_drift_test_name(r->test), r->stat, pv,
 		    r->threshold, 100 * r->out_of_range,
 		    r->drift ? "DRIFT" : "ok");
 	}
