@@ -132,7 +132,8 @@ static void
 sort_cases(void)
 {
 	static const char *const what[] = { "float values", "integers 0..9",
-	    "a constant", "full doubles with signs" };
+	    "a constant", "full doubles with signs",
+	    "floats of every exponent", "floats and one double" };
 	struct mare_rng rng;
 	double *x, *y;
 	size_t i, n = 30000, c;
@@ -140,14 +141,18 @@ sort_cases(void)
 	mare_rng_init(&rng, 3);
 	x = malloc(n * sizeof(*x));
 	y = malloc(n * sizeof(*y));
-	for (c = 0; c < 4; c++) {
+	for (c = 0; c < 6; c++) {
 		for (i = 0; i < n; i++) {
 			double v = mare_rng_normal(&rng);
 
 			x[i] = c == 0 ? (double)(float)v : c == 1 ?
 			    (double)mare_rng_bounded(&rng, 10) : c == 2 ?
-			    -2.5 : v * exp(40 * mare_rng_normal(&rng));
+			    -2.5 : c == 3 ? v * exp(40 * mare_rng_normal(&rng)) :
+			    (double)(float)ldexp(v, (int)mare_rng_bounded(&rng,
+			    250) - 125);
 		}
+		if (c == 5)
+			x[n / 2] = 0.1;	/* not a float: the 64-bit keys */
 		memcpy(y, x, n * sizeof(*x));
 		qsort(y, n, sizeof(*y), cmpd);
 		mare_drift_sort(x, n, NULL);
@@ -176,6 +181,19 @@ test_sort(void)
 		sorted &= x[i - 1] <= x[i];
 	ok(sorted, "radix sort ascending with negatives");
 	is_double(x[199], 1e300, 0, "largest last");
+	/* -0 before +0, as floats and as doubles */
+	for (i = 0; i < 200; i++)
+		x[i] = i % 2 ? -0.0 : 0.0;
+	x[0] = 0.5;
+	mare_drift_sort(x, 200, NULL);
+	ok(signbit(x[0]) && signbit(x[99]) && !signbit(x[100]) &&
+	    x[199] == 0.5, "floats: -0 sorts before +0");
+	for (i = 0; i < 200; i++)
+		x[i] = i % 2 ? -0.0 : 0.0;
+	x[0] = 0.1;
+	mare_drift_sort(x, 200, NULL);
+	ok(signbit(x[0]) && signbit(x[99]) && !signbit(x[100]) &&
+	    x[199] == 0.1, "doubles: -0 sorts before +0");
 	sort_cases();
 }
 
