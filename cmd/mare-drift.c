@@ -49,7 +49,6 @@
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
 #define MAX_TESTS	256
-#define GROUP		4	/* columns gathered per pass over CURRENT */
 
 enum {
 	OPT_REFERENCE = MARE_OPT_CMD,
@@ -100,11 +99,15 @@ struct opts {
 	char		**argv;
 };
 
-/* Rows in memory: row-major doubles with column names. */
+/*
+ * Rows in memory, column by column: each statistic, the MESS and the
+ * sorts then read contiguous columns, and a raw reference's columns are
+ * sorted where they lie.
+ */
 struct table {
 	size_t	 ncols, nrows, cap;
 	char	**names;
-	double	*rows;
+	double	**cols;		/* ncols columns of cap values */
 	unsigned long long total;	/* rows read, over all windows */
 };
 
@@ -127,6 +130,25 @@ row_added(struct table *t, const struct win *w, struct mare_err *err)
 	if (w != NULL && t->nrows == w->n)
 		return w->full(w->arg, t, err);
 	return 0;
+}
+
+/* Rows that fit before the window is full (all of n without --window). */
+static size_t
+room(const struct table *t, const struct win *w, size_t n)
+{
+	if (w == NULL || w->n - t->nrows >= n)
+		return n;
+	return w->n - t->nrows;
+}
+
+/* n more rows were appended: count them, and test a full window. */
+static int
+rows_added(struct table *t, size_t n, const struct win *w,
+    struct mare_err *err)
+{
+	t->nrows += n - 1;
+	t->total += n - 1;
+	return row_added(t, w, err);
 }
 
 static void
@@ -284,19 +306,27 @@ table_free(struct table *t)
 {
 	size_t j;
 
-	for (j = 0; j < t->ncols; j++)
-		free(t->names[j]);
+	for (j = 0; j < t->ncols; j++) {
+		if (t->names != NULL)
+			free(t->names[j]);
+		if (t->cols != NULL)
+			free(t->cols[j]);
+	}
 	free(t->names);
-	free(t->rows);
+	free(t->cols);
 	memset(t, 0, sizeof(*t));
 }
 
+/* Room for more rows in every column (t->ncols set). */
 static int
 table_grow(struct table *t, size_t more, struct mare_err *err)
 {
 	double *r;
-	size_t cap;
+	size_t cap, j;
 
+	if (t->cols == NULL &&
+	    (t->cols = calloc(t->ncols + 1, sizeof(*t->cols))) == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "rows");
 	if (t->nrows + more <= t->cap)
 		return 0;
 	cap = t->cap == 0 ? 1024 : t->cap;
@@ -304,10 +334,12 @@ table_grow(struct table *t, size_t more, struct mare_err *err)
 		cap *= 2;
 	if (cap > SIZE_MAX / sizeof(double) / (t->ncols + 1))
 		return mare_err_set(err, MARE_E_NOMEM, "too many rows");
-	r = realloc(t->rows, cap * t->ncols * sizeof(*r));
-	if (r == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	t->rows = r;
+	for (j = 0; j < t->ncols; j++) {
+		r = realloc(t->cols[j], cap * sizeof(*r));
+		if (r == NULL)
+			return mare_err_sys(err, MARE_E_NOMEM, "rows");
+		t->cols[j] = r;
+	}
 	t->cap = cap;
 	return 0;
 }
@@ -319,7 +351,7 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 	struct mare_tensor_reader *r;
 	const struct mare_tensor_info *info;
 	double *buf = NULL;
-	size_t j, k, *map = NULL, got;
+	size_t j, k, take, *map = NULL, got;
 	int rc = -1, st;
 
 	if ((r = mare_tensor_reader_new(fp, name, err)) == NULL)
@@ -352,16 +384,23 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 			goto out;
 		}
 	}
+	if (table_grow(t, 0, err) == -1)
+		goto out;
 	while ((st = mare_tensor_read_f64(r, buf, 4096, &got, err)) == 1) {
-		if (table_grow(t, got, err) == -1)
-			goto out;
-		for (k = 0; k < got; k++) {
-			double *row = t->rows + t->nrows * t->ncols;
-			const double *in = buf + k * info->ncols;
+		for (k = 0; k < got; k += take) {
+			take = room(t, w, got - k);
+			if (table_grow(t, take, err) == -1)
+				goto out;
+			for (j = 0; j < t->ncols; j++) {
+				double *col = t->cols[j] + t->nrows;
+				const double *in = buf + k * info->ncols +
+				    map[j];
+				size_t i;
 
-			for (j = 0; j < t->ncols; j++)
-				row[j] = in[map[j]];
-			if (row_added(t, w, err) == -1)
+				for (i = 0; i < take; i++)
+					col[i] = in[i * info->ncols];
+			}
+			if (rows_added(t, take, w, err) == -1)
 				goto out;
 		}
 	}
@@ -446,7 +485,7 @@ read_jsonl(FILE *fp, const char *name, const struct table *want,
 			}
 			if (v != NULL)
 				seen[j] = 1;
-			t->rows[t->nrows * t->ncols + j] = d;
+			t->cols[j][t->nrows] = d;
 		}
 		json_decref(o);
 		if (row_added(t, w, err) == -1)
@@ -489,6 +528,7 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 	const struct mare_featspec *fs = m->spec;
 	const char *field, *f2;
 	char msg[256], msg2[256];
+	double *row;
 	json_t *o;
 	size_t j;
 	int rc = -1, s, ok;
@@ -499,20 +539,23 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 	for (j = 0; j < t->ncols; j++)
 		if ((t->names[j] = strdup(fs->vars[j].name)) == NULL)
 			return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL)
+	if ((row = malloc((t->ncols + 1) * sizeof(*row))) == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "rows");
+	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL) {
+		free(row);
 		return -1;
+	}
 	while ((s = mare_jsonl_read(r, &o, err)) == 1) {
 		if (table_grow(t, 1, err) == -1) {
 			json_decref(o);
 			goto out;
 		}
-		ok = mare_record_values(o, fs, NULL, NULL,
-		    t->rows + t->nrows * t->ncols, &field, msg, sizeof(msg));
+		ok = mare_record_values(o, fs, NULL, NULL, row, &field, msg,
+		    sizeof(msg));
 		if (!ok && st != NULL && st->nlayers > 0 &&
 		    strcmp(msg, "missing") == 0) {
-			ok = mare_record_values(o, fs, st, layer,
-			    t->rows + t->nrows * t->ncols, &f2, msg2,
-			    sizeof(msg2));
+			ok = mare_record_values(o, fs, st, layer, row, &f2,
+			    msg2, sizeof(msg2));
 			if (!ok) {
 				field = f2;
 				memcpy(msg, msg2, sizeof(msg));
@@ -524,11 +567,14 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 			mare_err_at(err, name, mare_jsonl_line(r), 0);
 			goto out;
 		}
+		for (j = 0; j < t->ncols; j++)
+			t->cols[j][t->nrows] = row[j];
 		if (row_added(t, w, err) == -1)
 			goto out;
 	}
 	rc = s;
 out:
+	free(row);
 	mare_jsonl_reader_free(r);
 	return rc;
 }
@@ -556,62 +602,46 @@ read_table(const char *path, const struct table *want, struct table *t,
 }
 
 /*
- * REF: a JSON document holding a profile (bare or under "profile") gives
- * *prof only; anything else is read as rows into ref.
- */
-/*
- * The profile of raw rows, every column sorted once: *sorted gets the
- * sorted finite values of each column, used again for exact statistics.
+ * The profile of raw rows, every column sorted once where it lies: *sorted
+ * takes t's columns (t keeps its names), each left with its finite values
+ * only, sorted, and used again for exact statistics.
  */
 static struct mare_profile *
-profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
+profile_rows(struct table *t, double ***sorted, struct mare_err *err)
 {
+	struct mare_profile_scratch sc = { NULL, 0 };
 	struct mare_profile *p;
-	double **s;
-	size_t i, j, k, *m = NULL;
+	double **s, *col;
+	size_t i, j, m;
 
 	p = calloc(1, sizeof(*p));
-	s = calloc(t->ncols, sizeof(*s));
-	if (p == NULL || s == NULL ||
+	if (p == NULL ||
 	    (p->cols = calloc(t->ncols, sizeof(*p->cols))) == NULL) {
 		free(p);
-		free(s);
 		mare_err_sys(err, MARE_E_NOMEM, "profile");
 		return NULL;
 	}
-	*sorted = s;
 	p->ncols = t->ncols;
 	p->rows = t->nrows;
-	if ((m = calloc(t->ncols, sizeof(*m))) == NULL) {
-		mare_err_sys(err, MARE_E_NOMEM, "profile");
-		goto fail;
-	}
+	*sorted = s = t->cols;
+	t->cols = NULL;
 	for (j = 0; j < t->ncols; j++) {
-		p->cols[j].name = strdup(t->names[j]);
-		s[j] = malloc((t->nrows + 1) * sizeof(**s));
-		if (p->cols[j].name == NULL || s[j] == NULL) {
+		if ((p->cols[j].name = strdup(t->names[j])) == NULL) {
 			mare_err_sys(err, MARE_E_NOMEM, "profile");
 			goto fail;
 		}
-	}
-	/* one pass over the rows, not a strided pass per column */
-	for (i = 0; i < t->nrows; i++) {
-		const double *row = t->rows + i * t->ncols;
-
-		for (j = 0; j < t->ncols; j++)
-			if (isfinite(row[j]))
-				s[j][m[j]++] = row[j];
-	}
-	for (j = 0; j < t->ncols; j++) {
-		k = m[j];
-		if (mare_profile_sort(s[j], k, err) == -1)
+		col = s[j];
+		for (i = 0, m = 0; i < t->nrows; i++)
+			if (isfinite(col[i]))
+				col[m++] = col[i];
+		if (mare_profile_sort_scratch(col, m, &sc, err) == -1)
 			goto fail;
-		mare_profile_column_sorted(s[j], k, t->nrows - k, &p->cols[j]);
+		mare_profile_column_sorted(col, m, t->nrows - m, &p->cols[j]);
 	}
-	free(m);
+	mare_profile_scratch_free(&sc);
 	return p;
 fail:
-	free(m);
+	mare_profile_scratch_free(&sc);
 	for (j = 0; j < t->ncols; j++)
 		free(s[j]);
 	free(s);
@@ -620,6 +650,10 @@ fail:
 	return NULL;
 }
 
+/*
+ * REF: a JSON document holding a profile (bare or under "profile") gives
+ * *prof only; anything else is read as rows into ref.
+ */
 static int
 read_reference(const char *path, struct mare_profile **prof,
     struct mare_model **model, struct table *ref, double ***sorted,
@@ -911,6 +945,9 @@ struct ctx {
 	struct mare_drift_col	*res;
 	double			*pred;		/* predictions, or NULL */
 	struct mare_drift_mess	*mess;		/* MESS lookup tables */
+	struct mare_profile_scratch scratch;	/* for the sorts */
+	double			*c, *minv;	/* reused: cap values each */
+	size_t			 cap;
 	struct mare_drift_col	 pr;		/* prediction drift */
 	int			 have_pred;
 	const char		*curname;
@@ -957,12 +994,11 @@ predict_drift(struct ctx *cx, const struct table *cur,
 		return mare_err_sys(err, MARE_E_NOMEM, "predictions");
 	}
 	for (i = 0; i < cur->nrows; i++) {
-		const double *row = cur->rows + i * nv;
+		double *row = rows + k * nv;
 
-		for (j = 0; j < nv && isfinite(row[j]); j++)
-			;
-		if (j == nv)
-			memcpy(rows + k++ * nv, row, nv * sizeof(*row));
+		for (j = 0; j < nv && isfinite(cur->cols[j][i]); j++)
+			row[j] = cur->cols[j][i];
+		k += j == nv;
 	}
 	rc = mare_model_predict(cx->model, rows, k, NULL, cx->pred, NULL,
 	    err);
@@ -1031,15 +1067,10 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 {
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
-	size_t i, j, g, tested = 0, drifted = 0, nmess = 0, negmess = 0;
-	double share, messsum = 0, *x, *minv, *mcur;
-	json_t *verdict, *cols, *c;
+	size_t i, j, m, tested = 0, drifted = 0, nmess = 0, negmess = 0;
+	double share, messsum = 0, *c, *minv, *mcur;
+	json_t *verdict, *cols, *col;
 
-	/*
-	 * Columns GROUP at a time, gathered in one pass over the rows: a
-	 * strided pass per column reads every cache line of the table once
-	 * per column (1M x 20: 20 passes over 160 MB).
-	 */
 	/*
 	 * The summary interpolates in the quantiles even against raw rows:
 	 * exact counts in the sorted raw columns cost a cache miss per
@@ -1048,53 +1079,50 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	if (cx->mess == NULL && (cx->mess = mare_drift_mess_new(cx->prof,
 	    NULL, cx->idx, cx->n, err)) == NULL)
 		return NULL;
-	x = malloc((cur->nrows + 1) * GROUP * sizeof(*x));
-	minv = malloc((cur->nrows + 1) * sizeof(*minv));
-	mcur = malloc((cx->n + 1) * sizeof(*mcur));
-	if (x == NULL || minv == NULL || mcur == NULL) {
-		free(x);
-		free(minv);
-		free(mcur);
+	/* c: one column's finite values, sorted; the buffers are reused */
+	if (cur->nrows + 1 > cx->cap) {
+		free(cx->c);
+		free(cx->minv);
+		cx->cap = 0;
+		cx->c = malloc((cur->nrows + 1) * sizeof(*cx->c));
+		cx->minv = malloc((cur->nrows + 1) * sizeof(*cx->minv));
+		if (cx->c == NULL || cx->minv == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "columns");
+			return NULL;
+		}
+		cx->cap = cur->nrows + 1;
+	}
+	c = cx->c;
+	minv = cx->minv;
+	if ((mcur = malloc((cx->n + 1) * sizeof(*mcur))) == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		return NULL;
 	}
 	for (j = 0; j < cur->nrows; j++)
 		minv[j] = INFINITY;
-	for (g = 0; g < cx->n; g += GROUP) {
-		size_t ng = cx->n - g < GROUP ? cx->n - g : GROUP;
+	for (i = 0; i < cx->n; i++) {
+		const double *x = cur->cols[cx->colmap[i]];
+		enum mare_drift_test t;
+		double thr;
 
-		for (j = 0; j < cur->nrows; j++) {
-			const double *row = cur->rows + j * cur->ncols;
-
-			for (i = 0; i < ng; i++)
-				x[i * cur->nrows + j] = row[cx->colmap[g + i]];
+		override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
+		mcur[i] = finite_mean(x, cur->nrows);
+		mare_drift_mess_column(cx->mess, i, x, cur->nrows, minv);
+		for (j = 0, m = 0; j < cur->nrows; j++)
+			if (isfinite(x[j]))
+				c[m++] = x[j];
+		if (mare_profile_sort_scratch(c, m, &cx->scratch, err) == -1 ||
+		    mare_drift_column_sorted(&cx->prof->cols[cx->idx[i]],
+		    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL, c, m,
+		    cur->nrows - m, t, thr, &cx->res[i], err) == -1) {
+			free(mcur);
+			return NULL;
 		}
-		for (i = g; i < g + ng; i++) {
-			enum mare_drift_test t;
-			double thr;
-
-			override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
-			/* the gathered column is contiguous: no extra pass */
-			mcur[i] = finite_mean(x + (i - g) * cur->nrows,
-			    cur->nrows);
-			mare_drift_mess_column(cx->mess, i,
-			    x + (i - g) * cur->nrows, cur->nrows, minv);
-			if (mare_drift_column(&cx->prof->cols[cx->idx[i]],
-			    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL,
-			    x + (i - g) * cur->nrows, cur->nrows, 1, t, thr,
-			    &cx->res[i], err) == -1) {
-				free(x);
-				free(minv);
-				free(mcur);
-				return NULL;
-			}
-			if (cx->res[i].skipped == NULL) {
-				tested++;
-				drifted += cx->res[i].drift != 0;
-			}
+		if (cx->res[i].skipped == NULL) {
+			tested++;
+			drifted += cx->res[i].drift != 0;
 		}
 	}
-	free(x);
 	for (j = 0; j < cur->nrows; j++) {
 		if (minv[j] == INFINITY)
 			continue;
@@ -1102,7 +1130,6 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		messsum += minv[j];
 		negmess += minv[j] < 0;
 	}
-	free(minv);
 	if (cx->model != NULL && cx->prof->prediction != NULL) {
 		if (predict_drift(cx, cur, pr, err) != 0) {
 			free(mcur);
@@ -1122,11 +1149,11 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	    "source", cx->curname, "rows", (json_int_t)cur->nrows));
 	cols = json_array();
 	for (i = 0; i < cx->n; i++) {
-		c = col_json(&cx->res[i]);
-		json_object_set_new(c, "mean_reference",
+		col = col_json(&cx->res[i]);
+		json_object_set_new(col, "mean_reference",
 		    num(cx->prof->cols[cx->idx[i]].mean));
-		json_object_set_new(c, "mean_current", num(mcur[i]));
-		json_array_append_new(cols, c);
+		json_object_set_new(col, "mean_current", num(mcur[i]));
+		json_array_append_new(cols, col);
 	}
 	free(mcur);
 	json_object_set_new(verdict, "columns", cols);
@@ -1405,6 +1432,9 @@ out:
 	free(cx.colmap);
 	free(cx.pred);
 	mare_drift_mess_free(cx.mess);
+	mare_profile_scratch_free(&cx.scratch);
+	free(cx.c);
+	free(cx.minv);
 	free(want.names);
 	table_free(&ref);
 	table_free(&cur);

@@ -707,9 +707,37 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
     enum mare_drift_test test, double threshold,
     struct mare_drift_col *out, struct mare_err *err)
 {
-	double *c, rb[MARE_PROFILE_NBINS + 1], cb[MARE_PROFILE_NBINS + 1];
-	size_t i, m = 0, k, outside = 0, nv;
+	double *c;
+	size_t i, m = 0;
+	int rc;
 
+	c = malloc((ncur > 0 ? ncur : 1) * sizeof(*c));
+	if (c == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "drift");
+	for (i = 0; i < ncur; i++) {
+		double v = cur[i * stride];
+
+		if (isfinite(v))
+			c[m++] = v;
+	}
+	rc = mare_drift_sort(c, m, err);
+	if (rc == 0)
+		rc = mare_drift_column_sorted(pc, ref, c, m, ncur - m, test,
+		    threshold, out, err);
+	free(c);
+	return rc;
+}
+
+int
+mare_drift_column_sorted(const struct mare_profile_col *pc,
+    const double *ref, const double *c, size_t m, uint64_t nnan,
+    enum mare_drift_test test, double threshold,
+    struct mare_drift_col *out, struct mare_err *err)
+{
+	double rb[MARE_PROFILE_NBINS + 1], cb[MARE_PROFILE_NBINS + 1];
+	size_t i, k, outside, nv;
+
+	(void)err;
 	memset(out, 0, sizeof(*out));
 	out->name = pc->name;
 	out->test = MARE_DRIFT_NONE;
@@ -717,33 +745,18 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 	out->out_of_range = NAN;
 	out->n_ref = pc->n;
 	out->exact = ref != NULL;
-	c = malloc((ncur > 0 ? ncur : 1) * sizeof(*c));
-	if (c == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "drift");
-	for (i = 0; i < ncur; i++) {
-		double v = cur[i * stride];
-
-		if (isfinite(v)) {
-			c[m++] = v;
-			if (pc->n > 0 && (v < pc->min || v > pc->max))
-				outside++;
-		}
-	}
 	out->n_cur = m;
-	out->nan_cur = ncur - m;
+	out->nan_cur = nnan;
 	if (pc->n == 0)
 		out->skipped = "no finite reference values";
 	else if (m == 0)
 		out->skipped = "no finite current values";
-	if (out->skipped != NULL) {
-		free(c);
+	if (out->skipped != NULL)
 		return 0;
-	}
+	/* the values below min and above max */
+	outside = count_below(c, m, pc->min, 0) +
+	    (m - count_below(c, m, pc->max, 1));
 	out->out_of_range = (double)outside / (double)m;
-	if (mare_drift_sort(c, m, err) == -1) {
-		free(c);
-		return -1;
-	}
 	if (test == MARE_DRIFT_AUTO) {
 		nv = union_distinct(pc, c, m);
 		if (pc->n <= MARE_DRIFT_SMALL_REF)
@@ -818,7 +831,6 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 		out->skipped = "no such test";
 		break;
 	}
-	free(c);
 	if (out->skipped != NULL) {
 		out->test = MARE_DRIFT_NONE;
 		return 0;

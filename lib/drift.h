@@ -137,6 +137,14 @@ int	mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 	    const double *cur, size_t ncur, size_t stride,
 	    enum mare_drift_test test, double threshold,
 	    struct mare_drift_col *out, struct mare_err *err);
+/*
+ * The same from c[m], the finite current values already sorted ascending
+ * (nnan non-finite values left out); allocates nothing. 0, or -1.
+ */
+int	mare_drift_column_sorted(const struct mare_profile_col *pc,
+	    const double *ref, const double *c, size_t m, uint64_t nnan,
+	    enum mare_drift_test test, double threshold,
+	    struct mare_drift_col *out, struct mare_err *err);
 
 /*
  * MESS (Elith et al. 2010) of one row x[ncols] against the profile's

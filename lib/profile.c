@@ -68,22 +68,21 @@ float_of(uint32_t k)
 /*
  * LSD radix sort of n keys from a (b: scratch of n) over the bits lo..hi
  * (those that differ between the keys), digits of at most RADIX_BITS
- * bits, each pass skipped when every key shares the digit. Returns the
- * array (a or b) holding the sorted keys, or NULL when out of memory.
+ * bits, each pass skipped when every key shares the digit; cnt holds
+ * CNT_MAX counters. Returns the array (a or b) holding the sorted keys.
  */
 #define RADIX_SORT(name, type)						\
 static type *								\
-name(type *a, type *b, size_t n, unsigned lo, unsigned hi)		\
+name(type *a, type *b, size_t *cnt, size_t n, unsigned lo, unsigned hi)	\
 {									\
 	type *t;							\
-	size_t *cnt, *cp, i, p, sum, c, passes, nb;			\
+	size_t *cp, i, p, sum, c, passes, nb;				\
 	unsigned bits, sh;						\
 									\
 	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;			\
 	bits = (unsigned)((hi - lo + passes) / passes);			\
 	nb = (size_t)1 << bits;						\
-	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL)		\
-		return NULL;						\
+	memset(cnt, 0, passes * nb * sizeof(*cnt));			\
 	for (i = 0; i < n; i++)						\
 		for (p = 0; p < passes; p++)				\
 			cnt[p * nb + ((a[i] >> (lo + p * bits)) &	\
@@ -104,7 +103,6 @@ name(type *a, type *b, size_t n, unsigned lo, unsigned hi)		\
 		a = b;							\
 		b = t;							\
 	}								\
-	free(cnt);							\
 	return a;							\
 }
 
@@ -121,47 +119,51 @@ bit_span(uint64_t diff, unsigned *lo, unsigned *hi)
 		;
 }
 
+/* Counters for the widest digits of 64-bit keys. */
+#define CNT_MAX	(((64 + RADIX_BITS - 1) / RADIX_BITS) << RADIX_BITS)
+
+/* s->buf of at least size bytes; 0, or -1 when out of memory. */
+static int
+scratch(struct mare_profile_scratch *s, size_t size)
+{
+	if (s->size >= size)
+		return 0;
+	free(s->buf);
+	s->size = 0;
+	if ((s->buf = malloc(size)) == NULL)
+		return -1;
+	s->size = size;
+	return 0;
+}
+
 /*
  * Doubles that are all floats (read from float32 tensors) sort as 32-bit
- * keys: half the memory traffic of 64-bit ones. 1 when done (or nothing
- * to do), 0 when some value is not a float, -1 when out of memory.
+ * keys: half the memory traffic of 64-bit ones. a and b hold n keys each,
+ * cnt CNT_MAX counters. 1 when done, 0 when some value is not a float.
  */
 static int
-sort_floats(double *x, size_t n)
+sort_floats(double *x, size_t n, uint32_t *a, uint32_t *b, size_t *cnt)
 {
-	uint32_t *a, *b, *s, k0, diff = 0;
+	uint32_t *s, k0, diff = 0;
 	unsigned lo, hi;
 	size_t i;
 	float f;
 
-	if ((a = malloc(n * sizeof(*a))) == NULL)
-		return -1;
 	for (i = 0; i < n; i++) {
 		f = (float)x[i];
-		if ((double)f != x[i]) {
-			free(a);
+		if ((double)f != x[i])
 			return 0;
-		}
 		a[i] = key32_of(f);
 	}
 	k0 = a[0];
 	for (i = 0; i < n; i++)
 		diff |= a[i] ^ k0;
-	if (diff == 0) {	/* every value the same */
-		free(a);
+	if (diff == 0)		/* every value the same */
 		return 1;
-	}
 	bit_span(diff, &lo, &hi);
-	if ((b = malloc(n * sizeof(*b))) == NULL ||
-	    (s = radix32(a, b, n, lo, hi)) == NULL) {
-		free(a);
-		free(b);
-		return -1;
-	}
+	s = radix32(a, b, cnt, n, lo, hi);
 	for (i = 0; i < n; i++)
 		x[i] = (double)float_of(s[i]);
-	free(a);
-	free(b);
 	return 1;
 }
 
@@ -173,12 +175,12 @@ sort_floats(double *x, size_t n)
  * so the same result, in fewer and narrower passes).
  */
 int
-mare_profile_sort(double *x, size_t n, struct mare_err *err)
+mare_profile_sort_scratch(double *x, size_t n,
+    struct mare_profile_scratch *sc, struct mare_err *err)
 {
 	uint64_t *a, *b, *s, k0, diff = 0;
+	size_t i, *cnt;
 	unsigned lo, hi;
-	size_t i;
-	int r;
 
 	if (n < 64) {
 		size_t j;
@@ -192,39 +194,45 @@ mare_profile_sort(double *x, size_t n, struct mare_err *err)
 		}
 		return 0;
 	}
-	if ((r = sort_floats(x, n)) != 0) {
-		if (r == -1)
-			return mare_err_sys(err, MARE_E_NOMEM, "sort");
-		return 0;
-	}
-	a = malloc(n * sizeof(*a));
-	b = malloc(n * sizeof(*b));
-	if (a == NULL || b == NULL) {
-		free(a);
-		free(b);
+	if (n > (SIZE_MAX - CNT_MAX * sizeof(*cnt)) / 2 / sizeof(*a) ||
+	    scratch(sc, CNT_MAX * sizeof(*cnt) + 2 * n * sizeof(*a)) == -1)
 		return mare_err_sys(err, MARE_E_NOMEM, "sort");
-	}
+	cnt = sc->buf;
+	a = (uint64_t *)(cnt + CNT_MAX);
+	b = a + n;
+	if (sort_floats(x, n, (uint32_t *)a, (uint32_t *)a + n, cnt))
+		return 0;
 	k0 = key_of(x[0]);
 	for (i = 0; i < n; i++) {
 		a[i] = key_of(x[i]);
 		diff |= a[i] ^ k0;
 	}
-	if (diff == 0) {	/* every value the same */
-		free(a);
-		free(b);
+	if (diff == 0)		/* every value the same */
 		return 0;
-	}
 	bit_span(diff, &lo, &hi);
-	if ((s = radix64(a, b, n, lo, hi)) == NULL) {
-		free(a);
-		free(b);
-		return mare_err_sys(err, MARE_E_NOMEM, "sort");
-	}
+	s = radix64(a, b, cnt, n, lo, hi);
 	for (i = 0; i < n; i++)
 		x[i] = double_of(s[i]);
-	free(a);
-	free(b);
 	return 0;
+}
+
+void
+mare_profile_scratch_free(struct mare_profile_scratch *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->size = 0;
+}
+
+int
+mare_profile_sort(double *x, size_t n, struct mare_err *err)
+{
+	struct mare_profile_scratch s = { NULL, 0 };
+	int rc;
+
+	rc = mare_profile_sort_scratch(x, n, &s, err);
+	mare_profile_scratch_free(&s);
+	return rc;
 }
 
 /* numpy's _lerp(): a + (b - a) t, from the nearer end. */
