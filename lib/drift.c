@@ -904,6 +904,7 @@ mare_drift_mess_sorted(const struct mare_profile *p,
  */
 #define MESS_BUCKETS_MIN	1024
 #define MESS_BUCKETS_MAX	65536
+#define MESS_BUCKETS_Q		16384	/* for the 101 quantiles: 64 KiB */
 
 struct mess_col {
 	const struct mare_profile_col *pc;
@@ -1004,6 +1005,8 @@ mare_drift_mess_new(const struct mare_profile *p,
 			continue;
 		c->nb = c->m < MESS_BUCKETS_MIN ? MESS_BUCKETS_MIN :
 		    c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
+		if (c->a == c->pc->q)	/* a quantile in few buckets */
+			c->nb = MESS_BUCKETS_Q;
 		c->lo = c->pc->min;
 		c->w = (c->pc->max - c->pc->min) / (double)c->nb;
 		c->iw = 1 / c->w;
@@ -1047,6 +1050,43 @@ mare_drift_mess_row(const struct mare_drift_mess *m, const double *x)
 	return any ? mess : NAN;
 }
 
+/*
+ * mare_drift_mess_column() against the quantiles, the common case first:
+ * x strictly inside the profile's range, interpolated between two
+ * quantiles, the similarity 2 min(f, 100 - f) (f <= 50 exactly when
+ * f <= 100 - f, both rounded) without a branch on which half; the rest
+ * goes through mess_col_sim(). The same arithmetic, so the same bits.
+ */
+static void
+mess_column_q(const struct mess_col *c, const double *x, size_t n,
+    double *minv)
+{
+	const struct mare_profile_col *pc = c->pc;
+	const double *q = pc->q, step = 1.0 / (MARE_PROFILE_NQ - 1);
+	const double qlo = q[0] > pc->min ? q[0] : pc->min;
+	const double qhi = q[MARE_PROFILE_NQ - 1] < pc->max ?
+	    q[MARE_PROFILE_NQ - 1] : pc->max;
+	double v, f, g, s;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		v = x[i];
+		if (v > qlo && v <= qhi && v < pc->max) {
+			k = bucket_below(c, v);
+			f = 100 * (((double)(k - 1) + (v - q[k - 1]) /
+			    (q[k] - q[k - 1])) * step);
+			g = 100 - f;
+			s = 2 * (f < g ? f : g);
+			if (!(f > 0 && f < 100))
+				s = mess_col_sim(c, v);
+		} else if (isfinite(v))
+			s = mess_col_sim(c, v);
+		else
+			continue;
+		minv[i] = s < minv[i] ? s : minv[i];
+	}
+}
+
 void
 mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
     const double *x, size_t n, double *minv)
@@ -1057,6 +1097,10 @@ mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
 
 	if (c->pc->n == 0)
 		return;
+	if (c->a == c->pc->q && c->nb > 0) {
+		mess_column_q(c, x, n, minv);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (!isfinite(x[i]))
 			continue;

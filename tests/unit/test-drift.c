@@ -396,11 +396,12 @@ static void
 test_mess_fast(void)
 {
 	static const char *const names[] = { "a", "b", "c" };
-	double *rows, *s[3], x[3], e;
+	double *rows, *s[3], x[3], e, *cols[3], *mf, *mg;
 	struct mare_profile *p;
 	struct mare_drift_mess *f, *g;
 	struct mare_rng rng;
 	size_t i, j, n = 5000, idx[3] = { 0, 1, 2 }, bad = 0, bad2 = 0;
+	size_t bad3 = 0, bad4 = 0, nx = 20000;
 
 	mare_rng_init(&rng, 11);
 	rows = malloc(n * 3 * sizeof(*rows));
@@ -416,15 +417,22 @@ test_mess_fast(void)
 	p = mare_profile_build(rows, n, 3, names, NULL);
 	f = mare_drift_mess_new(p, (const double *const *)s, idx, 3, NULL);
 	g = mare_drift_mess_new(p, NULL, idx, 3, NULL);
-	for (i = 0; i < 20000; i++) {
+	for (j = 0; j < 3; j++)
+		cols[j] = malloc(nx * sizeof(double));
+	mf = malloc(nx * sizeof(double));
+	mg = malloc(nx * sizeof(double));
+	for (i = 0; i < nx; i++) {
+		mf[i] = mg[i] = INFINITY;
 		for (j = 0; j < 3; j++) {
 			e = mare_rng_uniform(&rng);
 			/* reference values themselves, ties and edges too */
 			x[j] = e < 0.3 ? s[j][mare_rng_bounded(&rng, n)] :
 			    e < 0.35 ? p->cols[j].q[mare_rng_bounded(&rng,
-			    MARE_PROFILE_NQ)] : p->cols[j].min - 1 +
-			    (p->cols[j].max - p->cols[j].min + 2) *
-			    mare_rng_uniform(&rng);
+			    MARE_PROFILE_NQ)] : e < 0.37 ? (e < 0.36 ? NAN :
+			    -INFINITY) : e < 0.38 ? p->cols[j].max :
+			    p->cols[j].min - 1 + (p->cols[j].max -
+			    p->cols[j].min + 2) * mare_rng_uniform(&rng);
+			cols[j][i] = x[j];
 		}
 		e = mare_drift_mess_row(f, x);
 		bad += memcmp(&e, &(double){ mare_drift_mess_sorted(p,
@@ -435,6 +443,28 @@ test_mess_fast(void)
 	}
 	is_int((long)bad, 0, "bucketed MESS = exact MESS (raw rows)");
 	is_int((long)bad2, 0, "bucketed MESS = exact MESS (profile)");
+	/* column by column: the same minimum per row (NaN: INFINITY) */
+	for (j = 0; j < 3; j++) {
+		mare_drift_mess_column(f, j, cols[j], nx, mf);
+		mare_drift_mess_column(g, j, cols[j], nx, mg);
+	}
+	for (i = 0; i < nx; i++) {
+		for (j = 0; j < 3; j++)
+			x[j] = cols[j][i];
+		e = mare_drift_mess_sorted(p, (const double *const *)s, idx,
+		    x, 3);
+		bad3 += isnan(e) ? mf[i] != INFINITY :
+		    memcmp(&e, &mf[i], sizeof(e)) != 0;
+		e = mare_drift_mess(p, idx, x, 3);
+		bad4 += isnan(e) ? mg[i] != INFINITY :
+		    memcmp(&e, &mg[i], sizeof(e)) != 0;
+	}
+	is_int((long)bad3, 0, "MESS by column = exact MESS (raw rows)");
+	is_int((long)bad4, 0, "MESS by column = exact MESS (profile)");
+	for (j = 0; j < 3; j++)
+		free(cols[j]);
+	free(mf);
+	free(mg);
 	mare_drift_mess_free(f);
 	mare_drift_mess_free(g);
 	mare_profile_free(p);
