@@ -1014,25 +1014,6 @@ predict_drift(struct ctx *cx, const struct table *cur,
 }
 
 /*
- * Test the rows of cur: the columns, MESS, the predictions. Returns the
- * verdict object (the caller json_decref()s it) with *drift set, or NULL.
- */
-/* The mean of the finite values of x[0..n) (NaN when none). */
-static double
-finite_mean(const double *x, size_t n)
-{
-	double sum = 0;
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (isfinite(x[i])) {
-			sum += x[i];
-			k++;
-		}
-	return k > 0 ? sum / (double)k : NAN;
-}
-
-/*
  * The verdict's provenance: the command, the reference and the current
  * data with their SHA-256 (standard input: no hash), so that mare lineage
  * can follow a drift check back to its inputs.
@@ -1061,6 +1042,10 @@ add_prov(const struct opts *o, json_t *verdict, struct mare_err *err)
 	return 0;
 }
 
+/*
+ * Test the rows of cur: the columns, MESS, the predictions. Returns the
+ * verdict object (the caller json_decref()s it) with *drift set, or NULL.
+ */
 static json_t *
 evaluate(struct ctx *cx, const struct table *cur, int *drift,
     struct mare_err *err)
@@ -1068,7 +1053,7 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
 	size_t i, j, m, tested = 0, drifted = 0, nmess = 0, negmess = 0;
-	double share, messsum = 0, *c, *minv, *mcur;
+	double share, messsum = 0, sum, *c, *minv, *mcur;
 	json_t *verdict, *cols, *col;
 
 	/*
@@ -1106,11 +1091,14 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		double thr;
 
 		override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
-		mcur[i] = finite_mean(x, cur->nrows);
 		mare_drift_mess_column(cx->mess, i, x, cur->nrows, minv);
-		for (j = 0, m = 0; j < cur->nrows; j++)
-			if (isfinite(x[j]))
+		/* the finite values, and their mean (a plain sum in order) */
+		for (j = 0, m = 0, sum = 0; j < cur->nrows; j++)
+			if (isfinite(x[j])) {
+				sum += x[j];
 				c[m++] = x[j];
+			}
+		mcur[i] = m > 0 ? sum / (double)m : NAN;
 		if (mare_profile_sort_scratch(c, m, &cx->scratch, err) == -1 ||
 		    mare_drift_column_sorted(&cx->prof->cols[cx->idx[i]],
 		    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL, c, m,

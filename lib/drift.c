@@ -921,7 +921,7 @@ struct mare_drift_mess {
 };
 
 /* The number of a[0..m) strictly below x, searched within x's bucket. */
-static size_t
+static inline size_t
 bucket_below(const struct mess_col *c, double x)
 {
 	size_t lo, hi, mid, b;

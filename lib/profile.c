@@ -107,7 +107,6 @@ name(type *a, type *b, size_t *cnt, size_t n, unsigned lo, unsigned hi)	\
 }
 
 RADIX_SORT(radix64, uint64_t)
-RADIX_SORT(radix32, uint32_t)
 
 /* The lowest and highest set bits of diff (diff != 0). */
 static void
@@ -138,32 +137,67 @@ scratch(struct mare_profile_scratch *s, size_t size)
 
 /*
  * Doubles that are all floats (read from float32 tensors) sort as 32-bit
- * keys: half the memory traffic of 64-bit ones. a and b hold n keys each,
- * cnt CNT_MAX counters. 1 when done, 0 when some value is not a float.
+ * keys: half the memory traffic of 64-bit ones. The radix passes as in
+ * RADIX_SORT, with the checks, keys and their span in one loop and the
+ * last pass writing the doubles back. a and b hold n keys each, cnt
+ * CNT_MAX counters. 1 when done, 0 when some value is not a float.
  */
 static int
 sort_floats(double *x, size_t n, uint32_t *a, uint32_t *b, size_t *cnt)
 {
-	uint32_t *s, k0, diff = 0;
-	unsigned lo, hi;
-	size_t i;
+	uint32_t *t, k, k0, diff = 0;
+	size_t *cp, i, p, sum, c, passes, nb, last;
+	unsigned lo, hi, bits, sh;
 	float f;
 
+	k0 = key32_of((float)x[0]);
 	for (i = 0; i < n; i++) {
 		f = (float)x[i];
 		if ((double)f != x[i])
 			return 0;
-		a[i] = key32_of(f);
+		a[i] = k = key32_of(f);
+		diff |= k ^ k0;
 	}
-	k0 = a[0];
-	for (i = 0; i < n; i++)
-		diff |= a[i] ^ k0;
 	if (diff == 0)		/* every value the same */
 		return 1;
 	bit_span(diff, &lo, &hi);
-	s = radix32(a, b, cnt, n, lo, hi);
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);
+	nb = (size_t)1 << bits;
+	memset(cnt, 0, passes * nb * sizeof(*cnt));
 	for (i = 0; i < n; i++)
-		x[i] = (double)float_of(s[i]);
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
+	/* the last pass that moves keys (a digit's count is n: none) */
+	for (last = passes, p = 0; p < passes; p++)
+		if (cnt[p * nb + ((a[0] >> (lo + p * bits)) & (nb - 1))] != n)
+			last = p;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0] >> sh) & (nb - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < nb; i++) {
+			c = cp[i];
+			cp[i] = sum;
+			sum += c;
+		}
+		if (p == last) {
+			for (i = 0; i < n; i++) {
+				k = a[i];
+				x[cp[(k >> sh) & (nb - 1)]++] =
+				    (double)float_of(k);
+			}
+			return 1;
+		}
+		for (i = 0; i < n; i++)
+			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)		/* not reached: diff != 0 */
+		x[i] = (double)float_of(a[i]);
 	return 1;
 }
 
