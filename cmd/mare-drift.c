@@ -19,7 +19,8 @@
  * tumbling windows as it streams, one flushed JSON line each.
  *
  * Memory: the reference (sorted raw columns, or the profile) and CURRENT
- * (one window with --window), 8 bytes a value.
+ * (one window with --window), 8 bytes a value, and 24 bytes a row of
+ * CURRENT per thread (--threads: columns tested at once, lib/drift.c).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -607,47 +609,23 @@ read_table(const char *path, const struct table *want, struct table *t,
  * only, sorted, and used again for exact statistics.
  */
 static struct mare_profile *
-profile_rows(struct table *t, double ***sorted, struct mare_err *err)
+profile_rows(struct table *t, unsigned nthreads, double ***sorted,
+    struct mare_err *err)
 {
-	struct mare_profile_scratch sc = { NULL, 0 };
 	struct mare_profile *p;
-	double **s, *col;
-	size_t i, j, m;
+	size_t j;
 
-	p = calloc(1, sizeof(*p));
-	if (p == NULL ||
-	    (p->cols = calloc(t->ncols, sizeof(*p->cols))) == NULL) {
-		free(p);
-		mare_err_sys(err, MARE_E_NOMEM, "profile");
-		return NULL;
-	}
-	p->ncols = t->ncols;
-	p->rows = t->nrows;
-	*sorted = s = t->cols;
+	*sorted = t->cols;
 	t->cols = NULL;
-	for (j = 0; j < t->ncols; j++) {
-		if ((p->cols[j].name = strdup(t->names[j])) == NULL) {
-			mare_err_sys(err, MARE_E_NOMEM, "profile");
-			goto fail;
-		}
-		col = s[j];
-		for (i = 0, m = 0; i < t->nrows; i++)
-			if (isfinite(col[i]))
-				col[m++] = col[i];
-		if (mare_profile_sort_scratch(col, m, &sc, err) == -1)
-			goto fail;
-		mare_profile_column_sorted(col, m, t->nrows - m, &p->cols[j]);
+	p = mare_drift_reference(*sorted, t->nrows, t->ncols,
+	    (const char *const *)t->names, nthreads, err);
+	if (p == NULL) {
+		for (j = 0; j < t->ncols; j++)
+			free((*sorted)[j]);
+		free(*sorted);
+		*sorted = NULL;
 	}
-	mare_profile_scratch_free(&sc);
 	return p;
-fail:
-	mare_profile_scratch_free(&sc);
-	for (j = 0; j < t->ncols; j++)
-		free(s[j]);
-	free(s);
-	*sorted = NULL;
-	mare_profile_free(p);
-	return NULL;
 }
 
 /*
@@ -655,9 +633,9 @@ fail:
  * *prof only; anything else is read as rows into ref.
  */
 static int
-read_reference(const char *path, struct mare_profile **prof,
-    struct mare_model **model, struct table *ref, double ***sorted,
-    struct mare_err *err)
+read_reference(const char *path, unsigned nthreads,
+    struct mare_profile **prof, struct mare_model **model, struct table *ref,
+    double ***sorted, struct mare_err *err)
 {
 	const char *name;
 	json_t *j, *p;
@@ -709,7 +687,7 @@ read_reference(const char *path, struct mare_profile **prof,
 		mare_err_at(err, name, 0, 0);
 		return -1;
 	}
-	*prof = profile_rows(ref, sorted, err);
+	*prof = profile_rows(ref, nthreads, sorted, err);
 	return *prof == NULL ? -1 : 0;
 }
 
@@ -945,8 +923,11 @@ struct ctx {
 	struct mare_drift_col	*res;
 	double			*pred;		/* predictions, or NULL */
 	struct mare_drift_mess	*mess;		/* MESS lookup tables */
-	struct mare_profile_scratch scratch;	/* for the sorts */
-	double			*c, *minv;	/* reused: cap values each */
+	unsigned		 nthreads;	/* columns tested at once */
+	const double		**curcols;	/* n: CURRENT's columns */
+	enum mare_drift_test	*tests;		/* n: --test's */
+	double			*thr;		/* n: --test's thresholds */
+	double			*minv;		/* MESS per row (cap) */
 	size_t			 cap;
 	struct mare_drift_col	 pr;		/* prediction drift */
 	int			 have_pred;
@@ -1052,8 +1033,9 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 {
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
-	size_t i, j, m, tested = 0, drifted = 0, nmess = 0, negmess = 0;
-	double share, messsum = 0, sum, *c, *minv, *mcur;
+	struct mare_drift_set set;
+	size_t i, j, tested = 0, drifted = 0, nmess = 0, negmess = 0;
+	double share, messsum = 0, *minv, *mcur;
 	json_t *verdict, *cols, *col;
 
 	/*
@@ -1064,53 +1046,46 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	if (cx->mess == NULL && (cx->mess = mare_drift_mess_new(cx->prof,
 	    NULL, cx->idx, cx->n, err)) == NULL)
 		return NULL;
-	/* c: one column's finite values, sorted; the buffers are reused */
+	/* minv: the MESS of each row; reused from window to window */
 	if (cur->nrows + 1 > cx->cap) {
-		free(cx->c);
 		free(cx->minv);
 		cx->cap = 0;
-		cx->c = malloc((cur->nrows + 1) * sizeof(*cx->c));
-		cx->minv = malloc((cur->nrows + 1) * sizeof(*cx->minv));
-		if (cx->c == NULL || cx->minv == NULL) {
+		if ((cx->minv = malloc((cur->nrows + 1) *
+		    sizeof(*cx->minv))) == NULL) {
 			mare_err_sys(err, MARE_E_NOMEM, "columns");
 			return NULL;
 		}
 		cx->cap = cur->nrows + 1;
 	}
-	c = cx->c;
 	minv = cx->minv;
 	if ((mcur = malloc((cx->n + 1) * sizeof(*mcur))) == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		return NULL;
 	}
-	for (j = 0; j < cur->nrows; j++)
-		minv[j] = INFINITY;
 	for (i = 0; i < cx->n; i++) {
-		const double *x = cur->cols[cx->colmap[i]];
-		enum mare_drift_test t;
-		double thr;
-
-		override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
-		mare_drift_mess_column(cx->mess, i, x, cur->nrows, minv);
-		/* the finite values, and their mean (a plain sum in order) */
-		for (j = 0, m = 0, sum = 0; j < cur->nrows; j++)
-			if (isfinite(x[j])) {
-				sum += x[j];
-				c[m++] = x[j];
-			}
-		mcur[i] = m > 0 ? sum / (double)m : NAN;
-		if (mare_profile_sort_scratch(c, m, &cx->scratch, err) == -1 ||
-		    mare_drift_column_sorted(&cx->prof->cols[cx->idx[i]],
-		    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL, c, m,
-		    cur->nrows - m, t, thr, &cx->res[i], err) == -1) {
-			free(mcur);
-			return NULL;
-		}
+		cx->curcols[i] = cur->cols[cx->colmap[i]];
+		override(o, cx->prof->cols[cx->idx[i]].name, &cx->tests[i],
+		    &cx->thr[i]);
+	}
+	set.prof = cx->prof;
+	set.sorted = (const double *const *)cx->sorted;
+	set.idx = cx->idx;
+	set.cur = cx->curcols;
+	set.ncols = cx->n;
+	set.n = cur->nrows;
+	set.test = cx->tests;
+	set.threshold = cx->thr;
+	set.mess = cx->mess;
+	if (mare_drift_columns(&set, cx->nthreads, cx->res, mcur, minv,
+	    err) == -1) {
+		free(mcur);
+		return NULL;
+	}
+	for (i = 0; i < cx->n; i++)
 		if (cx->res[i].skipped == NULL) {
 			tested++;
 			drifted += cx->res[i].drift != 0;
 		}
-	}
 	for (j = 0; j < cur->nrows; j++) {
 		if (minv[j] == INFINITY)
 			continue;
@@ -1252,6 +1227,19 @@ out:
 	return rc;
 }
 
+/* --threads, or one a core (the columns are tested that many at once). */
+static unsigned
+threads(const struct opts *o)
+{
+	long n;
+
+	if (o->common.threads > 0)
+		return (unsigned)o->common.threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 1 && n < MARE_DRIFT_MAX_THREADS ? (unsigned)n :
+	    n > 1 ? MARE_DRIFT_MAX_THREADS : 1;
+}
+
 static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
@@ -1269,8 +1257,9 @@ run(struct opts *o, int *found, struct mare_err *err)
 	memset(&ref, 0, sizeof(ref));
 	memset(&cur, 0, sizeof(cur));
 	memset(&want, 0, sizeof(want));
-	if (read_reference(o->reference, &prof, &cx.model, &ref, &cx.sorted,
-	    err) == -1)
+	cx.nthreads = threads(o);
+	if (read_reference(o->reference, cx.nthreads, &prof, &cx.model, &ref,
+	    &cx.sorted, err) == -1)
 		goto out;
 	cx.prof = prof;
 	table_free(&ref);	/* the sorted columns hold what is needed */
@@ -1283,8 +1272,12 @@ run(struct opts *o, int *found, struct mare_err *err)
 	cx.colmap = calloc(prof->ncols, sizeof(*cx.colmap));
 	want.names = calloc(prof->ncols, sizeof(*want.names));
 	cx.res = calloc(prof->ncols, sizeof(*cx.res));
+	cx.curcols = calloc(prof->ncols, sizeof(*cx.curcols));
+	cx.tests = calloc(prof->ncols, sizeof(*cx.tests));
+	cx.thr = calloc(prof->ncols, sizeof(*cx.thr));
 	if (cx.idx == NULL || cx.colmap == NULL || want.names == NULL ||
-	    cx.res == NULL) {
+	    cx.res == NULL || cx.curcols == NULL || cx.tests == NULL ||
+	    cx.thr == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		goto out;
 	}
@@ -1420,8 +1413,9 @@ out:
 	free(cx.colmap);
 	free(cx.pred);
 	mare_drift_mess_free(cx.mess);
-	mare_profile_scratch_free(&cx.scratch);
-	free(cx.c);
+	free(cx.curcols);
+	free(cx.tests);
+	free(cx.thr);
 	free(cx.minv);
 	free(want.names);
 	table_free(&ref);

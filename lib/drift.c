@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -843,6 +844,293 @@ mare_drift_column_sorted(const struct mare_profile_col *pc,
 		out->drift = out->stat >= out->threshold;
 	}
 	return 0;
+}
+
+/* Many columns at once */
+
+/*
+ * fn(arg, i, t) for every i < n, on up to nthreads threads pulling the
+ * next i in turn (the calling thread is thread 0; t is the thread, for
+ * its own state). A thread that cannot start leaves its share to the
+ * others. After a call returns -1 no new one starts. 0, or -1.
+ */
+struct par {
+	pthread_mutex_t	 lock;
+	size_t		 next, n;
+	int		 failed;
+	int		(*fn)(void *, size_t, size_t);
+	void		*arg;
+};
+
+struct par_thread {
+	struct par	*p;
+	size_t		 t;
+};
+
+static void *
+par_main(void *v)
+{
+	struct par_thread *pt = v;
+	struct par *p = pt->p;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		i = p->failed ? p->n : p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			break;
+		rc = p->fn(p->arg, i, pt->t);
+		if (rc == -1) {
+			pthread_mutex_lock(&p->lock);
+			p->failed = 1;
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static unsigned
+par_threads(unsigned nthreads, size_t n)
+{
+	if (nthreads > MARE_DRIFT_MAX_THREADS)
+		nthreads = MARE_DRIFT_MAX_THREADS;
+	if (nthreads > n)
+		nthreads = (unsigned)n;
+	return nthreads > 0 ? nthreads : 1;
+}
+
+static int
+par_for(size_t n, unsigned nthreads, int (*fn)(void *, size_t, size_t),
+    void *arg)
+{
+	pthread_t tid[MARE_DRIFT_MAX_THREADS];
+	struct par_thread pt[MARE_DRIFT_MAX_THREADS];
+	struct par p;
+	size_t k, started = 1;
+
+	nthreads = par_threads(nthreads, n);
+	p.next = 0;
+	p.n = n;
+	p.failed = 0;
+	p.fn = fn;
+	p.arg = arg;
+	if (nthreads > 1 && pthread_mutex_init(&p.lock, NULL) != 0)
+		nthreads = 1;
+	if (nthreads == 1) {
+		for (k = 0; k < n; k++)
+			if (fn(arg, k, 0) == -1)
+				return -1;
+		return 0;
+	}
+	for (k = 0; k < nthreads; k++) {
+		pt[k].p = &p;
+		pt[k].t = k;
+	}
+	for (k = 1; k < nthreads; k++, started++)
+		if (pthread_create(&tid[k], NULL, par_main, &pt[k]) != 0)
+			break;
+	par_main(&pt[0]);
+	for (k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+	pthread_mutex_destroy(&p.lock);
+	return p.failed ? -1 : 0;
+}
+
+/* One thread's state. */
+struct worker {
+	struct mare_profile_scratch sc;
+	double		*c;		/* a column's finite values */
+	double		*minv;		/* its MESS minima (thread > 0) */
+	struct mare_err	 err;
+	int		 used;
+};
+
+static struct worker *
+workers_new(unsigned nthreads, size_t nc, size_t nminv, double *minv0,
+    struct mare_err *err)
+{
+	struct worker *w;
+	size_t k, r;
+
+	if ((w = calloc(nthreads, sizeof(*w))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "drift");
+		return NULL;
+	}
+	for (k = 0; k < nthreads; k++) {
+		mare_err_init(&w[k].err);
+		if (nc > 0 && (w[k].c = malloc(nc * sizeof(double))) == NULL)
+			goto fail;
+		if (nminv == 0)
+			continue;
+		if (k == 0) {
+			w[k].minv = minv0;
+			continue;
+		}
+		if ((w[k].minv = malloc(nminv * sizeof(double))) == NULL)
+			goto fail;
+		for (r = 0; r < nminv; r++)
+			w[k].minv[r] = INFINITY;
+	}
+	return w;
+fail:
+	for (k = 0; k < nthreads; k++) {
+		free(w[k].c);
+		if (k > 0)
+			free(w[k].minv);
+	}
+	free(w);
+	mare_err_sys(err, MARE_E_NOMEM, "drift");
+	return NULL;
+}
+
+/* Free w; the first error of a thread, if any, goes to err. */
+static void
+workers_free(struct worker *w, unsigned nthreads, struct mare_err *err)
+{
+	size_t k;
+
+	for (k = 0; k < nthreads; k++) {
+		if (mare_err_failed(&w[k].err) && err != NULL &&
+		    !mare_err_failed(err))
+			*err = w[k].err;
+		mare_profile_scratch_free(&w[k].sc);
+		free(w[k].c);
+		if (k > 0)
+			free(w[k].minv);
+	}
+	free(w);
+}
+
+struct ref_job {
+	double *const	*cols;
+	size_t		 n;
+	struct mare_profile *p;
+	struct worker	*w;
+};
+
+static int
+ref_one(void *arg, size_t j, size_t t)
+{
+	struct ref_job *job = arg;
+	double *col = job->cols[j];
+	size_t i, m;
+
+	for (i = 0, m = 0; i < job->n; i++)
+		if (isfinite(col[i]))
+			col[m++] = col[i];
+	if (mare_profile_sort_scratch(col, m, &job->w[t].sc,
+	    &job->w[t].err) == -1)
+		return -1;
+	mare_profile_column_sorted(col, m, job->n - m, &job->p->cols[j]);
+	return 0;
+}
+
+struct mare_profile *
+mare_drift_reference(double *const *cols, size_t n, size_t ncols,
+    const char *const *names, unsigned nthreads, struct mare_err *err)
+{
+	struct ref_job job;
+	struct mare_profile *p;
+	size_t j;
+	int rc;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->cols = calloc(ncols + 1, sizeof(*p->cols))) == NULL) {
+		free(p);
+		mare_err_sys(err, MARE_E_NOMEM, "profile");
+		return NULL;
+	}
+	p->ncols = ncols;
+	p->rows = n;
+	for (j = 0; j < ncols; j++)
+		if ((p->cols[j].name = strdup(names[j])) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			mare_profile_free(p);
+			return NULL;
+		}
+	nthreads = par_threads(nthreads, ncols);
+	job.cols = cols;
+	job.n = n;
+	job.p = p;
+	if ((job.w = workers_new(nthreads, 0, 0, NULL, err)) == NULL) {
+		mare_profile_free(p);
+		return NULL;
+	}
+	rc = par_for(ncols, nthreads, ref_one, &job);
+	workers_free(job.w, nthreads, err);
+	if (rc == -1) {
+		mare_profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct cols_job {
+	const struct mare_drift_set *s;
+	struct mare_drift_col *out;
+	double		*mean;
+	struct worker	*w;
+};
+
+static int
+cols_one(void *arg, size_t i, size_t t)
+{
+	struct cols_job *job = arg;
+	const struct mare_drift_set *s = job->s;
+	struct worker *w = &job->w[t];
+	const double *x = s->cur[i];
+	double sum = 0, *c = w->c;
+	size_t j, m;
+
+	w->used = 1;
+	if (s->mess != NULL)
+		mare_drift_mess_column(s->mess, i, x, s->n, w->minv);
+	/* the finite values, and their mean (a plain sum in order) */
+	for (j = 0, m = 0; j < s->n; j++)
+		if (isfinite(x[j])) {
+			sum += x[j];
+			c[m++] = x[j];
+		}
+	job->mean[i] = m > 0 ? sum / (double)m : NAN;
+	if (mare_profile_sort_scratch(c, m, &w->sc, &w->err) == -1)
+		return -1;
+	return mare_drift_column_sorted(&s->prof->cols[s->idx[i]],
+	    s->sorted != NULL ? s->sorted[s->idx[i]] : NULL, c, m, s->n - m,
+	    s->test != NULL ? s->test[i] : MARE_DRIFT_AUTO,
+	    s->threshold != NULL ? s->threshold[i] : NAN, &job->out[i],
+	    &w->err);
+}
+
+int
+mare_drift_columns(const struct mare_drift_set *s, unsigned nthreads,
+    struct mare_drift_col *out, double *mean, double *minv,
+    struct mare_err *err)
+{
+	struct cols_job job;
+	size_t r, k;
+	int rc;
+
+	for (r = 0; r < s->n; r++)
+		minv[r] = INFINITY;
+	nthreads = par_threads(nthreads, s->ncols);
+	job.s = s;
+	job.out = out;
+	job.mean = mean;
+	if ((job.w = workers_new(nthreads, s->n + 1, s->n, minv, err)) ==
+	    NULL)
+		return -1;
+	rc = par_for(s->ncols, nthreads, cols_one, &job);
+	/* the minimum is exact: the same whichever thread saw which column */
+	for (k = 1; rc == 0 && k < nthreads; k++)
+		if (job.w[k].used)
+			for (r = 0; r < s->n; r++)
+				minv[r] = job.w[k].minv[r] < minv[r] ?
+				    job.w[k].minv[r] : minv[r];
+	workers_free(job.w, nthreads, err);
+	return rc;
 }
 
 /* MESS */

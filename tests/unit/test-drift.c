@@ -473,6 +473,124 @@ test_mess_fast(void)
 	free(rows);
 }
 
+/* Many columns at once: the same bits as one by one, on 1 to 5 threads. */
+static void
+test_many(void)
+{
+	static const char *const names[] = { "a", "b", "c", "d", "e" };
+	enum mare_drift_test tests[5] = { MARE_DRIFT_AUTO, MARE_DRIFT_KS,
+	    MARE_DRIFT_PSI, MARE_DRIFT_AUTO, MARE_DRIFT_JS };
+	double thr[5] = { NAN, NAN, 0.2, NAN, NAN };
+	double *rows, *cols[5], *cur[5], *sorted[5], mean[5], *minv, *mv, v;
+	struct mare_profile *p, *q;
+	struct mare_drift_mess *ms;
+	struct mare_drift_col one, out[5];
+	struct mare_drift_set set;
+	struct mare_rng rng;
+	size_t i, j, n = 3000, nc = 2500, idx[5] = { 0, 1, 2, 3, 4 };
+	unsigned t;
+	int same;
+
+	mare_rng_init(&rng, 5);
+	rows = malloc(n * 5 * sizeof(*rows));
+	minv = malloc(nc * sizeof(*minv));
+	mv = malloc(nc * sizeof(*mv));
+	for (j = 0; j < 5; j++) {
+		cols[j] = malloc(n * sizeof(double));
+		cur[j] = malloc(nc * sizeof(double));
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 5; j++) {
+			v = j == 3 ? (double)mare_rng_bounded(&rng, 4) :
+			    (double)(float)mare_rng_normal(&rng) * (double)(j + 1);
+			if (mare_rng_bounded(&rng, 50) == 0)
+				v = j == 4 ? INFINITY : NAN;
+			rows[5 * i + j] = cols[j][i] = v;
+		}
+	for (i = 0; i < nc; i++)
+		for (j = 0; j < 5; j++)
+			cur[j][i] = j == 3 ? (double)mare_rng_bounded(&rng, 5) :
+			    mare_rng_bounded(&rng, 40) == 0 ? NAN :
+			    0.3 + mare_rng_normal(&rng) * (double)(j + 1);
+	p = mare_profile_build(rows, n, 5, names, NULL);
+	for (t = 1; t <= 5; t += 2) {
+		double *c2[5];
+
+		for (j = 0; j < 5; j++) {
+			c2[j] = malloc(n * sizeof(double));
+			memcpy(c2[j], cols[j], n * sizeof(double));
+		}
+		q = mare_drift_reference(c2, n, 5, names, t, NULL);
+		same = q != NULL;
+		for (j = 0; same && j < 5; j++) {
+			struct mare_profile_col a = p->cols[j], b = q->cols[j];
+
+			same = strcmp(a.name, b.name) == 0 && a.n == b.n &&
+			    a.nan == b.nan && memcmp(a.q, b.q, sizeof(a.q)) ==
+			    0 && a.mean == b.mean && a.sd == b.sd &&
+			    a.nbins == b.nbins && memcmp(a.counts, b.counts,
+			    sizeof(a.counts)) == 0 && a.distinct == b.distinct;
+			for (i = 1; same && i < a.n; i++)
+				same = c2[j][i - 1] <= c2[j][i];
+		}
+		ok(same, "reference on %u thread(s) = mare_profile_build()", t);
+		mare_profile_free(q);
+		for (j = 0; j < 5; j++) {
+			if (t == 1)
+				sorted[j] = c2[j];
+			else
+				free(c2[j]);
+		}
+	}
+	ms = mare_drift_mess_new(p, NULL, idx, 5, NULL);
+	set.prof = p;
+	set.sorted = (const double *const *)sorted;
+	set.idx = idx;
+	set.cur = (const double *const *)cur;
+	set.ncols = 5;
+	set.n = nc;
+	set.test = tests;
+	set.threshold = thr;
+	set.mess = ms;
+	for (i = 0; i < nc; i++)
+		mv[i] = INFINITY;
+	for (j = 0; j < 5; j++)
+		mare_drift_mess_column(ms, j, cur[j], nc, mv);
+	for (t = 1; t <= 5; t += 2) {
+		memset(out, 0, sizeof(out));
+		same = mare_drift_columns(&set, t, out, mean, minv, NULL) == 0;
+		for (j = 0; same && j < 5; j++) {
+			double sum = 0;
+			size_t k = 0;
+
+			mare_drift_column(&p->cols[j], sorted[j], cur[j], nc, 1,
+			    tests[j], thr[j], &one, NULL);
+			same = memcmp(&one, &out[j], sizeof(one)) == 0;
+			for (i = 0; i < nc; i++)
+				if (isfinite(cur[j][i])) {
+					sum += cur[j][i];
+					k++;
+				}
+			same = same && mean[j] == sum / (double)k;
+		}
+		ok(same, "columns on %u thread(s) = mare_drift_column()", t);
+		ok(memcmp(minv, mv, nc * sizeof(*mv)) == 0,
+		    "MESS on %u thread(s) = column by column", t);
+	}
+	is_int(out[2].test, MARE_DRIFT_PSI, "the tests asked for");
+	is_double(out[2].threshold, 0.2, 0, "and their thresholds");
+	mare_drift_mess_free(ms);
+	mare_profile_free(p);
+	for (j = 0; j < 5; j++) {
+		free(cols[j]);
+		free(cur[j]);
+		free(sorted[j]);
+	}
+	free(rows);
+	free(minv);
+	free(mv);
+}
+
 int
 main(void)
 {
@@ -482,6 +600,7 @@ main(void)
 	test_mess();
 	test_mess_grid();
 	test_mess_fast();
+	test_many();
 	test_scipy();
 	return tap_done();
 }
