@@ -849,8 +849,8 @@ mare_drift_column_sorted(const struct mare_profile_col *pc,
 /* Many columns at once */
 
 /*
- * fn(arg, i, t) for every i < n, on up to nthreads threads pulling the
- * next i in turn (the calling thread is thread 0; t is the thread, for
+ * fn(arg, i, t) for every i < n, on nthreads threads (par_threads())
+ * pulling the next i in turn (the calling thread is thread 0; t is the thread, for
  * its own state). A thread that cannot start leaves its share to the
  * others. After a call returns -1 no new one starts. 0, or -1.
  */
@@ -892,9 +892,14 @@ par_main(void *v)
 	return NULL;
 }
 
+/* Below this many values in all, threads cost more than they save. */
+#define PAR_MIN_VALUES	65536
+
 static unsigned
-par_threads(unsigned nthreads, size_t n)
+par_threads(unsigned nthreads, size_t n, size_t values)
 {
+	if (values < PAR_MIN_VALUES)
+		return 1;
 	if (nthreads > MARE_DRIFT_MAX_THREADS)
 		nthreads = MARE_DRIFT_MAX_THREADS;
 	if (nthreads > n)
@@ -911,7 +916,6 @@ par_for(size_t n, unsigned nthreads, int (*fn)(void *, size_t, size_t),
 	struct par p;
 	size_t k, started = 1;
 
-	nthreads = par_threads(nthreads, n);
 	p.next = 0;
 	p.n = n;
 	p.failed = 0;
@@ -1051,7 +1055,7 @@ mare_drift_reference(double *const *cols, size_t n, size_t ncols,
 			mare_profile_free(p);
 			return NULL;
 		}
-	nthreads = par_threads(nthreads, ncols);
+	nthreads = par_threads(nthreads, ncols, n * ncols);
 	job.cols = cols;
 	job.n = n;
 	job.p = p;
@@ -1115,7 +1119,7 @@ mare_drift_columns(const struct mare_drift_set *s, unsigned nthreads,
 
 	for (r = 0; r < s->n; r++)
 		minv[r] = INFINITY;
-	nthreads = par_threads(nthreads, s->ncols);
+	nthreads = par_threads(nthreads, s->ncols, s->n * s->ncols);
 	job.s = s;
 	job.out = out;
 	job.mean = mean;
