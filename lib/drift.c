@@ -850,9 +850,9 @@ mare_drift_column_sorted(const struct mare_profile_col *pc,
 
 /*
  * fn(arg, i, t) for every i < n, on nthreads threads (par_threads())
- * pulling the next i in turn (the calling thread is thread 0; t is the thread, for
- * its own state). A thread that cannot start leaves its share to the
- * others. After a call returns -1 no new one starts. 0, or -1.
+ * pulling the next i in turn (the calling thread is thread 0; t is the
+ * thread, for its own state). A thread that cannot start leaves its share
+ * to the others. After a call returns -1 no new one starts. 0, or -1.
  */
 struct par {
 	pthread_mutex_t	 lock;

@@ -71,42 +71,39 @@ float_of(uint32_t k)
  * bits, each pass skipped when every key shares the digit; cnt holds
  * CNT_MAX counters. Returns the array (a or b) holding the sorted keys.
  */
-#define RADIX_SORT(name, type)						\
-static type *								\
-name(type *a, type *b, size_t *cnt, size_t n, unsigned lo, unsigned hi)	\
-{									\
-	type *t;							\
-	size_t *cp, i, p, sum, c, passes, nb;				\
-	unsigned bits, sh;						\
-									\
-	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;			\
-	bits = (unsigned)((hi - lo + passes) / passes);			\
-	nb = (size_t)1 << bits;						\
-	memset(cnt, 0, passes * nb * sizeof(*cnt));			\
-	for (i = 0; i < n; i++)						\
-		for (p = 0; p < passes; p++)				\
-			cnt[p * nb + ((a[i] >> (lo + p * bits)) &	\
-			    (nb - 1))]++;				\
-	for (p = 0; p < passes; p++) {					\
-		cp = cnt + p * nb;					\
-		sh = lo + (unsigned)p * bits;				\
-		if (cp[(a[0] >> sh) & (nb - 1)] == n)			\
-			continue;	/* every key has this digit */	\
-		for (sum = 0, i = 0; i < nb; i++) {			\
-			c = cp[i];					\
-			cp[i] = sum;					\
-			sum += c;					\
-		}							\
-		for (i = 0; i < n; i++)					\
-			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];	\
-		t = a;							\
-		a = b;							\
-		b = t;							\
-	}								\
-	return a;							\
-}
+static uint64_t *
+radix64(uint64_t *a, uint64_t *b, size_t *cnt, size_t n, unsigned lo,
+    unsigned hi)
+{
+	uint64_t *t;
+	size_t *cp, i, p, sum, c, passes, nb;
+	unsigned bits, sh;
 
-RADIX_SORT(radix64, uint64_t)
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);
+	nb = (size_t)1 << bits;
+	memset(cnt, 0, passes * nb * sizeof(*cnt));
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0] >> sh) & (nb - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < nb; i++) {
+			c = cp[i];
+			cp[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	return a;
+}
 
 /* The lowest and highest set bits of diff (diff != 0). */
 static void
@@ -138,7 +135,7 @@ scratch(struct mare_profile_scratch *s, size_t size)
 /*
  * Doubles that are all floats (read from float32 tensors) sort as 32-bit
  * keys: half the memory traffic of 64-bit ones. The radix passes as in
- * RADIX_SORT, with the checks, keys and their span in one loop and the
+ * radix64(), with the checks, keys and their span in one loop and the
  * last pass writing the doubles back. a and b hold n keys each, cnt
  * CNT_MAX counters. 1 when done, 0 when some value is not a float.
  */

@@ -147,9 +147,9 @@ sort_cases(void)
 
 			x[i] = c == 0 ? (double)(float)v : c == 1 ?
 			    (double)mare_rng_bounded(&rng, 10) : c == 2 ?
-			    -2.5 : c == 3 ? v * exp(40 * mare_rng_normal(&rng)) :
-			    (double)(float)ldexp(v, (int)mare_rng_bounded(&rng,
-			    250) - 125);
+			    -2.5 : c == 3 ? v * exp(40 *
+			    mare_rng_normal(&rng)) : (double)(float)ldexp(v,
+			    (int)mare_rng_bounded(&rng, 250) - 125);
 		}
 		if (c == 5)
 			x[n / 2] = 0.1;	/* not a float: the 64-bit keys */
@@ -505,14 +505,16 @@ test_many(void)
 	for (i = 0; i < n; i++)
 		for (j = 0; j < 5; j++) {
 			v = j == 3 ? (double)mare_rng_bounded(&rng, 4) :
-			    (double)(float)mare_rng_normal(&rng) * (double)(j + 1);
+			    (double)(float)mare_rng_normal(&rng) *
+			    (double)(j + 1);
 			if (mare_rng_bounded(&rng, 50) == 0)
 				v = j == 4 ? INFINITY : NAN;
 			rows[5 * i + j] = cols[j][i] = v;
 		}
 	for (i = 0; i < nc; i++)
 		for (j = 0; j < 5; j++)
-			cur[j][i] = j == 3 ? (double)mare_rng_bounded(&rng, 5) :
+			cur[j][i] = j == 3 ?
+			    (double)mare_rng_bounded(&rng, 5) :
 			    mare_rng_bounded(&rng, 40) == 0 ? NAN :
 			    0.3 + mare_rng_normal(&rng) * (double)(j + 1);
 	p = mare_profile_build(rows, n, 5, names, NULL);
@@ -536,7 +538,8 @@ test_many(void)
 			for (i = 1; same && i < a.n; i++)
 				same = c2[j][i - 1] <= c2[j][i];
 		}
-		ok(same, "reference on %u thread(s) = mare_profile_build()", t);
+		ok(same, "reference on %u thread(s) = mare_profile_build()",
+		    t);
 		mare_profile_free(q);
 		for (j = 0; j < 5; j++) {
 			if (t == 1)
@@ -566,8 +569,8 @@ test_many(void)
 			double sum = 0;
 			size_t k = 0;
 
-			mare_drift_column(&p->cols[j], sorted[j], cur[j], nc, 1,
-			    tests[j], thr[j], &one, NULL);
+			mare_drift_column(&p->cols[j], sorted[j], cur[j], nc,
+			    1, tests[j], thr[j], &one, NULL);
 			same = memcmp(&one, &out[j], sizeof(one)) == 0;
 			for (i = 0; i < nc; i++)
 				if (isfinite(cur[j][i])) {
