@@ -26,6 +26,8 @@
  */
 #include <config.h>
 
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -352,6 +354,7 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 {
 	struct mare_tensor_reader *r;
 	const struct mare_tensor_info *info;
+	struct stat sb;
 	double *buf = NULL;
 	size_t j, k, take, *map = NULL, got;
 	int rc = -1, st;
@@ -385,6 +388,23 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 			mare_err_sys(err, MARE_E_NOMEM, "rows");
 			goto out;
 		}
+	}
+	/*
+	 * A regular file holds at most this many rows: room for them at
+	 * once (pages never written cost nothing) instead of columns grown
+	 * by doubling, each growth a copy into new pages.
+	 */
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 0 && (unsigned long long)sb.st_size >
+	    info->header_size) {
+		unsigned long long most = ((unsigned long long)sb.st_size -
+		    info->header_size) / (info->ncols * info->itemsize);
+
+		if (w != NULL && most > w->n)
+			most = w->n;
+		if (most < SIZE_MAX / sizeof(double) &&
+		    table_grow(t, (size_t)most, err) == -1)
+			goto out;
 	}
 	if (table_grow(t, 0, err) == -1)
 		goto out;
