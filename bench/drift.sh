@@ -5,6 +5,8 @@
 # with numpy/scipy on the same data (shared/bench/gen.py's drift_ref.npy
 # and drift_cur.npy). Prints wall time (hyperfine), and CPU time and peak
 # RSS (GNU time): on a shared machine the CPU time is the steadier figure.
+# mare-drift runs on one thread and on its default (one a processor):
+# the CPU time is about the same, the wall time shorter on an idle box.
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
@@ -51,9 +53,13 @@ hyperfine -N -i --warmup 1 --runs "$runs" --export-json "$w/times.json" \
 	"$drift -q --reference $w/ref.tensor -o /dev/null $w/cur.tensor" \
 	-n "mare-drift, stored profile" \
 	"$drift -q --reference $w/prof.json -o /dev/null $w/cur.tensor" \
+	-n "mare-drift, raw reference, 1 thread" \
+	"$drift -q --threads 1 --reference $w/ref.tensor -o /dev/null $w/cur.tensor" \
+	-n "mare-drift, stored profile, 1 thread" \
+	"$drift -q --threads 1 --reference $w/prof.json -o /dev/null $w/cur.tensor" \
 	>/dev/null
 echo "== mare-drift: 1,000,000 x 20 current rows"
-for i in 0 1 2; do
+for i in 0 1 2 3 4; do
 	printf '%s: %s s (mean of %s)\n' \
 	    "$(jq -r ".results[$i].command" "$w/times.json")" \
 	    "$(jq -r ".results[$i].mean" "$w/times.json")" "$runs"
@@ -65,3 +71,9 @@ printf 'mare-drift, raw reference: '
 measure "$drift" -q --reference "$w/ref.tensor" -o /dev/null "$w/cur.tensor"
 printf 'mare-drift, stored profile: '
 measure "$drift" -q --reference "$w/prof.json" -o /dev/null "$w/cur.tensor"
+printf 'mare-drift, raw reference, 1 thread: '
+measure "$drift" -q --threads 1 --reference "$w/ref.tensor" -o /dev/null \
+    "$w/cur.tensor"
+printf 'mare-drift, stored profile, 1 thread: '
+measure "$drift" -q --threads 1 --reference "$w/prof.json" -o /dev/null \
+    "$w/cur.tensor"

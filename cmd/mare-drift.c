@@ -19,11 +19,14 @@
  * tumbling windows as it streams, one flushed JSON line each.
  *
  * Memory: the reference (sorted raw columns, or the profile) and CURRENT
- * (one window with --window), 8 bytes a value.
+ * (one window with --window), 8 bytes a value, and 24 bytes a row of
+ * CURRENT per thread (--threads: columns tested at once, lib/drift.c).
  *
  * SPDX-License-Identifier: MIT
  */
 #include <config.h>
+
+#include <sys/stat.h>
 
 #include <getopt.h>
 #include <math.h>
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -49,7 +53,6 @@
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
 #define MAX_TESTS	256
-#define GROUP		4	/* columns gathered per pass over CURRENT */
 
 enum {
 	OPT_REFERENCE = MARE_OPT_CMD,
@@ -100,11 +103,15 @@ struct opts {
 	char		**argv;
 };
 
-/* Rows in memory: row-major doubles with column names. */
+/*
+ * Rows in memory, column by column: each statistic, the MESS and the
+ * sorts then read contiguous columns, and a raw reference's columns are
+ * sorted where they lie.
+ */
 struct table {
 	size_t	 ncols, nrows, cap;
 	char	**names;
-	double	*rows;
+	double	**cols;		/* ncols columns of cap values */
 	unsigned long long total;	/* rows read, over all windows */
 };
 
@@ -127,6 +134,25 @@ row_added(struct table *t, const struct win *w, struct mare_err *err)
 	if (w != NULL && t->nrows == w->n)
 		return w->full(w->arg, t, err);
 	return 0;
+}
+
+/* Rows that fit before the window is full (all of n without --window). */
+static size_t
+room(const struct table *t, const struct win *w, size_t n)
+{
+	if (w == NULL || w->n - t->nrows >= n)
+		return n;
+	return w->n - t->nrows;
+}
+
+/* n more rows were appended: count them, and test a full window. */
+static int
+rows_added(struct table *t, size_t n, const struct win *w,
+    struct mare_err *err)
+{
+	t->nrows += n - 1;
+	t->total += n - 1;
+	return row_added(t, w, err);
 }
 
 static void
@@ -284,19 +310,27 @@ table_free(struct table *t)
 {
 	size_t j;
 
-	for (j = 0; j < t->ncols; j++)
-		free(t->names[j]);
+	for (j = 0; j < t->ncols; j++) {
+		if (t->names != NULL)
+			free(t->names[j]);
+		if (t->cols != NULL)
+			free(t->cols[j]);
+	}
 	free(t->names);
-	free(t->rows);
+	free(t->cols);
 	memset(t, 0, sizeof(*t));
 }
 
+/* Room for more rows in every column (t->ncols set). */
 static int
 table_grow(struct table *t, size_t more, struct mare_err *err)
 {
 	double *r;
-	size_t cap;
+	size_t cap, j;
 
+	if (t->cols == NULL &&
+	    (t->cols = calloc(t->ncols + 1, sizeof(*t->cols))) == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "rows");
 	if (t->nrows + more <= t->cap)
 		return 0;
 	cap = t->cap == 0 ? 1024 : t->cap;
@@ -304,10 +338,12 @@ table_grow(struct table *t, size_t more, struct mare_err *err)
 		cap *= 2;
 	if (cap > SIZE_MAX / sizeof(double) / (t->ncols + 1))
 		return mare_err_set(err, MARE_E_NOMEM, "too many rows");
-	r = realloc(t->rows, cap * t->ncols * sizeof(*r));
-	if (r == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	t->rows = r;
+	for (j = 0; j < t->ncols; j++) {
+		r = realloc(t->cols[j], cap * sizeof(*r));
+		if (r == NULL)
+			return mare_err_sys(err, MARE_E_NOMEM, "rows");
+		t->cols[j] = r;
+	}
 	t->cap = cap;
 	return 0;
 }
@@ -318,8 +354,9 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 {
 	struct mare_tensor_reader *r;
 	const struct mare_tensor_info *info;
+	struct stat sb;
 	double *buf = NULL;
-	size_t j, k, *map = NULL, got;
+	size_t j, k, take, *map = NULL, got;
 	int rc = -1, st;
 
 	if ((r = mare_tensor_reader_new(fp, name, err)) == NULL)
@@ -352,16 +389,40 @@ read_tensor(FILE *fp, const char *name, const struct table *want,
 			goto out;
 		}
 	}
-	while ((st = mare_tensor_read_f64(r, buf, 4096, &got, err)) == 1) {
-		if (table_grow(t, got, err) == -1)
-			goto out;
-		for (k = 0; k < got; k++) {
-			double *row = t->rows + t->nrows * t->ncols;
-			const double *in = buf + k * info->ncols;
+	/*
+	 * A regular file holds at most this many rows: room for them at
+	 * once (pages never written cost nothing) instead of columns grown
+	 * by doubling, each growth a copy into new pages.
+	 */
+	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 0 && (unsigned long long)sb.st_size >
+	    info->header_size) {
+		unsigned long long most = ((unsigned long long)sb.st_size -
+		    info->header_size) / (info->ncols * info->itemsize);
 
-			for (j = 0; j < t->ncols; j++)
-				row[j] = in[map[j]];
-			if (row_added(t, w, err) == -1)
+		if (w != NULL && most > w->n)
+			most = w->n;
+		if (most < SIZE_MAX / sizeof(double) &&
+		    table_grow(t, (size_t)most, err) == -1)
+			goto out;
+	}
+	if (table_grow(t, 0, err) == -1)
+		goto out;
+	while ((st = mare_tensor_read_f64(r, buf, 4096, &got, err)) == 1) {
+		for (k = 0; k < got; k += take) {
+			take = room(t, w, got - k);
+			if (table_grow(t, take, err) == -1)
+				goto out;
+			for (j = 0; j < t->ncols; j++) {
+				double *col = t->cols[j] + t->nrows;
+				const double *in = buf + k * info->ncols +
+				    map[j];
+				size_t i;
+
+				for (i = 0; i < take; i++)
+					col[i] = in[i * info->ncols];
+			}
+			if (rows_added(t, take, w, err) == -1)
 				goto out;
 		}
 	}
@@ -446,7 +507,7 @@ read_jsonl(FILE *fp, const char *name, const struct table *want,
 			}
 			if (v != NULL)
 				seen[j] = 1;
-			t->rows[t->nrows * t->ncols + j] = d;
+			t->cols[j][t->nrows] = d;
 		}
 		json_decref(o);
 		if (row_added(t, w, err) == -1)
@@ -489,6 +550,7 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 	const struct mare_featspec *fs = m->spec;
 	const char *field, *f2;
 	char msg[256], msg2[256];
+	double *row;
 	json_t *o;
 	size_t j;
 	int rc = -1, s, ok;
@@ -499,20 +561,23 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 	for (j = 0; j < t->ncols; j++)
 		if ((t->names[j] = strdup(fs->vars[j].name)) == NULL)
 			return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL)
+	if ((row = malloc((t->ncols + 1) * sizeof(*row))) == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "rows");
+	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL) {
+		free(row);
 		return -1;
+	}
 	while ((s = mare_jsonl_read(r, &o, err)) == 1) {
 		if (table_grow(t, 1, err) == -1) {
 			json_decref(o);
 			goto out;
 		}
-		ok = mare_record_values(o, fs, NULL, NULL,
-		    t->rows + t->nrows * t->ncols, &field, msg, sizeof(msg));
+		ok = mare_record_values(o, fs, NULL, NULL, row, &field, msg,
+		    sizeof(msg));
 		if (!ok && st != NULL && st->nlayers > 0 &&
 		    strcmp(msg, "missing") == 0) {
-			ok = mare_record_values(o, fs, st, layer,
-			    t->rows + t->nrows * t->ncols, &f2, msg2,
-			    sizeof(msg2));
+			ok = mare_record_values(o, fs, st, layer, row, &f2,
+			    msg2, sizeof(msg2));
 			if (!ok) {
 				field = f2;
 				memcpy(msg, msg2, sizeof(msg));
@@ -524,11 +589,14 @@ read_records(FILE *fp, const char *name, const struct mare_model *m,
 			mare_err_at(err, name, mare_jsonl_line(r), 0);
 			goto out;
 		}
+		for (j = 0; j < t->ncols; j++)
+			t->cols[j][t->nrows] = row[j];
 		if (row_added(t, w, err) == -1)
 			goto out;
 	}
 	rc = s;
 out:
+	free(row);
 	mare_jsonl_reader_free(r);
 	return rc;
 }
@@ -556,74 +624,38 @@ read_table(const char *path, const struct table *want, struct table *t,
 }
 
 /*
+ * The profile of raw rows, every column sorted once where it lies: *sorted
+ * takes t's columns (t keeps its names), each left with its finite values
+ * only, sorted, and used again for exact statistics.
+ */
+static struct mare_profile *
+profile_rows(struct table *t, unsigned nthreads, double ***sorted,
+    struct mare_err *err)
+{
+	struct mare_profile *p;
+	size_t j;
+
+	*sorted = t->cols;
+	t->cols = NULL;
+	p = mare_drift_reference(*sorted, t->nrows, t->ncols,
+	    (const char *const *)t->names, nthreads, err);
+	if (p == NULL) {
+		for (j = 0; j < t->ncols; j++)
+			free((*sorted)[j]);
+		free(*sorted);
+		*sorted = NULL;
+	}
+	return p;
+}
+
+/*
  * REF: a JSON document holding a profile (bare or under "profile") gives
  * *prof only; anything else is read as rows into ref.
  */
-/*
- * The profile of raw rows, every column sorted once: *sorted gets the
- * sorted finite values of each column, used again for exact statistics.
- */
-static struct mare_profile *
-profile_rows(const struct table *t, double ***sorted, struct mare_err *err)
-{
-	struct mare_profile *p;
-	double **s;
-	size_t i, j, k, *m = NULL;
-
-	p = calloc(1, sizeof(*p));
-	s = calloc(t->ncols, sizeof(*s));
-	if (p == NULL || s == NULL ||
-	    (p->cols = calloc(t->ncols, sizeof(*p->cols))) == NULL) {
-		free(p);
-		free(s);
-		mare_err_sys(err, MARE_E_NOMEM, "profile");
-		return NULL;
-	}
-	*sorted = s;
-	p->ncols = t->ncols;
-	p->rows = t->nrows;
-	if ((m = calloc(t->ncols, sizeof(*m))) == NULL) {
-		mare_err_sys(err, MARE_E_NOMEM, "profile");
-		goto fail;
-	}
-	for (j = 0; j < t->ncols; j++) {
-		p->cols[j].name = strdup(t->names[j]);
-		s[j] = malloc((t->nrows + 1) * sizeof(**s));
-		if (p->cols[j].name == NULL || s[j] == NULL) {
-			mare_err_sys(err, MARE_E_NOMEM, "profile");
-			goto fail;
-		}
-	}
-	/* one pass over the rows, not a strided pass per column */
-	for (i = 0; i < t->nrows; i++) {
-		const double *row = t->rows + i * t->ncols;
-
-		for (j = 0; j < t->ncols; j++)
-			if (isfinite(row[j]))
-				s[j][m[j]++] = row[j];
-	}
-	for (j = 0; j < t->ncols; j++) {
-		k = m[j];
-		if (mare_profile_sort(s[j], k, err) == -1)
-			goto fail;
-		mare_profile_column_sorted(s[j], k, t->nrows - k, &p->cols[j]);
-	}
-	free(m);
-	return p;
-fail:
-	free(m);
-	for (j = 0; j < t->ncols; j++)
-		free(s[j]);
-	free(s);
-	*sorted = NULL;
-	mare_profile_free(p);
-	return NULL;
-}
-
 static int
-read_reference(const char *path, struct mare_profile **prof,
-    struct mare_model **model, struct table *ref, double ***sorted,
-    struct mare_err *err)
+read_reference(const char *path, unsigned nthreads,
+    struct mare_profile **prof, struct mare_model **model, struct table *ref,
+    double ***sorted, struct mare_err *err)
 {
 	const char *name;
 	json_t *j, *p;
@@ -675,7 +707,7 @@ read_reference(const char *path, struct mare_profile **prof,
 		mare_err_at(err, name, 0, 0);
 		return -1;
 	}
-	*prof = profile_rows(ref, sorted, err);
+	*prof = profile_rows(ref, nthreads, sorted, err);
 	return *prof == NULL ? -1 : 0;
 }
 
@@ -717,21 +749,34 @@ table_text(FILE *fp, const struct mare_drift_col *res, size_t n,
     const struct mare_drift_col *pred, size_t drifted, size_t tested,
     double share, int drift)
 {
+	char pv[32];
 	size_t i;
+	int w = 6;	/* the widest name, from "column" up to 40 */
 
-	fprintf(fp, "%-20s %-11s %12s %10s %9s %s\n", "column", "test",
-	    "statistic", "threshold", "outside", "verdict");
+	for (i = 0; i < n + (pred != NULL); i++) {
+		size_t len = strlen(i < n ? res[i].name : pred->name);
+
+		if (len > (size_t)w)
+			w = len < 40 ? (int)len : 40;
+	}
+	fprintf(fp, "%-*s %-11s %12s %9s %9s %8s %s\n", w, "column", "test",
+	    "statistic", "p-value", "threshold", "outside", "verdict");
 	for (i = 0; i < n + (pred != NULL); i++) {
 		const struct mare_drift_col *r = i < n ? &res[i] : pred;
 
 		if (r->skipped != NULL) {
-			fprintf(fp, "%-20s %-11s %12s %10s %9s skipped: %s\n",
-			    r->name, "-", "-", "-", "-", r->skipped);
+			fprintf(fp, "%-*s %-11s %12s %9s %9s %8s skipped: "
+			    "%s\n", w, r->name, "-", "-", "-", "-", "-",
+			    r->skipped);
 			continue;
 		}
-		fprintf(fp, "%-20s %-11s %12.6g %10g %8.2f%% %s\n", r->name,
-		    mare_drift_test_name(r->test),
-		    mare_drift_is_pvalue(r->test) ? r->pvalue : r->stat,
+		/* the threshold applies to the p-value, or to the statistic */
+		if (mare_drift_is_pvalue(r->test))
+			snprintf(pv, sizeof(pv), "%.3g", r->pvalue);
+		else
+			snprintf(pv, sizeof(pv), "-");
+		fprintf(fp, "%-*s %-11s %12.6g %9s %9g %7.2f%% %s\n",
+		    w, r->name, mare_drift_test_name(r->test), r->stat, pv,
 		    r->threshold, 100 * r->out_of_range,
 		    r->drift ? "DRIFT" : "ok");
 	}
@@ -898,6 +943,12 @@ struct ctx {
 	struct mare_drift_col	*res;
 	double			*pred;		/* predictions, or NULL */
 	struct mare_drift_mess	*mess;		/* MESS lookup tables */
+	unsigned		 nthreads;	/* columns tested at once */
+	const double		**curcols;	/* n: CURRENT's columns */
+	enum mare_drift_test	*tests;		/* n: --test's */
+	double			*thr;		/* n: --test's thresholds */
+	double			*minv;		/* MESS per row (cap) */
+	size_t			 cap;
 	struct mare_drift_col	 pr;		/* prediction drift */
 	int			 have_pred;
 	const char		*curname;
@@ -944,12 +995,11 @@ predict_drift(struct ctx *cx, const struct table *cur,
 		return mare_err_sys(err, MARE_E_NOMEM, "predictions");
 	}
 	for (i = 0; i < cur->nrows; i++) {
-		const double *row = cur->rows + i * nv;
+		double *row = rows + k * nv;
 
-		for (j = 0; j < nv && isfinite(row[j]); j++)
-			;
-		if (j == nv)
-			memcpy(rows + k++ * nv, row, nv * sizeof(*row));
+		for (j = 0; j < nv && isfinite(cur->cols[j][i]); j++)
+			row[j] = cur->cols[j][i];
+		k += j == nv;
 	}
 	rc = mare_model_predict(cx->model, rows, k, NULL, cx->pred, NULL,
 	    err);
@@ -962,25 +1012,6 @@ predict_drift(struct ctx *cx, const struct table *cur,
 		return -1;
 	r->nan_cur += cur->nrows - k;
 	return 0;
-}
-
-/*
- * Test the rows of cur: the columns, MESS, the predictions. Returns the
- * verdict object (the caller json_decref()s it) with *drift set, or NULL.
- */
-/* The mean of the finite values of x[0..n) (NaN when none). */
-static double
-finite_mean(const double *x, size_t n)
-{
-	double sum = 0;
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (isfinite(x[i])) {
-			sum += x[i];
-			k++;
-		}
-	return k > 0 ? sum / (double)k : NAN;
 }
 
 /*
@@ -1012,21 +1043,21 @@ add_prov(const struct opts *o, json_t *verdict, struct mare_err *err)
 	return 0;
 }
 
+/*
+ * Test the rows of cur: the columns, MESS, the predictions. Returns the
+ * verdict object (the caller json_decref()s it) with *drift set, or NULL.
+ */
 static json_t *
 evaluate(struct ctx *cx, const struct table *cur, int *drift,
     struct mare_err *err)
 {
 	const struct opts *o = cx->o;
 	struct mare_drift_col *pr = &cx->pr;
-	size_t i, j, g, tested = 0, drifted = 0, nmess = 0, negmess = 0;
-	double share, messsum = 0, *x, *minv, *mcur;
-	json_t *verdict, *cols, *c;
+	struct mare_drift_set set;
+	size_t i, j, tested = 0, drifted = 0, nmess = 0, negmess = 0;
+	double share, messsum = 0, *minv, *mcur;
+	json_t *verdict, *cols, *col;
 
-	/*
-	 * Columns GROUP at a time, gathered in one pass over the rows: a
-	 * strided pass per column reads every cache line of the table once
-	 * per column (1M x 20: 20 passes over 160 MB).
-	 */
 	/*
 	 * The summary interpolates in the quantiles even against raw rows:
 	 * exact counts in the sorted raw columns cost a cache miss per
@@ -1035,53 +1066,46 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	if (cx->mess == NULL && (cx->mess = mare_drift_mess_new(cx->prof,
 	    NULL, cx->idx, cx->n, err)) == NULL)
 		return NULL;
-	x = malloc((cur->nrows + 1) * GROUP * sizeof(*x));
-	minv = malloc((cur->nrows + 1) * sizeof(*minv));
-	mcur = malloc((cx->n + 1) * sizeof(*mcur));
-	if (x == NULL || minv == NULL || mcur == NULL) {
-		free(x);
-		free(minv);
-		free(mcur);
+	/* minv: the MESS of each row; reused from window to window */
+	if (cur->nrows + 1 > cx->cap) {
+		free(cx->minv);
+		cx->cap = 0;
+		if ((cx->minv = malloc((cur->nrows + 1) *
+		    sizeof(*cx->minv))) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "columns");
+			return NULL;
+		}
+		cx->cap = cur->nrows + 1;
+	}
+	minv = cx->minv;
+	if ((mcur = malloc((cx->n + 1) * sizeof(*mcur))) == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		return NULL;
 	}
-	for (j = 0; j < cur->nrows; j++)
-		minv[j] = INFINITY;
-	for (g = 0; g < cx->n; g += GROUP) {
-		size_t ng = cx->n - g < GROUP ? cx->n - g : GROUP;
-
-		for (j = 0; j < cur->nrows; j++) {
-			const double *row = cur->rows + j * cur->ncols;
-
-			for (i = 0; i < ng; i++)
-				x[i * cur->nrows + j] = row[cx->colmap[g + i]];
-		}
-		for (i = g; i < g + ng; i++) {
-			enum mare_drift_test t;
-			double thr;
-
-			override(o, cx->prof->cols[cx->idx[i]].name, &t, &thr);
-			/* the gathered column is contiguous: no extra pass */
-			mcur[i] = finite_mean(x + (i - g) * cur->nrows,
-			    cur->nrows);
-			mare_drift_mess_column(cx->mess, i,
-			    x + (i - g) * cur->nrows, cur->nrows, minv);
-			if (mare_drift_column(&cx->prof->cols[cx->idx[i]],
-			    cx->sorted != NULL ? cx->sorted[cx->idx[i]] : NULL,
-			    x + (i - g) * cur->nrows, cur->nrows, 1, t, thr,
-			    &cx->res[i], err) == -1) {
-				free(x);
-				free(minv);
-				free(mcur);
-				return NULL;
-			}
-			if (cx->res[i].skipped == NULL) {
-				tested++;
-				drifted += cx->res[i].drift != 0;
-			}
-		}
+	for (i = 0; i < cx->n; i++) {
+		cx->curcols[i] = cur->cols[cx->colmap[i]];
+		override(o, cx->prof->cols[cx->idx[i]].name, &cx->tests[i],
+		    &cx->thr[i]);
 	}
-	free(x);
+	set.prof = cx->prof;
+	set.sorted = (const double *const *)cx->sorted;
+	set.idx = cx->idx;
+	set.cur = cx->curcols;
+	set.ncols = cx->n;
+	set.n = cur->nrows;
+	set.test = cx->tests;
+	set.threshold = cx->thr;
+	set.mess = cx->mess;
+	if (mare_drift_columns(&set, cx->nthreads, cx->res, mcur, minv,
+	    err) == -1) {
+		free(mcur);
+		return NULL;
+	}
+	for (i = 0; i < cx->n; i++)
+		if (cx->res[i].skipped == NULL) {
+			tested++;
+			drifted += cx->res[i].drift != 0;
+		}
 	for (j = 0; j < cur->nrows; j++) {
 		if (minv[j] == INFINITY)
 			continue;
@@ -1089,7 +1113,6 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 		messsum += minv[j];
 		negmess += minv[j] < 0;
 	}
-	free(minv);
 	if (cx->model != NULL && cx->prof->prediction != NULL) {
 		if (predict_drift(cx, cur, pr, err) != 0) {
 			free(mcur);
@@ -1109,11 +1132,11 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 	    "source", cx->curname, "rows", (json_int_t)cur->nrows));
 	cols = json_array();
 	for (i = 0; i < cx->n; i++) {
-		c = col_json(&cx->res[i]);
-		json_object_set_new(c, "mean_reference",
+		col = col_json(&cx->res[i]);
+		json_object_set_new(col, "mean_reference",
 		    num(cx->prof->cols[cx->idx[i]].mean));
-		json_object_set_new(c, "mean_current", num(mcur[i]));
-		json_array_append_new(cols, c);
+		json_object_set_new(col, "mean_current", num(mcur[i]));
+		json_array_append_new(cols, col);
 	}
 	free(mcur);
 	json_object_set_new(verdict, "columns", cols);
@@ -1224,6 +1247,19 @@ out:
 	return rc;
 }
 
+/* --threads, or one a core (the columns are tested that many at once). */
+static unsigned
+threads(const struct opts *o)
+{
+	long n;
+
+	if (o->common.threads > 0)
+		return (unsigned)o->common.threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 1 && n < MARE_DRIFT_MAX_THREADS ? (unsigned)n :
+	    n > 1 ? MARE_DRIFT_MAX_THREADS : 1;
+}
+
 static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
@@ -1241,8 +1277,9 @@ run(struct opts *o, int *found, struct mare_err *err)
 	memset(&ref, 0, sizeof(ref));
 	memset(&cur, 0, sizeof(cur));
 	memset(&want, 0, sizeof(want));
-	if (read_reference(o->reference, &prof, &cx.model, &ref, &cx.sorted,
-	    err) == -1)
+	cx.nthreads = threads(o);
+	if (read_reference(o->reference, cx.nthreads, &prof, &cx.model, &ref,
+	    &cx.sorted, err) == -1)
 		goto out;
 	cx.prof = prof;
 	table_free(&ref);	/* the sorted columns hold what is needed */
@@ -1255,8 +1292,12 @@ run(struct opts *o, int *found, struct mare_err *err)
 	cx.colmap = calloc(prof->ncols, sizeof(*cx.colmap));
 	want.names = calloc(prof->ncols, sizeof(*want.names));
 	cx.res = calloc(prof->ncols, sizeof(*cx.res));
+	cx.curcols = calloc(prof->ncols, sizeof(*cx.curcols));
+	cx.tests = calloc(prof->ncols, sizeof(*cx.tests));
+	cx.thr = calloc(prof->ncols, sizeof(*cx.thr));
 	if (cx.idx == NULL || cx.colmap == NULL || want.names == NULL ||
-	    cx.res == NULL) {
+	    cx.res == NULL || cx.curcols == NULL || cx.tests == NULL ||
+	    cx.thr == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "columns");
 		goto out;
 	}
@@ -1392,6 +1433,10 @@ out:
 	free(cx.colmap);
 	free(cx.pred);
 	mare_drift_mess_free(cx.mess);
+	free(cx.curcols);
+	free(cx.tests);
+	free(cx.thr);
+	free(cx.minv);
 	free(want.names);
 	table_free(&ref);
 	table_free(&cur);

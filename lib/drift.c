@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,9 +708,37 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
     enum mare_drift_test test, double threshold,
     struct mare_drift_col *out, struct mare_err *err)
 {
-	double *c, rb[MARE_PROFILE_NBINS + 1], cb[MARE_PROFILE_NBINS + 1];
-	size_t i, m = 0, k, outside = 0, nv;
+	double *c;
+	size_t i, m = 0;
+	int rc;
 
+	c = malloc((ncur > 0 ? ncur : 1) * sizeof(*c));
+	if (c == NULL)
+		return mare_err_sys(err, MARE_E_NOMEM, "drift");
+	for (i = 0; i < ncur; i++) {
+		double v = cur[i * stride];
+
+		if (isfinite(v))
+			c[m++] = v;
+	}
+	rc = mare_drift_sort(c, m, err);
+	if (rc == 0)
+		rc = mare_drift_column_sorted(pc, ref, c, m, ncur - m, test,
+		    threshold, out, err);
+	free(c);
+	return rc;
+}
+
+int
+mare_drift_column_sorted(const struct mare_profile_col *pc,
+    const double *ref, const double *c, size_t m, uint64_t nnan,
+    enum mare_drift_test test, double threshold,
+    struct mare_drift_col *out, struct mare_err *err)
+{
+	double rb[MARE_PROFILE_NBINS + 1], cb[MARE_PROFILE_NBINS + 1];
+	size_t i, k, outside, nv;
+
+	(void)err;
 	memset(out, 0, sizeof(*out));
 	out->name = pc->name;
 	out->test = MARE_DRIFT_NONE;
@@ -717,33 +746,18 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 	out->out_of_range = NAN;
 	out->n_ref = pc->n;
 	out->exact = ref != NULL;
-	c = malloc((ncur > 0 ? ncur : 1) * sizeof(*c));
-	if (c == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "drift");
-	for (i = 0; i < ncur; i++) {
-		double v = cur[i * stride];
-
-		if (isfinite(v)) {
-			c[m++] = v;
-			if (pc->n > 0 && (v < pc->min || v > pc->max))
-				outside++;
-		}
-	}
 	out->n_cur = m;
-	out->nan_cur = ncur - m;
+	out->nan_cur = nnan;
 	if (pc->n == 0)
 		out->skipped = "no finite reference values";
 	else if (m == 0)
 		out->skipped = "no finite current values";
-	if (out->skipped != NULL) {
-		free(c);
+	if (out->skipped != NULL)
 		return 0;
-	}
+	/* the values below min and above max */
+	outside = count_below(c, m, pc->min, 0) +
+	    (m - count_below(c, m, pc->max, 1));
 	out->out_of_range = (double)outside / (double)m;
-	if (mare_drift_sort(c, m, err) == -1) {
-		free(c);
-		return -1;
-	}
 	if (test == MARE_DRIFT_AUTO) {
 		nv = union_distinct(pc, c, m);
 		if (pc->n <= MARE_DRIFT_SMALL_REF)
@@ -818,7 +832,6 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 		out->skipped = "no such test";
 		break;
 	}
-	free(c);
 	if (out->skipped != NULL) {
 		out->test = MARE_DRIFT_NONE;
 		return 0;
@@ -831,6 +844,297 @@ mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 		out->drift = out->stat >= out->threshold;
 	}
 	return 0;
+}
+
+/* Many columns at once */
+
+/*
+ * fn(arg, i, t) for every i < n, on nthreads threads (par_threads())
+ * pulling the next i in turn (the calling thread is thread 0; t is the
+ * thread, for its own state). A thread that cannot start leaves its share
+ * to the others. After a call returns -1 no new one starts. 0, or -1.
+ */
+struct par {
+	pthread_mutex_t	 lock;
+	size_t		 next, n;
+	int		 failed;
+	int		(*fn)(void *, size_t, size_t);
+	void		*arg;
+};
+
+struct par_thread {
+	struct par	*p;
+	size_t		 t;
+};
+
+static void *
+par_main(void *v)
+{
+	struct par_thread *pt = v;
+	struct par *p = pt->p;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		i = p->failed ? p->n : p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			break;
+		rc = p->fn(p->arg, i, pt->t);
+		if (rc == -1) {
+			pthread_mutex_lock(&p->lock);
+			p->failed = 1;
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Below this many values in all, threads cost more than they save. */
+#define PAR_MIN_VALUES	65536
+
+static unsigned
+par_threads(unsigned nthreads, size_t n, size_t values)
+{
+	if (values < PAR_MIN_VALUES)
+		return 1;
+	if (nthreads > MARE_DRIFT_MAX_THREADS)
+		nthreads = MARE_DRIFT_MAX_THREADS;
+	if (nthreads > n)
+		nthreads = (unsigned)n;
+	return nthreads > 0 ? nthreads : 1;
+}
+
+static int
+par_for(size_t n, unsigned nthreads, int (*fn)(void *, size_t, size_t),
+    void *arg)
+{
+	pthread_t tid[MARE_DRIFT_MAX_THREADS];
+	struct par_thread pt[MARE_DRIFT_MAX_THREADS];
+	struct par p;
+	size_t k, started = 1;
+
+	p.next = 0;
+	p.n = n;
+	p.failed = 0;
+	p.fn = fn;
+	p.arg = arg;
+	if (nthreads > 1 && pthread_mutex_init(&p.lock, NULL) != 0)
+		nthreads = 1;
+	if (nthreads == 1) {
+		for (k = 0; k < n; k++)
+			if (fn(arg, k, 0) == -1)
+				return -1;
+		return 0;
+	}
+	for (k = 0; k < nthreads; k++) {
+		pt[k].p = &p;
+		pt[k].t = k;
+	}
+	for (k = 1; k < nthreads; k++, started++)
+		if (pthread_create(&tid[k], NULL, par_main, &pt[k]) != 0)
+			break;
+	par_main(&pt[0]);
+	for (k = 1; k < started; k++)
+		pthread_join(tid[k], NULL);
+	pthread_mutex_destroy(&p.lock);
+	return p.failed ? -1 : 0;
+}
+
+/* One thread's state. */
+struct worker {
+	struct mare_profile_scratch sc;
+	double		*c;		/* a column's finite values */
+	double		*minv;		/* its MESS minima (thread > 0) */
+	struct mare_err	 err;
+	int		 used;
+};
+
+static struct worker *
+workers_new(unsigned nthreads, size_t nc, size_t nminv, double *minv0,
+    struct mare_err *err)
+{
+	struct worker *w;
+	size_t k, r;
+
+	if ((w = calloc(nthreads, sizeof(*w))) == NULL) {
+		mare_err_sys(err, MARE_E_NOMEM, "drift");
+		return NULL;
+	}
+	for (k = 0; k < nthreads; k++) {
+		mare_err_init(&w[k].err);
+		if (nc > 0 && (w[k].c = malloc(nc * sizeof(double))) == NULL)
+			goto fail;
+		if (nminv == 0)
+			continue;
+		if (k == 0) {
+			w[k].minv = minv0;
+			continue;
+		}
+		if ((w[k].minv = malloc(nminv * sizeof(double))) == NULL)
+			goto fail;
+		for (r = 0; r < nminv; r++)
+			w[k].minv[r] = INFINITY;
+	}
+	return w;
+fail:
+	for (k = 0; k < nthreads; k++) {
+		free(w[k].c);
+		if (k > 0)
+			free(w[k].minv);
+	}
+	free(w);
+	mare_err_sys(err, MARE_E_NOMEM, "drift");
+	return NULL;
+}
+
+/* Free w; the first error of a thread, if any, goes to err. */
+static void
+workers_free(struct worker *w, unsigned nthreads, struct mare_err *err)
+{
+	size_t k;
+
+	for (k = 0; k < nthreads; k++) {
+		if (mare_err_failed(&w[k].err) && err != NULL &&
+		    !mare_err_failed(err))
+			*err = w[k].err;
+		mare_profile_scratch_free(&w[k].sc);
+		free(w[k].c);
+		if (k > 0)
+			free(w[k].minv);
+	}
+	free(w);
+}
+
+struct ref_job {
+	double *const	*cols;
+	size_t		 n;
+	struct mare_profile *p;
+	struct worker	*w;
+};
+
+static int
+ref_one(void *arg, size_t j, size_t t)
+{
+	struct ref_job *job = arg;
+	double *col = job->cols[j];
+	size_t i, m;
+
+	for (i = 0, m = 0; i < job->n; i++)
+		if (isfinite(col[i]))
+			col[m++] = col[i];
+	if (mare_profile_sort_scratch(col, m, &job->w[t].sc,
+	    &job->w[t].err) == -1)
+		return -1;
+	mare_profile_column_sorted(col, m, job->n - m, &job->p->cols[j]);
+	return 0;
+}
+
+struct mare_profile *
+mare_drift_reference(double *const *cols, size_t n, size_t ncols,
+    const char *const *names, unsigned nthreads, struct mare_err *err)
+{
+	struct ref_job job;
+	struct mare_profile *p;
+	size_t j;
+	int rc;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->cols = calloc(ncols + 1, sizeof(*p->cols))) == NULL) {
+		free(p);
+		mare_err_sys(err, MARE_E_NOMEM, "profile");
+		return NULL;
+	}
+	p->ncols = ncols;
+	p->rows = n;
+	for (j = 0; j < ncols; j++)
+		if ((p->cols[j].name = strdup(names[j])) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			mare_profile_free(p);
+			return NULL;
+		}
+	nthreads = par_threads(nthreads, ncols, n * ncols);
+	job.cols = cols;
+	job.n = n;
+	job.p = p;
+	if ((job.w = workers_new(nthreads, 0, 0, NULL, err)) == NULL) {
+		mare_profile_free(p);
+		return NULL;
+	}
+	rc = par_for(ncols, nthreads, ref_one, &job);
+	workers_free(job.w, nthreads, err);
+	if (rc == -1) {
+		mare_profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct cols_job {
+	const struct mare_drift_set *s;
+	struct mare_drift_col *out;
+	double		*mean;
+	struct worker	*w;
+};
+
+static int
+cols_one(void *arg, size_t i, size_t t)
+{
+	struct cols_job *job = arg;
+	const struct mare_drift_set *s = job->s;
+	struct worker *w = &job->w[t];
+	const double *x = s->cur[i];
+	double sum = 0, *c = w->c;
+	size_t j, m;
+
+	w->used = 1;
+	if (s->mess != NULL)
+		mare_drift_mess_column(s->mess, i, x, s->n, w->minv);
+	/* the finite values, and their mean (a plain sum in order) */
+	for (j = 0, m = 0; j < s->n; j++)
+		if (isfinite(x[j])) {
+			sum += x[j];
+			c[m++] = x[j];
+		}
+	job->mean[i] = m > 0 ? sum / (double)m : NAN;
+	if (mare_profile_sort_scratch(c, m, &w->sc, &w->err) == -1)
+		return -1;
+	return mare_drift_column_sorted(&s->prof->cols[s->idx[i]],
+	    s->sorted != NULL ? s->sorted[s->idx[i]] : NULL, c, m, s->n - m,
+	    s->test != NULL ? s->test[i] : MARE_DRIFT_AUTO,
+	    s->threshold != NULL ? s->threshold[i] : NAN, &job->out[i],
+	    &w->err);
+}
+
+int
+mare_drift_columns(const struct mare_drift_set *s, unsigned nthreads,
+    struct mare_drift_col *out, double *mean, double *minv,
+    struct mare_err *err)
+{
+	struct cols_job job;
+	size_t r, k;
+	int rc;
+
+	for (r = 0; r < s->n; r++)
+		minv[r] = INFINITY;
+	nthreads = par_threads(nthreads, s->ncols, s->n * s->ncols);
+	job.s = s;
+	job.out = out;
+	job.mean = mean;
+	if ((job.w = workers_new(nthreads, s->n + 1, s->n, minv, err)) ==
+	    NULL)
+		return -1;
+	rc = par_for(s->ncols, nthreads, cols_one, &job);
+	/* the minimum is exact: the same whichever thread saw which column */
+	for (k = 1; rc == 0 && k < nthreads; k++)
+		if (job.w[k].used)
+			for (r = 0; r < s->n; r++)
+				minv[r] = job.w[k].minv[r] < minv[r] ?
+				    job.w[k].minv[r] : minv[r];
+	workers_free(job.w, nthreads, err);
+	return rc;
 }
 
 /* MESS */
@@ -892,6 +1196,7 @@ mare_drift_mess_sorted(const struct mare_profile *p,
  */
 #define MESS_BUCKETS_MIN	1024
 #define MESS_BUCKETS_MAX	65536
+#define MESS_BUCKETS_Q		16384	/* for the 101 quantiles: 64 KiB */
 
 struct mess_col {
 	const struct mare_profile_col *pc;
@@ -908,7 +1213,7 @@ struct mare_drift_mess {
 };
 
 /* The number of a[0..m) strictly below x, searched within x's bucket. */
-static size_t
+static inline size_t
 bucket_below(const struct mess_col *c, double x)
 {
 	size_t lo, hi, mid, b;
@@ -992,6 +1297,8 @@ mare_drift_mess_new(const struct mare_profile *p,
 			continue;
 		c->nb = c->m < MESS_BUCKETS_MIN ? MESS_BUCKETS_MIN :
 		    c->m < MESS_BUCKETS_MAX ? c->m : MESS_BUCKETS_MAX;
+		if (c->a == c->pc->q)	/* a quantile in few buckets */
+			c->nb = MESS_BUCKETS_Q;
 		c->lo = c->pc->min;
 		c->w = (c->pc->max - c->pc->min) / (double)c->nb;
 		c->iw = 1 / c->w;
@@ -1035,6 +1342,43 @@ mare_drift_mess_row(const struct mare_drift_mess *m, const double *x)
 	return any ? mess : NAN;
 }
 
+/*
+ * mare_drift_mess_column() against the quantiles, the common case first:
+ * x strictly inside the profile's range, interpolated between two
+ * quantiles, the similarity 2 min(f, 100 - f) (f <= 50 exactly when
+ * f <= 100 - f, both rounded) without a branch on which half; the rest
+ * goes through mess_col_sim(). The same arithmetic, so the same bits.
+ */
+static void
+mess_column_q(const struct mess_col *c, const double *x, size_t n,
+    double *minv)
+{
+	const struct mare_profile_col *pc = c->pc;
+	const double *q = pc->q, step = 1.0 / (MARE_PROFILE_NQ - 1);
+	const double qlo = q[0] > pc->min ? q[0] : pc->min;
+	const double qhi = q[MARE_PROFILE_NQ - 1] < pc->max ?
+	    q[MARE_PROFILE_NQ - 1] : pc->max;
+	double v, f, g, s;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		v = x[i];
+		if (v > qlo && v <= qhi && v < pc->max) {
+			k = bucket_below(c, v);
+			f = 100 * (((double)(k - 1) + (v - q[k - 1]) /
+			    (q[k] - q[k - 1])) * step);
+			g = 100 - f;
+			s = 2 * (f < g ? f : g);
+			if (!(f > 0 && f < 100))
+				s = mess_col_sim(c, v);
+		} else if (isfinite(v))
+			s = mess_col_sim(c, v);
+		else
+			continue;
+		minv[i] = s < minv[i] ? s : minv[i];
+	}
+}
+
 void
 mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
     const double *x, size_t n, double *minv)
@@ -1045,6 +1389,10 @@ mare_drift_mess_column(const struct mare_drift_mess *m, size_t j,
 
 	if (c->pc->n == 0)
 		return;
+	if (c->a == c->pc->q && c->nb > 0) {
+		mess_column_q(c, x, n, minv);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (!isfinite(x[i]))
 			continue;

@@ -137,6 +137,58 @@ int	mare_drift_column(const struct mare_profile_col *pc, const double *ref,
 	    const double *cur, size_t ncur, size_t stride,
 	    enum mare_drift_test test, double threshold,
 	    struct mare_drift_col *out, struct mare_err *err);
+/*
+ * The same from c[m], the finite current values already sorted ascending
+ * (nnan non-finite values left out); allocates nothing. 0, or -1.
+ */
+int	mare_drift_column_sorted(const struct mare_profile_col *pc,
+	    const double *ref, const double *c, size_t m, uint64_t nnan,
+	    enum mare_drift_test test, double threshold,
+	    struct mare_drift_col *out, struct mare_err *err);
+
+/* Many columns at once (what mare-drift does) */
+
+#define MARE_DRIFT_MAX_THREADS	64
+
+/*
+ * A raw reference: ncols columns of n values each (non-finite allowed)
+ * become the reference where they lie: column j's finite values move to
+ * its front, sorted ascending (the sorted raw values that
+ * mare_drift_column_sorted() and mare_drift_mess_sorted() take), and its
+ * profile column, named names[j], is computed from them (as
+ * mare_profile_build()). nthreads columns at a time (0 or 1: in the
+ * calling thread; at most MARE_DRIFT_MAX_THREADS); the result does not
+ * depend on it. Memory: 8 bytes a value per thread. Returns the profile,
+ * or NULL with MARE_E_NOMEM.
+ */
+struct mare_profile *mare_drift_reference(double *const *cols, size_t n,
+	    size_t ncols, const char *const *names, unsigned nthreads,
+	    struct mare_err *err);
+
+/* A set of current columns to test. */
+struct mare_drift_set {
+	const struct mare_profile *prof;
+	const double *const *sorted;	/* raw reference columns, or NULL */
+	const size_t	*idx;		/* the profile column of each */
+	const double *const *cur;	/* ncols columns of n values */
+	size_t		 ncols, n;
+	const enum mare_drift_test *test;	/* each's (AUTO: default) */
+	const double	*threshold;	/* each's (NaN: default) */
+	const struct mare_drift_mess *mess;	/* built over idx */
+};
+
+/*
+ * Test every column of s: out[i] is mare_drift_column_sorted() of
+ * column i (its finite values, sorted) against profile column idx[i],
+ * mean[i] the mean of its finite values (summed in order; NaN when none),
+ * and minv[r] the MESS of row r over all the columns (INFINITY where no
+ * value of the row is finite), as mare_drift_mess_column() from INFINITY.
+ * nthreads as above; the results do not depend on it. Memory: 24 bytes a
+ * row per thread. Returns 0, or -1 with MARE_E_NOMEM.
+ */
+int	mare_drift_columns(const struct mare_drift_set *s, unsigned nthreads,
+	    struct mare_drift_col *out, double *mean, double *minv,
+	    struct mare_err *err);
 
 /*
  * MESS (Elith et al. 2010) of one row x[ncols] against the profile's

@@ -45,66 +45,49 @@ double_of(uint64_t k)
 	return d;
 }
 
-/*
- * LSD radix sort on the order-preserving integer image of the doubles,
- * over the bits that differ between the keys only (doubles read from
- * floats have 29 constant low bits): at most 12-bit digits, as few passes
- * as cover those bits, each skipped when every key shares the digit.
- */
-int
-mare_profile_sort(double *x, size_t n, struct mare_err *err)
+/* The same for floats: a double that is a float sorts as its float. */
+static uint32_t
+key32_of(float f)
 {
-	uint64_t *a, *b, *t, k0, diff = 0;
-	size_t *cnt, i, p, sum, c, passes, nb;
-	unsigned lo, hi, bits, sh;
+	uint32_t u;
 
-	if (n < 64) {
-		size_t j;
+	memcpy(&u, &f, sizeof(u));
+	return (u >> 31) ? ~u : u | UINT32_C(0x80000000);
+}
 
-		for (i = 1; i < n; i++) {	/* insertion sort */
-			double v = x[i];
+static float
+float_of(uint32_t k)
+{
+	float f;
 
-			for (j = i; j > 0 && x[j - 1] > v; j--)
-				x[j] = x[j - 1];
-			x[j] = v;
-		}
-		return 0;
-	}
-	a = malloc(n * sizeof(*a));
-	b = malloc(n * sizeof(*b));
-	if (a == NULL || b == NULL) {
-		free(a);
-		free(b);
-		return mare_err_sys(err, MARE_E_NOMEM, "sort");
-	}
-	k0 = key_of(x[0]);
-	for (i = 0; i < n; i++) {
-		a[i] = key_of(x[i]);
-		diff |= a[i] ^ k0;
-	}
-	if (diff == 0) {	/* every value the same */
-		free(a);
-		free(b);
-		return 0;
-	}
-	for (lo = 0; !(diff >> lo & 1); lo++)
-		;
-	for (hi = 63; !(diff >> hi & 1); hi--)
-		;
+	k = (k >> 31) ? k & ~UINT32_C(0x80000000) : ~k;
+	memcpy(&f, &k, sizeof(f));
+	return f;
+}
+
+/*
+ * LSD radix sort of n keys from a (b: scratch of n) over the bits lo..hi
+ * (those that differ between the keys), digits of at most RADIX_BITS
+ * bits, each pass skipped when every key shares the digit; cnt holds
+ * CNT_MAX counters. Returns the array (a or b) holding the sorted keys.
+ */
+static uint64_t *
+radix64(uint64_t *a, uint64_t *b, size_t *cnt, size_t n, unsigned lo,
+    unsigned hi)
+{
+	uint64_t *t;
+	size_t *cp, i, p, sum, c, passes, nb;
+	unsigned bits, sh;
+
 	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
-	bits = (unsigned)((hi - lo + passes) / passes);	/* <= RADIX_BITS */
+	bits = (unsigned)((hi - lo + passes) / passes);
 	nb = (size_t)1 << bits;
-	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL) {
-		free(a);
-		free(b);
-		return mare_err_sys(err, MARE_E_NOMEM, "sort");
-	}
+	memset(cnt, 0, passes * nb * sizeof(*cnt));
 	for (i = 0; i < n; i++)
 		for (p = 0; p < passes; p++)
 			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
 	for (p = 0; p < passes; p++) {
-		size_t *cp = cnt + p * nb;
-
+		cp = cnt + p * nb;
 		sh = lo + (unsigned)p * bits;
 		if (cp[(a[0] >> sh) & (nb - 1)] == n)
 			continue;	/* every key has this digit */
@@ -119,12 +102,168 @@ mare_profile_sort(double *x, size_t n, struct mare_err *err)
 		a = b;
 		b = t;
 	}
-	for (i = 0; i < n; i++)
-		x[i] = double_of(a[i]);
-	free(a);
-	free(b);
-	free(cnt);
+	return a;
+}
+
+/* The lowest and highest set bits of diff (diff != 0). */
+static void
+bit_span(uint64_t diff, unsigned *lo, unsigned *hi)
+{
+	for (*lo = 0; !(diff >> *lo & 1); (*lo)++)
+		;
+	for (*hi = 63; !(diff >> *hi & 1); (*hi)--)
+		;
+}
+
+/* Counters for the widest digits of 64-bit keys. */
+#define CNT_MAX	(((64 + RADIX_BITS - 1) / RADIX_BITS) << RADIX_BITS)
+
+/* s->buf of at least size bytes; 0, or -1 when out of memory. */
+static int
+scratch(struct mare_profile_scratch *s, size_t size)
+{
+	if (s->size >= size)
+		return 0;
+	free(s->buf);
+	s->size = 0;
+	if ((s->buf = malloc(size)) == NULL)
+		return -1;
+	s->size = size;
 	return 0;
+}
+
+/*
+ * Doubles that are all floats (read from float32 tensors) sort as 32-bit
+ * keys: half the memory traffic of 64-bit ones. The radix passes as in
+ * radix64(), with the checks, keys and their span in one loop and the
+ * last pass writing the doubles back. a and b hold n keys each, cnt
+ * CNT_MAX counters. 1 when done, 0 when some value is not a float.
+ */
+static int
+sort_floats(double *x, size_t n, uint32_t *a, uint32_t *b, size_t *cnt)
+{
+	uint32_t *t, k, k0, diff = 0;
+	size_t *cp, i, p, sum, c, passes, nb, last;
+	unsigned lo, hi, bits, sh;
+	float f;
+
+	k0 = key32_of((float)x[0]);
+	for (i = 0; i < n; i++) {
+		f = (float)x[i];
+		if ((double)f != x[i])
+			return 0;
+		a[i] = k = key32_of(f);
+		diff |= k ^ k0;
+	}
+	if (diff == 0)		/* every value the same */
+		return 1;
+	bit_span(diff, &lo, &hi);
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);
+	nb = (size_t)1 << bits;
+	memset(cnt, 0, passes * nb * sizeof(*cnt));
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
+	/* the last pass that moves keys (a digit's count is n: none) */
+	for (last = passes, p = 0; p < passes; p++)
+		if (cnt[p * nb + ((a[0] >> (lo + p * bits)) & (nb - 1))] != n)
+			last = p;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0] >> sh) & (nb - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < nb; i++) {
+			c = cp[i];
+			cp[i] = sum;
+			sum += c;
+		}
+		if (p == last) {
+			for (i = 0; i < n; i++) {
+				k = a[i];
+				x[cp[(k >> sh) & (nb - 1)]++] =
+				    (double)float_of(k);
+			}
+			return 1;
+		}
+		for (i = 0; i < n; i++)
+			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)		/* not reached: diff != 0 */
+		x[i] = (double)float_of(a[i]);
+	return 1;
+}
+
+/*
+ * LSD radix sort on the order-preserving integer image of the doubles,
+ * over the bits that differ between the keys only: at most 12-bit digits,
+ * as few passes as cover those bits, each skipped when every key shares
+ * the digit. Doubles that are all floats sort as floats (the same order,
+ * so the same result, in fewer and narrower passes).
+ */
+int
+mare_profile_sort_scratch(double *x, size_t n,
+    struct mare_profile_scratch *sc, struct mare_err *err)
+{
+	uint64_t *a, *b, *s, k0, diff = 0;
+	size_t i, *cnt;
+	unsigned lo, hi;
+
+	if (n < 64) {
+		size_t j;
+
+		for (i = 1; i < n; i++) {	/* insertion sort */
+			double v = x[i];
+
+			for (j = i; j > 0 && x[j - 1] > v; j--)
+				x[j] = x[j - 1];
+			x[j] = v;
+		}
+		return 0;
+	}
+	if (n > (SIZE_MAX - CNT_MAX * sizeof(*cnt)) / 2 / sizeof(*a) ||
+	    scratch(sc, CNT_MAX * sizeof(*cnt) + 2 * n * sizeof(*a)) == -1)
+		return mare_err_sys(err, MARE_E_NOMEM, "sort");
+	cnt = sc->buf;
+	a = (uint64_t *)(cnt + CNT_MAX);
+	b = a + n;
+	if (sort_floats(x, n, (uint32_t *)a, (uint32_t *)a + n, cnt))
+		return 0;
+	k0 = key_of(x[0]);
+	for (i = 0; i < n; i++) {
+		a[i] = key_of(x[i]);
+		diff |= a[i] ^ k0;
+	}
+	if (diff == 0)		/* every value the same */
+		return 0;
+	bit_span(diff, &lo, &hi);
+	s = radix64(a, b, cnt, n, lo, hi);
+	for (i = 0; i < n; i++)
+		x[i] = double_of(s[i]);
+	return 0;
+}
+
+void
+mare_profile_scratch_free(struct mare_profile_scratch *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->size = 0;
+}
+
+int
+mare_profile_sort(double *x, size_t n, struct mare_err *err)
+{
+	struct mare_profile_scratch s = { NULL, 0 };
+	int rc;
+
+	rc = mare_profile_sort_scratch(x, n, &s, err);
+	mare_profile_scratch_free(&s);
+	return rc;
 }
 
 /* numpy's _lerp(): a + (b - a) t, from the nearer end. */

@@ -121,6 +121,21 @@ void	mare_profile_column_sorted(const double *s, size_t m, uint64_t nnan,
 int	mare_profile_sort(double *x, size_t n, struct mare_err *err);
 
 /*
+ * Scratch memory kept from one sort to the next (zero-initialise it;
+ * free with mare_profile_scratch_free()): a caller sorting many columns
+ * allocates, and the kernel zero-fills, its buffers once (up to 16 bytes
+ * a value). mare_profile_sort() is this with a scratch of its own.
+ */
+struct mare_profile_scratch {
+	void	*buf;
+	size_t	 size;
+};
+
+int	mare_profile_sort_scratch(double *x, size_t n,
+	    struct mare_profile_scratch *s, struct mare_err *err);
+void	mare_profile_scratch_free(struct mare_profile_scratch *s);
+
+/*
  * The JSON form above, as a new object (the caller json_decref()s it).
  * Returns NULL only when out of memory.
  */

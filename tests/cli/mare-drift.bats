@@ -82,6 +82,31 @@ PY
 	assert_output '[["psi",0.2,true],["ks",0.05,true]]'
 }
 
+# x: scipy.stats.ks_2samp(a, b) (scipy 1.10.1) = (0.5555555555555556,
+# 0.0785684903331962); y: wasserstein_distance(a, a + 1) / np.std(a) =
+# 0.4493247650413843, with a = the reference x, b = the current x.
+@test "drift: --format text shows the statistic and the p-value apart" {
+	a=(1.5 2.25 3 4.5 5 6.75 7 8)
+	b=(4 5.5 6 7.5 8.25 9 10 11.5 12)
+	for i in "${!a[@]}"; do
+		printf '{"x":%s,"y":%s}\n' "${a[i]}" "${a[i]}"
+	done > ref.jsonl
+	for i in "${!b[@]}"; do
+		y=$(awk -v v="${a[i]:-}" 'BEGIN { print v == "" ? "null" : v + 1 }')
+		printf '{"x":%s,"y":%s}\n' "${b[i]}" "$y"
+	done > cur.jsonl
+	run -1 --separate-stderr mare-drift --format text --test y=wasserstein \
+	    --reference ref.jsonl cur.jsonl
+	assert_equal "$stderr" ""
+	assert_equal "$output" "$(cat <<'EOF'
+column test           statistic   p-value threshold  outside verdict
+x      ks              0.555556    0.0786      0.05   55.56% ok
+y      wasserstein     0.449325         -       0.1   12.50% DRIFT
+1 of 2 columns drifted (share 0.5, threshold 0.5): DRIFT
+EOF
+)"
+}
+
 @test "drift: --columns and --share decide the verdict" {
 	run -0 --separate-stderr mare-drift --format json --columns SST \
 	    --test SST=psi:1000 --reference "$PRES" "$FUT"
@@ -226,7 +251,7 @@ MODEL="$DATA/train/golden-maxent-lq.json"
 	run -0 --separate-stderr mare-drift --reference "$MODEL" pres.jsonl
 	run jq -c '[.dataset.drift, .prediction.test, .prediction.drift, .prediction.n_current, .prediction.statistic < 0.011]' <<<"$output"
 	assert_output '[false,"ks",false,246,true]'
-	assert_regex "$stderr" $'\nprediction +ks +1 +0.05 +0.00% ok\n'
+	assert_regex "$stderr" $'\nprediction +ks +0.0101839 +1 +0.05 +0.00% ok\n'
 	run -1 --separate-stderr mare-drift --reference "$MODEL" bg.jsonl
 	# against the profile: within 0.01 of the raw KS statistic
 	run jq -c '[.prediction.drift, .prediction.n_current, (.prediction.statistic - 0.3487660224840572 | fabs < 0.01), (.columns | length)]' <<<"$output"

@@ -132,7 +132,8 @@ static void
 sort_cases(void)
 {
 	static const char *const what[] = { "float values", "integers 0..9",
-	    "a constant", "full doubles with signs" };
+	    "a constant", "full doubles with signs",
+	    "floats of every exponent", "floats and one double" };
 	struct mare_rng rng;
 	double *x, *y;
 	size_t i, n = 30000, c;
@@ -140,14 +141,18 @@ sort_cases(void)
 	mare_rng_init(&rng, 3);
 	x = malloc(n * sizeof(*x));
 	y = malloc(n * sizeof(*y));
-	for (c = 0; c < 4; c++) {
+	for (c = 0; c < 6; c++) {
 		for (i = 0; i < n; i++) {
 			double v = mare_rng_normal(&rng);
 
 			x[i] = c == 0 ? (double)(float)v : c == 1 ?
 			    (double)mare_rng_bounded(&rng, 10) : c == 2 ?
-			    -2.5 : v * exp(40 * mare_rng_normal(&rng));
+			    -2.5 : c == 3 ? v * exp(40 *
+			    mare_rng_normal(&rng)) : (double)(float)ldexp(v,
+			    (int)mare_rng_bounded(&rng, 250) - 125);
 		}
+		if (c == 5)
+			x[n / 2] = 0.1;	/* not a float: the 64-bit keys */
 		memcpy(y, x, n * sizeof(*x));
 		qsort(y, n, sizeof(*y), cmpd);
 		mare_drift_sort(x, n, NULL);
@@ -176,6 +181,19 @@ test_sort(void)
 		sorted &= x[i - 1] <= x[i];
 	ok(sorted, "radix sort ascending with negatives");
 	is_double(x[199], 1e300, 0, "largest last");
+	/* -0 before +0, as floats and as doubles */
+	for (i = 0; i < 200; i++)
+		x[i] = i % 2 ? -0.0 : 0.0;
+	x[0] = 0.5;
+	mare_drift_sort(x, 200, NULL);
+	ok(signbit(x[0]) && signbit(x[99]) && !signbit(x[100]) &&
+	    x[199] == 0.5, "floats: -0 sorts before +0");
+	for (i = 0; i < 200; i++)
+		x[i] = i % 2 ? -0.0 : 0.0;
+	x[0] = 0.1;
+	mare_drift_sort(x, 200, NULL);
+	ok(signbit(x[0]) && signbit(x[99]) && !signbit(x[100]) &&
+	    x[199] == 0.1, "doubles: -0 sorts before +0");
 	sort_cases();
 }
 
@@ -378,11 +396,12 @@ static void
 test_mess_fast(void)
 {
 	static const char *const names[] = { "a", "b", "c" };
-	double *rows, *s[3], x[3], e;
+	double *rows, *s[3], x[3], e, *cols[3], *mf, *mg;
 	struct mare_profile *p;
 	struct mare_drift_mess *f, *g;
 	struct mare_rng rng;
 	size_t i, j, n = 5000, idx[3] = { 0, 1, 2 }, bad = 0, bad2 = 0;
+	size_t bad3 = 0, bad4 = 0, nx = 20000;
 
 	mare_rng_init(&rng, 11);
 	rows = malloc(n * 3 * sizeof(*rows));
@@ -398,15 +417,22 @@ test_mess_fast(void)
 	p = mare_profile_build(rows, n, 3, names, NULL);
 	f = mare_drift_mess_new(p, (const double *const *)s, idx, 3, NULL);
 	g = mare_drift_mess_new(p, NULL, idx, 3, NULL);
-	for (i = 0; i < 20000; i++) {
+	for (j = 0; j < 3; j++)
+		cols[j] = malloc(nx * sizeof(double));
+	mf = malloc(nx * sizeof(double));
+	mg = malloc(nx * sizeof(double));
+	for (i = 0; i < nx; i++) {
+		mf[i] = mg[i] = INFINITY;
 		for (j = 0; j < 3; j++) {
 			e = mare_rng_uniform(&rng);
 			/* reference values themselves, ties and edges too */
 			x[j] = e < 0.3 ? s[j][mare_rng_bounded(&rng, n)] :
 			    e < 0.35 ? p->cols[j].q[mare_rng_bounded(&rng,
-			    MARE_PROFILE_NQ)] : p->cols[j].min - 1 +
-			    (p->cols[j].max - p->cols[j].min + 2) *
-			    mare_rng_uniform(&rng);
+			    MARE_PROFILE_NQ)] : e < 0.37 ? (e < 0.36 ? NAN :
+			    -INFINITY) : e < 0.38 ? p->cols[j].max :
+			    p->cols[j].min - 1 + (p->cols[j].max -
+			    p->cols[j].min + 2) * mare_rng_uniform(&rng);
+			cols[j][i] = x[j];
 		}
 		e = mare_drift_mess_row(f, x);
 		bad += memcmp(&e, &(double){ mare_drift_mess_sorted(p,
@@ -417,12 +443,158 @@ test_mess_fast(void)
 	}
 	is_int((long)bad, 0, "bucketed MESS = exact MESS (raw rows)");
 	is_int((long)bad2, 0, "bucketed MESS = exact MESS (profile)");
+	/* column by column: the same minimum per row (NaN: INFINITY) */
+	for (j = 0; j < 3; j++) {
+		mare_drift_mess_column(f, j, cols[j], nx, mf);
+		mare_drift_mess_column(g, j, cols[j], nx, mg);
+	}
+	for (i = 0; i < nx; i++) {
+		for (j = 0; j < 3; j++)
+			x[j] = cols[j][i];
+		e = mare_drift_mess_sorted(p, (const double *const *)s, idx,
+		    x, 3);
+		bad3 += isnan(e) ? mf[i] != INFINITY :
+		    memcmp(&e, &mf[i], sizeof(e)) != 0;
+		e = mare_drift_mess(p, idx, x, 3);
+		bad4 += isnan(e) ? mg[i] != INFINITY :
+		    memcmp(&e, &mg[i], sizeof(e)) != 0;
+	}
+	is_int((long)bad3, 0, "MESS by column = exact MESS (raw rows)");
+	is_int((long)bad4, 0, "MESS by column = exact MESS (profile)");
+	for (j = 0; j < 3; j++)
+		free(cols[j]);
+	free(mf);
+	free(mg);
 	mare_drift_mess_free(f);
 	mare_drift_mess_free(g);
 	mare_profile_free(p);
 	for (j = 0; j < 3; j++)
 		free(s[j]);
 	free(rows);
+}
+
+/*
+ * Many columns at once: the same bits as one by one, on 1 to 5 threads
+ * (100,000 and 80,000 values: above the size below which one thread works).
+ */
+static void
+test_many(void)
+{
+	static const char *const names[] = { "a", "b", "c", "d", "e" };
+	enum mare_drift_test tests[5] = { MARE_DRIFT_AUTO, MARE_DRIFT_KS,
+	    MARE_DRIFT_PSI, MARE_DRIFT_AUTO, MARE_DRIFT_JS };
+	double thr[5] = { NAN, NAN, 0.2, NAN, NAN };
+	double *rows, *cols[5], *cur[5], *sorted[5], mean[5], *minv, *mv, v;
+	struct mare_profile *p, *q;
+	struct mare_drift_mess *ms;
+	struct mare_drift_col one, out[5];
+	struct mare_drift_set set;
+	struct mare_rng rng;
+	size_t i, j, n = 20000, nc = 16000, idx[5] = { 0, 1, 2, 3, 4 };
+	unsigned t;
+	int same;
+
+	mare_rng_init(&rng, 5);
+	rows = malloc(n * 5 * sizeof(*rows));
+	minv = malloc(nc * sizeof(*minv));
+	mv = malloc(nc * sizeof(*mv));
+	for (j = 0; j < 5; j++) {
+		cols[j] = malloc(n * sizeof(double));
+		cur[j] = malloc(nc * sizeof(double));
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 5; j++) {
+			v = j == 3 ? (double)mare_rng_bounded(&rng, 4) :
+			    (double)(float)mare_rng_normal(&rng) *
+			    (double)(j + 1);
+			if (mare_rng_bounded(&rng, 50) == 0)
+				v = j == 4 ? INFINITY : NAN;
+			rows[5 * i + j] = cols[j][i] = v;
+		}
+	for (i = 0; i < nc; i++)
+		for (j = 0; j < 5; j++)
+			cur[j][i] = j == 3 ?
+			    (double)mare_rng_bounded(&rng, 5) :
+			    mare_rng_bounded(&rng, 40) == 0 ? NAN :
+			    0.3 + mare_rng_normal(&rng) * (double)(j + 1);
+	p = mare_profile_build(rows, n, 5, names, NULL);
+	for (t = 1; t <= 5; t += 2) {
+		double *c2[5];
+
+		for (j = 0; j < 5; j++) {
+			c2[j] = malloc(n * sizeof(double));
+			memcpy(c2[j], cols[j], n * sizeof(double));
+		}
+		q = mare_drift_reference(c2, n, 5, names, t, NULL);
+		same = q != NULL;
+		for (j = 0; same && j < 5; j++) {
+			struct mare_profile_col a = p->cols[j], b = q->cols[j];
+
+			same = strcmp(a.name, b.name) == 0 && a.n == b.n &&
+			    a.nan == b.nan && memcmp(a.q, b.q, sizeof(a.q)) ==
+			    0 && a.mean == b.mean && a.sd == b.sd &&
+			    a.nbins == b.nbins && memcmp(a.counts, b.counts,
+			    sizeof(a.counts)) == 0 && a.distinct == b.distinct;
+			for (i = 1; same && i < a.n; i++)
+				same = c2[j][i - 1] <= c2[j][i];
+		}
+		ok(same, "reference on %u thread(s) = mare_profile_build()",
+		    t);
+		mare_profile_free(q);
+		for (j = 0; j < 5; j++) {
+			if (t == 1)
+				sorted[j] = c2[j];
+			else
+				free(c2[j]);
+		}
+	}
+	ms = mare_drift_mess_new(p, NULL, idx, 5, NULL);
+	set.prof = p;
+	set.sorted = (const double *const *)sorted;
+	set.idx = idx;
+	set.cur = (const double *const *)cur;
+	set.ncols = 5;
+	set.n = nc;
+	set.test = tests;
+	set.threshold = thr;
+	set.mess = ms;
+	for (i = 0; i < nc; i++)
+		mv[i] = INFINITY;
+	for (j = 0; j < 5; j++)
+		mare_drift_mess_column(ms, j, cur[j], nc, mv);
+	for (t = 1; t <= 5; t += 2) {
+		memset(out, 0, sizeof(out));
+		same = mare_drift_columns(&set, t, out, mean, minv, NULL) == 0;
+		for (j = 0; same && j < 5; j++) {
+			double sum = 0;
+			size_t k = 0;
+
+			mare_drift_column(&p->cols[j], sorted[j], cur[j], nc,
+			    1, tests[j], thr[j], &one, NULL);
+			same = memcmp(&one, &out[j], sizeof(one)) == 0;
+			for (i = 0; i < nc; i++)
+				if (isfinite(cur[j][i])) {
+					sum += cur[j][i];
+					k++;
+				}
+			same = same && mean[j] == sum / (double)k;
+		}
+		ok(same, "columns on %u thread(s) = mare_drift_column()", t);
+		ok(memcmp(minv, mv, nc * sizeof(*mv)) == 0,
+		    "MESS on %u thread(s) = column by column", t);
+	}
+	is_int(out[2].test, MARE_DRIFT_PSI, "the tests asked for");
+	is_double(out[2].threshold, 0.2, 0, "and their thresholds");
+	mare_drift_mess_free(ms);
+	mare_profile_free(p);
+	for (j = 0; j < 5; j++) {
+		free(cols[j]);
+		free(cur[j]);
+		free(sorted[j]);
+	}
+	free(rows);
+	free(minv);
+	free(mv);
 }
 
 int
@@ -434,6 +606,7 @@ main(void)
 	test_mess();
 	test_mess_grid();
 	test_mess_fast();
+	test_many();
 	test_scipy();
 	return tap_done();
 }
