@@ -464,6 +464,7 @@ read_jsonl(FILE *fp, const char *name, const struct table *want,
 				goto out;
 			}
 			t->names = calloc(t->ncols, sizeof(*t->names));
+			free(seen);	/* NULL: line 1 comes once */
 			seen = calloc(t->ncols, 1);
 			if (t->names == NULL || seen == NULL) {
 				json_decref(o);

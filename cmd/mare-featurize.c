@@ -224,13 +224,13 @@ split_columns(struct opts *o, const char *text, struct mare_err *err)
 	if (o->columns_buf == NULL || o->columns == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	o->columns[i++] = o->columns_buf;
-	for (p = o->columns_buf; *p != '\0'; p++)
+	for (p = o->columns_buf; *p != '\0' && i < n; p++)
 		if (*p == ',') {
 			*p = '\0';
 			o->columns[i++] = p + 1;
 		}
-	o->ncolumns = n;
-	for (k = 0; k < n; k++)
+	o->ncolumns = i;	/* n, counted in text: the same commas */
+	for (k = 0; k < o->ncolumns; k++)
 		if (o->columns[k][0] == '\0')
 			return mare_err_set(err, MARE_E_USAGE, "invalid "
 			    "--columns value '%s': empty name", text);
@@ -1188,6 +1188,11 @@ run(const struct opts *o, struct mare_err *err)
 				goto out;
 		}
 	}
+	if (fs == NULL) {
+		/* parse_args() makes --grid need --spec */
+		mare_err_set(err, MARE_E_INTERNAL, "no feature spec");
+		goto out;
+	}
 	out = mare_out_open(o->common.output, MARE_OUT_SYNC, err);
 	if (out == NULL)
 		goto out;
@@ -1201,7 +1206,6 @@ run(const struct opts *o, struct mare_err *err)
 		c.rej = NULL;
 		if (rc != 0)
 			goto out;
-		rc = -1;
 	}
 	rc = mare_out_commit(out, err);
 	out = NULL;

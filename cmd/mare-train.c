@@ -166,7 +166,7 @@ parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
 	if (strlen(optarg) >= sizeof(arg))
 		return mare_err_set(err, MARE_E_USAGE, "--tune value too "
 		    "long");
-	strcpy(arg, optarg);
+	memcpy(arg, optarg, strlen(optarg) + 1);
 	for (part = strtok_r(arg, ";", &sp); part != NULL;
 	    part = strtok_r(NULL, ";", &sp)) {
 		if ((val = strchr(part, '=')) == NULL)
@@ -204,7 +204,7 @@ parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
 				return mare_err_set(err, MARE_E_USAGE,
 				    "invalid --tune features value '%s': "
 				    "expected default or letters of lqpht", v);
-			strcpy(o->tune_fc[o->ntune_fc++], v);
+			memcpy(o->tune_fc[o->ntune_fc++], v, strlen(v) + 1);
 		}
 		if ((rm ? o->ntune_rm : o->ntune_fc) == 0)
 			return mare_err_set(err, MARE_E_USAGE, "--tune %s: no "
@@ -861,7 +861,6 @@ tune(struct opts *o, const double *raw, size_t n, size_t nv,
 	}
 	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
 		goto fail;
-	row = json_array_get(rows, best);
 	if (o->ntune_fc > 0)
 		o->features = o->tune_fc[best / nr];
 	if (o->ntune_rm > 0)
@@ -1013,7 +1012,7 @@ run(struct opts *o, struct mare_err *err)
 			goto done;
 		}
 	}
-	if ((raw = malloc(n * nv * sizeof(double))) == NULL)
+	if ((raw = malloc((n * nv + 1) * sizeof(double))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++)
 		for (j = 0; j < nv; j++)

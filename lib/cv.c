@@ -459,14 +459,14 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 	memset(&fm, 0, sizeof(fm));
 	if (pool != NULL)
 		memset(pool, 0, sizeof(*pool));
-	if ((fold = malloc((n ? n : 1) * sizeof(int))) == NULL)
+	if ((fold = calloc(n ? n : 1, sizeof(int))) == NULL)
 		goto nomem;
 	if (mare_cv_folds(feat, p, y, lon, lat, n,
 	    !maxent || co.scheme != MARE_CV_RANDOM, &co, fold, err) != 0)
 		goto fail;
-	if ((fx = malloc(n * (p ? p : 1) * sizeof(double))) == NULL ||
-	    (fy = malloc(n * sizeof(double))) == NULL ||
-	    (fw = malloc(n * sizeof(double))) == NULL ||
+	if ((fx = malloc((n ? n : 1) * (p ? p : 1) * sizeof(double))) ==
+	    NULL || (fy = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (fw = malloc((n ? n : 1) * sizeof(double))) == NULL ||
 	    (cv = json_object()) == NULL || (folds = json_array()) == NULL ||
 	    (sum = json_object()) == NULL)
 		goto nomem;

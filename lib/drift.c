@@ -1433,7 +1433,7 @@ mare_drift_mess_grid(const struct mare_profile *p,
 	}
 	geom.has_nodata = 1;
 	geom.nodata = MARE_DRIFT_MAP_NODATA;
-	if ((x = malloc(ncols * sizeof(*x))) == NULL) {
+	if ((x = calloc(ncols, sizeof(*x))) == NULL) {
 		mare_err_sys(err, MARE_E_NOMEM, "MESS map");
 		return NULL;
 	}

@@ -16,6 +16,10 @@
 
 #include "mare.h"
 
+/* the definitions below, not err.h's analyzer wrappers */
+#undef mare_err_set
+#undef mare_err_sys
+
 static const struct {
 	enum mare_errc	code;
 	int		status;

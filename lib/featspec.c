@@ -718,7 +718,7 @@ fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
 	struct acc *a;
 	size_t r, i, nv = fs->nvars, nf = fs->nfeat;
 
-	if ((a = calloc(nf, sizeof(*a))) == NULL)
+	if ((a = calloc(nf ? nf : 1, sizeof(*a))) == NULL)
 		return mare_err_sys(err, MARE_E_NOMEM, "feature statistics");
 	acc_init(a, nf);
 	for (r = 0; r < nrows; r++)

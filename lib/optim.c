@@ -676,11 +676,13 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		if (n > 0 && ncap > ((size_t)-1) / sizeof(double) / n)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
-		if ((nc = realloc(c->col, ncap * n * sizeof(double))) == NULL)
+		if ((nc = realloc(c->col, (ncap * n + 1) *
+		    sizeof(double))) == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
 		c->col = nc;
-		if ((nc = realloc(c->qcol, ncap * n * sizeof(double))) == NULL)
+		if ((nc = realloc(c->qcol, (ncap * n + 1) *
+		    sizeof(double))) == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
 		c->qcol = nc;
@@ -1055,7 +1057,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			return -1;
 		kk = cd_kkt(pb, c, lambda);
 		if (kk <= o->tol && !ix) {
-			done = conv = 1;
+			conv = 1;
 			break;
 		}
 		if (kk < 0.99 * kbest) {
@@ -1207,7 +1209,7 @@ mare_optim_path(const struct mare_optim_data *d,
 	memset(bt, 0, (d->p + 1) * sizeof(double));
 	b0 = start_b0(&pb);
 	lprev = lm;
-	if (o->alpha > 0) {
+	if (c.cmax != NULL) {	/* cd_init() ran: o->alpha > 0 */
 		cd_colmax(&pb, &c);
 		if (o->stop == MARE_OPTIM_STOP_GLMNET)
 			shr = o->tol * null_dev(&pb);

@@ -683,6 +683,7 @@ get_reals(struct rd *r, const json_t *o, const char *key, size_t want,
 	char k[64];
 	size_t i, n;
 
+	*got = 0;
 	if (!json_is_array(a))
 		return bad(r, key, "expected an array");
 	n = json_array_size(a);

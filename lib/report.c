@@ -217,7 +217,7 @@ mare_report_map_make(const struct mare_grid *g, size_t width,
 	m->bsize = (double)b * ge->cellsize;
 	m->min = INFINITY;
 	m->max = -INFINITY;
-	m->v = malloc(m->ncols * m->nrows * sizeof(*m->v));
+	m->v = malloc((m->ncols * m->nrows + 1) * sizeof(*m->v));
 	if (m->v == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	for (k = 0; k < m->ncols * m->nrows; k++) {
@@ -1223,12 +1223,13 @@ html_tuning(const struct mare_report_in *in, FILE *fp)
 	fputs("</tbody></table></div>\n</section>\n", fp);
 }
 
-/* Indices of the importance entries by permutation importance, highest
- * first (ties: in file order). Returns a malloc'd array or NULL. */
+/* Indices of the n importance entries (json_array_size(imp)) by
+ * permutation importance, highest first (ties: in file order). Returns a
+ * malloc'd array or NULL. */
 static size_t *
-importance_order(const json_t *imp)
+importance_order(const json_t *imp, size_t n)
 {
-	size_t i, j, n = json_array_size(imp), t, *ix;
+	size_t i, j, t, *ix;
 
 	if ((ix = malloc((n + 1) * sizeof(*ix))) == NULL)
 		return NULL;
@@ -1258,7 +1259,7 @@ html_importance(const struct mare_report_in *in, FILE *fp,
 
 	if (!json_is_array(imp) || (n = json_array_size(imp)) == 0)
 		return 0;
-	if ((ix = importance_order(imp)) == NULL)
+	if ((ix = importance_order(imp, n)) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	json_array_foreach(imp, i, e) {
 		/* room for the longest name, about 7 pixels a character */
@@ -1971,7 +1972,7 @@ text_importance(const struct mare_report_in *in, FILE *fp,
 
 	if (!json_is_array(imp) || (n = json_array_size(imp)) == 0)
 		return 0;
-	if ((ix = importance_order(imp)) == NULL)
+	if ((ix = importance_order(imp, n)) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	for (k = 0; k < n; k++)
 		if (num(json_array_get(imp, k), "permutation") > vmax)
@@ -2196,7 +2197,8 @@ mare_report_json(const struct mare_report_in *in, struct mare_err *err)
 			json_object_set(o, "tuning", (json_t *)mpart(in,
 			    "tuning"));
 		if (json_is_array(mpart(in, "importance")) &&
-		    (ix = importance_order(mpart(in, "importance"))) != NULL) {
+		    (ix = importance_order(mpart(in, "importance"),
+		    json_array_size(mpart(in, "importance")))) != NULL) {
 			a = json_array();
 			for (i = 0; i < json_array_size(mpart(in,
 			    "importance")); i++)

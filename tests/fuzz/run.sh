@@ -22,7 +22,7 @@ if [ "$1" = --one ]; then
 	mkdir -p "$d/corpus" "$d/tmp"
 	dict=
 	case $name in
-	jscan|jsonl|model|rules|featspec|cache) dict=-dict=$here/json.dict ;;
+	api|jscan|jsonl|model|rules|featspec|cache) dict=-dict=$here/json.dict ;;
 	esac
 	rm -f "$d"/crash-* "$d"/leak-* "$d"/timeout-* "$d"/oom-*
 	TMPDIR=$d/tmp "$build/$t" -max_total_time="$secs" -timeout=10 \

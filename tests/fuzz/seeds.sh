@@ -12,7 +12,7 @@ set -eu
 src=$1 build=$2 out=$3
 data=$src/tests/data
 rm -rf "$out"
-for t in cache csv date dwca featspec grid jscan jsonl model npy rules tensor; do
+for t in api cache csv date dwca featspec grid jscan jsonl model npy rules tensor; do
 	mkdir -p "$out/$t"
 done
 
@@ -35,6 +35,23 @@ done
 for f in "$data"/obis/occurrence/*size1.json "$data"/gbif/errors/*; do
 	[ -f "$f" ] && tr -d '\n' < "$f" > "$out/jsonl/page-${f##*/}" && echo >> "$out/jsonl/page-${f##*/}"
 done
+
+# GBIF/OBIS API bodies: the recorded pages (those over 64 KiB, the fuzzers'
+# max_len, cut to their first 3 results with the paging members kept), the
+# download statuses and request keys, species/match and the error bodies
+for f in "$data"/gbif/occurrence_search/*.json "$data"/obis/occurrence/*.json; do
+	if [ "$(wc -c < "$f")" -le 65536 ]; then
+		cp "$f" "$out/api/"
+	else
+		python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["results"] = d["results"][:3]
+json.dump(d, sys.stdout)' "$f" > "$out/api/cut-${f##*/}"
+	fi
+done
+cp_small api "$data"/gbif/occurrence_download/* \
+    "$data"/gbif/species_match/*.json "$data"/gbif/errors/* \
+    "$data"/obis/taxon_complete_mola_mola.json
 
 # jscan takes one line: single records of the real data, the bad corpus
 for f in "$data"/validate/*.jsonl; do
