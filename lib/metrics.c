@@ -78,92 +78,90 @@ okey(double v)
 
 #define RADIX_MIN	4096	/* below this, qsort */
 
-/*
- * Stable LSD radix sort of (key, index) pairs by key, 16 bits a pass:
- * equal values keep index order, exactly the order of cmp_key(). 0 or
- * -1 (no memory; k untouched).
- */
-static int
-radix_keys(struct key *k, size_t n)
-{
-	uint64_t *u, *u2, *tu;
-	size_t *ix, *ix2, *ti, *cnt, i, pass, sum, c;
-	int rc = -1;
+/* A sort slot: (order key, index) while sorting, (value, index) after. */
+struct ukey {
+	uint64_t u;
+	size_t	 i;
+};
 
-	u = malloc(n * sizeof(*u));
-	u2 = malloc(n * sizeof(*u2));
-	ix = malloc(n * sizeof(*ix));
-	ix2 = malloc(n * sizeof(*ix2));
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (u == NULL || u2 == NULL || ix == NULL || ix2 == NULL ||
-	    cnt == NULL)
-		goto done;
-	for (i = 0; i < n; i++) {
-		u[i] = okey(k[i].v);
-		ix[i] = i;
-	}
+union slot {
+	struct key	k;
+	struct ukey	u;
+};
+
+/*
+ * Stable LSD radix sort of the (okey(v[i]), i) in a[0..n) by key, 16 bits
+ * a pass, ping-ponging with b: equal values keep index order, exactly the
+ * order of cmp_key(). Returns a or b, whichever holds the result, or NULL
+ * (no memory).
+ */
+static union slot *
+radix_keys(union slot *a, union slot *b, size_t n)
+{
+	union slot *t;
+	size_t *cnt, i, pass, sum, c;
+
+	if ((cnt = malloc(65536 * sizeof(*cnt))) == NULL)
+		return NULL;
 	for (pass = 0; pass < 4; pass++) {
 		unsigned sh = (unsigned)(16 * pass);
 
 		memset(cnt, 0, 65536 * sizeof(*cnt));
 		for (i = 0; i < n; i++)
-			cnt[(u[i] >> sh) & 0xffff]++;
-		if (cnt[(u[0] >> sh) & 0xffff] == n)
+			cnt[(a[i].u.u >> sh) & 0xffff]++;
+		if (cnt[(a[0].u.u >> sh) & 0xffff] == n)
 			continue;	/* one bucket: nothing moves */
 		for (c = sum = 0; c < 65536; c++) {
-			size_t t = cnt[c];
+			size_t z = cnt[c];
 
 			cnt[c] = sum;
-			sum += t;
+			sum += z;
 		}
-		for (i = 0; i < n; i++) {
-			size_t d = cnt[(u[i] >> sh) & 0xffff]++;
-
-			u2[d] = u[i];
-			ix2[d] = ix[i];
-		}
-		tu = u;
-		u = u2;
-		u2 = tu;
-		ti = ix;
-		ix = ix2;
-		ix2 = ti;
+		for (i = 0; i < n; i++)
+			b[cnt[(a[i].u.u >> sh) & 0xffff]++].u = a[i].u;
+		t = a;
+		a = b;
+		b = t;
 	}
-	/* k[i] was (v[i], i): ix is the sorted order of the indices */
-	for (i = 0; i < n; i++)
-		k[i].i = ix[i];
-	rc = 0;
-done:
-	free(u);
-	free(u2);
-	free(ix);
-	free(ix2);
 	free(cnt);
-	return rc;
+	return a;
 }
 
-/* Sorted keys of v, or NULL (err set). */
+/* Sorted keys of v, or NULL (err set). Memory: 32 n bytes at most. */
 static struct key *
 sorted(const double *v, size_t n, struct mare_err *err)
 {
+	union slot *a, *b, *r;
 	struct key *k;
-	size_t i;
+	size_t i, idx;
 
-	if ((k = calloc(n > 0 ? n : 1, sizeof(*k))) == NULL) {
+	if ((a = calloc(n > 0 ? n : 1, sizeof(*a))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory (%zu scores)",
 		    n);
 		return NULL;
 	}
+	if (n >= RADIX_MIN && (b = malloc(n * sizeof(*b))) != NULL) {
+		for (i = 0; i < n; i++) {
+			a[i].u.u = okey(v[i]);
+			a[i].u.i = i;
+		}
+		if ((r = radix_keys(a, b, n)) != NULL) {
+			for (i = 0; i < n; i++) {
+				idx = r[i].u.i;
+				r[i].k.i = idx;
+				r[i].k.v = v[idx];
+			}
+			free(r == a ? b : a);
+			return &r->k;
+		}
+		free(b);
+	}
+	k = &a->k;
 	for (i = 0; i < n; i++) {
-		k[i].v = v[i];
-		k[i].i = i;
+		a[i].k.v = v[i];
+		a[i].k.i = i;
 	}
-	if (n < RADIX_MIN || radix_keys(k, n) != 0) {
-		qsort(k, n, sizeof(*k), cmp_key);
-		return k;
-	}
-	for (i = 0; i < n; i++)
-		k[i].v = v[k[i].i];
+	qsort(k, n, sizeof(*k), cmp_key);
 	return k;
 }
 

@@ -226,3 +226,11 @@ only_files() {
 	run -0 --separate-stderr mare-train -q -m maxent --features lq \
 	    l.tensor -o m.json
 }
+
+@test "train: block CV of a tensor without lon/lat names the missing columns" {
+	tensor label,SST_present_crop,salinity_present_crop x.tensor
+	run -65 --separate-stderr mare-train -m logistic --cv-scheme block \
+	    -o m.json x.tensor
+	assert_equal "$stderr" "mare-train: x.tensor: --cv-scheme block needs lon and lat columns"
+	only_files x.tensor
+}
