@@ -77,6 +77,7 @@ okey(double v)
 }
 
 #define RADIX_MIN	4096	/* below this, qsort */
+#define RADIX_BITS	11	/* bits of a radix digit, at most */
 
 /* A sort slot: (order key, index) while sorting, (value, index) after. */
 struct ukey {
@@ -90,35 +91,50 @@ union slot {
 };
 
 /*
- * Stable LSD radix sort of the (okey(v[i]), i) in a[0..n) by key, 16 bits
- * a pass, ping-ponging with b: equal values keep index order, exactly the
- * order of cmp_key(). Returns a or b, whichever holds the result, or NULL
- * (no memory).
+ * Stable LSD radix sort of the (okey(v[i]), i) in a[0..n) by key,
+ * ping-ponging with b, over the bits that differ between the keys only,
+ * in digits of at most RADIX_BITS bits (their buckets stay in cache),
+ * every histogram from one read of the keys: equal values keep index
+ * order, exactly the order of cmp_key(). Returns a or b, whichever holds
+ * the result, or NULL (no memory).
  */
 static union slot *
 radix_keys(union slot *a, union slot *b, size_t n)
 {
 	union slot *t;
-	size_t *cnt, i, pass, sum, c;
+	uint64_t k0 = a[0].u.u, diff = 0;
+	size_t *cnt, *cp, i, p, passes, nb, sum, z;
+	unsigned lo, hi, bits, sh;
 
-	if ((cnt = malloc(65536 * sizeof(*cnt))) == NULL)
+	for (i = 0; i < n; i++)
+		diff |= a[i].u.u ^ k0;
+	if (diff == 0)
+		return a;	/* one value: index order is the order */
+	for (lo = 0; !(diff >> lo & 1); lo++)
+		;
+	for (hi = 63; !(diff >> hi & 1); hi--)
+		;
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);	/* <= RADIX_BITS */
+	nb = (size_t)1 << bits;
+	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL)
 		return NULL;
-	for (pass = 0; pass < 4; pass++) {
-		unsigned sh = (unsigned)(16 * pass);
-
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(a[i].u.u >> sh) & 0xffff]++;
-		if (cnt[(a[0].u.u >> sh) & 0xffff] == n)
-			continue;	/* one bucket: nothing moves */
-		for (c = sum = 0; c < 65536; c++) {
-			size_t z = cnt[c];
-
-			cnt[c] = sum;
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i].u.u >> (lo + p * bits)) &
+			    (nb - 1))]++;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0].u.u >> sh) & (nb - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < nb; i++) {
+			z = cp[i];
+			cp[i] = sum;
 			sum += z;
 		}
 		for (i = 0; i < n; i++)
-			b[cnt[(a[i].u.u >> sh) & 0xffff]++].u = a[i].u;
+			b[cp[(a[i].u.u >> sh) & (nb - 1)]++].u = a[i].u;
 		t = a;
 		a = b;
 		b = t;

@@ -596,6 +596,50 @@ nonzero_view(const struct mare_model *m, struct mare_model *v,
 	return 0;
 }
 
+/*
+ * 1 when every feature of the view is a linear one of a continuous
+ * variable: its predictions are then plain sums over the raw values.
+ */
+static int
+view_linear(const struct mare_featspec *fs)
+{
+	size_t k;
+
+	for (k = 0; k < fs->nfeat; k++)
+		if (fs->feat[k].cls != MARE_FEATSPEC_LINEAR ||
+		    fs->vars[fs->feat[k].var].categorical)
+			return 0;
+	return 1;
+}
+
+/*
+ * The default-scale scores of rows [i0, i0 + nb) under a view_linear()
+ * model, with variable v's values taken from col (v >= nvars: none):
+ * the sum, in the same order, that mare_model_predict() computes (a
+ * linear feature is its raw value), so the same bits, without the
+ * feature rows.
+ */
+static void
+linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
+    size_t nb, size_t v, const double *col, double *s)
+{
+	const struct mare_featspec *fs = vm->spec;
+	enum mare_model_output type = mare_model_default_output(vm);
+	const double *row;
+	double sum;
+	size_t nv = fs->nvars, i, k, var;
+
+	for (i = i0; i < i0 + nb; i++) {
+		row = raw + i * nv;
+		sum = 0.0;
+		for (k = 0; k < fs->nfeat; k++) {
+			var = fs->feat[k].var;
+			sum += vm->beta[k] * (var == v ? col[i] : row[var]);
+		}
+		s[i] = mare_model_transform(vm, vm->intercept + sum, type);
+	}
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
     const double *y, size_t n, uint64_t seed, double *pct, double *drop,
@@ -609,7 +653,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	double sum = 0;
 	const double *yl;
 	size_t nv = m->spec->nvars, v, i, j, i0, nb;
-	int rc = -1;
+	int rc = -1, lin;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
 		return -1;
@@ -634,8 +678,12 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	yl = yb != NULL ? yb : y;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0 ||
-	    mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
+	lin = view_linear(&vfs);
+	if (lin)
+		linear_scores(&vm, raw, 0, n, nv, NULL, s);
+	else if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0)
+		goto done;
+	if (mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
 		goto done;
 	for (v = 0; v < nv; v++) {
 		/* shuffle a contiguous copy of the column, then put it in */
@@ -648,7 +696,11 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 			col[i - 1] = col[j];
 			col[j] = t;
 		}
-		for (i0 = 0; i0 < n; i0 += nb) {
+		for (i0 = 0; lin && i0 < n; i0 += nb) {
+			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+			linear_scores(&vm, raw, i0, nb, v, col, s);
+		}
+		for (i0 = 0; !lin && i0 < n; i0 += nb) {
 			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
 			memcpy(x, raw + i0 * nv, nb * nv * sizeof(double));
 			for (i = 0; i < nb; i++)
