@@ -76,6 +76,17 @@ okey(double v)
 	return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }
 
+/* The double of an okey() (0 for the key of both zeros). */
+static double
+value_of(uint64_t k)
+{
+	double v;
+
+	k = (k >> 63) ? k & ~(UINT64_C(1) << 63) : ~k;
+	memcpy(&v, &k, sizeof(v));
+	return v;
+}
+
 #define RADIX_MIN	4096	/* below this, qsort */
 #define RADIX_BITS	11	/* bits of a radix digit, at most */
 
@@ -150,6 +161,7 @@ sorted(const double *v, size_t n, struct mare_err *err)
 	union slot *a, *b, *r;
 	struct key *k;
 	size_t i, idx;
+	double d;
 
 	if ((a = calloc(n > 0 ? n : 1, sizeof(*a))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory (%zu scores)",
@@ -163,9 +175,11 @@ sorted(const double *v, size_t n, struct mare_err *err)
 		}
 		if ((r = radix_keys(a, b, n)) != NULL) {
 			for (i = 0; i < n; i++) {
+				/* the value from its key; zeros keep sign */
 				idx = r[i].u.i;
+				d = value_of(r[i].u.u);
 				r[i].k.i = idx;
-				r[i].k.v = v[idx];
+				r[i].k.v = d != 0.0 ? d : v[idx];
 			}
 			free(r == a ? b : a);
 			return &r->k;
