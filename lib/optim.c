@@ -673,6 +673,7 @@ struct cd {
 	 * when slot k first moves in an IRLS step (gok[k]).
 	 */
 	double	*gr;	/* cap */
+	double	*dsl;	/* cap: moves of an IRLS step, by slot */
 	double	*G;	/* cap x cap */
 	unsigned char *gok;	/* cap */
 	double	*tmp;	/* n: work */
@@ -701,6 +702,7 @@ cd_release(struct cd *c)
 	free(c->b);
 	free(c->bs);
 	free(c->gr);
+	free(c->dsl);
 	free(c->G);
 	free(c->gok);
 	free(c->tmp);
@@ -784,11 +786,14 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		free(c->G);
 		free(c->gr);
 		free(c->gok);
+		free(c->dsl);
 		c->gr = malloc(ncap * sizeof(double));
+		c->dsl = malloc(ncap * sizeof(double));
 		c->gok = calloc(ncap, 1);
 		c->G = ncap > ((size_t)-1) / sizeof(double) / ncap ? NULL :
 		    malloc(ncap * ncap * sizeof(double));
-		if (c->G == NULL || c->gr == NULL || c->gok == NULL)
+		if (c->G == NULL || c->gr == NULL || c->gok == NULL ||
+		    c->dsl == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
@@ -807,74 +812,82 @@ cd_col(const struct cd *c, size_t j)
 }
 
 /*
- * sum q x~_j^2 and sum q x~_j of working-set column j at the current
- * IRLS point.
- */
-static void
-cd_weigh(const struct prob *pb, struct cd *c, size_t j)
-{
-	const double *xj = cd_col(c, j), *q = pb->q;
-	double sv = 0, sq = 0, t;
-	size_t i;
-
-	for (i = 0; i < c->n; i++) {
-		t = q[i] * xj[i];
-		sv += t * xj[i];
-		sq += t;
-	}
-	c->xv[j] = sv;
-	c->xq[j] = sq;
-}
-
-/*
- * The columns of G of the slots whose coefficient is non-zero (those move
- * in nearly every IRLS step), all in one pass over the working columns:
- * per block of rows, a gemm of the block with its q-weighted active
- * columns. 0, or -1 with err set (no memory).
+ * The quadratic model at the current IRLS point, in one pass over the
+ * working columns: per block of rows, one gemm of the block with the
+ * q-weighted columns of the non-zero coefficients (their Gram columns and
+ * xv: they move in nearly every IRLS step), q (xq) and -r (gr). The xv of
+ * the other slots come from their columns. 0, or -1 with err set.
  */
 static int
-cd_gram_active(const struct prob *pb, struct cd *c, struct mare_err *err)
+cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
-	size_t na = 0, a, j, r, i0, nb, B, n = c->n, *ka;
-	double *w, *t;
+	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
+	size_t *ka, *fj;
+	const double *q = pb->q, *x;
+	double *w, *t, sv, v;
 
-	if ((ka = malloc((c->ncol ? c->ncol : 1) * sizeof(*ka))) == NULL)
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	for (j = 0; j < pb->p; j++)
-		if (c->slot[j] != NO_SLOT && c->b[j] != 0)
-			ka[na++] = c->slot[j];
-	if (na == 0) {
-		free(ka);
+	if (ncol == 0)
 		return 0;
+	ka = malloc(ncol * sizeof(*ka));
+	fj = malloc(ncol * sizeof(*fj));
+	if (ka == NULL || fj == NULL) {
+		free(ka);
+		free(fj);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
-	B = GRAM_BYTES / sizeof(double) / (c->ncol + na);
+	for (j = 0; j < pb->p; j++)
+		if (c->slot[j] != NO_SLOT) {
+			fj[c->slot[j]] = j;
+			if (c->b[j] != 0)
+				ka[na++] = c->slot[j];
+		}
+	nw = na + 2;
+	B = GRAM_BYTES / sizeof(double) / (ncol + nw);
 	B = B < 64 ? 64 : B > n ? n : B;
-	w = malloc(na * B * sizeof(double));
-	t = calloc(na * c->ncol, sizeof(double));
+	w = malloc(nw * B * sizeof(double));
+	t = calloc(nw * ncol, sizeof(double));
 	if (w == NULL || t == NULL) {
 		free(w);
 		free(t);
 		free(ka);
+		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
 	for (i0 = 0; i0 < n; i0 += nb) {
 		nb = n - i0 < B ? n - i0 : B;
 		for (a = 0; a < na; a++)
-			for (r = 0; r < nb; r++)
-				w[a * B + r] = pb->q[i0 + r] *
-				    c->col[ka[a] * n + i0 + r];
-		/* t (na x ncol) += w (na x nb) times the block's columns */
-		mare_blas_dgemm(0, 1, na, c->ncol, nb, 1.0, w, B,
-		    c->col + i0, n, 1.0, t, c->ncol);
+			for (r = 0, x = c->col + ka[a] * n + i0; r < nb; r++)
+				w[a * B + r] = q[i0 + r] * x[r];
+		memcpy(w + na * B, q + i0, nb * sizeof(double));
+		for (r = 0; r < nb; r++)
+			w[(na + 1) * B + r] = -pb->r[i0 + r];
+		/* t (nw x ncol) += w (nw x nb) times the block's columns */
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, c->col + i0, n,
+		    1.0, t, ncol);
 	}
+	memset(c->gok, 0, ncol);
 	for (a = 0; a < na; a++) {
-		memcpy(c->G + ka[a] * c->cap, t + a * c->ncol,
-		    c->ncol * sizeof(double));
+		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
+		    ncol * sizeof(double));
 		c->gok[ka[a]] = 1;
+		c->xv[fj[ka[a]]] = t[a * ncol + ka[a]];
+	}
+	for (l = 0; l < ncol; l++) {
+		c->xq[fj[l]] = t[na * ncol + l];
+		c->gr[l] = t[(na + 1) * ncol + l];
+		if (c->gok[l])
+			continue;
+		x = c->col + l * n;
+		for (r = 0, sv = 0; r < n; r++) {
+			v = x[r];
+			sv += q[r] * v * v;
+		}
+		c->xv[fj[l]] = sv;
 	}
 	free(w);
 	free(t);
 	free(ka);
+	free(fj);
 	return 0;
 }
 
@@ -1153,17 +1166,9 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			c->sres -= pb->r[i];
 			xmz += pb->q[i];
 		}
-		for (j = 0; j < p; j++)
-			if (c->ixx[j])
-				cd_weigh(pb, c, j);
-		/* gr = X~_W' res at d(eta) = 0; no Gram column yet */
-		if (c->ncol > 0) {
-			mare_blas_dgemv(0, c->ncol, n, -1.0, c->col, n, pb->r,
-			    0.0, c->gr);
-			memset(c->gok, 0, c->ncol);
-			if (cd_gram_active(pb, c, err) == -1)
-				return -1;
-		}
+		/* xv, xq, gr = X~_W' res at d(eta) = 0, some of G */
+		if (cd_model(pb, c, err) == -1)
+			return -1;
 		if (!gl && isfinite(kk))
 			itol = fmax(0.01 * o->tol, 1e-3 * kk);
 		/* full passes and passes over the active features */
@@ -1176,14 +1181,18 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 				;
 		}
 		/* the step in eta, and a safeguard on F (mare only) */
-		for (i = 0; i < n; i++)
-			c->deta[i] = *b0 - b0s;
+		memset(c->dsl, 0, c->ncol * sizeof(double));
 		for (l = 0; l < c->nact; l++) {
 			j = c->act[l];
-			if (c->b[j] != c->bs[j])
-				mare_blas_daxpy(n, c->b[j] - c->bs[j],
-				    cd_col(c, j), c->deta);
+			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];
 		}
+		if (c->ncol > 0)	/* one pass over the working columns */
+			mare_blas_dgemv(1, c->ncol, n, 1.0, c->col, n, c->dsl,
+			    0.0, c->deta);
+		else
+			memset(c->deta, 0, n * sizeof(double));
+		for (i = 0; i < n; i++)
+			c->deta[i] += *b0 - b0s;
 		step = 1;
 		for (h = 0; h < MAX_HALVINGS; h++) {
 			for (i = 0; i < n; i++)
