@@ -195,6 +195,53 @@ sorted(const double *v, size_t n, struct mare_err *err)
 	return k;
 }
 
+/*
+ * The unweighted AUC walk over slots sorted by score whose index carries
+ * the label in its low bit: no look-up of y per row. -1: no memory.
+ */
+static int
+auc_tagged(const double *score, const double *y, size_t n, double *wp,
+    double *wn, double *sum)
+{
+	union slot *a, *b, *r;
+	double below = 0, gp, gn;
+	size_t i, j;
+
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	if (a == NULL || b == NULL) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		a[i].u.u = okey(score[i]);
+		a[i].u.i = i << 1 | (y[i] == 1);
+	}
+	if ((r = radix_keys(a, b, n)) == NULL) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	*wp = *wn = *sum = 0;
+	for (i = 0; i < n; i = j) {
+		gp = gn = 0;
+		for (j = i; j < n && r[j].u.u == r[i].u.u; j++) {
+			if (r[j].u.i & 1)
+				gp += 1;
+			else
+				gn += 1;
+		}
+		*sum += gp * (below + 0.5 * gn);
+		below += gn;
+		*wp += gp;
+		*wn += gn;
+	}
+	free(a);
+	free(b);
+	return 0;
+}
+
 int
 mare_metrics_auc(const double *score, const double *y, const double *w,
     size_t n, double *auc, struct mare_err *err)
@@ -206,6 +253,9 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 	if (check_scores(score, n, "score", err) == -1 ||
 	    check_labels(y, w, n, err) == -1)
 		return -1;
+	if (w == NULL && n >= RADIX_MIN && n <= SIZE_MAX / 2 &&
+	    auc_tagged(score, y, n, &wp, &wn, &sum) == 0)
+		goto done;
 	if ((k = sorted(score, n, err)) == NULL)
 		return -1;
 	/* walk tie groups upwards; below = negative weight under them */
@@ -224,6 +274,7 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 		wn += gn;
 	}
 	free(k);
+done:
 	if (!(wp > 0) || !(wn > 0))
 		return mare_err_set(err, MARE_E_DATA, "AUC needs both "
 		    "labels: %s", wp > 0 ? "no absences (0)" :
