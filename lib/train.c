@@ -614,7 +614,8 @@ view_linear(const struct mare_featspec *fs)
 
 /*
  * The default-scale scores of rows [i0, i0 + nb) under a view_linear()
- * model, with variable v's values taken from col (v >= nvars: none):
+ * model, with variable v's values taken from col (v >= nvars: none, and
+ * col is not read):
  * the sum, in the same order, that mare_model_predict() computes (a
  * linear feature is its raw value), so the same bits, without the
  * feature rows.
@@ -680,7 +681,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	po.clamp = 0;
 	lin = view_linear(&vfs);
 	if (lin)
-		linear_scores(&vm, raw, 0, n, nv, NULL, s);
+		linear_scores(&vm, raw, 0, n, nv, raw, s);	/* col unread */
 	else if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0)
 		goto done;
 	if (mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
