@@ -11,7 +11,9 @@
 # regression, L2 at C = 1 against liblinear-train -s 0 -c 1 -B 1 and L1
 # against -s 6 (Debian liblinear-tools). liblinear penalises its bias
 # column (-B 1) where mare fits a free intercept, so the objectives differ
-# slightly; both are printed. Timings by hyperfine, peak RSS by GNU time;
+# slightly; both are printed. Timings by hyperfine, peak RSS by GNU time
+# (mare-train's whole run: the fit plus training figures, ROC, permutation
+# importance and the drift profile, which liblinear does not compute);
 # results are appended to $MARE_BENCH_DIR/train.md.
 set -eu
 
@@ -33,12 +35,17 @@ peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 if [ "$what" = demo ] || [ "$what" = all ]; then
 	t=$dir/demo-train.tensor
 	[ -f "$t" ] || "$MARE_BUILDDIR/mare-featurize" --layers \
-	    "$src/pipelines/data/layers" --features l --seed 1 -q -o "$t" \
+	    "$src/pipelines/data/layers/present" --features l --seed 1 -q -o "$t" \
 	    "$src/pipelines/data/lionfish/presences.jsonl"
 	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/demo.md" \
 	    -n "maxent, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t" \
 	    -n "maxent, default threads" "$train -q -m maxent -o /dev/null $t"
-	{ echo "## default maxent fit, demo data"; cat "$dir/demo.md"; } >>"$out"
+	{
+		echo "## default maxent fit, demo data"
+		cat "$dir/demo.md"
+		echo
+		echo "peak RSS (KB): $(peak_kb "$train" -q --threads 1 -m maxent -o /dev/null "$t")"
+	} >>"$out"
 fi
 
 if [ "$what" = 1m ] || [ "$what" = all ]; then
@@ -68,7 +75,9 @@ np.save('$dir/train_1m.npy', np.hstack([y, X]))"
 		echo "## 1M x 20 logistic"
 		cat "$dir/1m.md"
 		echo
-		echo "peak RSS (KB): mare L2 $(peak_kb "$train" -q --threads 1 -m logistic -C 1 -o /dev/null "$t"), liblinear -s 0 $(peak_kb liblinear-train -q -s 0 -c 1 -B 1 "$dir/train.libsvm" "$dir/ll-l2.model"), feature matrix $((1000000 * 21 * 8 / 1024)) KB as f8"
+		echo "peak RSS (KB): mare L2 $(peak_kb "$train" -q --threads 1 -m logistic -C 1 -o /dev/null "$t"), liblinear -s 0 $(peak_kb liblinear-train -q -s 0 -c 1 -B 1 "$dir/train.libsvm" "$dir/ll-l2.model");"
+		echo "mare L1 $(peak_kb "$train" -q --threads 1 -m logistic --penalty l1 -C 1 -o /dev/null "$t"), liblinear -s 6 $(peak_kb liblinear-train -q -s 6 -c 1 -B 1 "$dir/train.libsvm" "$dir/ll-l1.model");"
+		echo "feature matrix $((1000000 * 20 * 8 / 1024)) KB as f8 ($((1000000 * 21 * 8 / 1024)) KB with the label)"
 	} >>"$out"
 fi
 cat "$out"

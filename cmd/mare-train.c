@@ -391,12 +391,28 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * The training rows, read straight into the arrays the fit uses: the
+ * kept columns (the model's variables) row-major in rows (nrows x nkeep),
+ * and each role column (label, weight, folds, lon, lat) as a vector of
+ * its own (NULL when the tensor has no such column; lon and lat go
+ * together). The tensor itself is never held whole: peak memory is the
+ * kept columns plus one chunk buffer.
+ */
+enum { ROLE_LABEL, ROLE_WEIGHT, ROLE_FOLD, ROLE_LON, ROLE_LAT, NROLES };
+
 struct table {
 	const char	*name;
 	size_t		 ncols, nrows;
 	char		**cols;
-	double		*rows;
 	char		*spec_sha256;
+	size_t		 nkeep;		/* columns copied into rows */
+	size_t		*keep;		/* their tensor indices, in order */
+	double		*rows;		/* nrows x nkeep */
+	long		 role[NROLES];	/* tensor index, or -1 */
+	double		*rv[NROLES];	/* nrows values of each role */
+	FILE		*fp;
+	struct mare_tensor_reader *r;
 };
 
 static void
@@ -409,7 +425,15 @@ table_free(struct table *t)
 			free(t->cols[i]);
 	free(t->cols);
 	free(t->rows);
+	free(t->keep);
+	for (i = 0; i < NROLES; i++)
+		free(t->rv[i]);
 	free(t->spec_sha256);
+	mare_tensor_reader_free(t->r);
+	if (t->fp != NULL)
+		mare_in_close(t->fp);
+	t->r = NULL;
+	t->fp = NULL;
 }
 
 static long
@@ -423,26 +447,24 @@ col_index(const struct table *t, const char *name)
 	return -1;
 }
 
-/* Read the whole tensor into memory (training needs every row). */
+/* Open the tensor and read its header (the rows come with read_rows()). */
 static int
-read_table(const char *path, struct table *t, struct mare_err *err)
+open_table(const char *path, struct table *t, struct mare_err *err)
 {
 	const struct mare_tensor_info *info;
-	struct mare_tensor_reader *r;
-	size_t cap = 0, got, i;
-	double *nb;
-	FILE *fp;
-	int k;
+	size_t i;
 
-	if ((fp = mare_in_open(path, &t->name, err)) == NULL)
+	for (i = 0; i < NROLES; i++)
+		t->role[i] = -1;
+	if ((t->fp = mare_in_open(path, &t->name, err)) == NULL)
 		return -1;
-	if ((r = mare_tensor_reader_new(fp, t->name, err)) == NULL) {
-		mare_in_close(fp);
+	if ((t->r = mare_tensor_reader_new(t->fp, t->name, err)) == NULL)
 		return -1;
-	}
-	info = mare_tensor_reader_info(r);
+	info = mare_tensor_reader_info(t->r);
 	t->ncols = info->ncols;
-	if ((t->cols = calloc(t->ncols, sizeof(char *))) == NULL)
+	if ((t->cols = calloc(t->ncols, sizeof(char *))) == NULL ||
+	    (t->keep = calloc(t->ncols ? t->ncols : 1, sizeof(size_t))) ==
+	    NULL)
 		goto nomem;
 	for (i = 0; i < t->ncols; i++)
 		if ((t->cols[i] = strdup(info->columns[i])) == NULL)
@@ -467,38 +489,76 @@ read_table(const char *path, struct table *t, struct mare_err *err)
 			    cl, info->spec_sha256 != NULL ? info->spec_sha256 :
 			    "?", cl);
 			mare_err_at(err, t->name, 0, 0);
-			mare_tensor_reader_free(r);
-			mare_in_close(fp);
 			return -1;
 		}
 	}
-	for (;;) {
-		if (cap - t->nrows < 1024) {
-			cap = cap == 0 ? 4096 : cap * 2;
-			if (cap > SIZE_MAX / sizeof(double) / t->ncols)
-				goto nomem;
-			nb = realloc(t->rows, cap * t->ncols * sizeof(double));
-			if (nb == NULL)
-				goto nomem;
-			t->rows = nb;
-		}
-		k = mare_tensor_read_f64(r, t->rows + t->nrows * t->ncols,
-		    cap - t->nrows, &got, err);
-		if (k < 0)
-			goto fail;
-		if (k == 0)
-			break;
-		t->nrows += got;
-	}
-	mare_tensor_reader_free(r);
-	mare_in_close(fp);
 	return 0;
 nomem:
-	mare_err_set(err, MARE_E_NOMEM, "out of memory");
-fail:
-	mare_tensor_reader_free(r);
-	mare_in_close(fp);
-	return -1;
+	return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+}
+
+/*
+ * Read every row (training needs them all), scattering each chunk into
+ * rows (the t->nkeep columns t->keep) and the role vectors.
+ */
+static int
+read_rows(struct table *t, struct mare_err *err)
+{
+	size_t cap = 0, got, i, j, k, bufrows;
+	double *buf, *nb, *row;
+	int rc;
+
+	bufrows = (1U << 20) / sizeof(double) / (t->ncols ? t->ncols : 1);
+	if (bufrows == 0)
+		bufrows = 1;
+	if ((buf = malloc(bufrows * (t->ncols ? t->ncols : 1) *
+	    sizeof(double))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	for (;;) {
+		rc = mare_tensor_read_f64(t->r, buf, bufrows, &got, err);
+		if (rc <= 0)
+			break;
+		if (cap - t->nrows < got) {
+			/* untouched capacity costs address space, not RSS */
+			while (cap - t->nrows < got)
+				cap = cap == 0 ? 4096 : cap * 2;
+			if (cap > SIZE_MAX / sizeof(double) /
+			    (t->nkeep ? t->nkeep : 1))
+				goto nomem;
+			if ((nb = realloc(t->rows, cap * (t->nkeep ?
+			    t->nkeep : 1) * sizeof(double))) == NULL)
+				goto nomem;
+			t->rows = nb;
+			for (k = 0; k < NROLES; k++) {
+				if (t->role[k] < 0)
+					continue;
+				if ((nb = realloc(t->rv[k], cap *
+				    sizeof(double))) == NULL)
+					goto nomem;
+				t->rv[k] = nb;
+			}
+		}
+		for (i = 0; i < got; i++) {
+			row = buf + i * t->ncols;
+			for (j = 0; j < t->nkeep; j++)
+				t->rows[(t->nrows + i) * t->nkeep + j] =
+				    row[t->keep[j]];
+			for (k = 0; k < NROLES; k++)
+				if (t->role[k] >= 0)
+					t->rv[k][t->nrows + i] =
+					    row[t->role[k]];
+		}
+		t->nrows += got;
+	}
+	free(buf);
+	mare_tensor_reader_free(t->r);
+	mare_in_close(t->fp);
+	t->r = NULL;
+	t->fp = NULL;
+	return rc < 0 ? -1 : 0;
+nomem:
+	free(buf);
+	return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 }
 
 /*
@@ -545,7 +605,9 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 	size_t i, k = n;
 
 	if (o->type == MARE_MODEL_MAXENT) {
-		if ((sel = malloc((n ? n : 1) * nv * sizeof(double))) == NULL)
+		for (i = 0, k = 0; i < n; i++)
+			k += lab[i] == 1;
+		if ((sel = malloc((k ? k : 1) * nv * sizeof(double))) == NULL)
 			return mare_err_set(err, MARE_E_NOMEM,
 			    "out of memory");
 		for (i = 0, k = 0; i < n; i++)
@@ -726,6 +788,8 @@ roc_importance(struct mare_model *m, const double *feat, const double *raw,
 	if (mare_train_predict(m, feat, n, s, err) != 0 ||
 	    (tr = roc_curve(s, y, n, err)) == NULL)
 		goto done;
+	free(s);
+	s = NULL;
 	if (pool != NULL && pool->n > 0 &&
 	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
 		goto done;
@@ -796,12 +860,49 @@ print_tuning(const json_t *tu)
 }
 
 /*
+ * The feature matrix of n raw rows under fs: raw itself when fs copies
+ * rows unchanged (linear features only: no second copy of the data), else
+ * a new array (*own = 1). NULL with err set.
+ */
+static double *
+features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
+    struct mare_err *err)
+{
+	double *feat;
+	size_t i, j;
+
+	*own = 0;
+	if (mare_featspec_is_identity(fs)) {
+		for (i = 0; i < n; i++)
+			for (j = 0; j < fs->nvars; j++)
+				if (!isfinite(raw[i * fs->nvars + j])) {
+					mare_err_set(err, MARE_E_DATA, "row "
+					    "%zu: '%s': not a finite number",
+					    i + 1, fs->vars[j].name);
+					return NULL;
+				}
+		return raw;
+	}
+	if ((feat = malloc((n ? n : 1) * (fs->nfeat ? fs->nfeat : 1) *
+	    sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL, err) != 0) {
+		free(feat);
+		return NULL;
+	}
+	*own = 1;
+	return feat;
+}
+
+/*
  * --tune: every cell (features outer, regmult inner) fitted and
  * cross-validated; the selected cell's classes and regmult are left in
  * o for the final fit. Returns the "tuning" object or NULL.
  */
 static json_t *
-tune(struct opts *o, const double *raw, size_t n, size_t nv,
+tune(struct opts *o, double *raw, size_t n, size_t nv,
     const char *const *names, const int *lab, const double *y,
     const double *w, const double *lon, const double *lat,
     const struct mare_cv_opts *co, struct mare_err *err)
@@ -814,6 +915,7 @@ tune(struct opts *o, const double *raw, size_t n, size_t nv,
 	const char *classes;
 	double *feat;
 	size_t a, r, nf, nr, best;
+	int own;
 
 	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
 	nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
@@ -831,16 +933,13 @@ tune(struct opts *o, const double *raw, size_t n, size_t nv,
 		    mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
 		if (fs == NULL)
 			goto fail;
-		if ((feat = malloc(n * (fs->nfeat ? fs->nfeat : 1) *
-		    sizeof(double))) == NULL) {
+		if ((feat = features(fs, raw, n, &own, err)) == NULL) {
 			mare_featspec_free(fs);
-			mare_err_set(err, MARE_E_NOMEM, "out of memory");
 			goto fail;
 		}
-		if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL,
-		    err) != 0 || (m = mare_model_new(o->type, fs, err)) ==
-		    NULL) {
-			free(feat);
+		if ((m = mare_model_new(o->type, fs, err)) == NULL) {
+			if (own)
+				free(feat);
 			goto fail;
 		}
 		for (r = 0; r < nr; r++) {
@@ -852,12 +951,14 @@ tune(struct opts *o, const double *raw, size_t n, size_t nv,
 			if (row == NULL || json_array_append_new(rows,
 			    row) != 0) {
 				mare_model_free(m);
-				free(feat);
+				if (own)
+					free(feat);
 				goto fail;
 			}
 		}
 		mare_model_free(m);
-		free(feat);
+		if (own)
+			free(feat);
 	}
 	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
 		goto fail;
@@ -895,12 +996,11 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_cv_opts co;
 	struct mare_cv_pool pool = { NULL, NULL, 0 };
 	json_t *tuning = NULL;
-	int *lab = NULL, rc = -1;
+	int *lab = NULL, rc = -1, feat_own = 0;
 
 	memset(&t, 0, sizeof(t));
-	if (read_table(o->input, &t, err) != 0)
+	if (open_table(o->input, &t, err) != 0)
 		goto done;
-	n = t.nrows;
 	if ((li = col_index(&t, o->label)) < 0) {
 		mare_err_set(err, MARE_E_DATA, "no label column '%s'",
 		    o->label);
@@ -925,46 +1025,14 @@ run(struct opts *o, struct mare_err *err)
 		loni = col_index(&t, "longitude");
 	if ((lati = col_index(&t, "lat")) < 0)
 		lati = col_index(&t, "latitude");
-	if (n == 0) {
-		mare_err_set(err, MARE_E_DATA, "no rows");
-		place(err, t.name);
-		goto done;
-	}
-	if ((vcol = calloc(t.ncols, sizeof(*vcol))) == NULL ||
-	    (names = calloc(t.ncols, sizeof(*names))) == NULL ||
-	    (y = malloc(n * sizeof(double))) == NULL ||
-	    (lab = malloc(n * sizeof(int))) == NULL ||
-	    (lon = malloc(n * sizeof(double))) == NULL ||
-	    (lat = malloc(n * sizeof(double))) == NULL ||
-	    (ufold = malloc(n * sizeof(double))) == NULL ||
-	    (w = malloc(n * sizeof(double))) == NULL)
+	t.role[ROLE_LABEL] = li;
+	t.role[ROLE_WEIGHT] = wi;
+	t.role[ROLE_FOLD] = fi;
+	t.role[ROLE_LON] = loni >= 0 && lati >= 0 ? loni : -1;
+	t.role[ROLE_LAT] = loni >= 0 && lati >= 0 ? lati : -1;
+	if ((vcol = calloc(t.ncols ? t.ncols : 1, sizeof(*vcol))) == NULL ||
+	    (names = calloc(t.ncols ? t.ncols : 1, sizeof(*names))) == NULL)
 		goto nomem;
-	for (i = 0; i < n; i++) {
-		const double *row = t.rows + i * t.ncols;
-
-		y[i] = row[li];
-		if (!isfinite(y[i]) || (o->type != MARE_MODEL_POISSON &&
-		    y[i] != 0.0 && y[i] != 1.0) || y[i] < 0) {
-			mare_err_set(err, MARE_E_DATA, "row %zu: label %g is "
-			    "not %s", i + 1, y[i], o->type ==
-			    MARE_MODEL_POISSON ? "a count >= 0" : "0 or 1");
-			place(err, t.name);
-			goto done;
-		}
-		lab[i] = y[i] > 0.0;
-		np += (size_t)lab[i];
-		w[i] = wi >= 0 ? row[wi] : 1.0;
-		lon[i] = loni >= 0 ? row[loni] : NAN;
-		lat[i] = lati >= 0 ? row[lati] : NAN;
-		ufold[i] = fi >= 0 ? row[fi] : NAN;
-	}
-	if (np == 0 || (o->type != MARE_MODEL_POISSON && np == n)) {
-		mare_err_set(err, MARE_E_DATA, "all %zu labels are %d: need "
-		    "both presences (1) and %s (0)", n, np ? 1 : 0,
-		    o->type == MARE_MODEL_MAXENT ? "background" : "absences");
-		place(err, t.name);
-		goto done;
-	}
 	/* The variables: the spec's, or every column without a role. */
 	if (o->spec != NULL) {
 		if ((fs = mare_featspec_load(o->spec, err)) == NULL)
@@ -977,20 +1045,62 @@ run(struct opts *o, struct mare_err *err)
 				place(err, t.name);
 				goto done;
 			}
-			vcol[nv++] = (size_t)k;
+			t.keep[t.nkeep++] = (size_t)k;
 		}
-	} else {
-		for (j = 0; j < t.ncols; j++) {
+	} else
+		for (j = 0; j < t.ncols; j++)
+			if (!is_role(o, t.cols[j], wname))
+				t.keep[t.nkeep++] = j;
+	if (read_rows(&t, err) != 0) {
+		place(err, t.name);
+		goto done;
+	}
+	n = t.nrows;
+	if (n == 0) {
+		mare_err_set(err, MARE_E_DATA, "no rows");
+		place(err, t.name);
+		goto done;
+	}
+	y = t.rv[ROLE_LABEL];
+	w = t.rv[ROLE_WEIGHT];
+	lon = t.rv[ROLE_LON];
+	lat = t.rv[ROLE_LAT];
+	ufold = t.rv[ROLE_FOLD];
+	if ((lab = malloc(n * sizeof(int))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if (!isfinite(y[i]) || (o->type != MARE_MODEL_POISSON &&
+		    y[i] != 0.0 && y[i] != 1.0) || y[i] < 0) {
+			mare_err_set(err, MARE_E_DATA, "row %zu: label %g is "
+			    "not %s", i + 1, y[i], o->type ==
+			    MARE_MODEL_POISSON ? "a count >= 0" : "0 or 1");
+			place(err, t.name);
+			goto done;
+		}
+		lab[i] = y[i] > 0.0;
+		np += (size_t)lab[i];
+	}
+	if (np == 0 || (o->type != MARE_MODEL_POISSON && np == n)) {
+		mare_err_set(err, MARE_E_DATA, "all %zu labels are %d: need "
+		    "both presences (1) and %s (0)", n, np ? 1 : 0,
+		    o->type == MARE_MODEL_MAXENT ? "background" : "absences");
+		place(err, t.name);
+		goto done;
+	}
+	if (o->spec != NULL)
+		nv = t.nkeep;
+	else {
+		/* drop the constant columns, compacting rows in place */
+		for (j = 0; j < t.nkeep; j++) {
 			double lo = INFINITY, hi = -INFINITY, v;
+			const char *cn = t.cols[t.keep[j]];
 
-			if (is_role(o, t.cols[j], wname))
-				continue;
 			for (i = 0; i < n; i++) {
-				v = t.rows[i * t.ncols + j];
+				v = t.rows[i * t.nkeep + j];
 				if (!isfinite(v)) {
 					mare_err_set(err, MARE_E_DATA, "row "
 					    "%zu: '%s': not a finite number",
-					    i + 1, t.cols[j]);
+					    i + 1, cn);
 					place(err, t.name);
 					goto done;
 				}
@@ -999,10 +1109,10 @@ run(struct opts *o, struct mare_err *err)
 			}
 			if (lo == hi) {
 				mare_cli_warn("%s: variable '%s' is constant "
-				    "(%g): dropped", t.name, t.cols[j], lo);
+				    "(%g): dropped", t.name, cn, lo);
 				continue;
 			}
-			names[nv] = t.cols[j];
+			names[nv] = cn;
 			vcol[nv++] = j;
 		}
 		if (nv == 0) {
@@ -1011,14 +1121,13 @@ run(struct opts *o, struct mare_err *err)
 			place(err, t.name);
 			goto done;
 		}
+		if (nv < t.nkeep)
+			for (i = 0; i < n; i++)
+				for (j = 0; j < nv; j++)
+					t.rows[i * nv + j] =
+					    t.rows[i * t.nkeep + vcol[j]];
 	}
-	if ((raw = malloc((n * nv + 1) * sizeof(double))) == NULL)
-		goto nomem;
-	for (i = 0; i < n; i++)
-		for (j = 0; j < nv; j++)
-			raw[i * nv + j] = t.rows[i * t.ncols + vcol[j]];
-	free(t.rows);
-	t.rows = NULL;
+	raw = t.rows;
 	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
 		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
 		    1.0 / (double)n;
@@ -1043,10 +1152,7 @@ run(struct opts *o, struct mare_err *err)
 			goto done;
 		}
 	}
-	if ((feat = malloc(n * (fs->nfeat ? fs->nfeat : 1) *
-	    sizeof(double))) == NULL)
-		goto nomem;
-	if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL, err) != 0) {
+	if ((feat = features(fs, raw, n, &feat_own, err)) == NULL) {
 		place(err, t.name);
 		goto done;
 	}
@@ -1112,14 +1218,9 @@ done:
 	table_free(&t);
 	free(vcol);
 	free(names);
-	free(raw);
-	free(feat);
-	free(y);
-	free(w);
+	if (feat_own)
+		free(feat);
 	free(lab);
-	free(lon);
-	free(lat);
-	free(ufold);
 	json_decref(tuning);
 	free(pool.score);
 	free(pool.y);

@@ -353,6 +353,20 @@ mare_featspec_apply_rows(const struct mare_featspec *fs, const double *raw,
 	return 0;
 }
 
+int
+mare_featspec_is_identity(const struct mare_featspec *fs)
+{
+	size_t k;
+
+	if (fs->nfeat != fs->nvars)
+		return 0;
+	for (k = 0; k < fs->nfeat; k++)
+		if (fs->feat[k].cls != MARE_FEATSPEC_LINEAR ||
+		    fs->feat[k].var != k || fs->vars[k].categorical)
+			return 0;
+	return 1;
+}
+
 long
 mare_featspec_var_index(const struct mare_featspec *fs, const char *name)
 {

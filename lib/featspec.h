@@ -212,6 +212,12 @@ int	mare_featspec_apply_rows(const struct mare_featspec *fs,
 /* The index of the variable named name, or -1. */
 long	mare_featspec_var_index(const struct mare_featspec *fs,
 	    const char *name);
+/*
+ * 1 when applying fs to an unclamped row copies it unchanged: one linear
+ * feature per variable, in the variables' order, none categorical. A
+ * caller may then use the raw rows as the feature matrix (no copy).
+ */
+int	mare_featspec_is_identity(const struct mare_featspec *fs);
 /* "linear", "quadratic", "product", "hinge", "threshold", "categorical". */
 const char *mare_featspec_class_name(enum mare_featspec_class cls);
 /*

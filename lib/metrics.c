@@ -76,95 +76,170 @@ okey(double v)
 	return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }
 
-#define RADIX_MIN	4096	/* below this, qsort */
-
-/*
- * Stable LSD radix sort of (key, index) pairs by key, 16 bits a pass:
- * equal values keep index order, exactly the order of cmp_key(). 0 or
- * -1 (no memory; k untouched).
- */
-static int
-radix_keys(struct key *k, size_t n)
+/* The double of an okey() (0 for the key of both zeros). */
+static double
+value_of(uint64_t k)
 {
-	uint64_t *u, *u2, *tu;
-	size_t *ix, *ix2, *ti, *cnt, i, pass, sum, c;
-	int rc = -1;
+	double v;
 
-	u = malloc(n * sizeof(*u));
-	u2 = malloc(n * sizeof(*u2));
-	ix = malloc(n * sizeof(*ix));
-	ix2 = malloc(n * sizeof(*ix2));
-	cnt = malloc(65536 * sizeof(*cnt));
-	if (u == NULL || u2 == NULL || ix == NULL || ix2 == NULL ||
-	    cnt == NULL)
-		goto done;
-	for (i = 0; i < n; i++) {
-		u[i] = okey(k[i].v);
-		ix[i] = i;
-	}
-	for (pass = 0; pass < 4; pass++) {
-		unsigned sh = (unsigned)(16 * pass);
-
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(u[i] >> sh) & 0xffff]++;
-		if (cnt[(u[0] >> sh) & 0xffff] == n)
-			continue;	/* one bucket: nothing moves */
-		for (c = sum = 0; c < 65536; c++) {
-			size_t t = cnt[c];
-
-			cnt[c] = sum;
-			sum += t;
-		}
-		for (i = 0; i < n; i++) {
-			size_t d = cnt[(u[i] >> sh) & 0xffff]++;
-
-			u2[d] = u[i];
-			ix2[d] = ix[i];
-		}
-		tu = u;
-		u = u2;
-		u2 = tu;
-		ti = ix;
-		ix = ix2;
-		ix2 = ti;
-	}
-	/* k[i] was (v[i], i): ix is the sorted order of the indices */
-	for (i = 0; i < n; i++)
-		k[i].i = ix[i];
-	rc = 0;
-done:
-	free(u);
-	free(u2);
-	free(ix);
-	free(ix2);
-	free(cnt);
-	return rc;
+	k = (k >> 63) ? k & ~(UINT64_C(1) << 63) : ~k;
+	memcpy(&v, &k, sizeof(v));
+	return v;
 }
 
-/* Sorted keys of v, or NULL (err set). */
+#define RADIX_MIN	4096	/* below this, qsort */
+#define RADIX_BITS	11	/* bits of a radix digit, at most */
+
+/* A sort slot: (order key, index) while sorting, (value, index) after. */
+struct ukey {
+	uint64_t u;
+	size_t	 i;
+};
+
+union slot {
+	struct key	k;
+	struct ukey	u;
+};
+
+/*
+ * Stable LSD radix sort of the (okey(v[i]), i) in a[0..n) by key,
+ * ping-ponging with b, over the bits that differ between the keys only,
+ * in digits of at most RADIX_BITS bits (their buckets stay in cache),
+ * every histogram from one read of the keys: equal values keep index
+ * order, exactly the order of cmp_key(). Returns a or b, whichever holds
+ * the result, or NULL (no memory).
+ */
+static union slot *
+radix_keys(union slot *a, union slot *b, size_t n)
+{
+	union slot *t;
+	uint64_t k0 = a[0].u.u, diff = 0;
+	size_t *cnt, *cp, i, p, passes, nb, sum, z;
+	unsigned lo, hi, bits, sh;
+
+	for (i = 0; i < n; i++)
+		diff |= a[i].u.u ^ k0;
+	if (diff == 0)
+		return a;	/* one value: index order is the order */
+	for (lo = 0; !(diff >> lo & 1); lo++)
+		;
+	for (hi = 63; !(diff >> hi & 1); hi--)
+		;
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);	/* <= RADIX_BITS */
+	nb = (size_t)1 << bits;
+	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i].u.u >> (lo + p * bits)) &
+			    (nb - 1))]++;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0].u.u >> sh) & (nb - 1)] == n)
+			continue;	/* every key has this digit */
+		for (sum = 0, i = 0; i < nb; i++) {
+			z = cp[i];
+			cp[i] = sum;
+			sum += z;
+		}
+		for (i = 0; i < n; i++)
+			b[cp[(a[i].u.u >> sh) & (nb - 1)]++].u = a[i].u;
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(cnt);
+	return a;
+}
+
+/* Sorted keys of v, or NULL (err set). Memory: 32 n bytes at most. */
 static struct key *
 sorted(const double *v, size_t n, struct mare_err *err)
 {
+	union slot *a, *b, *r;
 	struct key *k;
-	size_t i;
+	size_t i, idx;
+	double d;
 
-	if ((k = calloc(n > 0 ? n : 1, sizeof(*k))) == NULL) {
+	if ((a = calloc(n > 0 ? n : 1, sizeof(*a))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory (%zu scores)",
 		    n);
 		return NULL;
 	}
+	if (n >= RADIX_MIN && (b = malloc(n * sizeof(*b))) != NULL) {
+		for (i = 0; i < n; i++) {
+			a[i].u.u = okey(v[i]);
+			a[i].u.i = i;
+		}
+		if ((r = radix_keys(a, b, n)) != NULL) {
+			for (i = 0; i < n; i++) {
+				/* the value from its key; zeros keep sign */
+				idx = r[i].u.i;
+				d = value_of(r[i].u.u);
+				r[i].k.i = idx;
+				r[i].k.v = d != 0.0 ? d : v[idx];
+			}
+			free(r == a ? b : a);
+			return &r->k;
+		}
+		free(b);
+	}
+	k = &a->k;
 	for (i = 0; i < n; i++) {
-		k[i].v = v[i];
-		k[i].i = i;
+		a[i].k.v = v[i];
+		a[i].k.i = i;
 	}
-	if (n < RADIX_MIN || radix_keys(k, n) != 0) {
-		qsort(k, n, sizeof(*k), cmp_key);
-		return k;
-	}
-	for (i = 0; i < n; i++)
-		k[i].v = v[k[i].i];
+	qsort(k, n, sizeof(*k), cmp_key);
 	return k;
+}
+
+/*
+ * The unweighted AUC walk over slots sorted by score whose index carries
+ * the label in its low bit: no look-up of y per row. -1: no memory.
+ */
+static int
+auc_tagged(const double *score, const double *y, size_t n, double *wp,
+    double *wn, double *sum)
+{
+	union slot *a, *b, *r;
+	double below = 0, gp, gn;
+	size_t i, j;
+
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	if (a == NULL || b == NULL) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		a[i].u.u = okey(score[i]);
+		a[i].u.i = i << 1 | (y[i] == 1);
+	}
+	if ((r = radix_keys(a, b, n)) == NULL) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	*wp = *wn = *sum = 0;
+	for (i = 0; i < n; i = j) {
+		gp = gn = 0;
+		for (j = i; j < n && r[j].u.u == r[i].u.u; j++) {
+			if (r[j].u.i & 1)
+				gp += 1;
+			else
+				gn += 1;
+		}
+		*sum += gp * (below + 0.5 * gn);
+		below += gn;
+		*wp += gp;
+		*wn += gn;
+	}
+	free(a);
+	free(b);
+	return 0;
 }
 
 int
@@ -178,6 +253,9 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 	if (check_scores(score, n, "score", err) == -1 ||
 	    check_labels(y, w, n, err) == -1)
 		return -1;
+	if (w == NULL && n >= RADIX_MIN && n <= SIZE_MAX / 2 &&
+	    auc_tagged(score, y, n, &wp, &wn, &sum) == 0)
+		goto done;
 	if ((k = sorted(score, n, err)) == NULL)
 		return -1;
 	/* walk tie groups upwards; below = negative weight under them */
@@ -196,6 +274,7 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 		wn += gn;
 	}
 	free(k);
+done:
 	if (!(wp > 0) || !(wn > 0))
 		return mare_err_set(err, MARE_E_DATA, "AUC needs both "
 		    "labels: %s", wp > 0 ? "no absences (0)" :

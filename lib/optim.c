@@ -7,14 +7,15 @@
  * derivatives are kept per row, already multiplied by w_i / W, in r (first)
  * and q (second), so every solver step is a handful of passes over X.
  *
- * Coordinate descent uses the covariance form: per IRLS step the weighted,
- * intercept-centred Gram matrix G (p x p) of the standardised columns is
- * built once from row blocks (dsyrk), after which a full sweep costs O(p
- * times the active set), independent of n. The intercept is eliminated
- * exactly from each quadratic model. A backtracking step on the true
- * objective makes every outer iteration a descent step, which is what
- * keeps IRLS from cycling on hard problems (glmnet's "could not complete
- * the path" cases).
+ * Coordinate descent uses the covariance form: per IRLS step the
+ * gradients of the working set come from one gemv over its columns, and
+ * the weighted Gram matrix of the working set is filled in column by
+ * column as coefficients move (the non-zero ones at once, by a blocked
+ * gemm), after which a full sweep costs O(working set) per move,
+ * independent of n. The intercept is eliminated exactly from each
+ * quadratic model. A backtracking step on the true objective makes every
+ * outer iteration a descent step, which is what keeps IRLS from cycling
+ * on hard problems (glmnet's "could not complete the path" cases).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -29,6 +30,8 @@
 
 #define GEMV_ROWS	(1 << 20) /* rows per gemv call (cblas takes int) */
 #define MAX_HALVINGS	40
+#define GRAM_BYTES	(256 << 10) /* working columns per Gram block */
+#define FUSE_BYTES	(256 << 10) /* X per block of the fused TRON passes */
 
 struct prob {
 	const struct mare_optim_data *d;
@@ -143,16 +146,18 @@ xtv(struct prob *pb, const double *u, double *out)
 }
 
 /*
- * Loss (1/W) sum w l at eta; with deriv, also r = wn l' and q = wn l''.
+ * L plus the loss terms wn_i l_i of rows [i0, i1) at eta, summed in row
+ * order; with deriv, also r = wn l' and q = wn l'' there.
  */
 static double
-loss(struct prob *pb, const double *eta, int deriv)
+loss_rows(struct prob *pb, const double *eta, size_t i0, size_t i1,
+    int deriv, double L)
 {
 	const double *y = pb->d->y;
-	double L = 0, e, l, mu, t;
+	double e, l, mu, t;
 	size_t i;
 
-	for (i = 0; i < pb->n; i++) {
+	for (i = i0; i < i1; i++) {
 		e = eta[i];
 		if (pb->fam == MARE_OPTIM_LOGISTIC) {
 			/* log(1 + exp(e)) without overflow; one exp */
@@ -180,6 +185,15 @@ loss(struct prob *pb, const double *eta, int deriv)
 		L += pb->wn[i] * l;
 	}
 	return L;
+}
+
+/*
+ * Loss (1/W) sum w l at eta; with deriv, also r = wn l' and q = wn l''.
+ */
+static double
+loss(struct prob *pb, const double *eta, int deriv)
+{
+	return loss_rows(pb, eta, 0, pb->n, deriv, 0.0);
 }
 
 static double
@@ -353,49 +367,122 @@ start_b0(const struct prob *pb)
 struct tron {
 	struct prob	*pb;
 	double		 lambda;
+	double		*gl;	/* p + 1: loss gradient at the last tron_fun */
+	double		*acc;	/* p: X' u accumulated over row blocks */
 };
 
+/* Rows per block of the fused passes: a block stays in cache between
+ * its two gemv calls, so X is read once per product, not twice. */
+static size_t
+block_rows(const struct prob *pb)
+{
+	size_t b = FUSE_BYTES / sizeof(double) / (pb->p ? pb->p : 1);
+
+	return b < 64 ? 64 : b > GEMV_ROWS ? GEMV_ROWS : b;
+}
+
+/* vp = v / s (0 on constant columns); returns c - m . vp. */
+static double
+scale_v(struct prob *pb, const double *v, double c)
+{
+	size_t j;
+
+	for (j = 0; j < pb->p; j++) {
+		pb->vp[j] = pb->zv[j] ? 0 : v[j] / pb->s[j];
+		c -= pb->m[j] * pb->vp[j];
+	}
+	return c;
+}
+
+/* g[1..p] = (acc - m su) / s on the non-constant columns, 0 elsewhere. */
+static void
+unscale_g(const struct prob *pb, const double *acc, double su, double *g)
+{
+	size_t j;
+
+	for (j = 0; j < pb->p; j++)
+		g[j + 1] = pb->zv[j] ? 0 : (acc[j] - pb->m[j] * su) /
+		    pb->s[j];
+}
+
+/*
+ * F at theta, in one pass over X: per row block, eta = X~ beta~ + b0 +
+ * offset, the loss with r and q, and X~' r into t->gl (the loss
+ * gradient, intercept first).
+ */
 static double
 tron_fun(struct tron *t, const double *th, double *L)
 {
 	struct prob *pb = t->pb;
+	const struct mare_optim_data *d = pb->d;
+	size_t p = pb->p, i, i0, nr, B = block_rows(pb);
+	double c = scale_v(pb, th + 1, th[0]), su = 0, l = 0;
 
-	xv(pb, th + 1, th[0], pb->eta);
-	*L = loss(pb, pb->eta, 1);
-	return *L + penalty(pb, th + 1, t->lambda);
+	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
+	for (i0 = 0; i0 < pb->n; i0 += nr) {
+		nr = pb->n - i0 < B ? pb->n - i0 : B;
+		if (p > 0)
+			mare_blas_dgemv(0, nr, p, 1.0, d->x + i0 * p, p,
+			    pb->vp, 0.0, pb->eta + i0);
+		else
+			memset(pb->eta + i0, 0, nr * sizeof(double));
+		for (i = i0; i < i0 + nr; i++)
+			pb->eta[i] += c + (d->offset != NULL ?
+			    d->offset[i] : 0);
+		l = loss_rows(pb, pb->eta, i0, i0 + nr, 1, l);
+		for (i = i0; i < i0 + nr; i++)
+			su += pb->r[i];
+		if (p > 0)
+			mare_blas_dgemv(1, nr, p, 1.0, d->x + i0 * p, p,
+			    pb->r + i0, 1.0, t->acc);
+	}
+	t->gl[0] = pb->icpt ? su : 0;
+	unscale_g(pb, t->acc, su, t->gl);
+	*L = l;
+	return l + penalty(pb, th + 1, t->lambda);
 }
 
-/* Gradient at the theta of the last tron_fun (r and q are current). */
+/* Gradient of F at th, the theta of the last tron_fun. */
 static void
 tron_grad(struct tron *t, const double *th, double *g)
 {
 	struct prob *pb = t->pb;
 	size_t j;
 
-	g[0] = xtv(pb, pb->r, g + 1);
-	if (!pb->icpt)
-		g[0] = 0;
+	memcpy(g, t->gl, (pb->p + 1) * sizeof(double));
 	for (j = 0; j < pb->p; j++)
 		if (!pb->zv[j])
 			g[j + 1] += t->lambda * pb->pf[j] * th[j + 1];
 }
 
+/* hv = H v, one pass over X: per row block u = q (X~ v + v0), X~' u. */
 static void
 tron_hv(struct tron *t, const double *v, double *hv)
 {
 	struct prob *pb = t->pb;
-	size_t i, j;
+	const struct mare_optim_data *d = pb->d;
+	size_t p = pb->p, i, j, i0, nr, B = block_rows(pb);
+	double c = scale_v(pb, v + 1, pb->icpt ? v[0] : 0), su = 0;
 
-	xv(pb, v + 1, pb->icpt ? v[0] : 0, pb->u);
-	if (pb->d->offset != NULL)	/* xv added it: take it out */
-		for (i = 0; i < pb->n; i++)
-			pb->u[i] -= pb->d->offset[i];
-	for (i = 0; i < pb->n; i++)
-		pb->u[i] *= pb->q[i];
-	hv[0] = xtv(pb, pb->u, hv + 1);
-	if (!pb->icpt)
-		hv[0] = 0;
-	for (j = 0; j < pb->p; j++)
+	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
+	for (i0 = 0; i0 < pb->n; i0 += nr) {
+		nr = pb->n - i0 < B ? pb->n - i0 : B;
+		if (p > 0)
+			mare_blas_dgemv(0, nr, p, 1.0, d->x + i0 * p, p,
+			    pb->vp, 0.0, pb->u + i0);
+		else
+			memset(pb->u + i0, 0, nr * sizeof(double));
+		for (i = i0; i < i0 + nr; i++) {
+			pb->u[i] = (pb->u[i] + c) * pb->q[i];
+			su += pb->u[i];
+		}
+		if (p > 0)
+			mare_blas_dgemv(1, nr, p, 1.0, d->x + i0 * p, p,
+			    pb->u + i0, 1.0, t->acc);
+	}
+	hv[0] = pb->icpt ? su : 0;
+	unscale_g(pb, t->acc, su, hv);
+	for (j = 0; j < p; j++)
 		if (!pb->zv[j])
 			hv[j + 1] += t->lambda * pb->pf[j] * v[j + 1];
 }
@@ -477,14 +564,16 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 {
 	const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
 	const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
-	struct tron t = { pb, lambda };
+	struct tron t = { pb, lambda, NULL, NULL };
 	size_t k = pb->p + 1;
 	double *g, *s, *r, *d, *Hd, *wnew, *gnew, *buf;
 	double f, fnew, L, Lnew, delta, gs, prered, actred, snorm, al, gmax;
 	int iter = 0;
 
-	if ((buf = xcalloc(7 * k, sizeof(double), err)) == NULL)
+	if ((buf = xcalloc(9 * k, sizeof(double), err)) == NULL)
 		return -1;
+	t.gl = buf + 7 * k;
+	t.acc = buf + 8 * k;
 	g = buf;
 	s = g + k;
 	r = s + k;
@@ -560,7 +649,7 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 }
 
 /* ---------------------------------------------------------------------
- * Coordinate descent (alpha > 0), naive updates on the working residual.
+ * Coordinate descent (alpha > 0), covariance updates.
  */
 
 #define NO_SLOT		((size_t)-1)
@@ -572,13 +661,23 @@ struct cd {
 	double	*xv;	/* p: sum q x~_j^2 (working set only) */
 	double	*b;	/* p: beta~ */
 	double	*bs;	/* p: beta~ at the start of the IRLS step */
-	double	*res;	/* n: working residual wn (y - mu) - q d(eta) */
 	double	*deta;	/* n: change of eta over one IRLS step */
 	double	*etan;	/* n: trial eta */
 	double	*col;	/* cap x n: column-major copies of the x~_j */
-	double	*qcol;	/* cap x n: q x~_j at the IRLS point */
 	double	*xq;	/* p: sum q x~_j (working set only) */
-	double	 cshift;	/* intercept moves not yet in res */
+	/*
+	 * The covariance form of the quadratic model: with the working
+	 * residual res = wn (y - mu) - q d(eta) (never formed), gr[l] =
+	 * x~_l . res for the slots l, kept current by the columns of the
+	 * weighted Gram matrix G[k cap + l] = sum q x~_k x~_l, each computed
+	 * when slot k first moves in an IRLS step (gok[k]).
+	 */
+	double	*gr;	/* cap */
+	double	*dsl;	/* cap: moves of an IRLS step, by slot */
+	double	*G;	/* cap x cap */
+	unsigned char *gok;	/* cap */
+	double	*tmp;	/* n: work */
+	double	 cshift;	/* intercept moves not yet in gr */
 	double	 sres;		/* sum of the true residual */
 	size_t	*slot;	/* p: column of j in col, or NO_SLOT */
 	size_t	*act;	/* nact: features ever non-zero, in order */
@@ -602,11 +701,14 @@ cd_release(struct cd *c)
 	free(c->xv);
 	free(c->b);
 	free(c->bs);
-	free(c->res);
+	free(c->gr);
+	free(c->dsl);
+	free(c->G);
+	free(c->gok);
+	free(c->tmp);
 	free(c->deta);
 	free(c->etan);
 	free(c->col);
-	free(c->qcol);
 	free(c->xq);
 	free(c->slot);
 	free(c->act);
@@ -634,7 +736,7 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->xq = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->res = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->tmp = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (c->deta = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (c->etan = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
@@ -681,11 +783,20 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
 		c->col = nc;
-		if ((nc = realloc(c->qcol, (ncap * n + 1) *
-		    sizeof(double))) == NULL)
+		/* G is rebuilt lazily in every IRLS step: no copy */
+		free(c->G);
+		free(c->gr);
+		free(c->gok);
+		free(c->dsl);
+		c->gr = malloc(ncap * sizeof(double));
+		c->dsl = malloc(ncap * sizeof(double));
+		c->gok = calloc(ncap, 1);
+		c->G = ncap > ((size_t)-1) / sizeof(double) / ncap ? NULL :
+		    malloc(ncap * ncap * sizeof(double));
+		if (c->G == NULL || c->gr == NULL || c->gok == NULL ||
+		    c->dsl == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
-			    "(%zu working columns of %zu rows)", ncap, n);
-		c->qcol = nc;
+			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
 	}
 	cj = c->col + c->ncol * n;
@@ -702,23 +813,101 @@ cd_col(const struct cd *c, size_t j)
 }
 
 /*
- * q x~_j, sum q x~_j^2 and sum q x~_j of working-set column j at the
- * current IRLS point.
+ * The quadratic model at the current IRLS point, in one pass over the
+ * working columns: per block of rows, one gemm of the block with the
+ * q-weighted columns of the non-zero coefficients (their Gram columns and
+ * xv: they move in nearly every IRLS step), q (xq) and -r (gr). The xv of
+ * the other slots come from their columns. 0, or -1 with err set.
  */
-static void
-cd_weigh(const struct prob *pb, struct cd *c, size_t j)
+static int
+cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
-	const double *xj = cd_col(c, j), *q = pb->q;
-	double *qj = c->qcol + c->slot[j] * c->n, sv = 0, sq = 0;
+	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
+	size_t *ka, *fj;
+	const double *q = pb->q, *x;
+	double *w, *t, sv, v;
+
+	if (ncol == 0)
+		return 0;
+	ka = malloc(ncol * sizeof(*ka));
+	fj = malloc(ncol * sizeof(*fj));
+	if (ka == NULL || fj == NULL) {
+		free(ka);
+		free(fj);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (j = 0; j < pb->p; j++)
+		if (c->slot[j] != NO_SLOT) {
+			fj[c->slot[j]] = j;
+			if (c->b[j] != 0)
+				ka[na++] = c->slot[j];
+		}
+	nw = na + 2;
+	B = GRAM_BYTES / sizeof(double) / (ncol + nw);
+	B = B < 64 ? 64 : B > n ? n : B;
+	w = malloc(nw * B * sizeof(double));
+	t = calloc(nw * ncol, sizeof(double));
+	if (w == NULL || t == NULL) {
+		free(w);
+		free(t);
+		free(ka);
+		free(fj);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (i0 = 0; i0 < n; i0 += nb) {
+		nb = n - i0 < B ? n - i0 : B;
+		for (a = 0; a < na; a++)
+			for (r = 0, x = c->col + ka[a] * n + i0; r < nb; r++)
+				w[a * B + r] = q[i0 + r] * x[r];
+		memcpy(w + na * B, q + i0, nb * sizeof(double));
+		for (r = 0; r < nb; r++)
+			w[(na + 1) * B + r] = -pb->r[i0 + r];
+		/* t (nw x ncol) += w (nw x nb) times the block's columns */
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, c->col + i0, n,
+		    1.0, t, ncol);
+	}
+	memset(c->gok, 0, ncol);
+	for (a = 0; a < na; a++) {
+		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
+		    ncol * sizeof(double));
+		c->gok[ka[a]] = 1;
+		c->xv[fj[ka[a]]] = t[a * ncol + ka[a]];
+	}
+	for (l = 0; l < ncol; l++) {
+		c->xq[fj[l]] = t[na * ncol + l];
+		c->gr[l] = t[(na + 1) * ncol + l];
+		if (c->gok[l])
+			continue;
+		x = c->col + l * n;
+		for (r = 0, sv = 0; r < n; r++) {
+			v = x[r];
+			sv += q[r] * v * v;
+		}
+		c->xv[fj[l]] = sv;
+	}
+	free(w);
+	free(t);
+	free(ka);
+	free(fj);
+	return 0;
+}
+
+/* Column k (a slot) of G at the current IRLS point, computed once. */
+static const double *
+cd_gram(const struct prob *pb, struct cd *c, size_t k)
+{
+	const double *xk = c->col + k * c->n;
+	double *gk = c->G + k * c->cap;
 	size_t i;
 
-	for (i = 0; i < c->n; i++) {
-		qj[i] = q[i] * xj[i];
-		sv += qj[i] * xj[i];
-		sq += qj[i];
+	if (!c->gok[k]) {
+		for (i = 0; i < c->n; i++)
+			c->tmp[i] = pb->q[i] * xk[i];
+		mare_blas_dgemv(0, c->ncol, c->n, 1.0, c->col, c->n, c->tmp,
+		    0.0, gk);
+		c->gok[k] = 1;
 	}
-	c->xv[j] = sv;
-	c->xq[j] = sq;
+	return gk;
 }
 
 /*
@@ -732,7 +921,7 @@ static double
 cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
     double xmz, int all, int gl)
 {
-	size_t n = pb->n, p = pb->p, j, l, cnt;
+	size_t p = pb->p, j, l, cnt;
 	double al1 = lambda * pb->alpha, al2 = lambda * (1 - pb->alpha);
 	double dlx = 0, u, au, nb, d;
 
@@ -741,8 +930,8 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 		j = all ? l : c->act[l];
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
-		u = mare_blas_ddot(n, c->res, cd_col(c, j)) -
-		    c->cshift * c->xq[j] + c->xv[j] * c->b[j];
+		u = c->gr[c->slot[j]] - c->cshift * c->xq[j] +
+		    c->xv[j] * c->b[j];
 		au = fabs(u) - pb->pf[j] * al1;
 		if (au > 0 && c->xv[j] + pb->pf[j] * al2 > 0)
 			nb = copysign(au, u) / (c->xv[j] + pb->pf[j] * al2);
@@ -753,7 +942,8 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 			continue;
 		c->b[j] = nb;
 		dlx = fmax(dlx, gl ? c->xv[j] * d * d : c->xv[j] * fabs(d));
-		mare_blas_daxpy(n, -d, c->qcol + c->slot[j] * n, c->res);
+		mare_blas_daxpy(c->ncol, -d, cd_gram(pb, c, c->slot[j]),
+		    c->gr);
 		c->sres -= d * c->xq[j];
 		if (!c->inact[j]) {
 			c->inact[j] = 1;
@@ -974,13 +1164,12 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		c->sres = 0;
 		c->cshift = 0;
 		for (i = 0; i < n; i++) {
-			c->res[i] = -pb->r[i];
-			c->sres += c->res[i];
+			c->sres -= pb->r[i];
 			xmz += pb->q[i];
 		}
-		for (j = 0; j < p; j++)
-			if (c->ixx[j])
-				cd_weigh(pb, c, j);
+		/* xv, xq, gr = X~_W' res at d(eta) = 0, some of G */
+		if (cd_model(pb, c, err) == -1)
+			return -1;
 		if (!gl && isfinite(kk))
 			itol = fmax(0.01 * o->tol, 1e-3 * kk);
 		/* full passes and passes over the active features */
@@ -993,14 +1182,18 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 				;
 		}
 		/* the step in eta, and a safeguard on F (mare only) */
-		for (i = 0; i < n; i++)
-			c->deta[i] = *b0 - b0s;
+		memset(c->dsl, 0, c->ncol * sizeof(double));
 		for (l = 0; l < c->nact; l++) {
 			j = c->act[l];
-			if (c->b[j] != c->bs[j])
-				mare_blas_daxpy(n, c->b[j] - c->bs[j],
-				    cd_col(c, j), c->deta);
+			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];
 		}
+		if (c->ncol > 0)	/* one pass over the working columns */
+			mare_blas_dgemv(1, c->ncol, n, 1.0, c->col, n, c->dsl,
+			    0.0, c->deta);
+		else
+			memset(c->deta, 0, n * sizeof(double));
+		for (i = 0; i < n; i++)
+			c->deta[i] += *b0 - b0s;
 		step = 1;
 		for (h = 0; h < MAX_HALVINGS; h++) {
 			for (i = 0; i < n; i++)

@@ -34,17 +34,25 @@
  * in X.
  *
  * Solvers. alpha == 0: trust-region Newton (TRON, as liblinear: conjugate
- * gradient inner iterations on Hessian-vector products, two BLAS gemv
- * passes over X each). alpha > 0: glmnet's coordinate descent on the
- * penalised quadratic approximation (IRLS outer loop, naive O(n) updates
- * of a working residual, passes over the working set then over the
- * features ever non-zero only), warm starts along a decreasing lambda
- * path, sequential strong rules, and a KKT check of the screened-out
- * features (one BLAS gemv over X, skipped when a bound proves them) before
- * a solution is accepted. A backtracking safeguard halves IRLS steps that
- * increase the objective (beyond 1e-12 relative; 1e-6 with the GLMNET
- * rule, whose steps it then leaves as glmnet takes them). Working memory: the standardised columns of the working set
- * are copied column-major (n times the working-set size).
+ * gradient inner iterations on Hessian-vector products). Each function
+ * and gradient evaluation, and each Hessian-vector product, is ONE pass
+ * over X: per block of rows (small enough to stay in cache) a gemv
+ * forward and a gemv back. alpha > 0: glmnet's coordinate descent on the
+ * penalised quadratic approximation (IRLS outer loop, passes over the
+ * working set then over the features ever non-zero only), in covariance
+ * form: per IRLS step the gradients of the working set come from one
+ * gemv, and each coordinate move updates them from a column of the
+ * weighted Gram matrix of the working set (the columns of the non-zero
+ * coefficients from one blocked gemm, the others when they first move),
+ * so a CD pass costs O(working set) instead of O(n working set). Warm
+ * starts along a decreasing lambda path, sequential strong rules, and a
+ * KKT check of the screened-out features (one BLAS gemv over X, skipped
+ * when a bound proves them) before a solution is accepted. A backtracking
+ * safeguard halves IRLS steps that increase the objective (beyond 1e-12
+ * relative; 1e-6 with the GLMNET rule, whose steps it then leaves as
+ * glmnet takes them). Working memory: the standardised columns of the
+ * working set are copied column-major (n times the working-set size),
+ * plus its Gram matrix (working-set size squared).
  *
  * Convergence is explicit: by default a fit stops when the KKT violation
  * (the largest absolute entry of the subgradient of F that can be made

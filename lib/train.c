@@ -29,6 +29,8 @@
 #include "rng.h"
 #include "train.h"
 
+#define IMP_BLOCK	4096	/* rows predicted at a time by importance */
+
 void
 mare_train_opts_init(struct mare_train_opts *o)
 {
@@ -594,6 +596,51 @@ nonzero_view(const struct mare_model *m, struct mare_model *v,
 	return 0;
 }
 
+/*
+ * 1 when every feature of the view is a linear one of a continuous
+ * variable: its predictions are then plain sums over the raw values.
+ */
+static int
+view_linear(const struct mare_featspec *fs)
+{
+	size_t k;
+
+	for (k = 0; k < fs->nfeat; k++)
+		if (fs->feat[k].cls != MARE_FEATSPEC_LINEAR ||
+		    fs->vars[fs->feat[k].var].categorical)
+			return 0;
+	return 1;
+}
+
+/*
+ * The default-scale scores of rows [i0, i0 + nb) under a view_linear()
+ * model, with variable v's values taken from col (v >= nvars: none, and
+ * col is not read):
+ * the sum, in the same order, that mare_model_predict() computes (a
+ * linear feature is its raw value), so the same bits, without the
+ * feature rows.
+ */
+static void
+linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
+    size_t nb, size_t v, const double *col, double *s)
+{
+	const struct mare_featspec *fs = vm->spec;
+	enum mare_model_output type = mare_model_default_output(vm);
+	const double *row;
+	double sum;
+	size_t nv = fs->nvars, i, k, var;
+
+	for (i = i0; i < i0 + nb; i++) {
+		row = raw + i * nv;
+		sum = 0.0;
+		for (k = 0; k < fs->nfeat; k++) {
+			var = fs->feat[k].var;
+			sum += vm->beta[k] * (var == v ? col[i] : row[var]);
+		}
+		s[i] = mare_model_transform(vm, vm->intercept + sum, type);
+	}
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
     const double *y, size_t n, uint64_t seed, double *pct, double *drop,
@@ -605,25 +652,39 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	struct mare_rng r;
 	double *x = NULL, *s = NULL, *yb = NULL, *col = NULL, auc0, auc, t;
 	double sum = 0;
-	size_t nv = m->spec->nvars, v, i, j;
-	int rc = -1;
+	const double *yl;
+	size_t nv = m->spec->nvars, v, i, j, i0, nb;
+	int rc = -1, lin;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
 		return -1;
-	if ((x = malloc((n ? n : 1) * (nv ? nv : 1) * sizeof(double))) ==
+	/* rows are predicted IMP_BLOCK at a time from a copy of the block */
+	if ((x = malloc(IMP_BLOCK * (nv ? nv : 1) * sizeof(double))) ==
 	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
-	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL ||
-	    (yb = malloc((n ? n : 1) * sizeof(double))) == NULL) {
+	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	memcpy(x, raw, n * nv * sizeof(double));
 	for (i = 0; i < n; i++)
-		yb[i] = y[i] > 0;
+		if (y[i] != 0 && y[i] != 1)
+			break;
+	if (i < n) {	/* counts: presence is y > 0 */
+		if ((yb = malloc(n * sizeof(double))) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
+		for (i = 0; i < n; i++)
+			yb[i] = y[i] > 0;
+	}
+	yl = yb != NULL ? yb : y;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
-	    mare_metrics_auc(s, yb, NULL, n, &auc0, err) != 0)
+	lin = view_linear(&vfs);
+	if (lin)
+		linear_scores(&vm, raw, 0, n, nv, raw, s);	/* col unread */
+	else if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0)
+		goto done;
+	if (mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
 		goto done;
 	for (v = 0; v < nv; v++) {
 		/* shuffle a contiguous copy of the column, then put it in */
@@ -636,17 +697,26 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 			col[i - 1] = col[j];
 			col[j] = t;
 		}
-		for (i = 0; i < n; i++)
-			x[i * nv + v] = col[i];
-		if (mare_model_predict(&vm, x, n, &po, s, NULL, err) != 0 ||
-		    mare_metrics_auc(s, yb, NULL, n, &auc, err) != 0)
+		for (i0 = 0; lin && i0 < n; i0 += nb) {
+			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+			linear_scores(&vm, raw, i0, nb, v, col, s);
+		}
+		for (i0 = 0; !lin && i0 < n; i0 += nb) {
+			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+			memcpy(x, raw + i0 * nv, nb * nv * sizeof(double));
+			for (i = 0; i < nb; i++)
+				x[i * nv + v] = col[i0 + i];
+			/* the values of raw, permuted: checked above */
+			if (mare_model_predict(&vm, x, nb, &po, s + i0, NULL,
+			    err) != 0)
+				goto done;
+		}
+		if (mare_metrics_auc(s, yl, NULL, n, &auc, err) != 0)
 			goto done;
 		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
 		if (drop != NULL)
 			drop[v] = pct[v];
 		sum += pct[v];
-		for (i = 0; i < n; i++)
-			x[i * nv + v] = raw[i * nv + v];
 	}
 	for (v = 0; v < nv; v++)
 		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;

@@ -108,7 +108,7 @@ int	mare_train_thresholds(struct mare_model *m, const double *feat,
  * with v permuted, negative drops counted as 0; pct[v] is 100 drop[v] /
  * sum(drop) (all 0 when nothing drops). drop may be NULL. The
  * permutation follows row order: the same rows in the same order and
- * seed give the same figures. Work memory: a copy of raw and n scores.
+ * seed give the same figures. Work memory: 3 n values and a block of rows.
  */
 int	mare_train_importance(const struct mare_model *m, const double *raw,
 	    const double *y, size_t n, uint64_t seed, double *pct,

@@ -134,7 +134,7 @@ only_files() {
 	assert_equal "${stderr_lines[0]}" "mare-train: --cv-scheme checkerboard1 needs --cv-grid, the cell size in degrees"
 }
 
-# AICc reference 4266.002314236215 (regmult 1) and 4268.192247083297
+# AICc reference 4266.002314236221 (regmult 1) and 4268.192247083301
 # (regmult 2): computed in Python from mare-predict's exponential output at
 # the 246 presences (see tests/data/train/README.md)
 @test "train: --tune regmult cross-validates each cell; AICc as ENMeval" {
@@ -149,7 +149,7 @@ only_files() {
 	    .cv.summary.auc_val.mean)]' m.json
 	assert_output '["auc_val",1,[1,"lq",6,true,2,"lq",6,true],2,true]'
 	run -0 jq '.tuning.rows[] | .aicc' m.json
-	assert_output "$(printf '4266.002314236215\n4268.192247083297')"
+	assert_output "$(printf '4266.002314236221\n4268.192247083301')"
 	run -0 --separate-stderr heavy mare-train -q -m maxent --features lq \
 	    --tune regmult=1,2 --select aicc --seed 3 swd.tensor -o m.json
 	run -0 jq -c '[.tuning.metric, .tuning.selected,
@@ -241,4 +241,12 @@ only_files() {
 	    --seed 1 -o l.tensor "$DATA/tensor/presences.jsonl"
 	run -0 --separate-stderr mare-train -q -m maxent --features lq \
 	    l.tensor -o m.json
+}
+
+@test "train: block CV of a tensor without lon/lat names the missing columns" {
+	tensor label,SST_present_crop,salinity_present_crop x.tensor
+	run -65 --separate-stderr mare-train -m logistic --cv-scheme block \
+	    -o m.json x.tensor
+	assert_equal "$stderr" "mare-train: x.tensor: --cv-scheme block needs lon and lat columns"
+	only_files x.tensor
 }

@@ -379,6 +379,44 @@ test_hand(void)
  * y (continuous) 4 3 2 1; classes "lp". Columns: x y, then the levels of
  * s (1 2 5), then x:y, as R orders main effects before interactions.
  */
+/* Only a spec of linear features in variable order copies rows. */
+static void
+test_identity(void)
+{
+	static const double x[] = { 1, 2, 4, 2, 1, 3, 3, 2, 2, 4, 5, 1 };
+	static const int label[] = { 1, 1, 0, 0 };
+	static const char *const names[] = { "x", "s", "y" };
+	static const char *const cat[] = { "s" };
+	static const char *const cls[] = { "l", "lq", "h" };
+	static const int want[] = { 1, 0, 0 };
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs;
+	double out[3];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.classes = cls[i];
+		fs = mare_featspec_fit(x, 4, 3, names, label, &o, NULL);
+		ok(fs != NULL && mare_featspec_is_identity(fs) == want[i],
+		    "is_identity: '%s' is %d", cls[i], want[i]);
+		if (fs != NULL && want[i]) {
+			mare_featspec_apply(fs, x + 3, 0, out, NULL);
+			ok(memcmp(out, x + 3, sizeof(out)) == 0,
+			    "is_identity: a row applies to itself");
+		}
+		mare_featspec_free(fs);
+	}
+	memset(&o, 0, sizeof(o));
+	o.classes = "l";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, 4, 3, names, label, &o, NULL);
+	ok(fs != NULL && !mare_featspec_is_identity(fs),
+	    "is_identity: a categorical variable is not");
+	mare_featspec_free(fs);
+}
+
 static void
 test_categorical(void)
 {
@@ -982,6 +1020,7 @@ main(void)
 	test_rnum();
 	test_hand();
 	test_categorical();
+	test_identity();
 	test_defaults();
 	test_fit_errors();
 	test_escapes();
