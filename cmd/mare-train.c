@@ -49,6 +49,7 @@ enum {
 	OPT_LAMBDA,
 	OPT_MAX_ITER,
 	OPT_NO_ADD,
+	OPT_OFFSET,
 	OPT_PENALTY,
 	OPT_REGMULT,
 	OPT_SELECT,
@@ -71,6 +72,7 @@ static const struct option longopts[] = {
 	{ "max-iter",		required_argument, NULL, OPT_MAX_ITER },
 	{ "method",		required_argument, NULL, 'm' },
 	{ "no-add-samples",	no_argument,	   NULL, OPT_NO_ADD },
+	{ "offset",		required_argument, NULL, OPT_OFFSET },
 	{ "penalty",		required_argument, NULL, OPT_PENALTY },
 	{ "regmult",		required_argument, NULL, OPT_REGMULT },
 	{ "select",		required_argument, NULL, OPT_SELECT },
@@ -92,6 +94,7 @@ struct opts {
 	const char	*features;
 	const char	*label;
 	const char	*weight;
+	const char	*offset;
 	struct mare_train_opts t;
 	int		 penalty_set, lambda_set, cost_set;
 	double		 cost;
@@ -126,6 +129,8 @@ usage(FILE *fp)
 "                          of lqpht (maxent: default; others: l)\n"
 "     --label <name>       label column (default: label)\n"
 "     --weight <name>      weight column (default: weight, if present)\n"
+"     --offset <name>      poisson: offset column (log exposure), added\n"
+"                          to the linear predictor\n"
 "     --regmult <x>        maxent: regularisation multiplier (default: 1)\n"
 "     --no-add-samples     maxent: do not add presences to the background\n"
 "     --penalty <p>        l2, l1 or elasticnet (default: l2)\n"
@@ -331,6 +336,9 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		case OPT_WEIGHT:
 			o->weight = optarg;
 			break;
+		case OPT_OFFSET:
+			o->offset = optarg;
+			break;
 		default:
 			r = mare_cli_common_option(c, optarg, &o->common, err);
 			if (r == 2)
@@ -368,6 +376,9 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	if (o->select == MARE_CV_SEL_AICC && o->type != MARE_MODEL_MAXENT)
 		return mare_err_set(err, MARE_E_USAGE, "--select aicc is for "
 		    "maxent");
+	if (o->offset != NULL && o->type != MARE_MODEL_POISSON)
+		return mare_err_set(err, MARE_E_USAGE, "--offset is for "
+		    "poisson");
 	if (o->folds != NULL && !o->scheme_set)
 		o->scheme = MARE_CV_USER;
 	if ((o->folds != NULL) != (o->scheme == MARE_CV_USER))
@@ -394,12 +405,16 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 /*
  * The training rows, read straight into the arrays the fit uses: the
  * kept columns (the model's variables) row-major in rows (nrows x nkeep),
- * and each role column (label, weight, folds, lon, lat) as a vector of
+ * and each role column (label, weight, folds, offset, lon, lat) as a
+ * vector of
  * its own (NULL when the tensor has no such column; lon and lat go
  * together). The tensor itself is never held whole: peak memory is the
  * kept columns plus one chunk buffer.
  */
-enum { ROLE_LABEL, ROLE_WEIGHT, ROLE_FOLD, ROLE_LON, ROLE_LAT, NROLES };
+enum {
+	ROLE_LABEL, ROLE_WEIGHT, ROLE_FOLD, ROLE_OFFSET, ROLE_LON, ROLE_LAT,
+	NROLES
+};
 
 struct table {
 	const char	*name;
@@ -637,6 +652,7 @@ is_role(const struct opts *o, const char *name, const char *wname)
 	return strcmp(name, o->label) == 0 ||
 	    (wname != NULL && strcmp(name, wname) == 0) ||
 	    (o->folds != NULL && strcmp(name, o->folds) == 0) ||
+	    (o->offset != NULL && strcmp(name, o->offset) == 0) ||
 	    is_coordinate(name);
 }
 
@@ -657,13 +673,18 @@ place(struct mare_err *err, const char *name)
 	return -1;
 }
 
+/*
+ * The model's figures on its training rows: AUC and max TSS, or for
+ * Poisson the deviance explained (w and the offsets off may be NULL).
+ */
 static json_t *
 train_figures(const struct mare_model *m, const double *feat,
-    const double *y, size_t n, size_t np, struct mare_err *err)
+    const double *y, const double *w, const double *off, size_t n,
+    size_t np, struct mare_err *err)
 {
 	json_t *t;
-	double *s, auc = NAN, tss = NAN;
-	size_t j, nz = 0;
+	double *s, auc = NAN, tss = NAN, d2;
+	size_t i, j, nz = 0;
 
 	for (j = 0; j < m->p; j++)
 		nz += m->beta[j] != 0.0;
@@ -683,6 +704,23 @@ train_figures(const struct mare_model *m, const double *feat,
 	    mare_metrics_max_tss(s, y, n, &tss, NULL, err) == 0) {
 		json_object_set_new(t, "auc", json_real(auc));
 		json_object_set_new(t, "max_tss", json_real(tss));
+	}
+	if (m->type == MARE_MODEL_POISSON &&
+	    mare_train_predict(m, feat, n, s, err) == 0) {
+		double *ex = NULL;
+
+		if (off != NULL && (ex = malloc((n ? n : 1) *
+		    sizeof(double))) == NULL)
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		for (i = 0; ex != NULL && i < n; i++) {
+			ex[i] = exp(off[i]);
+			s[i] *= ex[i];
+		}
+		if (!mare_err_failed(err) && mare_metrics_poisson_d2(s, y,
+		    ex, w, n, &d2, err) == 0)
+			json_object_set_new(t, "deviance_explained",
+			    isfinite(d2) ? json_real(d2) : json_null());
+		free(ex);
 	}
 	free(s);
 	if (mare_err_failed(err)) {
@@ -992,7 +1030,7 @@ run(struct opts *o, struct mare_err *err)
 	double *raw = NULL, *feat = NULL, *y = NULL, *w = NULL;
 	double *lon = NULL, *lat = NULL, *ufold = NULL;
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
-	long li, wi, fi = -1, loni, lati, k;
+	long li, wi, fi = -1, oi = -1, loni, lati, k;
 	struct mare_cv_opts co;
 	struct mare_cv_pool pool = { NULL, NULL, 0 };
 	json_t *tuning = NULL;
@@ -1021,6 +1059,12 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	if (o->offset != NULL && (oi = col_index(&t, o->offset)) < 0) {
+		mare_err_set(err, MARE_E_DATA, "no offset column '%s'",
+		    o->offset);
+		place(err, t.name);
+		goto done;
+	}
 	if ((loni = col_index(&t, "lon")) < 0)
 		loni = col_index(&t, "longitude");
 	if ((lati = col_index(&t, "lat")) < 0)
@@ -1028,6 +1072,7 @@ run(struct opts *o, struct mare_err *err)
 	t.role[ROLE_LABEL] = li;
 	t.role[ROLE_WEIGHT] = wi;
 	t.role[ROLE_FOLD] = fi;
+	t.role[ROLE_OFFSET] = oi;
 	t.role[ROLE_LON] = loni >= 0 && lati >= 0 ? loni : -1;
 	t.role[ROLE_LAT] = loni >= 0 && lati >= 0 ? lati : -1;
 	if ((vcol = calloc(t.ncols ? t.ncols : 1, sizeof(*vcol))) == NULL ||
@@ -1066,6 +1111,7 @@ run(struct opts *o, struct mare_err *err)
 	lon = t.rv[ROLE_LON];
 	lat = t.rv[ROLE_LAT];
 	ufold = t.rv[ROLE_FOLD];
+	o->t.offset = t.rv[ROLE_OFFSET];
 	if ((lab = malloc(n * sizeof(int))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
@@ -1168,12 +1214,16 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	if (o->offset != NULL && json_object_set_new(m->hyper, "offset",
+	    json_string(o->offset)) != 0)
+		goto nomem;
 	if (json_is_false(json_object_get(m->convergence, "converged")))
 		mare_cli_warn("did not converge: KKT violation %g (tol %g) "
 		    "after %d iterations", json_real_value(json_object_get(
 		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
 	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
-	    (m->training = train_figures(m, feat, y, n, np, err)) == NULL)
+	    (m->training = train_figures(m, feat, y, wi >= 0 ? w : NULL,
+	    o->t.offset, n, np, err)) == NULL)
 		goto done;
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
@@ -1202,11 +1252,14 @@ run(struct opts *o, struct mare_err *err)
 	m->provenance = mare_prov_to_json(prov);
 	if (mare_model_save(m, o->common.output, err) != 0)
 		goto done;
-	mare_cli_note("%s: %zu rows (%zu presences), %zu features, %lld "
-	    "non-zero; training AUC %.4f", mare_model_type_name(m->type), n,
-	    np, m->p, (long long)json_integer_value(json_object_get(
-	    m->training, "nonzero")), json_real_value(json_object_get(
-	    m->training, "auc")));
+	mare_cli_note("%s: %zu rows (%zu %s), %zu features, %lld "
+	    "non-zero; training %s %.4f", mare_model_type_name(m->type), n,
+	    np, m->type == MARE_MODEL_POISSON ? "with counts > 0" :
+	    "presences", m->p, (long long)json_integer_value(
+	    json_object_get(m->training, "nonzero")),
+	    m->type == MARE_MODEL_POISSON ? "deviance explained" : "AUC",
+	    json_number_value(json_object_get(m->training,
+	    m->type == MARE_MODEL_POISSON ? "deviance_explained" : "auc")));
 	rc = 0;
 	goto done;
 nomem:

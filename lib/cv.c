@@ -304,18 +304,6 @@ static const char *const met_names[NMET] = {
 	"test_presences"
 };
 
-static double
-poisson_dev(const double *y, const double *mu, size_t n)
-{
-	double d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d += 2.0 * ((y[i] > 0 ? y[i] * log(y[i] / mu[i]) : 0.0) -
-		    (y[i] - mu[i]));
-	return d;
-}
-
 /* Append the nv validation scores vs and labels vy to pool. */
 static int
 pool_add(struct mare_cv_pool *pool, const double *vs, const double *vy,
@@ -338,14 +326,17 @@ pool_add(struct mare_cv_pool *pool, const double *vs, const double *vy,
 	return 0;
 }
 
-/* Evaluate one fold; met[] gets NaN where a metric does not apply. */
+/*
+ * Evaluate one fold; met[] gets NaN where a metric does not apply. off:
+ * the Poisson offsets of the n rows, or NULL.
+ */
 static int
 eval_fold(const struct mare_model *fm, const double *feat, const double *y,
-    const int *fold, size_t n, int f, int maxent, double *met,
-    struct mare_cv_pool *pool, struct mare_err *err)
+    const double *off, const int *fold, size_t n, int f, int maxent,
+    double *met, struct mare_cv_pool *pool, struct mare_err *err)
 {
 	double *s = NULL, *vs = NULL, *vy = NULL, *bg = NULL, *obs = NULL;
-	double *ts = NULL, *ty = NULL, thr, mean;
+	double *ts = NULL, *ty = NULL, *ex = NULL, thr;
 	size_t i, nv = 0, nb = 0, no = 0, nt = 0;
 	int rc = -1;
 
@@ -357,12 +348,16 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 	    (bg = malloc(n * sizeof(double))) == NULL ||
 	    (obs = malloc(n * sizeof(double))) == NULL ||
 	    (ts = malloc(n * sizeof(double))) == NULL ||
-	    (ty = malloc(n * sizeof(double))) == NULL) {
+	    (ty = malloc(n * sizeof(double))) == NULL ||
+	    (ex = malloc(n * sizeof(double))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
 	if (mare_train_predict(fm, feat, n, s, err) != 0)
 		goto done;
+	if (off != NULL && fm->type == MARE_MODEL_POISSON)
+		for (i = 0; i < n; i++)
+			s[i] *= exp(off[i]);
 	for (i = 0; i < n; i++) {
 		int test = fold[i] == f;
 
@@ -381,6 +376,7 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 				vy[nv++] = 1.0;
 			}
 		} else if (test) {
+			ex[nv] = off != NULL ? exp(off[i]) : 1.0;
 			vs[nv] = s[i];
 			vy[nv++] = fm->type == MARE_MODEL_POISSON ? y[i] :
 			    (y[i] > 0);
@@ -395,16 +391,9 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 	    pool_add(pool, vs, vy, nv, err) != 0)
 		goto done;
 	if (fm->type == MARE_MODEL_POISSON) {
-		double *mu0 = bg;
-
-		mean = 0;
-		for (i = 0; i < nv; i++)
-			mean += vy[i];
-		mean /= (double)(nv ? nv : 1);
-		for (i = 0; i < nv; i++)
-			mu0[i] = mean > 0 ? mean : 1e-300;
-		met[8] = 1.0 - poisson_dev(vy, vs, nv) /
-		    poisson_dev(vy, mu0, nv);
+		if (mare_metrics_poisson_d2(vs, vy, ex, NULL, nv, &met[8],
+		    err) != 0)
+			goto done;
 		rc = 0;
 		goto done;
 	}
@@ -431,6 +420,7 @@ done:
 	free(obs);
 	free(ts);
 	free(ty);
+	free(ex);
 	return rc;
 }
 
@@ -448,8 +438,9 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 {
 	struct mare_model fm;
 	struct mare_cv_opts co = *o;
+	struct mare_train_opts fto = *to;
 	json_t *cv = NULL, *folds = NULL, *sum = NULL, *fj;
-	double *fx = NULL, *fy = NULL, *fw = NULL, met[NMET];
+	double *fx = NULL, *fy = NULL, *fw = NULL, *fo = NULL, met[NMET];
 	double acc[NMET], acc2[NMET];
 	size_t i, j, nt, p = m->p, cnt[NMET];
 	int *fold = NULL, maxent = m->type == MARE_MODEL_MAXENT;
@@ -467,6 +458,7 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 	if ((fx = malloc((n ? n : 1) * (p ? p : 1) * sizeof(double))) ==
 	    NULL || (fy = malloc((n ? n : 1) * sizeof(double))) == NULL ||
 	    (fw = malloc((n ? n : 1) * sizeof(double))) == NULL ||
+	    (fo = malloc((n ? n : 1) * sizeof(double))) == NULL ||
 	    (cv = json_object()) == NULL || (folds = json_array()) == NULL ||
 	    (sum = json_object()) == NULL)
 		goto nomem;
@@ -479,18 +471,20 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 				continue;
 			memcpy(fx + nt * p, feat + i * p, p * sizeof(double));
 			fy[nt] = y[i];
+			fo[nt] = to->offset != NULL ? to->offset[i] : 0.0;
 			fw[nt++] = w != NULL ? w[i] : 1.0;
 		}
+		fto.offset = to->offset != NULL ? fo : NULL;
 		fm = *m;
 		fm.maxent = fm.hyper = fm.convergence = fm.training = NULL;
 		fm.cv = fm.profile = fm.provenance = NULL;
 		fm.tuning = fm.roc = fm.importance = NULL;
 		if ((fm.beta = calloc(p ? p : 1, sizeof(double))) == NULL)
 			goto nomem;
-		if (mare_train_fit(&fm, fx, fy, w != NULL ? fw : NULL, nt, to,
-		    err) != 0 ||
-		    eval_fold(&fm, feat, y, fold, n, (int)f, maxent, met,
-		    pool, err) != 0)
+		if (mare_train_fit(&fm, fx, fy, w != NULL ? fw : NULL, nt,
+		    &fto, err) != 0 ||
+		    eval_fold(&fm, feat, y, to->offset, fold, n, (int)f,
+		    maxent, met, pool, err) != 0)
 			goto fail;
 		if ((fj = json_object()) == NULL)
 			goto nomem;
@@ -544,6 +538,7 @@ mare_cv_run(const struct mare_model *m, const double *feat, const double *y,
 	free(fx);
 	free(fy);
 	free(fw);
+	free(fo);
 	return cv;
 nomem:
 	mare_err_set(err, MARE_E_NOMEM, "out of memory");
@@ -559,6 +554,7 @@ fail:
 	free(fx);
 	free(fy);
 	free(fw);
+	free(fo);
 	if (pool != NULL) {
 		free(pool->score);
 		free(pool->y);

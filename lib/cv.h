@@ -43,7 +43,10 @@
  * index (fit: background scores, obs: the fold's presences), omission at
  * the minimum and the 10th-percentile training-presence thresholds of the
  * fold's model, and log-loss (logistic only). Poisson: deviance explained
- * on the held-out rows. The summary holds the mean and sd (n - 1) of each.
+ * on the held-out rows, against the null model of one rate for all of
+ * them; with offsets (to->offset, one a row), every mean and that rate
+ * are times the row's exposure exp(offset), as glmnet's null deviance.
+ * The summary holds the mean and sd (n - 1) of each.
  *
  * SPDX-License-Identifier: MIT
  */

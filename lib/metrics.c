@@ -311,6 +311,43 @@ mare_metrics_logloss(const double *prob, const double *y, const double *w,
 }
 
 int
+mare_metrics_poisson_d2(const double *mu, const double *y, const double *expo,
+    const double *w, size_t n, double *d2, struct mare_err *err)
+{
+	double sy = 0, se = 0, rate, d = 0, d0 = 0, wi, ei, m0;
+	size_t i;
+
+	if (n == 0)
+		return mare_err_set(err, MARE_E_DATA, "deviance of no "
+		    "observations");
+	for (i = 0; i < n; i++) {
+		wi = w != NULL ? w[i] : 1;
+		ei = expo != NULL ? expo[i] : 1;
+		if (!(y[i] >= 0) || !isfinite(y[i]))
+			return mare_err_set(err, MARE_E_DATA, "count %g at "
+			    "%zu: must be a finite number >= 0", y[i], i + 1);
+		if (!(mu[i] > 0) || !isfinite(mu[i]) || !(ei > 0) ||
+		    !isfinite(ei))
+			return mare_err_set(err, MARE_E_DATA, "mean %g or "
+			    "exposure %g at %zu: must be finite and > 0",
+			    mu[i], ei, i + 1);
+		sy += wi * y[i];
+		se += wi * ei;
+	}
+	rate = sy / se;
+	for (i = 0; i < n; i++) {
+		wi = w != NULL ? w[i] : 1;
+		m0 = rate * (expo != NULL ? expo[i] : 1);
+		d += wi * ((y[i] > 0 ? y[i] * log(y[i] / mu[i]) : 0) -
+		    (y[i] - mu[i]));
+		d0 += wi * ((y[i] > 0 ? y[i] * log(y[i] / m0) : 0) -
+		    (y[i] - m0));
+	}
+	*d2 = d0 > 0 ? 1.0 - d / d0 : NAN;
+	return 0;
+}
+
+int
 mare_metrics_max_tss(const double *score, const double *y, size_t n,
     double *tss, double *cut, struct mare_err *err)
 {

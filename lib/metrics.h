@@ -39,6 +39,18 @@ int	mare_metrics_logloss(const double *prob, const double *y,
 	    const double *w, size_t n, double *ll, struct mare_err *err);
 
 /*
+ * Deviance explained (D^2) of Poisson means mu > 0 for counts y >= 0:
+ * 1 - D(y, mu) / D(y, mu0), D the (weighted) Poisson deviance
+ * 2 sum w (y log(y / mu) - (y - mu)), and mu0 the null model of one rate
+ * for all rows times each row's exposure expo (NULL: 1), the rate
+ * sum w y / sum w expo: glmnet's dev.ratio, offsets being log exposures.
+ * *d2 is NaN when the null deviance is 0 (every count 0). w NULL: 1.
+ */
+int	mare_metrics_poisson_d2(const double *mu, const double *y,
+	    const double *expo, const double *w, size_t n, double *d2,
+	    struct mare_err *err);
+
+/*
  * Maximum of the true skill statistic TSS = sensitivity + specificity - 1
  * over MARE_METRICS_TSS_CUTS cut-offs evenly spaced from the smallest to
  * the largest score, both included (t_k = min + k (max - min) / 99); a

@@ -475,7 +475,7 @@ fit_glm(struct mare_model *m, const double *feat, const double *y,
 	d.p = m->p;
 	d.y = y;
 	d.w = w;
-	d.offset = NULL;
+	d.offset = m->type == MARE_MODEL_POISSON ? o->offset : NULL;
 	mare_optim_opts_init(&oo);
 	oo.family = m->type == MARE_MODEL_POISSON ? MARE_OPTIM_POISSON :
 	    MARE_OPTIM_LOGISTIC;

@@ -55,6 +55,9 @@ struct mare_train_opts {
 	int	 standardize;	/* logistic, poisson: 1 */
 	double	 tol;		/* KKT tolerance (1e-7) */
 	int	 max_iter;	/* outer iterations (1000) */
+	const double *offset;	/* poisson: an offset a row (log exposure),
+				   added to the linear predictor of the rows
+				   fitted; NULL (default) for none */
 };
 
 /* Defaults as listed above. */

@@ -250,3 +250,40 @@ only_files() {
 	assert_equal "$stderr" "mare-train: x.tensor: --cv-scheme block needs lon and lat columns"
 	only_files x.tensor
 }
+
+# reference: tests/data/ref/offset_ref.csv, R glmnet with the same offset
+# (Rscript make_ref_offset.R, see tests/data/ref/README.md)
+@test "train: poisson --offset gives glmnet's fit and dev.ratio" {
+	jq -c '.off = (.currentspeed_present_crop | log)' "$SWD" >s.jsonl
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns \
+	    label,SST_present_crop,salinity_present_crop,PAR_present_crop,pH_present_crop,off \
+	    -o s.tensor s.jsonl
+	run -0 --separate-stderr mare-train -m poisson --penalty l1 \
+	    --lambda 0.001 --tol 1e-12 --offset off --cv 3 s.tensor -o m.json
+	assert_equal "${stderr_lines[-1]}" "mare-train: poisson: 8789 rows (246 with counts > 0), 4 features, 3 non-zero; training deviance explained 0.0949"
+	ref=$(tail -n 1 "$DATA/ref/offset_ref.csv")
+	run -0 jq -r --arg ref "$ref" '($ref | split(",") | map(tonumber)) as $r |
+	    [.link.intercept] + .link.beta + [.training.deviance_explained] |
+	    to_entries | map(if $r[.key] == 0 then .value == 0 else
+	    ((.value - $r[.key]) / $r[.key] | fabs) < 1e-6 end) | all' m.json
+	assert_output true
+	run -0 jq -c '[.hyperparameters.offset, (.cv.folds | length),
+	    ([.cv.folds[].deviance_explained | . > 0 and . < 0.2] | all)]' m.json
+	assert_output '["off",3,true]'
+	# without --offset, off is one more variable
+	run -0 --separate-stderr mare-train -q -m poisson --penalty l1 \
+	    --lambda 0.001 --tol 1e-12 s.tensor -o plain.json
+	run -0 jq -c '[.training.features, .hyperparameters.offset]' plain.json
+	assert_output '[5,null]'
+}
+
+@test "train: --offset is for poisson, and must name a column" {
+	tensor "$COLS" swd.tensor
+	run -64 --separate-stderr mare-train -m logistic --offset lon \
+	    swd.tensor -o m.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --offset is for poisson"
+	run -65 --separate-stderr mare-train -m poisson --offset exposure \
+	    swd.tensor -o m.json
+	assert_equal "$stderr" "mare-train: swd.tensor: no offset column 'exposure'"
+	only_files swd.tensor
+}

@@ -287,9 +287,49 @@ test_auc_big(void)
 	    "auc: radix-sorted AUC equals the pair count");
 }
 
+/*
+ * Poisson deviance explained, worked by hand: y = 0, 2, 3 and mu = 0.5,
+ * 2, 2.5 give D = 2 (0.5 + 0 + 3 ln 1.2 - 0.5) = 6 ln 1.2; the null rate
+ * 5/3 gives D0 = 4 ln 1.2 + 6 ln 1.8 (the y - mu0 terms sum to 0). With
+ * exposures 1, 2, 1 the rate is 5/4, mu0 = 1.25, 2.5, 1.25 and
+ * D0 = 4 ln 0.8 + 6 ln 2.4.
+ */
+static void
+test_poisson_d2(void)
+{
+	static const double y[] = { 0, 2, 3 }, mu[] = { 0.5, 2, 2.5 };
+	static const double ex[] = { 1, 2, 1 }, zeros[] = { 0, 0, 0 };
+	double v, bad[3];
+	struct mare_err err;
+
+	mare_err_init(&err);
+	ok(mare_metrics_poisson_d2(mu, y, NULL, NULL, 3, &v, &err) == 0,
+	    "poisson d2: computed");
+	is_double(v, 1 - 6 * log(1.2) / (4 * log(1.2) + 6 * log(1.8)), 1e-14,
+	    "poisson d2: 1 - D / D0 by hand");
+	ok(mare_metrics_poisson_d2(mu, y, ex, NULL, 3, &v, &err) == 0,
+	    "poisson d2 with exposures: computed");
+	is_double(v, 1 - 6 * log(1.2) / (4 * log(0.8) + 6 * log(2.4)), 1e-14,
+	    "poisson d2: the null model times the exposure");
+	ok(mare_metrics_poisson_d2(mu, zeros, NULL, NULL, 3, &v, &err) == 0 &&
+	    isnan(v), "poisson d2 of all-zero counts is NaN");
+	memcpy(bad, y, sizeof(bad));
+	bad[1] = -1;
+	ok(mare_metrics_poisson_d2(mu, bad, NULL, NULL, 3, &v, &err) == -1 &&
+	    strcmp(err.msg, "count -1 at 2: must be a finite number >= 0") ==
+	    0, "poisson d2 refuses a negative count (%s)", err.msg);
+	mare_err_init(&err);
+	memcpy(bad, mu, sizeof(bad));
+	bad[2] = 0;
+	ok(mare_metrics_poisson_d2(bad, y, NULL, NULL, 3, &v, &err) == -1 &&
+	    strcmp(err.msg, "mean 0 or exposure 1 at 3: must be finite and "
+	    "> 0") == 0, "poisson d2 refuses a mean of 0 (%s)", err.msg);
+}
+
 int
 main(void)
 {
+	test_poisson_d2();
 	test_auc_big();
 	test_roc();
 	test_sklearn();
