@@ -103,8 +103,10 @@ struct opts {
 	int		 scheme_set;
 	double		 grid;
 	const char	*folds;
-	double		 tune_rm[MAX_TUNE];
+	double		 tune_rm[MAX_TUNE];	/* regmult or lambda */
 	size_t		 ntune_rm;
+	int		 tune_lambda;	/* tune_rm holds lambdas */
+	int		 select_set;
 	char		 tune_fc[MAX_TUNE][16];
 	size_t		 ntune_fc;
 	enum mare_cv_select select;
@@ -148,18 +150,20 @@ usage(FILE *fp)
 "                          lon -180, lat 90 (raster resolution times\n"
 "                          ENMeval's aggregation factor)\n"
 "     --folds-column <col> fold of each row: 1..k, 0 = never held out\n"
-"     --tune <p>=<v>,...   tune over regmult=<x>,... (maxent) and/or\n"
+"     --tune <p>=<v>,...   tune over regmult=<x>,... (maxent) or\n"
+"                          lambda=<x>,... (others) and/or\n"
 "                          features=<classes>,...; each cell is cross-\n"
 "                          validated and the best refitted on all rows\n"
 "     --select <metric>    auc_val (default), aicc, auc_diff,\n"
-"                          omission_p10, boyce or max_tss\n"
+"                          omission_p10, boyce, max_tss; deviance\n"
+"                          (poisson: mean CV deviance explained)\n"
 "\n", fp);
 	fputs(MARE_CLI_COMMON_HELP, fp);
 }
 
 /*
- * One --tune argument: "regmult=0.5,1,2" or "features=l,lq,lqh", or
- * several joined by ';'.
+ * One --tune argument: "regmult=0.5,1,2" (maxent), "lambda=0.01,0.1"
+ * (logistic, poisson) or "features=l,lq,lqh", or several joined by ';'.
  */
 static int
 parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
@@ -176,20 +180,27 @@ parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
 	    part = strtok_r(NULL, ";", &sp)) {
 		if ((val = strchr(part, '=')) == NULL)
 			return mare_err_set(err, MARE_E_USAGE, "invalid "
-			    "--tune value '%s': expected regmult=<x>,... or "
-			    "features=<classes>,...", part);
+			    "--tune value '%s': expected regmult=<x>,..., "
+			    "lambda=<x>,... or features=<classes>,...", part);
 		*val++ = '\0';
-		if (strcmp(part, "regmult") == 0)
+		if (strcmp(part, "regmult") == 0 ||
+		    strcmp(part, "lambda") == 0)
 			rm = 1;
 		else if (strcmp(part, "features") == 0)
 			rm = 0;
 		else
 			return mare_err_set(err, MARE_E_USAGE, "invalid "
-			    "--tune parameter '%s': expected regmult or "
-			    "features", part);
+			    "--tune parameter '%s': expected regmult, lambda "
+			    "or features", part);
+		if (rm && o->ntune_rm > 0 && o->tune_lambda !=
+		    (strcmp(part, "lambda") == 0))
+			return mare_err_set(err, MARE_E_USAGE, "--tune: "
+			    "regmult and lambda exclude each other");
 		if (rm ? o->ntune_rm > 0 : o->ntune_fc > 0)
 			return mare_err_set(err, MARE_E_USAGE, "--tune %s "
 			    "given twice", part);
+		if (rm)
+			o->tune_lambda = strcmp(part, "lambda") == 0;
 		for (v = strtok_r(val, ",", &sv); v != NULL;
 		    v = strtok_r(NULL, ",", &sv)) {
 			if ((rm ? o->ntune_rm : o->ntune_fc) == MAX_TUNE)
@@ -197,9 +208,10 @@ parse_tune(const char *optarg, struct opts *o, struct mare_err *err)
 				    "--tune %s: more than %d values", part,
 				    MAX_TUNE);
 			if (rm) {
-				if (mare_cli_parse_double("tune regmult", v,
-				    1e-6, 1e6, &o->tune_rm[o->ntune_rm++],
-				    err) != 0)
+				if (mare_cli_parse_double(o->tune_lambda ?
+				    "tune lambda" : "tune regmult", v,
+				    o->tune_lambda ? 0 : 1e-6, 1e6,
+				    &o->tune_rm[o->ntune_rm++], err) != 0)
 					return -1;
 				continue;
 			}
@@ -319,7 +331,8 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 				return mare_err_set(err, MARE_E_USAGE,
 				    "invalid --select value '%s': expected "
 				    "auc_val, aicc, auc_diff, omission_p10, "
-				    "boyce or max_tss", optarg);
+				    "boyce, max_tss or deviance", optarg);
+			o->select_set = 1;
 			break;
 		case OPT_SPEC:
 			o->spec = optarg;
@@ -367,9 +380,28 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		    "exclude each other");
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
-	if (o->ntune_rm > 0 && o->type != MARE_MODEL_MAXENT)
+	if (o->ntune_rm > 0 && !o->tune_lambda &&
+	    o->type != MARE_MODEL_MAXENT)
 		return mare_err_set(err, MARE_E_USAGE, "--tune regmult is for "
 		    "maxent");
+	if (o->ntune_rm > 0 && o->tune_lambda &&
+	    o->type == MARE_MODEL_MAXENT)
+		return mare_err_set(err, MARE_E_USAGE, "--tune lambda is for "
+		    "logistic and poisson (maxent: --tune regmult)");
+	if (o->ntune_rm > 0 && o->tune_lambda && (o->lambda_set ||
+	    o->cost_set))
+		return mare_err_set(err, MARE_E_USAGE, "--tune lambda "
+		    "excludes --lambda and --cost");
+	if (o->select == MARE_CV_SEL_DEVIANCE && o->type !=
+	    MARE_MODEL_POISSON)
+		return mare_err_set(err, MARE_E_USAGE, "--select deviance is "
+		    "for poisson");
+	if (o->type == MARE_MODEL_POISSON && !o->select_set)
+		o->select = MARE_CV_SEL_DEVIANCE;
+	if (o->type == MARE_MODEL_POISSON && o->select !=
+	    MARE_CV_SEL_DEVIANCE)
+		return mare_err_set(err, MARE_E_USAGE, "poisson models are "
+		    "selected by --select deviance");
 	if (o->ntune_fc > 0 && (o->spec != NULL || o->features != NULL))
 		return mare_err_set(err, MARE_E_USAGE, "--tune features "
 		    "excludes --spec and --features");
@@ -884,13 +916,17 @@ print_tuning(const json_t *tu)
 	const json_t *r;
 	size_t i, sel = (size_t)json_integer_value(json_object_get(tu,
 	    "selected"));
+	/* maxent tunes regmult, the others lambda */
+	const char *par = json_is_number(json_object_get(json_array_get(
+	    json_object_get(tu, "rows"), 0), "lambda")) ? "lambda" :
+	    "regmult";
 
 	fprintf(stderr, "%-8s %8s %8s %8s %8s %10s %7s\n", "features",
-	    "regmult", "AUCval", "sd", "AUCtr", "AICc", "nonzero");
+	    par, "AUCval", "sd", "AUCtr", "AICc", "nonzero");
 	json_array_foreach(json_object_get(tu, "rows"), i, r) {
 		fprintf(stderr, "%-8s %8g %8.4f %8.4f %8.4f %10.2f %7lld%s\n",
 		    json_string_value(json_object_get(r, "features")),
-		    jnum(r, "regmult"), jnum(r, "auc_val_mean"),
+		    jnum(r, par), jnum(r, "auc_val_mean"),
 		    jnum(r, "auc_val_sd"), jnum(r, "auc_train"),
 		    jnum(r, "aicc"), (long long)json_integer_value(
 		    json_object_get(r, "nonzero")), i == sel ? " *" : "");
@@ -982,7 +1018,9 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 		}
 		for (r = 0; r < nr; r++) {
 			to = o->t;
-			if (o->ntune_rm > 0)
+			if (o->ntune_rm > 0 && o->tune_lambda)
+				to.lambda = o->tune_rm[r];
+			else if (o->ntune_rm > 0)
 				to.regmult = o->tune_rm[r];
 			row = mare_cv_tune_row(m, classes, feat, y, w, lon,
 			    lat, n, &to, co, err);
@@ -1002,7 +1040,9 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 		goto fail;
 	if (o->ntune_fc > 0)
 		o->features = o->tune_fc[best / nr];
-	if (o->ntune_rm > 0)
+	if (o->ntune_rm > 0 && o->tune_lambda)
+		o->t.lambda = o->tune_rm[best % nr];
+	else if (o->ntune_rm > 0)
 		o->t.regmult = o->tune_rm[best % nr];
 	if ((tu = json_object()) == NULL)
 		goto nomem;

@@ -566,17 +566,18 @@ fail:
 /* ------------------------------------------------------------------ */
 /* Tuning */
 
-#define NSELECT 6
+#define NSELECT 7
 
 static const char *const select_names[NSELECT] = {
-	"auc_val", "aicc", "auc_diff", "omission_p10", "boyce", "max_tss"
+	"auc_val", "aicc", "auc_diff", "omission_p10", "boyce", "max_tss",
+	"deviance"
 };
 /* The row key of each selection metric and whether larger is better. */
 static const char *const select_keys[NSELECT] = {
 	"auc_val_mean", "aicc", "auc_diff_mean", "omission_p10_mean",
-	"boyce_mean", "max_tss_mean"
+	"boyce_mean", "max_tss_mean", "deviance_mean"
 };
-static const int select_max[NSELECT] = { 1, 0, 0, 0, 1, 1 };
+static const int select_max[NSELECT] = { 1, 0, 0, 0, 1, 1, 1 };
 
 int
 mare_cv_select_parse(const char *name, enum mare_cv_select *s)
@@ -684,6 +685,8 @@ mare_cv_tune_row(const struct mare_model *m, const char *features,
 	conv = json_object_get(fm.convergence, "converged");
 	json_object_set_new(row, "regmult", m->type == MARE_MODEL_MAXENT ?
 	    json_real(to->regmult) : json_null());
+	json_object_set_new(row, "lambda", m->type != MARE_MODEL_MAXENT ?
+	    json_real(to->lambda) : json_null());
 	json_object_set_new(row, "features", json_string(features));
 	json_object_set_new(row, "auc_val_mean", num(summary_stat(cv,
 	    "auc_val", "mean")));
@@ -702,6 +705,8 @@ mare_cv_tune_row(const struct mare_model *m, const char *features,
 	    "mean")));
 	json_object_set_new(row, "omission_p10_mean", num(summary_stat(cv,
 	    "omission_p10", "mean")));
+	json_object_set_new(row, "deviance_mean", num(summary_stat(cv,
+	    "deviance_explained", "mean")));
 done:
 	json_decref(cv);
 	free(fm.beta);

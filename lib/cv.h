@@ -134,10 +134,13 @@ json_t	*mare_cv_run(const struct mare_model *m, const double *feat,
 
 /*
  * Tuning (mare-train --tune). Each cell of a grid (feature classes x
- * regmult) is fitted on all rows and cross-validated; the table row of a
- * cell is the JSON object {"regmult", "features", "auc_val_mean",
+ * regmult for maxent, x lambda for the others) is fitted on all rows and
+ * cross-validated; the table row of a cell is the JSON object {"regmult",
+ * "lambda" (each null for the other kind of model), "features",
+ * "auc_val_mean",
  * "auc_val_sd", "auc_train", "aicc", "nonzero", "converged",
- * "auc_diff_mean", "max_tss_mean", "boyce_mean", "omission_p10_mean"}
+ * "auc_diff_mean", "max_tss_mean", "boyce_mean", "omission_p10_mean",
+ * "deviance_mean"}
  * (null where a value does not apply or is not finite): auc_train,
  * aicc, nonzero and converged are those of the fit on all rows, the rest
  * the CV summary's means (and sd).
@@ -146,7 +149,8 @@ json_t	*mare_cv_run(const struct mare_model *m, const double *feat,
  * mean validation AUC (auc_val, the default), the lowest AICc (aicc), the
  * smallest mean train - validation AUC gap (auc_diff), the lowest mean
  * 10th-percentile omission (omission_p10), the highest mean Boyce index
- * (boyce) or max TSS (max_tss). Ties (equal values) go to the cell with
+ * (boyce) or max TSS (max_tss); Poisson models the highest mean
+ * deviance explained (deviance). Ties (equal values) go to the cell with
  * fewer non-zero coefficients, then to the first. Cells whose metric is
  * null are never selected.
  */
@@ -156,7 +160,8 @@ enum mare_cv_select {
 	MARE_CV_SEL_AUC_DIFF,
 	MARE_CV_SEL_OMISSION_P10,
 	MARE_CV_SEL_BOYCE,
-	MARE_CV_SEL_MAX_TSS
+	MARE_CV_SEL_MAX_TSS,
+	MARE_CV_SEL_DEVIANCE
 };
 
 /* Names as above; 0, or -1 for another name. */

@@ -438,8 +438,14 @@ check_tuning(const json_t *t, const char *src, struct mare_err *err)
 		snprintf(p, sizeof(p), "$.tuning.rows[%zu]", i);
 		if (!json_is_object(r))
 			return bad(err, src, "%s: expected an object", p);
-		if (check_num(r, "regmult", p, 0, src, err) != 0)
+		/* maxent tunes regmult, the others lambda: one is set */
+		if (check_num(r, "regmult", p, 1, src, err) != 0 ||
+		    check_num(r, "lambda", p, 1, src, err) != 0)
 			return -1;
+		if (!json_is_number(json_object_get(r, "regmult")) &&
+		    !json_is_number(json_object_get(r, "lambda")))
+			return bad(err, src, "%s: neither regmult nor lambda "
+			    "is a number", p);
 		if (str(r, "features") == NULL)
 			return bad(err, src, "%s.features: %s", p,
 			    json_object_get(r, "features") == NULL ?
@@ -1172,10 +1178,19 @@ html_roc(const struct mare_report_in *in, FILE *fp, struct mare_err *err)
 	return 0;
 }
 
+/* The tuned parameter of a table's rows: lambda, or maxent's regmult. */
+static const char *
+tuned_param(const json_t *rows)
+{
+	return json_is_number(json_object_get(json_array_get(rows, 0),
+	    "lambda")) ? "lambda" : "regmult";
+}
+
 static void
 html_tuning(const struct mare_report_in *in, FILE *fp)
 {
 	const json_t *t = mpart(in, "tuning"), *rows, *r, *v;
+	const char *par;
 	char b[64], b2[64];
 	size_t i;
 	long sel;
@@ -1183,29 +1198,31 @@ html_tuning(const struct mare_report_in *in, FILE *fp)
 	if (!json_is_object(t))
 		return;
 	rows = json_object_get(t, "rows");
+	par = tuned_param(rows);
 	v = json_object_get(t, "selected");
 	sel = json_is_integer(v) ? (long)json_integer_value(v) : -1;
 	section_open(fp, "tuning", "Model tuning");
-	fputs("<p class=\"note\">Each row is one setting of the "
-	    "regularisation multiplier and feature classes, fitted and "
-	    "cross-validated; the setting kept", fp);
+	fprintf(fp, "<p class=\"note\">Each row is one setting of the "
+	    "%s and feature classes, fitted and cross-validated; the setting "
+	    "kept", strcmp(par, "lambda") == 0 ? "penalty (lambda)" :
+	    "regularisation multiplier");
 	if (str(t, "metric") != NULL) {
 		fputs(" has the best <code>", fp);
 		h(fp, str(t, "metric"));
 		fputs("</code>", fp);
 	}
-	fputs(" and is marked \xe2\x96\xb6.</p>\n<div class=\"scroll\"><table "
-	    "class=\"tuning\">\n<thead><tr><th></th><th class=\"n\">regmult"
+	fprintf(fp, " and is marked \xe2\x96\xb6.</p>\n<div class=\"scroll\">"
+	    "<table class=\"tuning\">\n<thead><tr><th></th><th class=\"n\">%s"
 	    "</th><th>features</th><th class=\"n\">AUC test (mean \xc2\xb1 "
 	    "sd)</th><th class=\"n\">AUC train</th><th class=\"n\">AICc</th>"
 	    "<th class=\"n\">non-zero</th><th>converged</th></tr></thead>\n"
-	    "<tbody>\n", fp);
+	    "<tbody>\n", par);
 	json_array_foreach(rows, i, r) {
 		fprintf(fp, "<tr%s><td>%s</td>", (long)i == sel ?
 		    " class=\"sel\"" : "", (long)i == sel ?
 		    "<span title=\"selected\">\xe2\x96\xb6</span>" : "");
 		fprintf(fp, "<td class=\"n\">%s</td><td>", fmtg(num(r,
-		    "regmult"), b, sizeof(b)));
+		    par), b, sizeof(b)));
 		h(fp, str(r, "features"));
 		fprintf(fp, "</td><td class=\"n\">%s \xc2\xb1 ", fmt(num(r,
 		    "auc_val_mean"), 4, b, sizeof(b)));
@@ -1937,7 +1954,8 @@ text_roc_tuning(const struct mare_report_in *in, FILE *fp)
 		sel = json_is_integer(r) ? (long)json_integer_value(r) : -1;
 		fprintf(fp, "== Tuning (* selected%s%s)\n", str(t, "metric") ?
 		    " by " : "", str(t, "metric") ? str(t, "metric") : "");
-		fprintf(fp, "  %8s %-8s %17s %9s %9s %7s %s\n", "regmult",
+		fprintf(fp, "  %8s %-8s %17s %9s %9s %7s %s\n",
+		    tuned_param(json_object_get(t, "rows")),
 		    "features", "AUC test", "AUC train", "AICc", "nonzero",
 		    "converged");
 		json_array_foreach(json_object_get(t, "rows"), i, r) {
@@ -1946,7 +1964,8 @@ text_roc_tuning(const struct mare_report_in *in, FILE *fp)
 			snprintf(b3 + strlen(b3), sizeof(b3) - strlen(b3),
 			    "%s", fmt(num(r, "auc_val_sd"), 4, b, sizeof(b)));
 			fprintf(fp, "%c %8s %-8s %18s", (long)i == sel ? '*' :
-			    ' ', fmtg(num(r, "regmult"), b, sizeof(b)),
+			    ' ', fmtg(num(r, tuned_param(json_object_get(t,
+			    "rows"))), b, sizeof(b)),
 			    str(r, "features") ? str(r, "features") : "", b3);
 			fprintf(fp, " %9s", fmt(num(r, "auc_train"), 4, b,
 			    sizeof(b)));

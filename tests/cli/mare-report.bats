@@ -99,6 +99,22 @@ FULL="$DATA/report/maxent-full.json"
 	assert_output 1
 }
 
+@test "report: a logistic model tuned over lambda shows its lambda column" {
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns \
+	    label,SST_present_crop,salinity_present_crop,PAR_present_crop,pH_present_crop \
+	    -o swd.tensor "$DATA/train/swd.jsonl"
+	unchecked mare-train -q -m logistic --penalty l1 \
+	    --tune lambda=0.001,0.01 --cv 3 swd.tensor -o t.json
+	run -0 --separate-stderr mare-report -q --model t.json -o r.html
+	parses r.html
+	run -0 /usr/bin/python3 "$MARE_SRCDIR/tests/cli/report-sections.py" \
+	    r.html t.json
+	grep -qF '<th class="n">lambda</th>' r.html
+	grep -qF 'one setting of the penalty (lambda) and feature classes' r.html
+	run -0 --separate-stderr mare-report -q --model t.json --format text
+	run -0 grep -E '^ +lambda features +AUC test' <<<"$output"
+}
+
 @test "report: without a CV curve, contributions or tuning, sections say less" {
 	jq -c '.roc.cv = null | .importance[].contribution = null |
 	    .tuning = null' "$FULL" >m.json

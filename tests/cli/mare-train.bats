@@ -183,7 +183,7 @@ only_files() {
 	assert_output '[["l",5,"lq",6],"lq"]'
 	run -64 --separate-stderr mare-train -m maxent --tune 'fc=l' \
 	    swd.tensor -o m.json
-	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune parameter 'fc': expected regmult or features"
+	assert_equal "${stderr_lines[0]}" "mare-train: invalid --tune parameter 'fc': expected regmult, lambda or features"
 	run -64 --separate-stderr mare-train -m logistic --tune 'regmult=1' \
 	    swd.tensor -o m.json
 	assert_equal "${stderr_lines[0]}" "mare-train: --tune regmult is for maxent"
@@ -286,4 +286,55 @@ only_files() {
 	    swd.tensor -o m.json
 	assert_equal "$stderr" "mare-train: swd.tensor: no offset column 'exposure'"
 	only_files swd.tensor
+}
+
+# each cell of the table is the CV of a plain run at that lambda
+@test "train: --tune lambda for logistic: each cell is its lambda's own CV" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -m logistic --penalty l1 \
+	    --tune lambda=0.0001,0.001,0.01 --cv 3 --seed 2 swd.tensor -o t.json
+	[[ ${stderr_lines[0]} =~ ^features\ +lambda\ +AUCval ]]
+	[[ ${stderr_lines[2]} =~ \ \*$ ]]
+	for lam in 0.0001 0.001 0.01; do
+		run -0 --separate-stderr mare-train -q -m logistic \
+		    --penalty l1 --lambda $lam --cv 3 --seed 2 swd.tensor \
+		    -o l.json
+		run -0 jq -r --slurpfile t t.json --argjson lam $lam \
+		    '.cv.summary.auc_val.mean == ($t[0].tuning.rows[] |
+		    select(.lambda == $lam) | .auc_val_mean)' l.json
+		assert_output true
+	done
+	# the selected cell has the highest mean validation AUC
+	run -0 jq -c '[.tuning.selected == ([.tuning.rows[].auc_val_mean] |
+	    index(max)), .hyperparameters.lambda ==
+	    .tuning.rows[.tuning.selected].lambda,
+	    [.tuning.rows[].regmult]]' t.json
+	assert_output '[true,true,[null,null,null]]'
+}
+
+@test "train: --tune lambda for poisson selects by deviance explained" {
+	jq -c '.off = (.currentspeed_present_crop | log)' "$SWD" >s.jsonl
+	unchecked mare-tensor from-jsonl -q --dtype f8 --columns \
+	    label,SST_present_crop,salinity_present_crop,PAR_present_crop,pH_present_crop,off \
+	    -o s.tensor s.jsonl
+	run -0 --separate-stderr mare-train -q -m poisson --penalty l1 \
+	    --offset off --tune lambda=0.0001,0.01 --cv 3 s.tensor -o p.json
+	run -0 jq -c '[.tuning.metric, .tuning.selected == ([.tuning.rows[] |
+	    .deviance_mean] | index(max)), (.tuning.rows | length)]' p.json
+	assert_output '["deviance",true,2]'
+	run -64 --separate-stderr mare-train -m poisson --select auc_val \
+	    s.tensor -o p.json
+	assert_equal "${stderr_lines[0]}" "mare-train: poisson models are selected by --select deviance"
+	run -64 --separate-stderr mare-train -m logistic --select deviance \
+	    s.tensor -o p.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --select deviance is for poisson"
+	run -64 --separate-stderr mare-train -m maxent --tune lambda=1 \
+	    s.tensor -o p.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --tune lambda is for logistic and poisson (maxent: --tune regmult)"
+	run -64 --separate-stderr mare-train -m logistic --lambda 1 \
+	    --tune lambda=1,2 s.tensor -o p.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --tune lambda excludes --lambda and --cost"
+	run -64 --separate-stderr mare-train -m logistic \
+	    --tune 'lambda=1;regmult=2' s.tensor -o p.json
+	assert_equal "${stderr_lines[0]}" "mare-train: --tune: regmult and lambda exclude each other"
 }

@@ -100,7 +100,8 @@ else:
             fail('tuning: row %d marked %s' % (i, sel))
         cells = [text(td) for td in tr.iter(NS + 'td')]
         want = ['\u25b6' if i == tuning['selected'] else '',
-                num(r['regmult']), r['features'],
+                num(r['regmult'] if r.get('lambda') is None else r['lambda']),
+                r['features'],
                 '%.4f \u00b1 %.4f' % (r['auc_val_mean'], r['auc_val_sd']),
                 '%.4f' % r['auc_train'],
                 '\u2013' if r['aicc'] is None else '%.1f' % r['aicc'],
