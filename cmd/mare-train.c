@@ -23,9 +23,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "blas.h"
 #include "cli.h"
 #include "cv.h"
 #include "featspec.h"
@@ -33,6 +35,7 @@
 #include "mare.h"
 #include "metrics.h"
 #include "model.h"
+#include "par.h"
 #include "profile.h"
 #include "prov.h"
 #include "tensor.h"
@@ -970,10 +973,56 @@ features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
 	return feat;
 }
 
+/* The cells of --tune, fitted on --threads threads (mare_par_for). */
+struct tune_job {
+	const struct opts *o;
+	size_t		 nr;		/* regmult or lambda values */
+	struct mare_model **m;		/* a model (spec) per feature set */
+	double		**feat;		/* its feature matrix */
+	const char	**classes;
+	const double	*y, *w, *lon, *lat;
+	size_t		 n;
+	const struct mare_cv_opts *co;
+	json_t		**rows;		/* a row per cell */
+	struct mare_err	*err;		/* an error per cell */
+};
+
+static int
+tune_cell(void *arg, size_t i, size_t t)
+{
+	struct tune_job *j = arg;
+	struct mare_train_opts to = j->o->t;
+	size_t a = i / j->nr, r = i % j->nr;
+
+	(void)t;
+	if (j->o->ntune_rm > 0 && j->o->tune_lambda)
+		to.lambda = j->o->tune_rm[r];
+	else if (j->o->ntune_rm > 0)
+		to.regmult = j->o->tune_rm[r];
+	j->rows[i] = mare_cv_tune_row(j->m[a], j->classes[a], j->feat[a],
+	    j->y, j->w, j->lon, j->lat, j->n, &to, j->co, &j->err[i]);
+	return j->rows[i] != NULL ? 0 : -1;
+}
+
+/* Threads for the cells: --threads, or every processor. */
+static unsigned
+tune_threads(const struct opts *o, size_t ncells)
+{
+	long np = o->common.threads > 0 ? o->common.threads :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (np < 1)
+		np = 1;
+	return (size_t)np < ncells ? (unsigned)np : (unsigned)ncells;
+}
+
 /*
- * --tune: every cell (features outer, regmult inner) fitted and
- * cross-validated; the selected cell's classes and regmult are left in
- * o for the final fit. Returns the "tuning" object or NULL.
+ * --tune: every cell (features outer, regmult or lambda inner) fitted
+ * and cross-validated, cells in parallel on the threads of --threads
+ * (each cell's BLAS on one thread; a cell's result does not depend on
+ * the thread that ran it); the feature matrix of every feature set is
+ * held at once. The selected cell's classes and regmult or lambda are
+ * left in o for the final fit. Returns the "tuning" object or NULL.
  */
 static json_t *
 tune(struct opts *o, double *raw, size_t n, size_t nv,
@@ -983,79 +1032,107 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 {
 	struct mare_featspec_opts fo;
 	struct mare_featspec *fs;
-	struct mare_model *m;
-	struct mare_train_opts to;
-	json_t *rows, *row, *tu;
-	const char *classes;
-	double *feat;
-	size_t a, r, nf, nr, best;
-	int own;
+	struct tune_job j;
+	json_t *rows = NULL, *tu = NULL;
+	size_t a, i, nf, nc, best;
+	int *own = NULL, rc;
+	unsigned nt;
 
+	memset(&j, 0, sizeof(j));
 	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
-	nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
-	if ((rows = json_array()) == NULL) {
-		mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		return NULL;
-	}
+	j.nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
+	nc = nf * j.nr;
+	if ((j.m = calloc(nf, sizeof(*j.m))) == NULL ||
+	    (j.feat = calloc(nf, sizeof(*j.feat))) == NULL ||
+	    (j.classes = calloc(nf, sizeof(*j.classes))) == NULL ||
+	    (own = calloc(nf, sizeof(*own))) == NULL ||
+	    (j.rows = calloc(nc, sizeof(*j.rows))) == NULL ||
+	    (j.err = calloc(nc, sizeof(*j.err))) == NULL ||
+	    (rows = json_array()) == NULL)
+		goto nomem;
 	for (a = 0; a < nf; a++) {
-		classes = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
+		j.classes[a] = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
 		    NULL ? o->features : o->type == MARE_MODEL_MAXENT ?
 		    "default" : "l";
 		memset(&fo, 0, sizeof(fo));
-		fo.classes = classes;
+		fo.classes = j.classes[a];
 		fs = o->spec != NULL ? mare_featspec_load(o->spec, err) :
 		    mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
 		if (fs == NULL)
 			goto fail;
-		if ((feat = features(fs, raw, n, &own, err)) == NULL) {
+		if ((j.feat[a] = features(fs, raw, n, &own[a], err)) == NULL) {
 			mare_featspec_free(fs);
 			goto fail;
 		}
-		if ((m = mare_model_new(o->type, fs, err)) == NULL) {
-			if (own)
-				free(feat);
+		if ((j.m[a] = mare_model_new(o->type, fs, err)) == NULL)
 			goto fail;
-		}
-		for (r = 0; r < nr; r++) {
-			to = o->t;
-			if (o->ntune_rm > 0 && o->tune_lambda)
-				to.lambda = o->tune_rm[r];
-			else if (o->ntune_rm > 0)
-				to.regmult = o->tune_rm[r];
-			row = mare_cv_tune_row(m, classes, feat, y, w, lon,
-			    lat, n, &to, co, err);
-			if (row == NULL || json_array_append_new(rows,
-			    row) != 0) {
-				mare_model_free(m);
-				if (own)
-					free(feat);
-				goto fail;
-			}
-		}
-		mare_model_free(m);
-		if (own)
-			free(feat);
+	}
+	j.o = o;
+	j.y = y;
+	j.w = w;
+	j.lon = lon;
+	j.lat = lat;
+	j.n = n;
+	j.co = co;
+	for (i = 0; i < nc; i++)
+		mare_err_init(&j.err[i]);
+	nt = tune_threads(o, nc);
+	if (nt > 1)
+		mare_blas_set_threads(1);
+	rc = mare_par_for(nc, nt, tune_cell, &j);
+	if (nt > 1)
+		mare_blas_set_threads(o->common.threads > 0 ?
+		    o->common.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	if (rc != 0) {
+		/* the first failed cell's error, whatever the thread order */
+		for (i = 0; i < nc && !mare_err_failed(&j.err[i]); i++)
+			;
+		*err = j.err[i < nc ? i : 0];
+		goto fail;
+	}
+	for (i = 0; i < nc; i++) {
+		if (json_array_append_new(rows, j.rows[i]) != 0)
+			goto nomem;
+		j.rows[i] = NULL;
 	}
 	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
 		goto fail;
 	if (o->ntune_fc > 0)
-		o->features = o->tune_fc[best / nr];
+		o->features = o->tune_fc[best / j.nr];
 	if (o->ntune_rm > 0 && o->tune_lambda)
-		o->t.lambda = o->tune_rm[best % nr];
+		o->t.lambda = o->tune_rm[best % j.nr];
 	else if (o->ntune_rm > 0)
-		o->t.regmult = o->tune_rm[best % nr];
+		o->t.regmult = o->tune_rm[best % j.nr];
 	if ((tu = json_object()) == NULL)
 		goto nomem;
 	json_object_set_new(tu, "metric", json_string(mare_cv_select_name(
 	    o->select)));
 	json_object_set_new(tu, "selected", json_integer((json_int_t)best));
 	json_object_set_new(tu, "rows", rows);
-	return tu;
+	rows = NULL;
+	goto done;
 nomem:
 	mare_err_set(err, MARE_E_NOMEM, "out of memory");
 fail:
+	json_decref(tu);
+	tu = NULL;
+done:
 	json_decref(rows);
-	return NULL;
+	for (i = 0; j.rows != NULL && i < nc; i++)
+		json_decref(j.rows[i]);
+	for (a = 0; a < nf; a++) {
+		if (j.m != NULL)
+			mare_model_free(j.m[a]);
+		if (j.feat != NULL && own != NULL && own[a])
+			free(j.feat[a]);
+	}
+	free(j.m);
+	free(j.feat);
+	free(j.classes);
+	free(own);
+	free(j.rows);
+	free(j.err);
+	return tu;
 }
 
 static int

@@ -16,13 +16,13 @@
 #include <config.h>
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "drift.h"
 #include "grid.h"
+#include "par.h"
 
 static const char *const test_names[] = {
 	"auto", "ks", "psi", "wasserstein", "js", "chisquare", "z", "none"
@@ -848,50 +848,6 @@ mare_drift_column_sorted(const struct mare_profile_col *pc,
 
 /* Many columns at once */
 
-/*
- * fn(arg, i, t) for every i < n, on nthreads threads (par_threads())
- * pulling the next i in turn (the calling thread is thread 0; t is the
- * thread, for its own state). A thread that cannot start leaves its share
- * to the others. After a call returns -1 no new one starts. 0, or -1.
- */
-struct par {
-	pthread_mutex_t	 lock;
-	size_t		 next, n;
-	int		 failed;
-	int		(*fn)(void *, size_t, size_t);
-	void		*arg;
-};
-
-struct par_thread {
-	struct par	*p;
-	size_t		 t;
-};
-
-static void *
-par_main(void *v)
-{
-	struct par_thread *pt = v;
-	struct par *p = pt->p;
-	size_t i;
-	int rc;
-
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		i = p->failed ? p->n : p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			break;
-		rc = p->fn(p->arg, i, pt->t);
-		if (rc == -1) {
-			pthread_mutex_lock(&p->lock);
-			p->failed = 1;
-			pthread_mutex_unlock(&p->lock);
-			break;
-		}
-	}
-	return NULL;
-}
-
 /* Below this many values in all, threads cost more than they save. */
 #define PAR_MIN_VALUES	65536
 
@@ -900,47 +856,11 @@ par_threads(unsigned nthreads, size_t n, size_t values)
 {
 	if (values < PAR_MIN_VALUES)
 		return 1;
-	if (nthreads > MARE_DRIFT_MAX_THREADS)
-		nthreads = MARE_DRIFT_MAX_THREADS;
+	if (nthreads > MARE_PAR_MAX_THREADS)
+		nthreads = MARE_PAR_MAX_THREADS;
 	if (nthreads > n)
 		nthreads = (unsigned)n;
 	return nthreads > 0 ? nthreads : 1;
-}
-
-static int
-par_for(size_t n, unsigned nthreads, int (*fn)(void *, size_t, size_t),
-    void *arg)
-{
-	pthread_t tid[MARE_DRIFT_MAX_THREADS];
-	struct par_thread pt[MARE_DRIFT_MAX_THREADS];
-	struct par p;
-	size_t k, started = 1;
-
-	p.next = 0;
-	p.n = n;
-	p.failed = 0;
-	p.fn = fn;
-	p.arg = arg;
-	if (nthreads > 1 && pthread_mutex_init(&p.lock, NULL) != 0)
-		nthreads = 1;
-	if (nthreads == 1) {
-		for (k = 0; k < n; k++)
-			if (fn(arg, k, 0) == -1)
-				return -1;
-		return 0;
-	}
-	for (k = 0; k < nthreads; k++) {
-		pt[k].p = &p;
-		pt[k].t = k;
-	}
-	for (k = 1; k < nthreads; k++, started++)
-		if (pthread_create(&tid[k], NULL, par_main, &pt[k]) != 0)
-			break;
-	par_main(&pt[0]);
-	for (k = 1; k < started; k++)
-		pthread_join(tid[k], NULL);
-	pthread_mutex_destroy(&p.lock);
-	return p.failed ? -1 : 0;
 }
 
 /* One thread's state. */
@@ -1063,7 +983,7 @@ mare_drift_reference(double *const *cols, size_t n, size_t ncols,
 		mare_profile_free(p);
 		return NULL;
 	}
-	rc = par_for(ncols, nthreads, ref_one, &job);
+	rc = mare_par_for(ncols, nthreads, ref_one, &job);
 	workers_free(job.w, nthreads, err);
 	if (rc == -1) {
 		mare_profile_free(p);
@@ -1126,7 +1046,7 @@ mare_drift_columns(const struct mare_drift_set *s, unsigned nthreads,
 	if ((job.w = workers_new(nthreads, s->n + 1, s->n, minv, err)) ==
 	    NULL)
 		return -1;
-	rc = par_for(s->ncols, nthreads, cols_one, &job);
+	rc = mare_par_for(s->ncols, nthreads, cols_one, &job);
 	/* the minimum is exact: the same whichever thread saw which column */
 	for (k = 1; rc == 0 && k < nthreads; k++)
 		if (job.w[k].used)

@@ -172,6 +172,12 @@ only_files() {
 	    .tuning.rows[.tuning.selected].auc_val_mean ==
 	    .cv.summary.auc_val.mean, .cv.k]' m.json
 	assert_output '["auc_val",2,[1,"l",true,4,"l",true],true,true,3]'
+	# cells run in parallel on --threads; the model does not change
+	run -0 --separate-stderr mare-train -q -m maxent --features l \
+	    --tune regmult=1,4 --cv 3 --seed 3 --threads 1 small.tensor \
+	    -o m1.json
+	run -0 diff <(jq -S 'del(.provenance)' m.json) \
+	    <(jq -S 'del(.provenance)' m1.json)
 }
 
 @test "train: --tune features refits the spec per cell; bad --tune exits 64" {
