@@ -178,11 +178,33 @@ test_outliers_more(void)
 	mare_outl_free(s);
 }
 
+/* A points file with a longitude out of range */
+static void
+test_near_more(void)
+{
+	char path[1200], want[1400];
+	struct mare_err err;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/bad-lon.csv", tap_tmpdir());
+	fp = fopen(path, "w");
+	fputs("name,lat,lon,radius_m,kind\nok,1,2,100,\nfar,3,200,100,\n",
+	    fp);
+	fclose(fp);
+	mare_err_init(&err);
+	ok(mare_near_load(path, &err) == NULL && err.code == MARE_E_DATA &&
+	    strcmp(err.msg, "lon '200' is not a number in [-180, 180]") == 0,
+	    "near: longitude 200 is refused (%s)", err.msg);
+	snprintf(want, sizeof(want), "%s:3", path);
+	is_str(err.where, want, "near: at its line");
+}
+
 int
 main(void)
 {
 	test_outliers();
 	test_near();
 	test_outliers_more();
+	test_near_more();
 	return tap_done();
 }
