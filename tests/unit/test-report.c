@@ -29,6 +29,83 @@ write_tmp(const char *dir, const char *name, const char *text)
 	return p;
 }
 
+/* mare_report_model_check(): each refusal names its JSON path */
+static void
+test_model_check(void)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{ "{\"roc\": 5}", "$.roc: expected an object or null" },
+		{ "{\"roc\": {\"train\": 5}}",
+		  "$.roc.train: expected an object or null" },
+		{ "{\"roc\": {\"cv\": {\"auc\": 0.5, \"fpr\": [0, 1]}}}",
+		  "$.roc.cv.tpr: missing" },
+		{ "{\"roc\": {\"train\": {\"auc\": 0.5, \"fpr\": \"x\"}}}",
+		  "$.roc.train.fpr: expected an array of numbers" },
+		{ "{\"roc\": {\"train\": {\"auc\": 0.5, \"fpr\": [0], "
+		  "\"tpr\": [0]}}}",
+		  "$.roc.train.fpr: 1 values; a curve needs at least 2" },
+		{ "{\"roc\": {\"train\": {\"auc\": 0.5, \"fpr\": [0, 1], "
+		  "\"tpr\": [0, 0.5, 1]}}}",
+		  "$.roc.train.tpr: 3 values but $.roc.train.fpr has 2" },
+		{ "{\"importance\": 5}", "$.importance: expected an array or "
+		  "null" },
+		{ "{\"importance\": [5]}", "$.importance[0]: expected an "
+		  "object" },
+		{ "{\"importance\": [{\"variable\": 1}]}",
+		  "$.importance[0].variable: expected a string" },
+		{ "{\"importance\": [{}]}", "$.importance[0].variable: "
+		  "missing" },
+		{ "{\"importance\": [{\"variable\": \"a\"}]}",
+		  "$.importance[0].permutation: missing" },
+		{ "{\"importance\": [{\"variable\": \"a\", \"permutation\": "
+		  "1, \"contribution\": \"x\"}]}",
+		  "$.importance[0].contribution: expected a number or null" },
+		{ "{\"tuning\": 5}", "$.tuning: expected an object or null" },
+		{ "{\"tuning\": {\"metric\": 5}}",
+		  "$.tuning.metric: expected a string" },
+		{ "{\"tuning\": {\"rows\": []}}",
+		  "$.tuning.rows: expected a non-empty array" },
+		{ "{\"tuning\": {}}", "$.tuning.rows: missing" },
+		{ "{\"tuning\": {\"rows\": [5]}}",
+		  "$.tuning.rows[0]: expected an object" },
+		{ "{\"tuning\": {\"rows\": [{\"regmult\": 1}]}}",
+		  "$.tuning.rows[0].features: missing" },
+		{ "{\"tuning\": {\"rows\": [{\"regmult\": 1, \"features\": "
+		  "\"lq\", \"nonzero\": -1}]}}",
+		  "$.tuning.rows[0].nonzero: expected a count" },
+		{ "{\"tuning\": {\"rows\": [{\"regmult\": 1, \"features\": "
+		  "\"lq\", \"converged\": \"yes\"}]}}",
+		  "$.tuning.rows[0].converged: expected true or false" },
+		{ "{\"tuning\": {\"selected\": 1, \"rows\": [{\"regmult\": 1, "
+		  "\"features\": \"lq\"}]}}",
+		  "$.tuning.selected: expected a row index from 0 to 0" }
+	};
+	struct mare_err err;
+	json_t *j;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = json_loads(bad[i].json, 0, NULL);
+		mare_err_init(&err);
+		ok(j != NULL && mare_report_model_check(j, "m.json", &err) ==
+		    -1 && err.code == MARE_E_DATA &&
+		    strcmp(err.msg, bad[i].msg) == 0 &&
+		    strcmp(err.where, "m.json") == 0, "report: %s (%s)",
+		    bad[i].msg, err.msg);
+		json_decref(j);
+	}
+	j = json_loads("{\"roc\": null, \"importance\": [], \"tuning\": "
+	    "{\"selected\": 0, \"rows\": [{\"regmult\": 1, \"features\": "
+	    "\"lq\", \"nonzero\": 3, \"converged\": true, \"aicc\": null}]}}",
+	    0, NULL);
+	mare_err_init(&err);
+	is_int(mare_report_model_check(j, "m.json", &err), 0,
+	    "report: a well-formed tuning table passes (%s)", err.msg);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -116,5 +193,6 @@ main(void)
 	ok(mare_report_json_load(p, "mare-drift", &err) == NULL, "array");
 	is_str(err.msg, "expected a JSON object", "message");
 	free(p);
+	test_model_check();
 	return tap_done();
 }
