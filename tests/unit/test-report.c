@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "featspec.h"
 #include "grid.h"
 #include "model.h"
 #include "report.h"
@@ -106,6 +107,92 @@ test_model_check(void)
 	json_decref(j);
 }
 
+/* Occurrences, a map of a grid, the curve of a categorical variable */
+static void
+test_inputs(void)
+{
+	static const double x[] = { 1, 2, 4, 2, 1, 3, 3, 2, 2, 4, 5, 1 };
+	static const int label[] = { 1, 1, 0, 0 };
+	static const char *const names[] = { "x", "s", "y" };
+	static const char *const cat[] = { "s" };
+	struct mare_grid_geom geom = { 2, 2, 0, 0, 1, 0, 0 };
+	struct mare_featspec_opts fo;
+	struct mare_report_occ o;
+	struct mare_report_map m;
+	struct mare_model *mod;
+	struct mare_grid *g;
+	struct mare_err err;
+	char *path;
+	double cx[10], cy[10];
+	long n;
+
+	/* lon/lat spelled two ways; 400 and a record without a point are
+	 * skipped */
+	path = write_tmp(tap_tmpdir(), "occ.jsonl", "{\"scientificName\":\"A b\","
+	    "\"lon\":10,\"lat\":20}\n{\"decimalLongitude\":400,"
+	    "\"decimalLatitude\":0}\n{\"x\":1}\n{\"decimalLongitude\":-10.5,"
+	    "\"decimalLatitude\":-20,\"scientificName\":\"C d\"}\n");
+	mare_err_init(&err);
+	ok(mare_report_occ_load(path, &o, &err) == 0 && o.in == 4 &&
+	    o.n == 2 && o.skipped == 2, "report: 4 records, 2 points, 2 "
+	    "skipped (%s)", err.msg);
+	ok(o.n == 2 && o.lon[0] == 10 && o.lat[0] == 20 &&
+	    o.lon[1] == -10.5 && o.lat[1] == -20, "report: the points in "
+	    "order");
+	is_str(o.species, "A b", "report: the first species name");
+	mare_report_occ_release(&o);
+	free(path);
+	path = write_tmp(tap_tmpdir(), "bad.jsonl", "{\"lon\":1,"
+	    "\"lat\":2}\n[1]\n");
+	mare_err_init(&err);
+	ok(mare_report_occ_load(path, &o, &err) == -1 &&
+	    err.code == MARE_E_DATA && o.lon == NULL, "report: a line that "
+	    "is not an object is a data error, nothing kept");
+	like(err.where, "bad.jsonl:2", "report: ... at line 2");
+	free(path);
+	path = write_tmp(tap_tmpdir(), "empty.jsonl", "");
+	mare_err_init(&err);
+	ok(mare_report_occ_load(path, &o, &err) == 0 && o.in == 0 &&
+	    o.n == 0, "report: an empty file has no records");
+	mare_report_occ_release(&o);
+	free(path);
+
+	/* width 0 means one block: the mean of 1, 2 and 3 (NaN left out) */
+	g = mare_grid_new(&geom, "g", &err);
+	g->cells[0] = 1;
+	g->cells[1] = 2;
+	g->cells[2] = 3;
+	g->cells[3] = NAN;
+	mare_err_init(&err);
+	ok(mare_report_map_make(g, 0, &m, &err) == 0 && m.ncols == 1 &&
+	    m.nrows == 1 && m.block == 2 && m.nvalid == 3 && m.v[0] == 2 &&
+	    m.min == 1 && m.max == 3 && m.mean == 2, "report: a map of one "
+	    "2 x 2 block averages the 3 valid cells");
+	mare_report_map_release(&m);
+	g->cells[0] = g->cells[1] = g->cells[2] = NAN;
+	mare_err_init(&err);
+	ok(mare_report_map_make(g, 10, &m, &err) == -1 &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "no valid cell") == 0,
+	    "report: a map of no valid cell is refused");
+	mare_grid_free(g);
+
+	/* a categorical variable's curve has one point per level; with
+	 * every coefficient 0 a logistic model predicts 1/2 */
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = "l";
+	fo.categorical = cat;
+	fo.ncategorical = 1;
+	mod = mare_model_new(MARE_MODEL_LOGISTIC, mare_featspec_fit(x, 4, 3,
+	    names, label, &fo, NULL), &err);
+	mare_err_init(&err);
+	n = mod != NULL ? mare_report_curve(mod, 1, 10, cx, cy, &err) : -1;
+	ok(n == 3 && cx[0] == 1 && cx[1] == 2 && cx[2] == 5 &&
+	    cy[0] == 0.5 && cy[1] == 0.5 && cy[2] == 0.5,
+	    "report: the curve of s has its 3 levels, each at 1/2 (%s)",
+	    err.msg);
+	mare_model_free(mod);
+}
+
 int
 main(void)
 {
@@ -194,5 +281,6 @@ main(void)
 	is_str(err.msg, "expected a JSON object", "message");
 	free(p);
 	test_model_check();
+	test_inputs();
 	return tap_done();
 }
