@@ -731,6 +731,20 @@ start_bare(void)
 			req[n] = '\0';
 			if (strncmp(req, "GET /s/", 7) == 0)
 				code = atoi(req + 7);
+			if (strncmp(req, "GET /big ", 9) == 0) {
+				/* 2000 bytes, no Content-Length: the
+				 * body ends when the connection does */
+				char body[2000];
+
+				memset(body, 'x', sizeof(body));
+				snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK"
+				    "\r\nConnection: close\r\n\r\n");
+				if (write(c, resp, strlen(resp)) < 0 ||
+				    write(c, body, sizeof(body)) < 0)
+					_exit(1);
+				close(c);
+				continue;
+			}
 			if (strncmp(req, "GET /z ", 7) == 0)
 				/* the whole body, whatever Range asked */
 				snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK"
@@ -801,6 +815,26 @@ test_reason_phrases(void)
 			    st[i].text);
 		is_str(err.msg, want, "http: %ld gets its RFC 9110 phrase",
 		    st[i].status);
+	}
+
+	/* a body of unknown length over the cap is cut as it arrives */
+	{
+		struct mare_http_opts o;
+		struct mare_http *hb;
+
+		mare_http_opts_init(&o);
+		o.max_body = 1000;
+		o.max_retries = 0;
+		mare_err_init(&err);
+		hb = mare_http_new(&o, &err);
+		xsnprintf(url, sizeof(url), "http://127.0.0.1:%d/big", port);
+		ok(hb != NULL && mare_http_get(hb, url, &r, &err) == -1 &&
+		    err.code == MARE_E_DATA, "http: 2000 bytes without a "
+		    "length, over a cap of 1000, is a data error");
+		xsnprintf(want, sizeof(want), "GET %s: response body larger "
+		    "than 1000 bytes", url);
+		is_str(err.msg, want, "http: ... saying the cap");
+		mare_http_free(hb);
 	}
 
 	/* a server that answers a range request with 200 and everything:
