@@ -193,6 +193,105 @@ test_inputs(void)
 	mare_model_free(mod);
 }
 
+/* The entry of column name in the array a, or NULL */
+static const json_t *
+by_column(const json_t *a, const char *name)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(a, i, e)
+		if (json_is_string(json_object_get(e, "column")) &&
+		    strcmp(json_string_value(json_object_get(e, "column")),
+		    name) == 0)
+			return e;
+	return NULL;
+}
+
+/* Drift and validation files in the other shapes the report reads */
+static void
+test_other_shapes(void)
+{
+	struct mare_report_in in;
+	struct mare_err err;
+	json_t *drift, *drift2, *val, *o, *d;
+	const json_t *e;
+	char *text = NULL, *s;
+	size_t len = 0;
+	FILE *fp;
+
+	/* "features" as an object: sst's statistic is found under "psi"
+	 * and named PSI, its verdict from "drift": true; depth's is a
+	 * number under "statistic" named by "method"; 5 is not a column */
+	drift = json_loads("{\"features\": {\"sst\": {\"psi\": 0.3, "
+	    "\"threshold\": 0.2, \"drift\": true}, \"depth\": {\"statistic\": "
+	    "0.1, \"method\": \"KS\", \"verdict\": \"ok\"}, \"bad\": 5}}", 0,
+	    NULL);
+	val = json_loads("{\"records\": 10, \"valid\": 7, \"invalid\": 3, "
+	    "\"rules\": [{\"rule\": \"ZERO_COORD\", \"count\": 2}, "
+	    "{\"name\": \"DATE_INVALID\", \"rejected\": 1}, {\"x\": 1}]}", 0,
+	    NULL);
+	memset(&in, 0, sizeof(in));
+	in.drift = drift;
+	in.validation = val;
+	mare_err_init(&err);
+	o = mare_report_json(&in, &err);
+	d = json_object_get(o, "drift");
+	is_int((long long)json_array_size(d), 2, "report: two drift columns "
+	    "of three entries");
+	e = by_column(d, "sst");
+	s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_REAL_PRECISION(15));
+	is_str(s, "{\"column\":\"sst\",\"statistic\":\"PSI\",\"threshold\":"
+	    "0.2,\"value\":0.3,\"verdict\":\"drift\"}", "report: sst: PSI "
+	    "0.3 over 0.2, drift");
+	free(s);
+	e = by_column(d, "depth");
+	s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_REAL_PRECISION(15));
+	is_str(s, "{\"column\":\"depth\",\"statistic\":\"KS\",\"threshold\":"
+	    "null,\"value\":0.1,\"verdict\":\"ok\"}", "report: depth: KS 0.1, "
+	    "ok");
+	free(s);
+	s = json_dumps(json_object_get(o, "validation"), JSON_COMPACT |
+	    JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	is_str(s, "{\"in\":10.0,\"passed\":7.0,\"rejected\":3.0,\"rules\":"
+	    "{\"DATE_INVALID\":1.0,\"ZERO_COORD\":2.0}}", "report: records, "
+	    "valid and invalid read as in, passed and rejected; rules from an "
+	    "array by rule or name");
+	free(s);
+	json_decref(o);
+
+	/* "columns" as an array, named by "name", "drifted" */
+	drift2 = json_loads("{\"columns\": [{\"name\": \"a\", \"score\": 2, "
+	    "\"verdict\": \"drifted\"}, 7]}", 0, NULL);
+	in.drift = drift2;
+	in.validation = NULL;
+	mare_err_init(&err);
+	o = mare_report_json(&in, &err);
+	s = json_dumps(json_object_get(o, "drift"), JSON_COMPACT |
+	    JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	is_str(s, "[{\"column\":\"a\",\"statistic\":null,\"threshold\":null,\"value\":2.0,"
+	    "\"verdict\":\"drifted\"}]", "report: an array of columns named "
+	    "by 'name'; a score has no statistic name (null)");
+	free(s);
+	json_decref(o);
+
+	/* the text report of both shows the drifted columns */
+	in.drift = drift;
+	in.validation = val;
+	fp = open_memstream(&text, &len);
+	mare_err_init(&err);
+	is_int(mare_report_text(&in, fp, &err), 0, "report: text of drift "
+	    "and validation only");
+	fclose(fp);
+	like(text, "sst", "report: the text names sst");
+	free(text);
+	json_decref(drift);
+	json_decref(drift2);
+	json_decref(val);
+}
+
 int
 main(void)
 {
@@ -282,5 +381,6 @@ main(void)
 	free(p);
 	test_model_check();
 	test_inputs();
+	test_other_shapes();
 	return tap_done();
 }
