@@ -702,6 +702,64 @@ test_made_meta(void)
 	free(big);
 }
 
+/* An Event core and an Occurrence extension joined by eventID fields */
+static void
+test_made_events(void)
+{
+	static const char meta[] = "<?xml version=\"1.0\"?>\n<archive "
+	    "xmlns=\"http://rs.tdwg.org/dwc/text/\">\n"
+	    "<core rowType=\"" EVENT_TYPE "\" fieldsTerminatedBy=\"\\t\" "
+	    "ignoreHeaderLines=\"1\"><files><location>event.txt</location>"
+	    "</files><field index=\"0\" term=\"" TERM("eventID") "\"/>"
+	    "<field index=\"1\" term=\"" TERM("parentEventID") "\"/>"
+	    "<field index=\"2\" term=\"" TERM("eventDate") "\"/>"
+	    "<field index=\"3\" term=\"" TERM("decimalLatitude") "\"/>"
+	    "<field index=\"4\" term=\"" TERM("decimalLongitude") "\"/>"
+	    "</core>\n<extension rowType=\"" OCC_TYPE "\" "
+	    "fieldsTerminatedBy=\"\\t\" ignoreHeaderLines=\"1\"><files>"
+	    "<location>occurrence.txt</location></files>"
+	    "<field index=\"0\" term=\"" TERM("eventID") "\"/>"
+	    "<field index=\"1\" term=\"" TERM("occurrenceID") "\"/>"
+	    "<field index=\"2\" term=\"" TERM("decimalLatitude") "\"/>"
+	    "<field index=\"3\" term=\"" TERM("decimalLongitude") "\"/>"
+	    "</extension>\n</archive>\n";
+	/*
+	 * No <id> and no <coreid>: rows are joined by their eventID
+	 * fields. e2's parent is e1; the row without an eventID is
+	 * skipped. o1 (in e2) takes e2's point and, through e2, e1's
+	 * date; o2 (in e1) keeps its own point and takes e1's date.
+	 */
+	static const char events[] = "eventID\tparentEventID\teventDate\t"
+	    "lat\tlon\ne1\t\t2001-05-01\t10\t20\ne2\te1\t\t11\t21\n"
+	    "\t\t1999-01-01\t0\t0\n";
+	static const char occ[] = "eventID\toccurrenceID\tlat\tlon\n"
+	    "e2\to1\t\t\ne1\to2\t5\t6\n";
+	const char *names[3] = { "meta.xml", "event.txt", "occurrence.txt" };
+	const char *texts[3] = { meta, events, occ };
+	struct tally t;
+
+	memset(&t, 0, sizeof(t));
+	t.want = "o1";
+	read_path(make_zip("events.zip", 3, names, texts), NULL, &t);
+	ok(t.rc == 0 && t.n == 2, "dwca: an Event core joined by eventID "
+	    "fields: 2 occurrences (%s)", t.err.msg);
+	ok(t.pick != NULL && num(t.pick, "decimalLatitude") == 11 &&
+	    num(t.pick, "decimalLongitude") == 21,
+	    "dwca: o1 takes its event's point");
+	is_str(t.pick != NULL ? str(t.pick, "eventDate") : NULL,
+	    "2001-05-01", "dwca: and the parent event's date");
+	ok(t.first != NULL && num(t.first, "decimalLatitude") == 11,
+	    "dwca: the first record is o1");
+	tally_free(&t);
+	t.want = "o2";
+	read_path(make_zip("events.zip", 3, names, texts), NULL, &t);
+	ok(t.pick != NULL && num(t.pick, "decimalLatitude") == 5 &&
+	    num(t.pick, "decimalLongitude") == 6 &&
+	    strcmp(str(t.pick, "eventDate"), "2001-05-01") == 0,
+	    "dwca: o2 keeps its own point and takes its event's date");
+	tally_free(&t);
+}
+
 int
 main(void)
 {
@@ -720,5 +778,6 @@ main(void)
 	test_errors();
 	test_null_member_name();
 	test_made_meta();
+	test_made_events();
 	return tap_done();
 }
