@@ -436,15 +436,15 @@ test_more(void)
 	static const struct {
 		const char *text, *msg, *where, *what;
 	} bad[] = {
-		{ "a\n\xED\xA0\x80\n", "invalid UTF-8 (byte 0xED): the file "
-		  "looks like Latin-1 or Windows-1252: use --encoding", "mem:2",
-		  "a UTF-16 surrogate (ED A0 80)" },
-		{ "a\n\xF0\x80\x80\x80\n", "invalid UTF-8 (byte 0xF0): the file "
-		  "looks like Latin-1 or Windows-1252: use --encoding", "mem:2",
-		  "an overlong 4-byte form (F0 80 80 80)" },
-		{ "a\n\xF4\x90\x80\x80\n", "invalid UTF-8 (byte 0xF4): the file "
-		  "looks like Latin-1 or Windows-1252: use --encoding", "mem:2",
-		  "past U+10FFFF (F4 90 80 80)" },
+		{ "a\n\xED\xA0\x80\n", "invalid UTF-8 (byte 0xED): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "a UTF-16 surrogate (ED A0 80)" },
+		{ "a\n\xF0\x80\x80\x80\n", "invalid UTF-8 (byte 0xF0): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "an overlong 4-byte form (F0 80 80 80)" },
+		{ "a\n\xF4\x90\x80\x80\n", "invalid UTF-8 (byte 0xF4): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "past U+10FFFF (F4 90 80 80)" },
 		{ "a\nx\n\xC3", "invalid UTF-8 (a character cut at the end of "
 		  "the input)", "mem:3", "a lead byte at the very end" }
 	};

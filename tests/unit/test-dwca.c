@@ -556,7 +556,8 @@ meta_of(const char *inner)
 	static char buf[16384];
 
 	snprintf(buf, sizeof(buf), "<?xml version=\"1.0\"?>\n<archive "
-	    "xmlns=\"http://rs.tdwg.org/dwc/text/\">\n%s\n</archive>\n", inner);
+	    "xmlns=\"http://rs.tdwg.org/dwc/text/\">\n%s\n</archive>\n",
+	    inner);
 	return buf;
 }
 

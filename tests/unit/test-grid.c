@@ -834,8 +834,9 @@ test_more(void)
 	/* 70 digits: the message quotes the first 40 */
 	snprintf(text, sizeof(text), "%sxllcorner 1%069d\nyllcorner 0\n"
 	    "cellsize 1\n1 2\n", hdr, 0);
-	bad("longval.asc", text, "longval.asc:3", "header keyword 'xllcorner': "
-	    "value too long: '1000000000000000000000000000000000000000'");
+	bad("longval.asc", text, "longval.asc:3", "header keyword "
+	    "'xllcorner': value too long: "
+	    "'1000000000000000000000000000000000000000'");
 
 	/* a header line of 1.5 MiB without a newline: more than one read */
 	big = malloc(1536 * 1024 + 1);

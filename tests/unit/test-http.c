@@ -795,7 +795,8 @@ test_reason_phrases(void)
 	size_t i;
 
 	if ((port = start_bare()) < 0) {
-		skip("no socket", "http: reason phrases of a bare status line");
+		skip("no socket", "http: reason phrases of a bare status "
+		    "line");
 		return;
 	}
 	h = fast_handle(0, 0, 5000);
@@ -803,8 +804,8 @@ test_reason_phrases(void)
 		xsnprintf(url, sizeof(url), "http://127.0.0.1:%d/s/%ld", port,
 		    st[i].status);
 		mare_err_init(&err);
-		is_int(mare_http_get(h, url, &r, &err), -1, "http: %ld without "
-		    "a reason phrase fails", st[i].status);
+		is_int(mare_http_get(h, url, &r, &err), -1, "http: %ld "
+		    "without a reason phrase fails", st[i].status);
 		/* 408, 429 and 5xx but 501 are retried: no retry left */
 		if (st[i].status == 408 || st[i].status == 429 ||
 		    (st[i].status >= 500 && st[i].status != 501))

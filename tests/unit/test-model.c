@@ -228,7 +228,8 @@ test_load(void)
 	refused(NULL, "thresholds", NULL, "$.thresholds: missing");
 	refused(NULL, "thresholds", json_integer(3),
 	    "$.thresholds: expected an object");
-	refused("thresholds", "max_tss", NULL, "$.thresholds.max_tss: missing");
+	refused("thresholds", "max_tss", NULL,
+	    "$.thresholds.max_tss: missing");
 	refused(NULL, "hyperparameters", NULL, "$.hyperparameters: missing");
 	refused(NULL, "provenance", json_integer(1),
 	    "$.provenance: expected an object or null");

@@ -128,7 +128,8 @@ test_inputs(void)
 
 	/* lon/lat spelled two ways; 400 and a record without a point are
 	 * skipped */
-	path = write_tmp(tap_tmpdir(), "occ.jsonl", "{\"scientificName\":\"A b\","
+	path = write_tmp(tap_tmpdir(), "occ.jsonl", "{\"scientificName\":"
+	    "\"A b\","
 	    "\"lon\":10,\"lat\":20}\n{\"decimalLongitude\":400,"
 	    "\"decimalLatitude\":0}\n{\"x\":1}\n{\"decimalLongitude\":-10.5,"
 	    "\"decimalLatitude\":-20,\"scientificName\":\"C d\"}\n");
@@ -271,9 +272,10 @@ test_other_shapes(void)
 	o = mare_report_json(&in, &err);
 	s = json_dumps(json_object_get(o, "drift"), JSON_COMPACT |
 	    JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	is_str(s, "[{\"column\":\"a\",\"statistic\":null,\"threshold\":null,\"value\":2.0,"
-	    "\"verdict\":\"drifted\"}]", "report: an array of columns named "
-	    "by 'name'; a score has no statistic name (null)");
+	is_str(s, "[{\"column\":\"a\",\"statistic\":null,\"threshold\":"
+	    "null,\"value\":2.0,\"verdict\":\"drifted\"}]", "report: an "
+	    "array of columns named by 'name'; a score has no statistic "
+	    "name (null)");
 	free(s);
 	json_decref(o);
 

@@ -823,7 +823,8 @@ test_stream_more(void)
 	ok(mare_tensor_map(tmp_path("empty.tensor"), 0, &err) == NULL &&
 	    err.code == MARE_E_DATA && strcmp(err.msg, "empty input: not a "
 	    "tensor stream") == 0, "map: an empty file is not a tensor");
-	snprintf(where, sizeof(where), "%s: offset 0", tmp_path("empty.tensor"));
+	snprintf(where, sizeof(where), "%s: offset 0",
+	    tmp_path("empty.tensor"));
 	is_str(err.where, where, "map: at offset 0");
 	rc = read_mem(g, c2 + 8, &rows, &err);
 	snprintf(msg, sizeof(msg), "truncated: stream ends at offset %zu "
@@ -981,7 +982,8 @@ static void
 test_writer_more(void)
 {
 	static const char *const utf8[] = {
-		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9d\x84\x9e"	/* é € 𝄞 */
+		/* e acute, the euro sign, a G clef */
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9d\x84\x9e"
 	};
 	static const struct {
 		const char *name, *what;
@@ -1213,8 +1215,8 @@ test_ftoa_more(void)
 	is_int(mare_tensor_ftoa(-INFINITY, buf, sizeof(buf)), 4, "ftoa: -inf "
 	    "is 4 characters");
 	is_str(buf, "-inf", "ftoa: -inf");
-	is_int(mare_tensor_ftoa(0.1f, buf, 3), -1, "ftoa: \"0.1\" does not fit "
-	    "in 3 bytes");
+	is_int(mare_tensor_ftoa(0.1f, buf, 3), -1, "ftoa: \"0.1\" does not "
+	    "fit in 3 bytes");
 	is_int(mare_tensor_ftoa(0.1f, buf, 4), 3, "ftoa: but fits in 4");
 }
 
