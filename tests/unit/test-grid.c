@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "grid.h"
 #include "rng.h"
@@ -872,6 +873,19 @@ test_more(void)
 	ok(h != NULL && isnan(h->cells[0]) && h->cells[1] == 1.5f,
 	    "grid: and read back as NaN");
 	mare_grid_free(h);
+
+	/* found by this test: an infinite cell was written as "inf", which
+	 * mare_grid_load() refuses; now the save is refused */
+	g->cells[1] = -INFINITY;
+	snprintf(path, sizeof(path), "%s/inf.asc", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_grid_save(g, path, &err) == -1 && err.code == MARE_E_DATA,
+	    "grid: an infinite cell is refused on save");
+	is_str(err.msg, "cell at row 0, col 1 is -infinite: an .asc grid "
+	    "holds finite values and NODATA", "grid: ... naming the cell");
+	is_str(err.where, path, "grid: ... and the file");
+	ok(access(path, F_OK) != 0, "grid: ... and nothing is written");
+	g->cells[1] = 1.5f;
 
 	/* a stack: layers that differ in nrows, then in yllcorner */
 	mare_grid_stack_init(&st);
