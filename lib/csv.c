@@ -65,7 +65,6 @@ struct mare_csv {
 	char		*buf;		/* UTF-8 */
 	size_t		 pos, len;
 	int		 eof;		/* buf holds the last bytes */
-	int		 started;	/* BOM check done */
 	unsigned long	 line;		/* line of buf[pos] */
 	int		 u8_need;	/* UTF-8 validator state */
 	unsigned char	 u8_lo, u8_hi, u8_lead;
@@ -332,12 +331,6 @@ next_row(struct mare_csv *c, struct mare_err *err)
 		if (nl == NULL && !c->eof && (c->pos > 0 || c->len < c->cap)) {
 			if (fill(c, err) == -1)
 				return -1;
-			if (!c->started) {
-				c->started = 1;
-				if (c->len >= 3 &&
-				    memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0)
-					c->pos = 3;
-			}
 			continue;
 		}
 		seg = c->buf + c->pos;
@@ -530,7 +523,10 @@ mare_csv_new(mare_csv_read_fn fn, void *ctx, const char *name,
 	/* the first line, for sniffing */
 	if (fill(c, err) == -1)
 		goto fail;
-	c->started = 1;
+	/* a read may give fewer than the 3 bytes of a BOM */
+	while (c->len < 3 && !c->eof)
+		if (fill(c, err) == -1)
+			goto fail;
 	if (c->len >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0)
 		c->pos = 3;
 	while (memchr(c->buf + c->pos, '\n', c->len - c->pos) == NULL &&

@@ -155,6 +155,12 @@ block_folds(const double *y, const double *lon, const double *lat, size_t n,
 	for (i = k = 0; i < n; i++)
 		if (y[i] > 0)
 			v[k++] = lat[i];
+	if (k == 0) {
+		/* median() of nothing would read v[-1] */
+		free(v);
+		return mare_err_set(err, MARE_E_DATA, "--cv-scheme block: "
+		    "no presences");
+	}
 	mlat = median(v, k);
 	for (h = 0; h < 2; h++) {
 		for (i = k = 0; i < n; i++)

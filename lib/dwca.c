@@ -409,6 +409,11 @@ on_end(void *data, const XML_Char *name)
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t' ||
 		    e[-1] == '\n' || e[-1] == '\r'))
 			*--e = '\0';
+		/* blank, or empty after an earlier file's (m->loc is kept) */
+		if (*s == '\0') {
+			meta_fail(m, "%s", "empty <location>");
+			return;
+		}
 		if ((m->cur->location = strdup(s)) == NULL)
 			meta_fail(m, "%s", "out of memory");
 	}

@@ -931,7 +931,16 @@ mare_grid_save(const struct mare_grid *g, const char *path,
 			v = g->cells[r * gm->ncols + c];
 			if (!mare_grid_valid(g, r * gm->ncols + c))
 				fputs(nd, fp);
-			else {
+			else if (isinf(v)) {
+				/* "inf" would be written, and refused back */
+				mare_err_set(err, MARE_E_DATA, "cell at row %zu, "
+				    "col %zu is %s: an .asc grid holds finite "
+				    "values and NODATA", r, c, v > 0 ?
+				    "infinite" : "-infinite");
+				mare_err_at(err, mare_out_name(out), 0, 0);
+				mare_out_abort(out);
+				return -1;
+			} else {
 				fmt_float(buf, sizeof(buf), v);
 				fputs(buf, fp);
 			}

@@ -127,7 +127,9 @@ void	mare_grid_free(struct mare_grid *g);
  * set), one row per line, '\n' line ends. Each value is printed with the
  * fewest significant digits (6 to 9) that read back to the same float;
  * NODATA and NaN cells are printed as the NODATA value (NaN as "nan" when
- * the grid has none). Returns 0, or -1 with MARE_E_CANTCREAT or MARE_E_IO.
+ * the grid has none). Returns 0, or -1 with MARE_E_CANTCREAT or MARE_E_IO,
+ * or MARE_E_DATA for an infinite cell, which the format cannot hold (the
+ * file would not load back): then nothing is written.
  */
 int	mare_grid_save(const struct mare_grid *g, const char *path,
 	    struct mare_err *err);

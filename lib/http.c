@@ -808,7 +808,7 @@ struct dl {
 	FILE			*fp;
 	unsigned long long	 from;	/* bytes in the file before */
 	unsigned long long	 wrote;	/* this attempt */
-	int			 started, restart, ioerr;
+	int			 ioerr;
 	struct sink		 err;	/* body of a non-2xx answer */
 };
 
@@ -822,20 +822,10 @@ dl_body(char *data, size_t size, size_t nmemb, void *arg)
 	curl_easy_getinfo(d->h->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status > 299)
 		return on_body(data, size, nmemb, &d->err);
-	if (!d->started) {
-		d->started = 1;
-		/* 200 to a range request: the server sends it all again */
-		if (d->from > 0 && status != 206) {
-			/* append mode: writes go to the new end, 0 */
-			if (fflush(d->fp) != 0 ||
-			    ftruncate(fileno(d->fp), 0) != 0) {
-				d->ioerr = 1;
-				return 0;
-			}
-			d->from = 0;
-			d->restart = 1;
-		}
-	}
+	/*
+	 * A 200 to a range request never gets here: libcurl refuses it
+	 * before the body (CURLE_RANGE_ERROR, handled by the caller).
+	 */
 	if (fwrite(data, 1, n, d->fp) != n) {
 		d->ioerr = 1;
 		return 0;
@@ -904,7 +894,7 @@ mare_http_download(struct mare_http *h, const char *url, const char *path,
 		free(eresp.body);
 		memset(&eresp, 0, sizeof(eresp));
 		d.err.cap = 0;
-		d.started = d.restart = d.ioerr = 0;
+		d.ioerr = 0;
 		d.wrote = 0;
 		setup_curl(h);
 		/* identity: byte offsets must be those of the file */
@@ -928,6 +918,19 @@ mare_http_download(struct mare_http *h, const char *url, const char *path,
 		else
 			h->stats.by_class[0]++;
 		transient = 0;
+		if (rc == CURLE_RANGE_ERROR && d.from > 0) {
+			/*
+			 * The server ignores Range: it answered 200 with the
+			 * whole body, which libcurl will not append. Start
+			 * the file over; the next request asks for no range.
+			 */
+			if (ftruncate(fileno(d.fp), 0) != 0) {
+				mare_err_sys(err, MARE_E_IO, "cannot truncate "
+				    "'%s'", path);
+				break;
+			}
+			continue;
+		}
 		if (d.ioerr) {
 			mare_err_sys(err, MARE_E_IO, "cannot write '%s'", path);
 			break;

@@ -77,7 +77,8 @@ mare_in_slurp(FILE *fp, const char *name, size_t max, size_t *len,
 				goto fail;
 			}
 			cap = cap == 0 ? 4096 : cap * 2;
-			if (cap > max + 1)
+			/* not "cap > max + 1": that is 0 for SIZE_MAX */
+			if (cap > max)
 				cap = max + 1;
 			if ((nb = realloc(buf, cap + 1)) == NULL) {
 				mare_err_set(err, MARE_E_NOMEM,
@@ -91,19 +92,15 @@ mare_in_slurp(FILE *fp, const char *name, size_t max, size_t *len,
 		if (got == 0)
 			break;
 	}
+	/*
+	 * Here n < cap <= max + 1, since fread() was asked for cap - n > 0
+	 * bytes and gave none, so n <= max; and buf was allocated on the
+	 * first pass.
+	 */
 	if (ferror(fp)) {
 		mare_err_sys(err, MARE_E_IO, "read error");
 		mare_err_at(err, name, 0, 0);
 		goto fail;
-	}
-	if (n > max) {
-		mare_err_set(err, MARE_E_DATA, "larger than %zu bytes", max);
-		mare_err_at(err, name, 0, 0);
-		goto fail;
-	}
-	if (buf == NULL && (buf = malloc(1)) == NULL) {
-		mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		return NULL;
 	}
 	buf[n] = '\0';
 	if (len != NULL)

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "io.h"
 #include "lineage.h"
 #include "prov.h"
 #include "tensor.h"
@@ -64,44 +65,6 @@ unescape(char *s)
 	*w = '\0';
 }
 
-/* Read the whole of fp (at most max bytes) into a new string. */
-static char *
-slurp(FILE *fp, size_t max, const char *path, struct mare_err *err)
-{
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0, n;
-
-	for (;;) {
-		if (cap - len < 65536) {
-			if (cap >= max) {
-				free(buf);
-				mare_err_set(err, MARE_E_DATA, "'%s': larger "
-				    "than %zu bytes", path, max);
-				return NULL;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((nb = realloc(buf, cap + 1)) == NULL) {
-				free(buf);
-				mare_err_sys(err, MARE_E_NOMEM,
-				    "out of memory");
-				return NULL;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len, fp);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		free(buf);
-		mare_err_set(err, MARE_E_IO, "'%s': read error", path);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 /* The record of a report: its <meta name="mare-provenance">. */
 static int
 html_prov(FILE *fp, const char *path, json_t **prov, struct mare_err *err)
@@ -109,7 +72,8 @@ html_prov(FILE *fp, const char *path, json_t **prov, struct mare_err *err)
 	json_error_t jerr;
 	char *buf, *p, *q;
 
-	if ((buf = slurp(fp, MARE_LINEAGE_MAX_HTML, path, err)) == NULL)
+	if ((buf = mare_in_slurp(fp, path, MARE_LINEAGE_MAX_HTML, NULL,
+	    err)) == NULL)
 		return -1;
 	if ((p = strstr(buf, META_OPEN)) == NULL) {
 		free(buf);

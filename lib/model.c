@@ -751,43 +751,16 @@ mare_model_load(const char *path, struct mare_err *err)
 	struct mare_model *m;
 	const char *name;
 	FILE *fp;
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0, k;
+	char *buf;
+	size_t len;
 
 	if ((fp = mare_in_open(path, &name, err)) == NULL)
 		return NULL;
-	for (;;) {
-		if (cap - len < 65536) {
-			if (cap >= MARE_MODEL_MAX_JSON) {
-				mare_err_set(err, MARE_E_DATA, "larger than "
-				    "%lu bytes", MARE_MODEL_MAX_JSON);
-				mare_err_at(err, name, 0, 0);
-				goto fail;
-			}
-			cap = cap == 0 ? 262144 : cap * 2;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				mare_err_set(err, MARE_E_NOMEM,
-				    "out of memory");
-				goto fail;
-			}
-			buf = nb;
-		}
-		k = fread(buf + len, 1, cap - len, fp);
-		len += k;
-		if (k == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		mare_err_set(err, MARE_E_IO, "read error");
-		mare_err_at(err, name, 0, 0);
-		goto fail;
-	}
+	buf = mare_in_slurp(fp, name, MARE_MODEL_MAX_JSON, &len, err);
+	mare_in_close(fp);
+	if (buf == NULL)
+		return NULL;
 	m = mare_model_from_json(buf, len, name, err);
 	free(buf);
-	mare_in_close(fp);
 	return m;
-fail:
-	free(buf);
-	mare_in_close(fp);
-	return NULL;
 }

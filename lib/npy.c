@@ -675,12 +675,12 @@ mare_npy_write_header(FILE *fp, enum mare_npy_dtype dtype, int ndim,
 	dlen = (size_t)n;
 	/* The text, the spare spaces, the '\n'; then pad to the boundary. */
 	hlen = dlen + growth + 1;
+	/*
+	 * Always format 1.0: with two 20-digit dimensions the dict is 97
+	 * bytes, so hlen + pad is far below format 1.0's limit of 65535
+	 * (format 2.0 is for headers that do not fit).
+	 */
 	pad = MARE_NPY_ALIGN - (prelen + hlen) % MARE_NPY_ALIGN;
-	if (hlen + pad > 65535) {
-		/* Format 2.0 has a 4-byte length: cannot happen for 2 dims. */
-		prelen = 12;
-		pad = MARE_NPY_ALIGN - (prelen + hlen) % MARE_NPY_ALIGN;
-	}
 	total = prelen + hlen + pad;
 	if (total > sizeof(hdr))
 		return mare_err_set(err, MARE_E_INTERNAL,
@@ -689,14 +689,10 @@ mare_npy_write_header(FILE *fp, enum mare_npy_dtype dtype, int ndim,
 	/* Build in place: the dict was printed at offset 12. */
 	memmove(hdr + prelen, hdr + 12, dlen);
 	memcpy(hdr, npy_magic, 6);
-	hdr[6] = prelen == 10 ? 1 : 2;
+	hdr[6] = 1;
 	hdr[7] = 0;
 	hdr[8] = (char)((hlen + pad) & 0xff);
 	hdr[9] = (char)((hlen + pad) >> 8 & 0xff);
-	if (prelen == 12) {
-		hdr[10] = (char)((hlen + pad) >> 16 & 0xff);
-		hdr[11] = (char)((hlen + pad) >> 24 & 0xff);
-	}
 	memset(hdr + prelen + dlen, ' ', growth + pad);
 	hdr[total - 1] = '\n';
 	if (fwrite(hdr, 1, total, fp) != total)

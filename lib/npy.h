@@ -92,8 +92,9 @@ int	mare_npy_read_rows(FILE *fp, const char *name,
 /*
  * Write the header of a C-order little-endian array of rows x cols items
  * (ndim 2) or rows items (ndim 1; cols is then ignored) of dtype, as
- * np.save() writes it (format 1.0, or 2.0 if the header does not fit in
- * 65535 bytes; byte for byte what numpy 1.24 writes, checked by the tests):
+ * np.save() writes it (format 1.0, whose 65535 bytes always hold the dict
+ * of 1 or 2 dimensions; byte for byte what numpy 1.24 writes, checked by
+ * the tests):
  * the same dict, the same spare spaces after it, padded with spaces and a
  * final '\n' so that the data starts at a multiple of MARE_NPY_ALIGN (64,
  * numpy's ARRAY_ALIGN) bytes. The caller then writes exactly the data

@@ -127,12 +127,16 @@ skip(const char *why, const char *fmt, ...)
 	printf(" # SKIP %s\n", why);
 }
 
+/* Set with tmpdir: a forked child that calls exit() (so that its gcov
+ * counts are written) must not remove its parent's folder. */
+static pid_t tmpdir_owner;
+
 static void
 rm_tmpdir(void)
 {
 	char cmd[300];
 
-	if (tmpdir[0] != '\0') {
+	if (tmpdir[0] != '\0' && getpid() == tmpdir_owner) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "cannot remove %s\n", tmpdir);
@@ -151,6 +155,7 @@ tap_tmpdir(void)
 			perror("mkdtemp");
 			abort();
 		}
+		tmpdir_owner = getpid();
 		atexit(rm_tmpdir);
 	}
 	return tmpdir;

@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,231 @@ test_offline(const char *dir, const char *srcdir)
 	mare_cache_close(c);
 }
 
+static char *
+norm(const char *url, struct mare_err *err)
+{
+	mare_err_init(err);
+	return mare_cache_normalize_url(url, err);
+}
+
+static void
+test_normalize_more(void)
+{
+	static const struct {
+		const char *in, *out, *what;
+	} cases[] = {
+		{ "https://User:PW@Example.ORG:443/a?b=2&a=1",
+		  "https://User:PW@example.org/a?a=1&b=2",
+		  "userinfo kept as written, host lower-cased, :443 dropped" },
+		{ "http://[::1]:80/x", "http://[::1]/x",
+		  "IPv6 literal: :80 after ']' dropped" },
+		{ "http://[::1]/x", "http://[::1]/x",
+		  "IPv6 literal: the colons inside [] are not a port" },
+		{ "http://[::1]:8080/x", "http://[::1]:8080/x",
+		  "IPv6 literal: another port kept" },
+		{ "http://h:/p", "http://h/p", "an empty port dropped" },
+		{ "http://h/?a=1&ab=2&a", "http://h/?a=1&a&ab=2",
+		  "a name that prefixes another sorts first; equal names "
+		  "keep their order" },
+		{ "http://h/p?&&b&", "http://h/p?b", "empty pieces dropped" }
+	};
+	struct mare_err err;
+	size_t i;
+	char *n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = norm(cases[i].in, &err);
+		is_str(n, cases[i].out, "cache: %s", cases[i].what);
+		free(n);
+	}
+	ok(norm("ht tp://x/", &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "'ht tp://x/': not an absolute URL") == 0,
+	    "cache: a space in the scheme is not an absolute URL");
+	ok(norm("://x/", &err) == NULL && err.code == MARE_E_USAGE,
+	    "cache: an empty scheme is not an absolute URL");
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fputs(text, fp) < 0 || fclose(fp) != 0)
+		abort();
+}
+
+/* A sparse file of size bytes (nothing is read before the size check). */
+static void
+sparse(const char *path, off_t size)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || ftruncate(fileno(fp), size) != 0 || fclose(fp) != 0)
+		abort();
+}
+
+static void
+test_files_more(void)
+{
+	const char *a = "http://127.0.0.1:9/a", *b = "http://127.0.0.1:9/b";
+	struct mare_cache_entry ent;
+	struct mare_cache *c;
+	struct mare_err err;
+	char dir[1024], path[1200], slashes[1200], want[1500], hex[65];
+	char bhex[65], other[1300];
+	size_t len;
+	char *meta;
+
+	snprintf(dir, sizeof(dir), "%s/more", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_cache_open("", 0, &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "cache: no folder given") == 0,
+	    "cache: an empty folder name is a usage error");
+
+	/* a regular file in the way */
+	snprintf(path, sizeof(path), "%s/file", tap_tmpdir());
+	write_text(path, "x");
+	mare_err_init(&err);
+	ok(mare_cache_open(path, 0, &err) == NULL &&
+	    err.code == MARE_E_CANTCREAT && err.sys_errno == ENOTDIR,
+	    "cache: a regular file as the folder is CANTCREAT (ENOTDIR)");
+	snprintf(want, sizeof(want), "cannot create cache folder '%s'", path);
+	is_str(err.msg, want, "cache: naming the file");
+	snprintf(other, sizeof(other), "%s/sub", path);
+	mare_err_init(&err);
+	ok(mare_cache_open(other, 0, &err) == NULL &&
+	    err.code == MARE_E_CANTCREAT && err.sys_errno == ENOTDIR,
+	    "cache: a folder under a regular file cannot be made");
+	snprintf(want, sizeof(want), "cannot create cache folder '%s'", other);
+	is_str(err.msg, want, "cache: naming the folder it could not make");
+	mare_err_init(&err);
+	ok(mare_cache_open(path, MARE_CACHE_OFFLINE, &err) == NULL &&
+	    err.code == MARE_E_NOINPUT && err.sys_errno == ENOTDIR,
+	    "cache: offline, a regular file is NOINPUT (ENOTDIR)");
+	snprintf(want, sizeof(want), "cache folder '%s'", path);
+	is_str(err.msg, want, "cache: offline: naming it");
+
+	/* trailing slashes are dropped: the warnings name DIR/ab/... */
+	snprintf(slashes, sizeof(slashes), "%s///", dir);
+	mare_err_init(&err);
+	c = mare_cache_open(slashes, 0, &err);
+	ok(c != NULL && mare_cache_put(c, a, 200, "d", "t", "body", 4,
+	    &err) == 0, "cache: a folder given with trailing slashes works");
+	mare_cache_key(a, hex, &err);
+	mare_cache_key(b, bhex, &err);
+
+	/* a's metadata under b's key */
+	entry_path(path, sizeof(path), dir, hex, ".meta");
+	meta = read_file(path, &len);
+	snprintf(other, sizeof(other), "%s/%.2s", dir, bhex);
+	mkdir(other, 0777);
+	entry_path(other, sizeof(other), dir, bhex, ".meta");
+	write_text(other, meta);
+	free(meta);
+	is_int(mare_cache_get(c, b, &ent, &err), 0, "cache: metadata of "
+	    "another URL is a miss");
+	snprintf(want, sizeof(want), "%s: metadata is for another URL", other);
+	ok(ent.corrupt, "cache: flagged corrupt");
+	is_str(ent.warning, want, "cache: the warning names the metadata "
+	    "file, without the trailing slashes");
+	mare_cache_entry_release(&ent);
+
+	/* metadata over 1 MiB */
+	sparse(other, ((off_t)1 << 20) + 1);
+	is_int(mare_cache_get(c, b, &ent, &err), 0, "cache: metadata over "
+	    "1 MiB is a miss");
+	snprintf(want, sizeof(want), "%s: metadata too large", other);
+	is_str(ent.warning, want, "cache: 'metadata too large'");
+	mare_cache_entry_release(&ent);
+
+	/* a's body missing, then over 256 MiB */
+	entry_path(path, sizeof(path), dir, hex, ".json");
+	unlink(path);
+	is_int(mare_cache_get(c, a, &ent, &err), 0, "cache: a missing body "
+	    "is a miss");
+	snprintf(want, sizeof(want), "%s: body missing", path);
+	is_str(ent.warning, want, "cache: 'body missing'");
+	mare_cache_entry_release(&ent);
+	sparse(path, ((off_t)256 << 20) + 1);
+	is_int(mare_cache_get(c, a, &ent, &err), 0, "cache: a body over "
+	    "256 MiB is a miss");
+	snprintf(want, sizeof(want), "%s: body too large", path);
+	is_str(ent.warning, want, "cache: 'body too large'");
+	mare_cache_entry_release(&ent);
+
+	/* seeding from a file over 256 MiB, and from a folder */
+	snprintf(path, sizeof(path), "%s/huge.json", tap_tmpdir());
+	sparse(path, ((off_t)256 << 20) + 1);
+	mare_err_init(&err);
+	ok(mare_cache_seed_file(c, b, path, NULL, &err) == -1 &&
+	    err.code == MARE_E_DATA, "cache: seeding from 256 MiB + 1 is a "
+	    "data error");
+	snprintf(want, sizeof(want), "'%s': larger than 268435456 bytes",
+	    path);
+	is_str(err.msg, want, "cache: saying the limit");
+	unlink(path);
+	mare_err_init(&err);
+	ok(mare_cache_seed_file(c, b, tap_tmpdir(), NULL, &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == EISDIR,
+	    "cache: seeding from a folder is a read error (EISDIR)");
+	snprintf(want, sizeof(want), "cannot read '%s'", tap_tmpdir());
+	is_str(err.msg, want, "cache: naming the folder");
+
+	/* a path through a regular file: fopen() fails with ENOTDIR */
+	snprintf(path, sizeof(path), "%s/file/x.json", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_cache_seed_file(c, b, path, NULL, &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == ENOTDIR,
+	    "cache: seeding through a regular file is a read error (ENOTDIR)");
+	snprintf(want, sizeof(want), "cannot read '%s'", path);
+	is_str(err.msg, want, "cache: naming the path");
+
+	/* folders where an entry's files go: errors, not misses */
+	mare_err_init(&err);
+	ok(mare_cache_put(c, a, 200, "d", "t", "body", 4, &err) == 0,
+	    "cache: a is stored again");
+	entry_path(path, sizeof(path), dir, hex, ".json");
+	unlink(path);
+	mkdir(path, 0777);
+	mare_err_init(&err);
+	ok(mare_cache_get(c, a, &ent, &err) == -1 && err.code == MARE_E_IO &&
+	    err.sys_errno == EISDIR, "cache: a folder as the body is a read "
+	    "error (EISDIR)");
+	snprintf(want, sizeof(want), "cannot read '%s'", path);
+	is_str(err.msg, want, "cache: naming the body path");
+	mare_cache_entry_release(&ent);
+	mare_err_init(&err);
+	ok(mare_cache_put(c, a, 200, "d", "t", "body", 4, &err) == -1 &&
+	    err.code == MARE_E_CANTCREAT, "cache: put cannot rename a body "
+	    "over a folder");
+	snprintf(want, sizeof(want), "cannot rename to '%s'", path);
+	is_str(err.msg, want, "cache: naming the body path");
+	rmdir(path);
+	entry_path(path, sizeof(path), dir, hex, ".meta");
+	unlink(path);
+	mkdir(path, 0777);
+	mare_err_init(&err);
+	ok(mare_cache_get(c, a, &ent, &err) == -1 && err.code == MARE_E_IO &&
+	    err.sys_errno == EISDIR, "cache: a folder as the metadata is a "
+	    "read error (EISDIR)");
+	mare_cache_entry_release(&ent);
+	rmdir(path);
+
+	/* a regular file where an entry's subfolder goes */
+	snprintf(path, sizeof(path), "%s/%.2s", dir, bhex);
+	entry_path(other, sizeof(other), dir, bhex, ".meta");
+	unlink(other);
+	rmdir(path);
+	write_text(path, "x");
+	mare_err_init(&err);
+	ok(mare_cache_put(c, b, 200, NULL, NULL, "x", 1, &err) == -1 &&
+	    err.code == MARE_E_CANTCREAT && err.sys_errno == ENOTDIR,
+	    "cache: put fails when its subfolder is a regular file");
+	snprintf(want, sizeof(want), "cannot create cache folder '%s'", path);
+	is_str(err.msg, want, "cache: naming the subfolder");
+	mare_cache_close(c);
+}
+
 int
 main(void)
 {
@@ -258,5 +484,7 @@ main(void)
 	test_corrupt(dir);
 	snprintf(dir, sizeof(dir), "%s/offline", tap_tmpdir());
 	test_offline(dir, srcdir);
+	test_normalize_more();
+	test_files_more();
 	return tap_done();
 }

@@ -136,6 +136,57 @@ one(struct mare_checks *c, const char *text)
 	return buf;
 }
 
+/* Only check name on: the findings of one record */
+static const char *
+only(const char *name, const char *text)
+{
+	struct mare_checks_opts o;
+	struct mare_checks *c;
+	struct mare_err err;
+	const char *got;
+	int id;
+
+	mare_checks_opts_init(&o, fixed_now());
+	for (id = 0; id < MARE_CHECK_COUNT; id++)
+		mare_checks_enable(&o, mare_check_name(id), 0, NULL);
+	mare_checks_enable(&o, name, 1, NULL);
+	mare_err_init(&err);
+	c = mare_checks_new(&o, &err);
+	got = one(c, text);
+	mare_checks_free(c);
+	return got;
+}
+
+/* How a value of each JSON kind is shown in a finding */
+static void
+test_describe(void)
+{
+	is_str(only("DATE_INVALID", "{\"eventDate\": false}"),
+	    "DATE_INVALID|eventDate|eventDate: expected a string, got false;",
+	    "checks: false is shown as false");
+	is_str(only("DATE_INVALID", "{\"eventDate\": {}}"),
+	    "DATE_INVALID|eventDate|eventDate: expected a string, got an "
+	    "object;", "checks: an object is 'an object'");
+	is_str(only("DATE_INVALID", "{\"eventDate\": [1]}"),
+	    "DATE_INVALID|eventDate|eventDate: expected a string, got an "
+	    "array;", "checks: an array is 'an array'");
+	is_str(only("DATE_INVALID", "{\"eventDate\": 2.5}"),
+	    "DATE_INVALID|eventDate|eventDate: expected a string, got 2.5;",
+	    "checks: a real is its shortest form");
+	/* 1e300 is too large for %f: the shortest %g that reads back */
+	is_str(only("BASIS_OF_RECORD_INVALID", "{\"basisOfRecord\": 1e300}"),
+	    "BASIS_OF_RECORD_INVALID|basisOfRecord|basisOfRecord: expected "
+	    "a string, got 1e+300;", "checks: 1e300 is shown as 1e+300");
+	is_str(only("COORD_NOT_NUMERIC", "{\"decimalLatitude\": true, "
+	    "\"decimalLongitude\": 3}"), "COORD_NOT_NUMERIC|decimalLatitude|"
+	    "decimalLatitude: expected a number, got true;",
+	    "checks: true as a latitude");
+	is_str(only("NUMBER_INVALID", "{\"coordinateUncertaintyInMeters\": "
+	    "[]}"), "NUMBER_INVALID|coordinateUncertaintyInMeters|"
+	    "coordinateUncertaintyInMeters: expected a number, got an array;",
+	    "checks: an array as the uncertainty");
+}
+
 int
 main(void)
 {
@@ -371,5 +422,6 @@ main(void)
 	is_int(counts[MARE_CHECK_NO_COORD], 5, "real: GBIF NO_COORD 5");
 	is_int(counts[MARE_CHECK_DATE_INVALID], 0,
 	    "real: GBIF no-coordinate DATE_INVALID 0");
+	test_describe();
 	return tap_done();
 }

@@ -5,9 +5,11 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tap.h"
@@ -16,6 +18,74 @@ static void
 usage(FILE *fp)
 {
 	fputs("Usage:\n test-cli\n", fp);
+}
+
+/* What the messages look like on stderr, as text and as JSON lines */
+static void
+test_messages(struct mare_cli_common *common)
+{
+	char path[600], buf[2048];
+	struct mare_err err;
+	FILE *fp;
+	size_t n;
+	int saved;
+
+	snprintf(path, sizeof(path), "%s/stderr", tap_tmpdir());
+	fflush(stderr);
+	saved = dup(2);
+	if ((fp = fopen(path, "w")) == NULL || saved < 0 ||
+	    dup2(fileno(fp), 2) < 0) {
+		ok(0, "cli: stderr redirected");
+		return;
+	}
+	mare_err_init(&err);
+	mare_err_set(&err, MARE_E_DATA, "decimalLatitude: expected a number");
+	mare_err_at(&err, "occ.jsonl", 3, 0);
+	common->log_format = MARE_CLI_LOG_TEXT;
+	common->quiet = 0;
+	common->verbose = 2;
+	mare_cli_error(&err);
+	common->log_format = MARE_CLI_LOG_JSON;
+	mare_cli_error(&err);
+	mare_err_init(&err);
+	errno = ENOENT;
+	mare_err_sys(&err, MARE_E_NOINPUT, "'x.jsonl'");
+	mare_cli_error(&err);
+	mare_cli_warn("%d records without a date", 3);
+	mare_cli_note("wrote %s", "m.json");
+	mare_cli_info(2, "iteration %d", 7);
+	mare_cli_info(3, "not shown at -vv");
+	common->quiet = 1;
+	mare_cli_note("not shown when quiet");
+	common->quiet = 0;
+	common->verbose = 0;
+	common->log_format = MARE_CLI_LOG_TEXT;
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fclose(fp);
+	fp = fopen(path, "r");
+	n = fp != NULL ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+	buf[n] = '\0';
+	if (fp != NULL)
+		fclose(fp);
+	is_str(buf,
+	    "test-cli: occ.jsonl:3: decimalLatitude: expected a number\n"
+	    "{\"level\":\"error\",\"prog\":\"test-cli\",\"where\":"
+	    "\"occ.jsonl:3\",\"code\":\"data\",\"exit\":65,\"msg\":"
+	    "\"decimalLatitude: expected a number\"}\n"
+	    "{\"level\":\"error\",\"prog\":\"test-cli\",\"code\":\"noinput\","
+	    "\"exit\":66,\"msg\":\"'x.jsonl'\",\"errno\":\"No such file or "
+	    "directory\"}\n"
+	    "{\"level\":\"warning\",\"prog\":\"test-cli\",\"msg\":\"3 records "
+	    "without a date\"}\n"
+	    "{\"level\":\"info\",\"prog\":\"test-cli\",\"msg\":\"wrote "
+	    "m.json\"}\n"
+	    "{\"level\":\"debug\",\"prog\":\"test-cli\",\"msg\":\"iteration "
+	    "7\"}\n",
+	    "cli: a text error line, then JSON lines for an error with and "
+	    "without errno, a warning, a note and a -vv message; quiet and "
+	    "too verbose ones left out");
 }
 
 int
@@ -89,5 +159,32 @@ main(int argc, char **argv)
 	    &err), -1, "cli: --log-format xml is refused");
 	is_int(mare_cli_common_option('Z', NULL, &common, &err), 0,
 	    "cli: a command's own option is not consumed");
+
+	mare_err_init(&err);
+	is_int(mare_cli_parse_size("max-line", "2GiB", 1, ~0ULL, &u, &err), 0,
+	    "cli: GiB is accepted");
+	is_int((long long)u, 2LL << 30, "cli: G means GiB");
+	mare_err_init(&err);
+	ok(mare_cli_parse_size("max-line", "20000000000G", 1, ~0ULL, &u,
+	    &err) == -1 && strcmp(err.msg, "invalid --max-line value "
+	    "'20000000000G'") == 0, "cli: a size that overflows 64 bits is "
+	    "refused");
+	mare_err_init(&err);
+	ok(mare_cli_parse_size("max-line", "2K", 4096, ~0ULL, &u, &err) ==
+	    -1 && strcmp(err.msg, "invalid --max-line value '2K': must be "
+	    "between 4096 and 18446744073709551615") == 0,
+	    "cli: a size below the minimum says the range");
+	mare_err_init(&err);
+	ok(mare_cli_parse_size("max-line", "x", 1, 2, &u, &err) == -1,
+	    "cli: a size that is not a number is refused");
+	mare_err_init(&err);
+	ok(mare_cli_parse_double("alpha", " 1", 0, 1, &d, &err) == -1 &&
+	    strcmp(err.msg, "invalid --alpha value ' 1'") == 0,
+	    "cli: a decimal with a leading space is refused");
+	mare_err_init(&err);
+	ok(mare_cli_parse_double("alpha", "1.5", 0, 1, &d, &err) == -1 &&
+	    strcmp(err.msg, "invalid --alpha value '1.5': must be between 0 "
+	    "and 1") == 0, "cli: a decimal out of range says the range");
+	test_messages(&common);
 	return tap_done();
 }

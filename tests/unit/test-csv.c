@@ -10,6 +10,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +429,144 @@ test_small(void)
 	    "csv: an empty file has no header line");
 }
 
+/* UTF-8 forms, options, iconv faults, a read error, and a BOM */
+static void
+test_more(void)
+{
+	static const struct {
+		const char *text, *msg, *where, *what;
+	} bad[] = {
+		{ "a\n\xED\xA0\x80\n", "invalid UTF-8 (byte 0xED): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "a UTF-16 surrogate (ED A0 80)" },
+		{ "a\n\xF0\x80\x80\x80\n", "invalid UTF-8 (byte 0xF0): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "an overlong 4-byte form (F0 80 80 80)" },
+		{ "a\n\xF4\x90\x80\x80\n", "invalid UTF-8 (byte 0xF4): the "
+		  "file looks like Latin-1 or Windows-1252: use --encoding",
+		  "mem:2", "past U+10FFFF (F4 90 80 80)" },
+		{ "a\nx\n\xC3", "invalid UTF-8 (a character cut at the end of "
+		  "the input)", "mem:3", "a lead byte at the very end" }
+	};
+	struct mare_csv_opts o;
+	struct mare_csv_map *map;
+	const struct mare_csv_row *row;
+	const char *const *h;
+	struct mare_csv *c;
+	struct mare_err err;
+	struct mem m;
+	json_t *rec;
+	size_t i, nh;
+	int rc;
+
+	/* a valid 4-byte character (U+1F41F) and a 3-byte one (U+20AC) */
+	c = mem_csv(&m, "a\n\xF0\x9F\x90\x9F\xE2\x82\xAC\n", 0, NULL, &err);
+	ok(c != NULL && mare_csv_read(c, &row, &err) == 1 &&
+	    strcmp(row->fields[0], "\xF0\x9F\x90\x9F\xE2\x82\xAC") == 0,
+	    "csv: 4- and 3-byte UTF-8 read as they are");
+	mare_csv_close(c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = mem_csv(&m, bad[i].text, 0, NULL, &err);
+		while (c != NULL && (rc = mare_csv_read(c, &row, &err)) == 1)
+			;
+		ok(err.code == MARE_E_DATA, "csv: %s is a data error",
+		    bad[i].what);
+		is_str(err.msg, bad[i].msg, "csv: %s: message", bad[i].what);
+		is_str(err.where, bad[i].where, "csv: %s: line", bad[i].what);
+		mare_csv_close(c);
+	}
+
+	/* found by this test: a BOM was kept when the first read gave
+	 * fewer than 3 bytes (a pipe may) */
+	c = mem_csv(&m, "\xEF\xBB\xBF" "a,b\n1,2\n", 1, NULL, &err);
+	h = c != NULL ? mare_csv_header(c, &nh) : NULL;
+	ok(h != NULL && nh == 2 && strcmp(h[0], "a") == 0,
+	    "csv: the BOM is stripped when read one byte at a time");
+	mare_csv_close(c);
+
+	/* options */
+	memset(&o, 0, sizeof(o));
+	o.delim = ';';
+	o.quote = ';';
+	ok(mem_csv(&m, "a\n", 0, &o, &err) == NULL &&
+	    err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "bad CSV reader options") == 0,
+	    "csv: a quote equal to the separator is a usage error");
+	memset(&o, 0, sizeof(o));
+	o.skip_rows = 5;
+	ok(mem_csv(&m, "x\ny\n", 0, &o, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "no header line") == 0,
+	    "csv: skipping more rows than there are leaves no header");
+	memset(&o, 0, sizeof(o));
+	o.no_header = 1;
+	c = mem_csv(&m, "1,2\n", 0, &o, &err);
+	mare_err_init(&err);
+	ok(c != NULL && mare_csv_map_new(c, NULL, &err) == NULL &&
+	    err.code == MARE_E_USAGE && strcmp(err.msg, "mapping columns "
+	    "needs a header line") == 0, "csv: a map needs a header line");
+	mare_csv_close(c);
+
+	/* iconv: a byte ASCII cannot convert, on line 3 */
+	memset(&o, 0, sizeof(o));
+	o.encoding = "ASCII";
+	c = mem_csv(&m, "a\nb\nc\xE9\n", 0, &o, &err);
+	rc = 0;
+	while (c != NULL && (rc = mare_csv_read(c, &row, &err)) == 1)
+		;
+	ok((c == NULL || rc == -1) && err.code == MARE_E_DATA &&
+	    strcmp(err.msg, "a byte sequence that this encoding cannot "
+	    "convert") == 0, "csv: ASCII cannot convert 0xE9 (%s)", err.msg);
+	is_str(err.where, "mem:3", "csv: ... on line 3");
+	mare_csv_close(c);
+	/* iconv: UTF-16LE with an odd byte at the end */
+	{
+		static const char u16[] = "a\0\n\0b\0\n\0c";
+		struct mem m16 = { u16, sizeof(u16) - 1, 0, 0 };
+
+		o.encoding = "UTF-16LE";
+		mare_err_init(&err);
+		c = mare_csv_new(mem_read, &m16, "mem", &o, &err);
+		rc = 0;
+		while (c != NULL && (rc = mare_csv_read(c, &row, &err)) == 1)
+			;
+		ok((c == NULL || rc == -1) && err.code == MARE_E_DATA &&
+		    strcmp(err.msg, "incomplete multibyte sequence at the "
+		    "end") == 0, "csv: UTF-16LE cut in a character (%s)",
+		    err.msg);
+		is_str(err.where, "mem:3", "csv: ... on line 3");
+		mare_csv_close(c);
+	}
+	/* iconv: an empty input has no header */
+	o.encoding = "ISO-8859-1";
+	ok(mem_csv(&m, "", 0, &o, &err) == NULL && err.code == MARE_E_DATA &&
+	    strcmp(err.msg, "no header line") == 0,
+	    "csv: an empty Latin-1 input has no header line");
+
+	/* a folder: fopen() works, fread() fails */
+	mare_err_init(&err);
+	ok(mare_csv_open(tap_tmpdir(), NULL, &err) == NULL &&
+	    err.code == MARE_E_IO && strcmp(err.msg, "read error") == 0 &&
+	    err.sys_errno == EISDIR, "csv: a folder is a read error "
+	    "(EISDIR)");
+
+	/* a record value that a numeric term refuses */
+	c = mem_csv(&m, "decimalLatitude\n12.5\nabc\n", 0, NULL, &err);
+	map = c != NULL ? mare_csv_map_new(c, NULL, &err) : NULL;
+	rc = map != NULL ? mare_csv_read_record(c, map, "csv", &rec, &err) :
+	    -1;
+	ok(rc == 1 && json_real_value(json_object_get(rec,
+	    "decimalLatitude")) == 12.5, "csv: 12.5 is a number");
+	json_decref(rec);
+	rc = map != NULL ? mare_csv_read_record(c, map, "csv", &rec, &err) :
+	    0;
+	ok(rc == 1 && json_is_string(json_object_get(rec, "decimalLatitude")),
+	    "csv: 'abc' as decimalLatitude stays a string (for validation "
+	    "to reject)");
+	json_decref(rec);
+	mare_csv_map_free(map);
+	mare_csv_close(c);
+}
+
 int
 main(void)
 {
@@ -448,5 +587,6 @@ main(void)
 	test_quoted(1);
 	test_quoted(7);
 	test_small();
+	test_more();
 	return tap_done();
 }

@@ -74,6 +74,15 @@ struct badd {
 
 static const struct badd bads[] = {
 	{ "", "empty date" },
+	{ "2001-05-01T10:00+1", "bad time zone offset" },
+	{ "2001-05-01T10:00+01:5", "bad time zone offset" },
+	{ "2001-05-01T10:5", "bad minutes: expected two digits" },
+	{ "2001-05-01T10:00:5", "bad seconds: expected two digits" },
+	{ "2001-001/01", "bad interval end: expected an ordinal day DDD" },
+	{ "2001-001/000", "day 000 out of range" },
+	{ "2001-05-01/05-1", "bad day: expected two digits" },
+	{ "2001-05/00", "month 00 out of range" },
+	{ "2001-05-01/00", "day 00 out of range" },
 	{ "2001-02-29", "day 29 out of range for 2001-02" },
 	{ "2001-02-30", "day 30 out of range for 2001-02" },
 	{ "1900-02-29", "day 29 out of range for 1900-02" },

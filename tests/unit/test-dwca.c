@@ -10,6 +10,7 @@
  */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ struct tally {
 };
 
 static void
-read_all(const char *name, const struct mare_dwca_opts *o, struct tally *t)
+read_path(const char *path, const struct mare_dwca_opts *o, struct tally *t)
 {
 	struct mare_dwca *d;
 	json_t *r;
@@ -51,7 +52,7 @@ read_all(const char *name, const struct mare_dwca_opts *o, struct tally *t)
 	memset(t, 0, sizeof(*t));
 	t->want = want;
 	mare_err_init(&t->err);
-	if ((d = mare_dwca_open(fixture(name), o, &t->err)) == NULL) {
+	if ((d = mare_dwca_open(path, o, &t->err)) == NULL) {
 		t->rc = -2;
 		return;
 	}
@@ -78,6 +79,12 @@ read_all(const char *name, const struct mare_dwca_opts *o, struct tally *t)
 			json_decref(r);
 	}
 	mare_dwca_close(d);
+}
+
+static void
+read_all(const char *name, const struct mare_dwca_opts *o, struct tally *t)
+{
+	read_path(fixture(name), o, t);
 }
 
 static void
@@ -441,6 +448,319 @@ test_null_member_name(void)
 	unlink(path);
 }
 
+/* ------------------------------------------------------------------ */
+/* Archives made here: stored (uncompressed) zips of meta.xml variants. */
+
+static uint32_t
+crc32_of(const char *p, size_t len)
+{
+	uint32_t crc = 0xffffffffU;
+	int k;
+
+	while (len-- > 0) {
+		crc ^= (unsigned char)*p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320U & (0U - (crc & 1)));
+	}
+	return ~crc;
+}
+
+static void
+le(FILE *fp, uint32_t v, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		fputc((int)((v >> (8 * i)) & 0xff), fp);
+}
+
+/*
+ * Write a stored zip of n members (names[i], texts[i]) to
+ * tmpdir/zipname; returns its path (static).
+ */
+static const char *
+make_zip(const char *zipname, size_t n, const char *const *names,
+    const char *const *texts)
+{
+	static char path[1200];
+	uint32_t off[8], cd, cdlen;
+	size_t i, nl, tl;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tap_tmpdir(), zipname);
+	if ((fp = fopen(path, "wb")) == NULL || n > 8)
+		exit(1);
+	for (i = 0; i < n; i++) {
+		nl = strlen(names[i]);
+		tl = strlen(texts[i]);
+		off[i] = (uint32_t)ftell(fp);
+		le(fp, 0x04034b50, 4);
+		le(fp, 20, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);		/* stored */
+		le(fp, 0, 2);
+		le(fp, 0x21, 2);	/* 1980-01-01 */
+		le(fp, crc32_of(texts[i], tl), 4);
+		le(fp, (uint32_t)tl, 4);
+		le(fp, (uint32_t)tl, 4);
+		le(fp, (uint32_t)nl, 2);
+		le(fp, 0, 2);
+		fwrite(names[i], 1, nl, fp);
+		fwrite(texts[i], 1, tl, fp);
+	}
+	cd = (uint32_t)ftell(fp);
+	for (i = 0; i < n; i++) {
+		nl = strlen(names[i]);
+		tl = strlen(texts[i]);
+		le(fp, 0x02014b50, 4);
+		le(fp, 20, 2);
+		le(fp, 20, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);
+		le(fp, 0x21, 2);
+		le(fp, crc32_of(texts[i], tl), 4);
+		le(fp, (uint32_t)tl, 4);
+		le(fp, (uint32_t)tl, 4);
+		le(fp, (uint32_t)nl, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 2);
+		le(fp, 0, 4);
+		le(fp, off[i], 4);
+		fwrite(names[i], 1, nl, fp);
+	}
+	cdlen = (uint32_t)ftell(fp) - cd;
+	le(fp, 0x06054b50, 4);
+	le(fp, 0, 2);
+	le(fp, 0, 2);
+	le(fp, (uint32_t)n, 2);
+	le(fp, (uint32_t)n, 2);
+	le(fp, cdlen, 4);
+	le(fp, cd, 4);
+	le(fp, 0, 2);
+	if (fclose(fp) != 0)
+		exit(1);
+	return path;
+}
+
+#define OCC_TYPE "http://rs.tdwg.org/dwc/terms/Occurrence"
+#define EVENT_TYPE "http://rs.tdwg.org/dwc/terms/Event"
+#define TERM(x) "http://rs.tdwg.org/dwc/terms/" x
+
+/* A meta.xml whose core is given whole, around the archive element. */
+static const char *
+meta_of(const char *inner)
+{
+	static char buf[16384];
+
+	snprintf(buf, sizeof(buf), "<?xml version=\"1.0\"?>\n<archive "
+	    "xmlns=\"http://rs.tdwg.org/dwc/text/\">\n%s\n</archive>\n",
+	    inner);
+	return buf;
+}
+
+/* Read the archive of meta.xml inner and occurrence.txt data. */
+static void
+read_made(const char *zipname, const char *inner, const char *data,
+    struct tally *t)
+{
+	const char *names[2] = { "meta.xml", "occurrence.txt" };
+	const char *texts[2];
+	char *meta = strdup(meta_of(inner));
+
+	texts[0] = meta;
+	texts[1] = data;
+	t->want = NULL;
+	read_path(make_zip(zipname, 2, names, texts), NULL, t);
+	free(meta);
+}
+
+static void
+made_refused_at(const char *zipname, const char *inner, const char *msg,
+    const char *suffix, const char *what)
+{
+	struct tally t;
+	char where[1300];
+
+	read_made(zipname, inner, "id\tx\n1\ta\n", &t);
+	ok(t.rc < 0 && t.err.code == MARE_E_DATA, "dwca: %s is a data error",
+	    what);
+	is_str(t.err.msg, msg, "dwca: %s: message", what);
+	snprintf(where, sizeof(where), "%s/%s%s", tap_tmpdir(), zipname,
+	    suffix);
+	is_str(t.err.where, where, "dwca: %s: position", what);
+	tally_free(&t);
+}
+
+static void
+made_refused(const char *zipname, const char *inner, const char *msg,
+    const char *what)
+{
+	made_refused_at(zipname, inner, msg, "!meta.xml", what);
+}
+
+#define CORE_OPEN "<core rowType=\"" OCC_TYPE "\" fieldsTerminatedBy=\"\\t\" "
+#define CORE_REST "<files><location>occurrence.txt</location></files>" \
+	"<id index=\"0\"/><field index=\"0\" term=\"" TERM("occurrenceID") \
+	"\"/></core>"
+
+static void
+test_made_meta(void)
+{
+	struct tally t;
+	char *inner, *big;
+	char where[1300];
+
+	made_refused("two-cores.zip", CORE_OPEN "ignoreHeaderLines=\"1\">"
+	    CORE_REST CORE_OPEN ">" CORE_REST, "more than one <core>",
+	    "two <core> elements");
+	made_refused("quote2.zip", CORE_OPEN "fieldsEnclosedBy=\"''\">"
+	    CORE_REST, "bad quote fieldsEnclosedBy=\"''\": expected nothing "
+	    "or one character", "a two-character quote");
+	made_refused("quote-tab.zip", CORE_OPEN "fieldsEnclosedBy=\"\\t\">"
+	    CORE_REST, "bad quote fieldsEnclosedBy=\"\\t\": expected nothing "
+	    "or one character", "a quote equal to the separator");
+	made_refused("lines-cr.zip", CORE_OPEN "linesTerminatedBy=\"\\r\">"
+	    CORE_REST, "unsupported linesTerminatedBy=\"\\r\": expected \\n "
+	    "or \\r\\n", "lines ended by CR alone");
+	made_refused("header-x.zip", CORE_OPEN "ignoreHeaderLines=\"x\">"
+	    CORE_REST, "index 'x' is not a column number",
+	    "ignoreHeaderLines=\"x\"");
+	made_refused("no-term.zip", CORE_OPEN "><files><location>"
+	    "occurrence.txt</location></files><field index=\"1\"/></core>",
+	    "<field> without a term", "a field without a term");
+	made_refused("no-files.zip", CORE_OPEN "><id index=\"0\"/></core>",
+	    "<core> without <files><location>", "a core without files");
+	made_refused("empty-loc.zip", CORE_OPEN "><files><location>"
+	    "</location></files></core>", "empty <location>",
+	    "an empty location");
+	/* found by this test: a blank location, or an empty one after an
+	 * earlier file's, was taken as the name "" */
+	made_refused("blank-loc.zip", CORE_OPEN "><files><location> \n "
+	    "</location></files></core>", "empty <location>",
+	    "a blank location");
+	made_refused("empty-loc2.zip", CORE_OPEN "><files><location>"
+	    "occurrence.txt</location></files></core><extension rowType=\""
+	    "x\"><files><location></location></files></extension>",
+	    "empty <location>", "an empty location after a good one");
+	big = malloc(5000);
+	memset(big, 'a', 4999);
+	big[4999] = '\0';
+	inner = malloc(6000);
+	snprintf(inner, 6000, CORE_OPEN "><files><location>%s</location>"
+	    "</files></core>", big);
+	made_refused("long-loc.zip", inner, "<location> longer than 4096 "
+	    "bytes", "a location of 4999 bytes");
+	free(inner);
+	free(big);
+	made_refused_at("event-only.zip", "<core rowType=\"" EVENT_TYPE
+	    "\"><files><location>occurrence.txt</location></files></core>",
+	    "core is Event and no Occurrence extension: no occurrences to "
+	    "read", "", "an Event core alone");
+
+	/* a location padded with white space is trimmed, and read */
+	read_made("padded.zip", CORE_OPEN "ignoreHeaderLines=\"1\"><files>"
+	    "<location>\n\t occurrence.txt \r\n</location></files><id index="
+	    "\"0\"/><field index=\"1\" term=\"" TERM("scientificName")
+	    "\"/></core>", "id\tname\n1\tAurelia aurita\n", &t);
+	ok(t.rc == 0 && t.n == 1 && strcmp(str(t.first, "scientificName"),
+	    "Aurelia aurita") == 0, "dwca: a location in white space is "
+	    "trimmed (%s)", t.err.msg);
+	tally_free(&t);
+
+	/* a column index past the header */
+	read_made("past-header.zip", CORE_OPEN "ignoreHeaderLines=\"1\">"
+	    "<files><location>occurrence.txt</location></files><id index="
+	    "\"0\"/><field index=\"5\" term=\"" TERM("scientificName")
+	    "\"/></core>", "id\tname\n1\tAurelia aurita\n", &t);
+	ok(t.rc < 0 && t.err.code == MARE_E_DATA && strcmp(t.err.msg,
+	    "meta.xml gives column index 5 but the header has 2 columns") ==
+	    0, "dwca: a column index past the header is refused (%s)",
+	    t.err.msg);
+	snprintf(where, sizeof(where), "%s/past-header.zip!occurrence.txt:1",
+	    tap_tmpdir());
+	is_str(t.err.where, where, "dwca: at the header line");
+	tally_free(&t);
+
+	/* meta.xml over 1 MiB */
+	big = malloc(((size_t)1 << 20) + 100);
+	memset(big, ' ', ((size_t)1 << 20) + 99);
+	big[((size_t)1 << 20) + 99] = '\0';
+	memcpy(big, "<archive/>", 10);
+	{
+		const char *names[2] = { "meta.xml", "occurrence.txt" };
+		const char *texts[2] = { big, "id\n1\n" };
+
+		t.want = NULL;
+		read_path(make_zip("big-meta.zip", 2, names, texts), NULL, &t);
+	}
+	ok(t.rc < 0 && t.err.code == MARE_E_DATA && strcmp(t.err.msg,
+	    "meta.xml larger than 1048576 bytes") == 0,
+	    "dwca: meta.xml over 1 MiB is refused (%s)", t.err.msg);
+	tally_free(&t);
+	free(big);
+}
+
+/* An Event core and an Occurrence extension joined by eventID fields */
+static void
+test_made_events(void)
+{
+	static const char meta[] = "<?xml version=\"1.0\"?>\n<archive "
+	    "xmlns=\"http://rs.tdwg.org/dwc/text/\">\n"
+	    "<core rowType=\"" EVENT_TYPE "\" fieldsTerminatedBy=\"\\t\" "
+	    "ignoreHeaderLines=\"1\"><files><location>event.txt</location>"
+	    "</files><field index=\"0\" term=\"" TERM("eventID") "\"/>"
+	    "<field index=\"1\" term=\"" TERM("parentEventID") "\"/>"
+	    "<field index=\"2\" term=\"" TERM("eventDate") "\"/>"
+	    "<field index=\"3\" term=\"" TERM("decimalLatitude") "\"/>"
+	    "<field index=\"4\" term=\"" TERM("decimalLongitude") "\"/>"
+	    "</core>\n<extension rowType=\"" OCC_TYPE "\" "
+	    "fieldsTerminatedBy=\"\\t\" ignoreHeaderLines=\"1\"><files>"
+	    "<location>occurrence.txt</location></files>"
+	    "<field index=\"0\" term=\"" TERM("eventID") "\"/>"
+	    "<field index=\"1\" term=\"" TERM("occurrenceID") "\"/>"
+	    "<field index=\"2\" term=\"" TERM("decimalLatitude") "\"/>"
+	    "<field index=\"3\" term=\"" TERM("decimalLongitude") "\"/>"
+	    "</extension>\n</archive>\n";
+	/*
+	 * No <id> and no <coreid>: rows are joined by their eventID
+	 * fields. e2's parent is e1; the row without an eventID is
+	 * skipped. o1 (in e2) takes e2's point and, through e2, e1's
+	 * date; o2 (in e1) keeps its own point and takes e1's date.
+	 */
+	static const char events[] = "eventID\tparentEventID\teventDate\t"
+	    "lat\tlon\ne1\t\t2001-05-01\t10\t20\ne2\te1\t\t11\t21\n"
+	    "\t\t1999-01-01\t0\t0\n";
+	static const char occ[] = "eventID\toccurrenceID\tlat\tlon\n"
+	    "e2\to1\t\t\ne1\to2\t5\t6\n";
+	const char *names[3] = { "meta.xml", "event.txt", "occurrence.txt" };
+	const char *texts[3] = { meta, events, occ };
+	struct tally t;
+
+	memset(&t, 0, sizeof(t));
+	t.want = "o1";
+	read_path(make_zip("events.zip", 3, names, texts), NULL, &t);
+	ok(t.rc == 0 && t.n == 2, "dwca: an Event core joined by eventID "
+	    "fields: 2 occurrences (%s)", t.err.msg);
+	ok(t.pick != NULL && num(t.pick, "decimalLatitude") == 11 &&
+	    num(t.pick, "decimalLongitude") == 21,
+	    "dwca: o1 takes its event's point");
+	is_str(t.pick != NULL ? str(t.pick, "eventDate") : NULL,
+	    "2001-05-01", "dwca: and the parent event's date");
+	ok(t.first != NULL && num(t.first, "decimalLatitude") == 11,
+	    "dwca: the first record is o1");
+	tally_free(&t);
+	t.want = "o2";
+	read_path(make_zip("events.zip", 3, names, texts), NULL, &t);
+	ok(t.pick != NULL && num(t.pick, "decimalLatitude") == 5 &&
+	    num(t.pick, "decimalLongitude") == 6 &&
+	    strcmp(str(t.pick, "eventDate"), "2001-05-01") == 0,
+	    "dwca: o2 keeps its own point and takes its event's date");
+	tally_free(&t);
+}
+
 int
 main(void)
 {
@@ -458,5 +778,7 @@ main(void)
 	test_events();
 	test_errors();
 	test_null_member_name();
+	test_made_meta();
+	test_made_events();
 	return tap_done();
 }

@@ -11,6 +11,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1010,6 +1011,166 @@ test_fit_errors(void)
 	}
 }
 
+/* The categorical spec of test_categorical() through its JSON text */
+static void
+test_categorical_json(void)
+{
+	static const double x[] = { 1, 2, 4, 2, 1, 3, 3, 2, 2, 4, 5, 1 };
+	static const int label[] = { 1, 1, 0, 0 };
+	static const char *const names[] = { "x", "s", "y" };
+	static const char *const cat[] = { "s" };
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs, *back;
+	struct mare_err err;
+	double a[6], b[6], rows[6] = { 1, 2, 3, 4, NAN, 1 };
+	char *t, *t2;
+
+	memset(&o, 0, sizeof(o));
+	o.classes = "lp";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, 4, 3, names, label, &o, NULL);
+	t = mare_featspec_to_json(fs, NULL, NULL);
+	/* s is 2 1 2 5: the levels sorted, one indicator each */
+	like(t, "{\"name\": \"s\", \"type\": \"categorical\", \"levels\": "
+	    "[1, 2, 5], \"min\": 1, \"max\": 5, \"mean\": 2.5, ",
+	    "categorical json: the levels of s");
+	like(t, "{\"name\": \"categorical(s):2\", \"class\": \"categorical\", "
+	    "\"vars\": [\"s\"], \"level\": 2, \"min\": 0, \"max\": 1, "
+	    "\"mean\": 0.5, \"sd\": 0.5773502691896257, ",
+	    "categorical json: the indicator of level 2 (sd of 1 0 1 0 is "
+	    "sqrt(1/3))");
+	mare_err_init(&err);
+	back = mare_featspec_from_json(t, strlen(t), "t.json", &err);
+	ok(back != NULL && back->vars[1].categorical &&
+	    back->vars[1].nlevels == 3 && back->vars[1].levels[2] == 5,
+	    "categorical json: read back with its 3 levels (%s)", err.msg);
+	t2 = back != NULL ? mare_featspec_to_json(back, NULL, NULL) : NULL;
+	is_str(t2, t, "categorical json: written again, the same text");
+	mare_featspec_apply(fs, x + 6, 0, a, NULL);
+	if (back != NULL)
+		mare_featspec_apply(back, x + 6, 0, b, NULL);
+	ok(back != NULL && memcmp(a, b, sizeof(a)) == 0,
+	    "categorical json: the same features");
+	free(t2);
+	mare_featspec_free(back);
+
+	bad_spec(t, "\"levels\": [1, 2, 5]", "\"levels\": []",
+	    "$.variables[1].levels: expected 1 to 1000 levels, got 0");
+	bad_spec(t, "\"levels\": [1, 2, 5]", "\"levels\": [1, 2, 2]",
+	    "$.variables[1].levels: [2]: levels must increase");
+	bad_spec(t, "\"levels\": [1, 2, 5]", "\"levels\": [1, \"2\", 5]",
+	    "$.variables[1].levels: [1]: expected a number, got a string");
+	bad_spec(t, "{\"name\": \"x\", \"type\": \"continuous\",",
+	    "{\"name\": \"x\", \"type\": \"continuous\", \"levels\": [1],",
+	    "$.variables[0].levels: only categorical variables have levels");
+	bad_spec(t, "\"type\": \"categorical\"", "\"type\": \"ordinal\"",
+	    "$.variables[1].type: expected 'continuous' or 'categorical', "
+	    "got 'ordinal'");
+	bad_spec(t, "{\"name\": \"x\", \"type\"", "{\"name\": \"\", \"type\"",
+	    "$.variables[0].name: empty or holds a NUL");
+	bad_spec(t, "\"level\": 5", "\"level\": 4",
+	    "$.features[4].level: not a level of 's'");
+
+	/* rows: the first bad one is named */
+	mare_err_init(&err);
+	{
+		double out[12];
+
+		is_int(mare_featspec_apply_rows(fs, rows, 2, 0, out, NULL,
+		    &err), -1, "apply_rows: a NaN in row 2 fails");
+		is_str(err.msg, "row 2: 's': not a finite number",
+		    "apply_rows: naming the row and the variable");
+	}
+	free(t);
+	mare_featspec_free(fs);
+}
+
+static void
+test_fit_more(void)
+{
+	static const double x2[] = { 1, 2, 3, 4 };
+	static const int label2[] = { 1, 0 };
+	static const char *const noname[] = { "a", NULL };
+	static const char *const badname[] = { "\xff", "b" };
+	static const char *const one[] = { "s" };
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs;
+	struct mare_err err;
+	unsigned char sha[32];
+	char hex[65], two[3], buf[32];
+	double *x;
+	int *label, i, same = 1;
+
+	mare_err_init(&err);
+	ok(mare_featspec_fit(x2, 2, 2, noname, label2, NULL, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "variable 2 has no "
+	    "name") == 0, "fit: a variable without a name");
+	mare_err_init(&err);
+	ok(mare_featspec_fit(x2, 2, 2, badname, label2, NULL, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "variable 1: name is "
+	    "not valid UTF-8") == 0, "fit: a name that is not UTF-8");
+	memset(&o, 0, sizeof(o));
+	o.thr = (enum mare_featspec_thr)9;
+	mare_err_init(&err);
+	{
+		static const char *const ab[] = { "a", "b" };
+
+		ok(mare_featspec_fit(x2, 2, 2, ab, label2, &o, &err) == NULL &&
+		    err.code == MARE_E_USAGE && strcmp(err.msg, "unknown "
+		    "threshold rule 9") == 0, "fit: threshold rule 9 is "
+		    "unknown");
+	}
+
+	/* 1001 distinct values of a categorical variable */
+	x = malloc(1001 * sizeof(*x));
+	label = calloc(1001, sizeof(*label));
+	for (i = 0; i < 1001; i++)
+		x[i] = i;
+	label[0] = 1;
+	memset(&o, 0, sizeof(o));
+	o.classes = "l";
+	o.categorical = one;
+	o.ncategorical = 1;
+	mare_err_init(&err);
+	ok(mare_featspec_fit(x, 1001, 1, one, label, &o, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "categorical variable "
+	    "'s' has 1001 levels (at most 1000)") == 0,
+	    "fit: 1001 levels are too many");
+	free(x);
+	free(label);
+
+	is_str(mare_featspec_class_name(MARE_FEATSPEC_LINEAR), "linear",
+	    "class name: linear");
+	is_str(mare_featspec_class_name(MARE_FEATSPEC_CATEGORICAL),
+	    "categorical", "class name: categorical");
+	is_str(mare_featspec_class_name((enum mare_featspec_class)99), "?",
+	    "class name: out of range is '?'");
+	is_str(mare_featspec_rnum(INFINITY, buf, sizeof(buf)), "Inf",
+	    "rnum: Inf, as R writes it");
+	is_str(mare_featspec_rnum(-INFINITY, buf, sizeof(buf)), "-Inf",
+	    "rnum: -Inf");
+	is_str(mare_featspec_rnum(NAN, buf, sizeof(buf)), "NaN", "rnum: NaN");
+
+	/* the hash as bytes is the hex digits read two by two */
+	fs = fit_hand("lqpht", MARE_FEATSPEC_THR_MAXNET014);
+	ok(mare_featspec_hash(fs, sha, hex, NULL) == 0, "hash: bytes and hex");
+	for (i = 0; i < 32; i++) {
+		memcpy(two, hex + 2 * i, 2);
+		two[2] = '\0';
+		if (sha[i] != (unsigned char)strtoul(two, NULL, 16))
+			same = 0;
+	}
+	ok(same, "hash: byte i is hex digits 2i and 2i + 1");
+	/* a spec text over stdio's buffer goes straight to the device */
+	mare_err_init(&err);
+	ok(mare_featspec_save(fs, "/dev/full", &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == ENOSPC &&
+	    strcmp(err.msg, "/dev/full") == 0, "save: /dev/full is an I/O "
+	    "error (ENOSPC) naming it");
+	mare_featspec_free(fs);
+}
+
 int
 main(void)
 {
@@ -1025,6 +1186,8 @@ main(void)
 	test_fit_errors();
 	test_escapes();
 	test_malformed();
+	test_categorical_json();
+	test_fit_more();
 
 	n = load_swd(&x, &label);
 	is_int((long long)n, 8789, "swd.csv: 8789 rows");

@@ -11,11 +11,14 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "grid.h"
 #include "rng.h"
@@ -800,6 +803,129 @@ test_parse(void)
 	    "(%d differ)", fails);
 }
 
+static void
+test_more(void)
+{
+	static const char hdr[] = "ncols 2\nnrows 1\n";
+	struct mare_grid_geom geom = { 2, 1, 0, 0, 1, 0, 0 };
+	struct mare_grid_stack st;
+	struct mare_grid *g, *h;
+	struct mare_err err;
+	char text[1400], path[1200], *big, *t;
+
+	snprintf(text, sizeof(text), "%sxllcorner 0\nxllcenter 0.5\n"
+	    "yllcorner 0\ncellsize 1\n1 2\n", hdr);
+	bad("bothx.asc", text, "bothx.asc",
+	    "header has both xllcorner and xllcenter");
+	snprintf(text, sizeof(text), "%sxllcorner 0\nyllcenter 0.5\n"
+	    "yllcorner 0\ncellsize 1\n1 2\n", hdr);
+	bad("bothy.asc", text, "bothy.asc",
+	    "header has both yllcorner and yllcenter");
+	snprintf(text, sizeof(text), "%sxllcorner 0\ncellsize 1\n1 2\n", hdr);
+	bad("noyll.asc", text, "noyll.asc",
+	    "header has no yllcorner or yllcenter");
+	snprintf(text, sizeof(text), "%sxllcorner 0\nyllcorner 0\n"
+	    "cellsize 1\ndx 1\ndy 1\n1 2\n", hdr);
+	bad("celldx.asc", text, "celldx.asc",
+	    "header has both cellsize and dx/dy");
+	snprintf(text, sizeof(text), "%sxllcorner 0\nyllcorner 0\n"
+	    "cellsize 0x10\n1 2\n", hdr);
+	bad("hexcell.asc", text, "hexcell.asc:5", "header keyword 'cellsize' "
+	    "must be a finite number, got '0x10'");
+	/* 70 digits: the message quotes the first 40 */
+	snprintf(text, sizeof(text), "%sxllcorner 1%069d\nyllcorner 0\n"
+	    "cellsize 1\n1 2\n", hdr, 0);
+	bad("longval.asc", text, "longval.asc:3", "header keyword "
+	    "'xllcorner': value too long: "
+	    "'1000000000000000000000000000000000000000'");
+
+	/* a header line of 1.5 MiB without a newline: more than one read */
+	big = malloc(1536 * 1024 + 1);
+	memcpy(big, "ncols ", 6);
+	memset(big + 6, '7', 1536 * 1024 - 6);
+	big[1536 * 1024] = '\0';
+	bad("longline.asc", big, "longline.asc:1", "header line too long");
+	free(big);
+
+	/* the header ends without a newline and no data follow */
+	snprintf(text, sizeof(text), "%sxllcorner 0\nyllcorner 0\n"
+	    "cellsize 1", hdr);
+	bad("nodata-nonl.asc", text, "nodata-nonl.asc", "header says 2 x 1 = "
+	    "2 cells, but only 0 bytes of data follow (at least 3 needed)");
+
+	/* no NODATA_value: a NaN cell is written "nan" and read back */
+	mare_err_init(&err);
+	ok(mare_grid_new(&(struct mare_grid_geom){ 0, 1, 0, 0, 1, 0, 0 }, "z",
+	    &err) == NULL && err.code == MARE_E_USAGE && strcmp(err.msg,
+	    "invalid grid geometry") == 0, "grid: 0 columns is an invalid "
+	    "geometry");
+	g = mare_grid_new(&geom, "n", &err);
+	g->cells[0] = NAN;
+	g->cells[1] = 1.5f;
+	snprintf(path, sizeof(path), "%s/nan.asc", tap_tmpdir());
+	ok(mare_grid_save(g, path, &err) == 0, "grid: a grid without "
+	    "NODATA_value is saved");
+	t = slurp(path);
+	is_str(t, "ncols 2\nnrows 1\nxllcorner 0\nyllcorner 0\ncellsize 1\n"
+	    "nan 1.5\n", "grid: its NaN cell is written 'nan'");
+	free(t);
+	h = mare_grid_load(path, &err);
+	ok(h != NULL && isnan(h->cells[0]) && h->cells[1] == 1.5f,
+	    "grid: and read back as NaN");
+	mare_grid_free(h);
+
+	/* found by this test: an infinite cell was written as "inf", which
+	 * mare_grid_load() refuses; now the save is refused */
+	g->cells[1] = -INFINITY;
+	snprintf(path, sizeof(path), "%s/inf.asc", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_grid_save(g, path, &err) == -1 && err.code == MARE_E_DATA,
+	    "grid: an infinite cell is refused on save");
+	is_str(err.msg, "cell at row 0, col 1 is -infinite: an .asc grid "
+	    "holds finite values and NODATA", "grid: ... naming the cell");
+	is_str(err.where, path, "grid: ... and the file");
+	ok(access(path, F_OK) != 0, "grid: ... and nothing is written");
+	g->cells[1] = 1.5f;
+
+	/* a stack: layers that differ in nrows, then in yllcorner */
+	mare_grid_stack_init(&st);
+	mare_err_init(&err);
+	ok(mare_grid_stack_add_take(&st, g, &err) == 0, "stack: the first "
+	    "layer");
+	h = mare_grid_new(&(struct mare_grid_geom){ 2, 2, 0, 0, 1, 0, 0 },
+	    "m", &err);
+	ok(mare_grid_stack_add_take(&st, h, &err) == -1 &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "layer 'm' is not "
+	    "aligned with layer 'n' (memory): nrows 2 vs 1") == 0,
+	    "stack: 2 rows against 1 are named (%s)", err.msg);
+	mare_err_init(&err);
+	h = mare_grid_new(&(struct mare_grid_geom){ 2, 1, 0, 0.5, 1, 0, 0 },
+	    "y", &err);
+	ok(mare_grid_stack_add_take(&st, h, &err) == -1 &&
+	    strcmp(err.msg, "layer 'y' is not aligned with layer 'n' "
+	    "(memory): yllcorner 0.5 vs 0") == 0,
+	    "stack: a shifted yllcorner is named (%s)", err.msg);
+	mare_grid_stack_release(&st);
+
+	/* folders */
+	mare_grid_stack_init(&st);
+	snprintf(path, sizeof(path), "%s/nolayers", tap_tmpdir());
+	mkdir(path, 0755);
+	mare_err_init(&err);
+	ok(mare_grid_stack_load_dir(&st, path, &err) == -1 &&
+	    err.code == MARE_E_NOINPUT, "stack: a folder without layers is "
+	    "NOINPUT");
+	snprintf(text, sizeof(text), "'%s': no .asc or .asc.gz layers in "
+	    "this folder", path);
+	is_str(err.msg, text, "stack: saying so");
+	snprintf(path, sizeof(path), "%s/nolayers/nope", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_grid_stack_load_dir(&st, path, &err) == -1 &&
+	    err.code == MARE_E_NOINPUT && err.sys_errno == ENOENT,
+	    "stack: a missing folder is NOINPUT (ENOENT)");
+	mare_grid_stack_release(&st);
+}
+
 int
 main(void)
 {
@@ -816,5 +942,6 @@ main(void)
 	test_save();
 	test_save_random();
 	test_parse();
+	test_more();
 	return tap_done();
 }

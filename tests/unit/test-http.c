@@ -13,11 +13,15 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -678,6 +682,294 @@ test_misc(void)
 	mare_http_free(h);
 }
 
+/*
+ * A bare server on 127.0.0.1 answering "GET /s/NNN" with the status line
+ * "HTTP/1.1 NNN" and nothing after the code (as HTTP/2 sends no reason
+ * phrase), an empty body, and closing. Its port, or -1.
+ */
+static pid_t bare;
+
+static int
+start_bare(void)
+{
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof(sa);
+	int fd, c;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, 8) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) {
+		close(fd);
+		return -1;
+	}
+	fflush(stdout);
+	if ((bare = fork()) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (bare == 0) {
+		for (;;) {
+			char req[2048], resp[128];
+			size_t n = 0;
+			ssize_t k;
+			int code = 500;
+
+			if ((c = accept(fd, NULL, NULL)) < 0)
+				_exit(0);
+			while (n + 1 < sizeof(req) && (k = read(c, req + n,
+			    sizeof(req) - 1 - n)) > 0) {
+				n += (size_t)k;
+				req[n] = '\0';
+				if (strstr(req, "\r\n\r\n") != NULL)
+					break;
+			}
+			req[n] = '\0';
+			if (strncmp(req, "GET /s/", 7) == 0)
+				code = atoi(req + 7);
+			if (strncmp(req, "GET /big ", 9) == 0) {
+				/* 2000 bytes, no Content-Length: the
+				 * body ends when the connection does */
+				char body[2000];
+
+				memset(body, 'x', sizeof(body));
+				snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK"
+				    "\r\nConnection: close\r\n\r\n");
+				if (write(c, resp, strlen(resp)) < 0 ||
+				    write(c, body, sizeof(body)) < 0)
+					_exit(1);
+				close(c);
+				continue;
+			}
+			if (strncmp(req, "GET /z ", 7) == 0)
+				/* the whole body, whatever Range asked */
+				snprintf(resp, sizeof(resp), "HTTP/1.1 200 OK"
+				    "\r\nContent-Length: 10\r\nConnection: "
+				    "close\r\n\r\n0123456789");
+			else
+				snprintf(resp, sizeof(resp), "HTTP/1.1 %d\r\n"
+				    "Content-Length: 0\r\nConnection: close"
+				    "\r\n\r\n", code);
+			if (write(c, resp, strlen(resp)) < 0)
+				_exit(1);
+			close(c);
+		}
+	}
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+static void
+test_reason_phrases(void)
+{
+	static const struct {
+		long status;
+		const char *text;
+	} st[] = {
+		{ 400, "400 Bad Request" },
+		{ 401, "401 Unauthorized" },
+		{ 403, "403 Forbidden" },
+		{ 404, "404 Not Found" },
+		{ 408, "408 Request Timeout" },
+		{ 410, "410 Gone" },
+		{ 413, "413 Content Too Large" },
+		{ 414, "414 URI Too Long" },
+		{ 418, "418" },
+		{ 422, "422 Unprocessable Content" },
+		{ 429, "429 Too Many Requests" },
+		{ 500, "500 Internal Server Error" },
+		{ 501, "501 Not Implemented" },
+		{ 502, "502 Bad Gateway" },
+		{ 503, "503 Service Unavailable" },
+		{ 504, "504 Gateway Timeout" }
+	};
+	struct mare_http_response r;
+	struct mare_http *h;
+	struct mare_err err;
+	char url[128], want[300];
+	int port, status;
+	size_t i;
+
+	if ((port = start_bare()) < 0) {
+		skip("no socket", "http: reason phrases of a bare status "
+		    "line");
+		return;
+	}
+	h = fast_handle(0, 0, 5000);
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		xsnprintf(url, sizeof(url), "http://127.0.0.1:%d/s/%ld", port,
+		    st[i].status);
+		mare_err_init(&err);
+		is_int(mare_http_get(h, url, &r, &err), -1, "http: %ld "
+		    "without a reason phrase fails", st[i].status);
+		/* 408, 429 and 5xx but 501 are retried: no retry left */
+		if (st[i].status == 408 || st[i].status == 429 ||
+		    (st[i].status >= 500 && st[i].status != 501))
+			xsnprintf(want, sizeof(want), "GET %s: %s after 1 "
+			    "attempt", url, st[i].text);
+		else
+			xsnprintf(want, sizeof(want), "GET %s: %s", url,
+			    st[i].text);
+		is_str(err.msg, want, "http: %ld gets its RFC 9110 phrase",
+		    st[i].status);
+	}
+
+	/* a body of unknown length over the cap is cut as it arrives */
+	{
+		struct mare_http_opts o;
+		struct mare_http *hb;
+
+		mare_http_opts_init(&o);
+		o.max_body = 1000;
+		o.max_retries = 0;
+		mare_err_init(&err);
+		hb = mare_http_new(&o, &err);
+		xsnprintf(url, sizeof(url), "http://127.0.0.1:%d/big", port);
+		ok(hb != NULL && mare_http_get(hb, url, &r, &err) == -1 &&
+		    err.code == MARE_E_DATA, "http: 2000 bytes without a "
+		    "length, over a cap of 1000, is a data error");
+		xsnprintf(want, sizeof(want), "GET %s: response body larger "
+		    "than 1000 bytes", url);
+		is_str(err.msg, want, "http: ... saying the cap");
+		mare_http_free(hb);
+	}
+
+	/* a server that answers a range request with 200 and everything:
+	 * the partial file is started over */
+	{
+		char path[1024], buf[32];
+		unsigned long long got = 0;
+		FILE *fp;
+		size_t n;
+
+		xsnprintf(path, sizeof(path), "%s/range.txt", tap_tmpdir());
+		fp = fopen(path, "wb");
+		fputs("abc", fp);
+		fclose(fp);
+		xsnprintf(url, sizeof(url), "http://127.0.0.1:%d/z", port);
+		mare_err_init(&err);
+		is_int(mare_http_download(h, url, path, 10, &got, &err), 0,
+		    "http: download: 200 to a range request succeeds (%s)",
+		    err.msg);
+		fp = fopen(path, "rb");
+		n = fp != NULL ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+		buf[n] = '\0';
+		if (fp != NULL)
+			fclose(fp);
+		is_str(buf, "0123456789", "http: download: ... the file "
+		    "started over, not appended to");
+		is_int((long long)got, 10, "http: download: ... 10 bytes");
+	}
+	mare_http_free(h);
+	kill(bare, SIGTERM);
+	waitpid(bare, &status, 0);
+}
+
+static void
+test_download_errors(void)
+{
+	struct mare_http_opts o;
+	struct mare_http *h = fast_handle(0, 0, 5000);
+	struct mare_err err;
+	unsigned long long got = 0;
+	char url[512], path[1024], want[1200];
+	double t0, dt;
+
+	xsnprintf(url, sizeof(url), "%s/v1/occurrence/download/request/"
+	    "0012150-260108223611665.zip", base);
+	control("[]");
+	xsnprintf(path, sizeof(path), "%s/no/dir/dl.zip", tap_tmpdir());
+	mare_err_init(&err);
+	ok(mare_http_download(h, url, path, 0, &got, &err) == -1 &&
+	    err.code == MARE_E_CANTCREAT && err.sys_errno == ENOENT,
+	    "http: download into a missing folder is CANTCREAT (ENOENT)");
+	xsnprintf(want, sizeof(want), "cannot write '%s'", path);
+	is_str(err.msg, want, "http: download: ... naming the path");
+
+	mare_err_init(&err);
+	ok(mare_http_download(h, url, "/dev/full", 0, &got, &err) == -1 &&
+	    err.code == MARE_E_IO, "http: download to /dev/full is an I/O "
+	    "error");
+	is_str(err.msg, "cannot write '/dev/full'", "http: download: ... "
+	    "naming the device");
+
+	mare_err_init(&err);
+	xsnprintf(path, sizeof(path), "%s/ftp.zip", tap_tmpdir());
+	ok(mare_http_download(h, "ftp://127.0.0.1:1/x", path, 0, &got,
+	    &err) == -1 && err.code == MARE_E_UNAVAILABLE,
+	    "http: download of an ftp URL is refused as unavailable");
+	like(err.msg, "GET ftp://127.0.0.1:1/x: ", "http: download: ... "
+	    "naming the URL (%s)", err.msg);
+	mare_http_free(h);
+
+	/* Retry-After of 1 s capped at 50 ms on a download */
+	control("[{\"path\": \"/v1/occurrence/download/request/"
+	    "0012150-260108223611665.zip\", \"fault\": \"status\", "
+	    "\"status\": 503, \"retry_after\": \"1\"}]");
+	mare_http_opts_init(&o);
+	o.backoff_base_ms = 10;
+	o.backoff_cap_ms = 20;
+	o.retry_after_max_ms = 50;
+	mare_err_init(&err);
+	h = mare_http_new(&o, &err);
+	xsnprintf(path, sizeof(path), "%s/ra.zip", tap_tmpdir());
+	unlink(path);
+	t0 = now();
+	is_int(mare_http_download(h, url, path, 0, &got, &err), 0,
+	    "http: download: 503 with Retry-After: 1 then the file (%s)",
+	    err.msg);
+	dt = now() - t0;
+	ok(dt >= 0.05 && dt < 0.9, "http: download: ... after the capped "
+	    "50 ms, not 1 s (%.3f s)", dt);
+	mare_http_free(h);
+}
+
+/* Retry-After as an HTTP-date: far ahead (capped), or already past. */
+static void
+test_retry_after_dates(void)
+{
+	struct mare_http_opts o;
+	struct mare_http_response r;
+	struct mare_http *h;
+	struct mare_err err;
+	char url[512];
+	double t0, dt;
+
+	control("[{\"path\": \"" SEARCH "\", \"fault\": \"status\", "
+	    "\"status\": 503, \"retry_after\": \"Wed, 21 Oct 2099 07:28:00 "
+	    "GMT\"}]");
+	mare_http_opts_init(&o);
+	o.backoff_base_ms = 10;
+	o.retry_after_max_ms = 300;
+	mare_err_init(&err);
+	h = mare_http_new(&o, &err);
+	xsnprintf(url, sizeof(url), "%s%s", base, ACC_QUERY);
+	t0 = now();
+	is_int(mare_http_get(h, url, &r, &err), 0,
+	    "http: 503 with a Retry-After date in 2099 succeeds");
+	dt = now() - t0;
+	ok(dt >= 0.3 && dt < 3.0, "http: ... after the capped 0.3 s "
+	    "(%.3f s)", dt);
+	mare_http_response_release(&r);
+
+	control("[{\"path\": \"" SEARCH "\", \"fault\": \"status\", "
+	    "\"status\": 503, \"retry_after\": \"Wed, 21 Oct 2015 07:28:00 "
+	    "GMT\"}]");
+	mare_err_init(&err);
+	t0 = now();
+	is_int(mare_http_get(h, url, &r, &err), 0,
+	    "http: 503 with a Retry-After date in the past succeeds");
+	dt = now() - t0;
+	ok(dt < 0.3, "http: ... at once, without the cap's wait (%.3f s)",
+	    dt);
+	mare_http_response_release(&r);
+	mare_http_free(h);
+}
+
 int
 main(void)
 {
@@ -716,6 +1008,9 @@ main(void)
 	test_post();
 	test_download();
 	test_misc();
+	test_reason_phrases();
+	test_retry_after_dates();
+	test_download_errors();
 	stop_server();
 	mare_http_global_cleanup();
 	return tap_done();

@@ -281,6 +281,32 @@ test_values(struct mare_jscan *sc)
 	json_decref(o);
 }
 
+/* Keys given twice to the scanner; escapes in upper-case hex */
+static void
+test_more(void)
+{
+	static const char *const twice[] = { "a", "\xc3\xa9", "a" };
+	static const char line[] = "{\"\xc3\xa9\":\"\\u00C9t\\u00E9\","
+	    "\"a\":1,\"b\":2}";
+	struct mare_jscan *sc;
+	struct mare_err err;
+	json_t *o = NULL;
+	int rc;
+
+	mare_err_init(&err);
+	sc = mare_jscan_new(twice, 3, &err);
+	ok(sc != NULL, "jscan: a key given twice is taken once");
+	rc = sc != NULL ? mare_jscan_object(sc, line, strlen(line), &o,
+	    &err) : -1;
+	ok(rc == 1 && json_object_size(o) == 2 &&
+	    json_integer_value(json_object_get(o, "a")) == 1 &&
+	    strcmp(json_string_value(json_object_get(o, "\xc3\xa9")),
+	    "\xc3\x89t\xc3\xa9") == 0, "jscan: \\u00C9t\\u00E9 (upper-case "
+	    "hex) decodes to UTF-8 (rc %d)", rc);
+	json_decref(o);
+	mare_jscan_free(sc);
+}
+
 int
 main(void)
 {
@@ -300,5 +326,6 @@ main(void)
 	test_values(sc);
 	test_files(sc, src);
 	mare_jscan_free(sc);
+	test_more();
 	return tap_done();
 }

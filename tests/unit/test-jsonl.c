@@ -8,8 +8,10 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -544,6 +546,110 @@ test_roundtrip(void)
 	json_decref(o);
 }
 
+/* What cannot be written, and reading and writing that fail */
+static void
+test_refusals(void)
+{
+	struct mare_jsonl_reader *r;
+	struct mare_err err;
+	json_t *o, *deep, *inner;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *fp;
+	int i;
+
+	/*
+	 * (Non-finite reals cannot be tested: jansson's json_real() refuses
+	 * NaN and infinities, so the writer's checks for them are defensive.)
+	 */
+	fp = open_memstream(&buf, &size);
+	/* 2049 nested arrays inside the record */
+	deep = json_array();
+	inner = deep;
+	for (i = 0; i < 2049; i++) {
+		json_t *a = json_array();
+
+		json_array_append_new(inner, a);
+		inner = a;
+	}
+	o = json_pack("{s:o}", "d", deep);
+	mare_err_init(&err);
+	ok(mare_jsonl_write(fp, o, &err) == -1 && err.code == MARE_E_DATA &&
+	    strcmp(err.msg, "value nested deeper than 2048 levels") == 0,
+	    "jsonl: nesting deeper than 2048 levels is refused");
+	json_decref(o);
+	o = json_pack("[i]", 1);
+	mare_err_init(&err);
+	ok(mare_jsonl_write(fp, o, &err) == -1 &&
+	    err.code == MARE_E_INTERNAL && strcmp(err.msg, "a JSON Lines "
+	    "record must be an object") == 0, "jsonl: an array is not a "
+	    "record");
+	json_decref(o);
+	fclose(fp);
+	is_int((long long)size, 0, "jsonl: nothing was written for any");
+	free(buf);
+
+	/* a stream that cannot be written */
+	fp = fopen(tap_tmpdir(), "r");
+	o = json_pack("{s:i}", "a", 1);
+	mare_err_init(&err);
+	ok(fp != NULL && mare_jsonl_write(fp, o, &err) == -1 &&
+	    err.code == MARE_E_IO && strcmp(err.msg, "write error") == 0,
+	    "jsonl: a write error is MARE_E_IO");
+	json_decref(o);
+
+	/* reading a folder: a read error, and the reader stays broken */
+	r = mare_jsonl_reader_new(fp, "d", 0, &err);
+	mare_err_init(&err);
+	ok(mare_jsonl_read(r, &o, &err) == -1 && err.code == MARE_E_IO &&
+	    err.sys_errno == EISDIR && strcmp(err.msg, "read error") == 0 &&
+	    strcmp(err.where, "d") == 0, "jsonl: a read error names the "
+	    "input (EISDIR)");
+	mare_err_init(&err);
+	ok(mare_jsonl_read(r, &o, &err) == -1 && err.code == MARE_E_IO &&
+	    strcmp(err.msg, "read error") == 0 && strcmp(err.where, "d") == 0,
+	    "jsonl: and the next read fails the same way");
+	mare_jsonl_reader_free(r);
+	if (fp != NULL)
+		fclose(fp);
+
+	/* a line that is not an object names its type */
+	{
+		static const char *const lines[] = { "true", "null", "\"s\"",
+		    "[1]", "2.5" };
+		static const char *const kinds[] = { "a boolean", "null",
+		    "a string", "an array", "a number" };
+		char want[64];
+
+		for (i = 0; i < 5; i++) {
+			fp = fmemopen((void *)(uintptr_t)lines[i],
+			    strlen(lines[i]), "r");
+			r = mare_jsonl_reader_new(fp, "t", 0, &err);
+			mare_err_init(&err);
+			snprintf(want, sizeof(want), "expected a JSON object, "
+			    "got %s", kinds[i]);
+			ok(mare_jsonl_read(r, &o, &err) == -1 &&
+			    err.code == MARE_E_DATA &&
+			    strcmp(err.msg, want) == 0, "jsonl: '%s': %s",
+			    lines[i], want);
+			mare_jsonl_reader_free(r);
+			fclose(fp);
+		}
+	}
+
+	/* splicing needs a raw line */
+	fp = fmemopen((void *)(uintptr_t)"", 0, "r");
+	r = mare_jsonl_reader_new(fp, "t", 0, &err);
+	o = json_object();
+	mare_err_init(&err);
+	ok(mare_jsonl_write_spliced(stdout, "-", r, o, "k", o, &err) == -1 &&
+	    err.code == MARE_E_INTERNAL && strcmp(err.msg, "no raw line") ==
+	    0, "jsonl: splicing before any line is a caller's bug");
+	json_decref(o);
+	mare_jsonl_reader_free(r);
+	fclose(fp);
+}
+
 int
 main(void)
 {
@@ -561,5 +667,6 @@ main(void)
 	test_doubles_random();
 	test_strings_and_order();
 	test_roundtrip();
+	test_refusals();
 	return tap_done();
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -173,11 +174,58 @@ test_tree(void)
 	    err.code == MARE_E_NOINPUT, "tree: a missing file is an error");
 }
 
+static void
+test_more(void)
+{
+	struct mare_err err;
+	json_t *prov = NULL, *tree;
+	char want[700], cwd[4096];
+
+	put("u.html", "<html><meta name=\"mare-provenance\" content=\"{&quot;"
+	    "command&quot;: [");
+	mare_err_init(&err);
+	ok(mare_lineage_prov(at("u.html"), &prov, &err) == -1 &&
+	    err.code == MARE_E_DATA && prov == NULL, "lineage: a <meta> "
+	    "without its closing quote is a data error");
+	snprintf(want, sizeof(want), "%s: mare-provenance: unterminated",
+	    at("u.html"));
+	is_str(err.msg, want, "lineage: ... saying unterminated");
+
+	put("plain.html", "<html><p>no record here</p></html>\n");
+	mare_err_init(&err);
+	ok(mare_lineage_prov(at("plain.html"), &prov, &err) == 0 &&
+	    prov == NULL, "lineage: a page without the <meta> has no record");
+
+	mare_err_init(&err);
+	ok(mare_lineage_prov(dir, &prov, &err) == -1 &&
+	    err.code == MARE_E_IO, "lineage: a folder is a read error");
+	snprintf(want, sizeof(want), "'%s': read error", dir);
+	is_str(err.msg, want, "lineage: ... naming it");
+
+	/* a path without a folder part, from the current folder */
+	put("rel.jsonl", "{\"a\":1}\n");
+	if (getcwd(cwd, sizeof(cwd)) != NULL && chdir(dir) == 0) {
+		mare_err_init(&err);
+		tree = mare_lineage("rel.jsonl", &err);
+		ok(tree != NULL && strcmp(json_string_value(json_object_get(
+		    tree, "path")), "rel.jsonl") == 0 &&
+		    strcmp(json_string_value(json_object_get(tree, "status")),
+		    "ok") == 0 && strcmp(json_string_value(json_object_get(
+		    tree, "sha256")), hash("rel.jsonl")) == 0,
+		    "lineage: a bare file name is found, ok, with its hash");
+		json_decref(tree);
+		if (chdir(cwd) != 0)
+			diag("cannot go back to %s", cwd);
+	} else
+		skip("no current folder", "lineage: a bare file name");
+}
+
 int
 main(void)
 {
 	snprintf(dir, sizeof(dir), "%s", tap_tmpdir());
 	test_prov();
 	test_tree();
+	test_more();
 	return tap_done();
 }

@@ -326,6 +326,80 @@ test_poisson_d2(void)
 	    "> 0") == 0, "poisson d2 refuses a mean of 0 (%s)", err.msg);
 }
 
+/* The refusals of each metric, with their messages */
+static void
+test_refusals(void)
+{
+	static const double s3[] = { 0.1, 0.5, 0.9 };
+	static const double y3[] = { 0, 1, 1 };
+	static const double ones[] = { 1, 1, 1 };
+	static const double zeros[] = { 0, 0, 0 };
+	double v, fpr[4], tpr[4], s[3], y[3], w[3];
+	size_t np;
+	struct mare_err err;
+
+#define REFUSED(call, code_, msg_, what) do {				\
+	mare_err_init(&err);						\
+	ok((call) == -1 && err.code == (code_) &&			\
+	    strcmp(err.msg, (msg_)) == 0, "metrics: %s (%s)", what,	\
+	    err.msg);							\
+} while (0)
+
+	memcpy(s, s3, sizeof(s));
+	s[1] = INFINITY;
+	REFUSED(mare_metrics_auc(s, y3, NULL, 3, &v, &err), MARE_E_DATA,
+	    "non-finite score (inf) at 2", "an infinite score");
+	memcpy(w, ones, sizeof(w));
+	w[2] = -1;
+	REFUSED(mare_metrics_auc(s3, y3, w, 3, &v, &err), MARE_E_DATA,
+	    "weight -1 at 3: weights must be finite and >= 0",
+	    "a negative weight");
+	memcpy(s, s3, sizeof(s));
+	s[0] = 1.5;
+	REFUSED(mare_metrics_logloss(s, y3, NULL, 3, &v, &err), MARE_E_DATA,
+	    "probability 1.5 at 1: must be in [0, 1]",
+	    "a probability above 1");
+	REFUSED(mare_metrics_logloss(s3, y3, zeros, 3, &v, &err),
+	    MARE_E_DATA, "log-loss of no observations (weights sum to 0)",
+	    "log-loss with all weights 0");
+	REFUSED(mare_metrics_max_tss(s3, ones, 3, &v, NULL, &err),
+	    MARE_E_DATA, "TSS needs both labels: no absences (0)",
+	    "TSS of presences only");
+	REFUSED(mare_metrics_max_tss(s3, zeros, 3, &v, NULL, &err),
+	    MARE_E_DATA, "TSS needs both labels: no presences (1)",
+	    "TSS of absences only");
+	memcpy(y, y3, sizeof(y));
+	y[0] = 2;
+	REFUSED(mare_metrics_max_tss(s3, y, 3, &v, NULL, &err), MARE_E_DATA,
+	    "label 2 at 1: labels must be 0 or 1", "TSS with a label 2");
+	REFUSED(mare_metrics_omission(s3, zeros, 3, 0.5, &v, &err),
+	    MARE_E_DATA, "omission rate needs presences (1)",
+	    "omission without presences");
+	REFUSED(mare_metrics_presence_threshold(s3, y3, 3, 1, &v, &err),
+	    MARE_E_USAGE, "presence quantile must be in [0, 1), got 1",
+	    "a presence quantile of 1");
+	REFUSED(mare_metrics_presence_threshold(s3, zeros, 3, 0.1, &v, &err),
+	    MARE_E_DATA, "threshold needs presences (1)",
+	    "a threshold without presences");
+	REFUSED(mare_metrics_spearman(s3, y3, 1, &v, &err), MARE_E_DATA,
+	    "Spearman correlation needs at least 2 pairs, got 1",
+	    "Spearman of 1 pair");
+	memcpy(s, s3, sizeof(s));
+	s[2] = NAN;
+	REFUSED(mare_metrics_spearman(s3, s, 3, &v, &err), MARE_E_DATA,
+	    "NaN in pair 3", "Spearman with a NaN");
+	REFUSED(mare_metrics_boyce(s3, 3, s3, 0, &v, &err), MARE_E_DATA,
+	    "Boyce index needs background and presence scores",
+	    "Boyce without presences");
+	REFUSED(mare_metrics_boyce(s3, 3, s, 3, &v, &err), MARE_E_DATA,
+	    "non-finite presence score (nan) at 3", "Boyce with a NaN");
+	REFUSED(mare_metrics_roc(s3, y3, 3, 2, fpr, tpr, &np, NULL, &err),
+	    MARE_E_USAGE, "ROC: at least 3 points", "ROC of 2 points");
+	REFUSED(mare_metrics_roc(s3, ones, 3, 4, fpr, tpr, &np, NULL, &err),
+	    MARE_E_DATA, "ROC needs both labels", "ROC of presences only");
+#undef REFUSED
+}
+
 int
 main(void)
 {
@@ -335,5 +409,6 @@ main(void)
 	test_sklearn();
 	test_small();
 	test_boyce();
+	test_refusals();
 	return tap_done();
 }

@@ -17,6 +17,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,192 @@ check(struct mare_model *m, const double *raw, const char *what)
 	free(feat);
 }
 
+/* ------------------------------------------------------------------ */
+/* Loading: every refusal names the JSON path (tests/bad/model-good.json
+ * is a logistic model of two linear features a and b) */
+
+static json_t *good;
+
+/* Parse good with one change made by the caller, as "m.json". */
+static struct mare_model *
+load_changed(json_t *root, struct mare_err *err)
+{
+	char *text = json_dumps(root, JSON_COMPACT);
+	struct mare_model *m;
+
+	mare_err_init(err);
+	m = mare_model_from_json(text, strlen(text), "m.json", err);
+	free(text);
+	return m;
+}
+
+/* Set path (a key of root, or of root's object at key obj) to v. */
+static void
+refused(const char *obj, const char *key, json_t *v, const char *msg)
+{
+	json_t *root = json_deep_copy(good), *o = root;
+	struct mare_model *m;
+	struct mare_err err;
+
+	if (obj != NULL)
+		o = json_object_get(root, obj);
+	if (v == NULL)
+		json_object_del(o, key);
+	else
+		json_object_set_new(o, key, v);
+	m = load_changed(root, &err);
+	ok(m == NULL && err.code == MARE_E_DATA, "model: %s%s%s %s: refused",
+	    obj ? obj : "", obj ? "." : "", key, v ? "changed" : "deleted");
+	is_str(err.msg, msg, "model: message '%s'", msg);
+	is_str(err.where, "m.json", "model: names the file");
+	mare_model_free(m);
+	json_decref(root);
+}
+
+static void
+test_load(void)
+{
+	const char *src = getenv("MARE_SRCDIR");
+	struct mare_model_pred_opts po;
+	struct mare_featspec *fs;
+	enum mare_model_output out;
+	struct mare_model *m;
+	struct mare_err err, ferr;
+	json_error_t jerr;
+	double rows[4] = { 2, 1, NAN, 1 }, got[2];
+	char path[1024], want[1200], *text;
+
+	snprintf(path, sizeof(path), "%s/tests/bad/model-good.json",
+	    src != NULL && *src != '\0' ? src : ".");
+	if ((good = json_load_file(path, 0, &jerr)) == NULL) {
+		ok(0, "model: %s: %s", path, jerr.text);
+		return;
+	}
+	mare_err_init(&err);
+	m = mare_model_load(path, &err);
+	ok(m != NULL && m->type == MARE_MODEL_LOGISTIC && m->p == 2,
+	    "model: model-good.json loads: logistic, 2 features (%s)",
+	    err.msg);
+	mare_model_free(m);
+
+	refused(NULL, "spec_sha256", json_integer(5),
+	    "$.spec_sha256: expected a string");
+	refused("link", "intercept", NULL, "$.link.intercept: missing");
+	refused("link", "intercept", json_string("0"),
+	    "$.link.intercept: expected a number");
+	refused("link", "beta", NULL, "$.link.beta: expected 2 numbers (one "
+	    "per feature), got none");
+	refused("link", "beta", json_string("x"), "$.link.beta: expected 2 "
+	    "numbers (one per feature), got no array");
+	refused("link", "beta", json_pack("[i]", 1), "$.link.beta: expected "
+	    "2 numbers (one per feature), got 1");
+	refused("link", "beta", json_pack("[i,s]", 1, "x"),
+	    "$.link.beta[1]: expected a number");
+	refused(NULL, "entropy", json_true(), "$.entropy: expected a number");
+	refused(NULL, "thresholds", NULL, "$.thresholds: missing");
+	refused(NULL, "thresholds", json_integer(3),
+	    "$.thresholds: expected an object");
+	refused("thresholds", "max_tss", NULL,
+	    "$.thresholds.max_tss: missing");
+	refused(NULL, "hyperparameters", NULL, "$.hyperparameters: missing");
+	refused(NULL, "provenance", json_integer(1),
+	    "$.provenance: expected an object or null");
+
+	/* a bad embedded spec: its own message, prefixed by its position */
+	{
+		json_t *root = json_deep_copy(good);
+		json_t *f = json_object_get(root, "features");
+
+		json_object_set_new(f, "variables", json_string("x"));
+		text = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		mare_err_init(&ferr);
+		fs = mare_featspec_from_json(text, strlen(text), "$.features",
+		    &ferr);
+		ok(fs == NULL && ferr.code == MARE_E_DATA, "model: the spec "
+		    "alone is refused (%s: %s)", ferr.where, ferr.msg);
+		snprintf(want, sizeof(want), "%s: %s", ferr.where, ferr.msg);
+		free(text);
+		m = load_changed(root, &err);
+		ok(m == NULL && err.code == MARE_E_DATA, "model: a model "
+		    "with that spec is refused");
+		is_str(err.msg, want, "model: with the spec's message and "
+		    "position");
+		is_str(err.where, "m.json", "model: at the model file");
+		json_decref(root);
+	}
+
+	/* null thresholds load as NaN; class output then needs one */
+	{
+		json_t *root = json_deep_copy(good);
+
+		json_object_set_new(json_object_get(root, "thresholds"),
+		    "p10_presence", json_null());
+		m = load_changed(root, &err);
+		ok(m != NULL && isnan(m->thr_p10) && m->thr_min > 0.76,
+		    "model: a null threshold loads as NaN");
+		mare_model_pred_opts_init(&po);
+		po.type = MARE_MODEL_CLASS;
+		mare_err_init(&err);
+		ok(m != NULL && mare_model_predict(m, rows, 1, &po, got, NULL,
+		    &err) == -1 && err.code == MARE_E_USAGE,
+		    "model: class output without a threshold is refused");
+		is_str(err.msg, "class output needs a threshold and the model "
+		    "holds none", "model: saying the model holds none");
+		mare_err_init(&err);
+		ok(m != NULL && mare_model_predict(m, rows, 2, NULL, got, NULL,
+		    &err) == -1 && err.code == MARE_E_DATA &&
+		    strcmp(err.msg, "row 2: 'a': not a finite number") == 0,
+		    "model: default options: a NaN in row 2 is named");
+		mare_model_free(m);
+		json_decref(root);
+	}
+
+	/* no src: <stdin>; invalid JSON: line and column */
+	mare_err_init(&err);
+	ok(mare_model_from_json("{\"a\":", 5, NULL, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.where, "<stdin>:1:5") == 0,
+	    "model: truncated JSON without a name is at <stdin>:1:5 (%s)",
+	    err.where);
+	like(err.msg, "invalid JSON: ", "model: and says invalid JSON");
+
+	/* a folder: open works, the read fails (EISDIR) */
+	mare_err_init(&err);
+	ok(mare_model_load(tap_tmpdir(), &err) == NULL &&
+	    err.code == MARE_E_IO && err.sys_errno == EISDIR &&
+	    strcmp(err.msg, "read error") == 0, "model: loading a folder is "
+	    "a read error (EISDIR)");
+	is_str(err.where, tap_tmpdir(), "model: naming the folder");
+	mare_err_init(&err);
+	snprintf(path, sizeof(path), "%s/none.json", tap_tmpdir());
+	ok(mare_model_load(path, &err) == NULL && err.code == MARE_E_NOINPUT,
+	    "model: a missing file is MARE_E_NOINPUT");
+
+	/* saving into a missing folder */
+	{
+		text = json_dumps(good, JSON_COMPACT);
+		m = mare_model_from_json(text, strlen(text), "good", &err);
+		free(text);
+		snprintf(path, sizeof(path), "%s/no/dir/m.json", tap_tmpdir());
+		mare_err_init(&err);
+		ok(m != NULL && mare_model_save(m, path, &err) == -1 &&
+		    err.code == MARE_E_CANTCREAT, "model: saving into a "
+		    "missing folder is MARE_E_CANTCREAT");
+		snprintf(want, sizeof(want), "cannot create '%s'", path);
+		is_str(err.msg, want, "model: naming the path");
+		mare_model_free(m);
+	}
+
+	/* output names */
+	ok(mare_model_output_parse("raw", &out) == 0 &&
+	    out == MARE_MODEL_EXPONENTIAL, "model: 'raw' is the exponential "
+	    "output");
+	ok(mare_model_output_parse("cloglog", &out) == 0 &&
+	    out == MARE_MODEL_CLOGLOG, "model: 'cloglog' parses");
+	is_int(mare_model_output_parse("probit", &out), -1,
+	    "model: 'probit' is not an output");
+	json_decref(good);
+}
+
 int
 main(void)
 {
@@ -198,5 +385,6 @@ main(void)
 	is_str(err.msg, "row 2: 'c': not a finite number",
 	    "model: and names the row and variable");
 	mare_model_free(m);
+	test_load();
 	return tap_done();
 }

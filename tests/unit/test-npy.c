@@ -13,6 +13,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -703,6 +704,116 @@ test_write_errors(void)
 	fclose(fp);
 }
 
+static void
+test_more(void)
+{
+	struct mare_npy_header h;
+	struct mare_err err;
+	const char *path;
+	FILE *fp;
+	double one = 1;
+
+	/* offsets: the header text starts at 10 */
+	bad_header("{'descr': '<f4', 'fortran_order': False, 'fortran_order': "
+	    "False, 'shape': (1,)}", "case.npy: offset 51: header: duplicate "
+	    "key 'fortran_order'", "fortran_order twice");
+	bad_header("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), "
+	    "'shape': (1,)}", "case.npy: offset 66: header: duplicate key "
+	    "'shape'", "shape twice");
+	bad_header("{'descr': '<f4', 'shape': (1,)}", "case.npy: offset 10: "
+	    "header: missing key 'fortran_order'", "no fortran_order");
+
+	/* truncated before and inside the header */
+	path = tmppath("cut.npy");
+	fp = fopen(path, "wb");
+	fwrite("\x93NUMPY\x01\x00\x50", 1, 9, fp);
+	fclose(fp);
+	mare_err_init(&err);
+	ok(header_of(path, "cut.npy", &h, &err) == -1 &&
+	    err.code == MARE_E_DATA, "npy: 9 bytes end inside the header "
+	    "length");
+	is_str(errline(&err), "cut.npy: offset 9: file ends inside the "
+	    "header length", "npy: ... at offset 9");
+	/* the same through a stream of unknown size (a pipe): read to the
+	 * end of what there is */
+	{
+		static char cut[] = "\x93NUMPY\x01\x00\x50\x00{'descr': "
+		    "'<f4', ";
+
+		fp = fmemopen(cut, 27, "rb");
+		mare_err_init(&err);
+		ok(fp != NULL && mare_npy_read_header(fp, "cut2.npy", &h,
+		    &err) == -1 && err.code == MARE_E_DATA, "npy: a header of "
+		    "80 bytes cut after 17 is refused on a stream");
+		is_str(errline(&err), "cut2.npy: offset 27: file ends inside "
+		    "the header", "npy: ... where the stream ends (10 + 17)");
+		if (fp != NULL)
+			fclose(fp);
+	}
+	/* and on a file, against its size */
+	path = tmppath("cut2.npy");
+	fp = fopen(path, "wb");
+	fwrite("\x93NUMPY\x01\x00\x50\x00{'descr': '<f4', ", 1, 27, fp);
+	fclose(fp);
+	mare_err_init(&err);
+	ok(header_of(path, "cut2.npy", &h, &err) == -1 &&
+	    strcmp(errline(&err), "cut2.npy: offset 8: header length 80 runs "
+	    "past the end of the file (27 bytes)") == 0,
+	    "npy: on a file, the length is checked against the size");
+
+	/* a read error: a folder */
+	fp = fopen(tap_tmpdir(), "rb");
+	mare_err_init(&err);
+	ok(fp != NULL && mare_npy_read_header(fp, "d", &h, &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == EISDIR,
+	    "npy: a folder is a read error (EISDIR)");
+	like(err.msg, "read error in ", "npy: ... saying where (%s)",
+	    err.msg);
+	if (fp != NULL)
+		fclose(fp);
+
+	/* the writer's argument checks */
+	fp = tmpfile();
+	mare_err_init(&err);
+	ok(mare_npy_write_header(fp, (enum mare_npy_dtype)2, 2, 1, 1, &err) ==
+	    -1 && err.code == MARE_E_INTERNAL && strcmp(err.msg, "npy: bad "
+	    "dtype 2") == 0, "npy: writing dtype 2 is a caller's bug");
+	mare_err_init(&err);
+	ok(mare_npy_write_header(fp, MARE_NPY_F8, 3, 1, 1, &err) == -1 &&
+	    err.code == MARE_E_INTERNAL && strcmp(err.msg, "npy: bad number "
+	    "of dimensions 3") == 0, "npy: 3 dimensions are a caller's bug");
+	mare_err_init(&err);
+	ok(mare_npy_write_rows(fp, (enum mare_npy_dtype)3, 1, &one, 1,
+	    &err) == -1 && err.code == MARE_E_INTERNAL && strcmp(err.msg,
+	    "npy: bad dtype 3") == 0, "npy: writing rows of dtype 3 too");
+	fclose(fp);
+
+	/*
+	 * A 19-digit dimension still fits format 1.0: the dict is 77 bytes,
+	 * 20 spare spaces (21 - 1 digits of the row count) and '\n' make
+	 * 98, padded by 20 so that 10 + 118 = 128 is a multiple of 64.
+	 */
+	{
+		char b[129];
+		size_t n;
+
+		fp = tmpfile();
+		mare_err_init(&err);
+		ok(mare_npy_write_header(fp, MARE_NPY_F4, 2, 1, 1ULL << 60,
+		    &err) == 0, "npy: a header for 1 x 2^60 is written (%s)",
+		    err.msg);
+		rewind(fp);
+		n = fread(b, 1, sizeof(b), fp);
+		is_int((long long)n, 128, "npy: 128 bytes");
+		ok(n == 128 && memcmp(b, "\x93NUMPY\x01\x00\x76\x00", 10) ==
+		    0 && memcmp(b + 10, "{'descr': '<f4', 'fortran_order': "
+		    "False, 'shape': (1, 1152921504606846976), }", 77) == 0 &&
+		    b[87] == ' ' && b[126] == ' ' && b[127] == '\n',
+		    "npy: format 1.0, length 118, the dict, spaces, newline");
+		fclose(fp);
+	}
+}
+
 int
 main(void)
 {
@@ -722,6 +833,7 @@ main(void)
 	test_good_1d();
 	test_bad_fixtures();
 	test_parser();
+	test_more();
 	test_preamble();
 	test_pipe();
 	test_round_trip();

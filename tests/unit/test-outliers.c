@@ -130,10 +130,81 @@ test_near(void)
 	mare_near_free(n);
 }
 
+/* Bad options; many species (the name table grows past 64 slots) */
+static void
+test_outliers_more(void)
+{
+	struct mare_outl_opts o;
+	struct mare_outl_stats st;
+	struct mare_outl *s;
+	struct mare_err err;
+	char name[16];
+	int i, ok_add = 1;
+
+	mare_outl_opts_init(&o);
+	o.multiplier = -1;
+	mare_err_init(&err);
+	ok(mare_outl_new(&o, &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "outliers: multiplier and distance must not be "
+	    "negative, 2 <= min_records <= max_records") == 0,
+	    "outliers: a negative multiplier is refused");
+	mare_outl_opts_init(&o);
+	o.min_records = 1;
+	mare_err_init(&err);
+	ok(mare_outl_new(&o, &err) == NULL && err.code == MARE_E_USAGE,
+	    "outliers: min_records 1 is refused");
+	mare_outl_opts_init(&o);
+	o.max_records = 3;
+	mare_err_init(&err);
+	ok(mare_outl_new(&o, &err) == NULL && err.code == MARE_E_USAGE,
+	    "outliers: max_records below min_records is refused");
+
+	/* 100 species of 1 record, then species 0..99 again: 2 each */
+	mare_outl_opts_init(&o);
+	mare_err_init(&err);
+	s = mare_outl_new(&o, &err);
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "sp%d", i % 100);
+		if (mare_outl_add(s, name, strlen(name), i % 90, i % 180,
+		    (unsigned long long)i + 1, &err) != 0)
+			ok_add = 0;
+	}
+	ok(ok_add, "outliers: 200 records of 100 species are added");
+	ok(mare_outl_finish(s, &err) == 0, "outliers: finished");
+	mare_outl_get_stats(s, &st);
+	ok(st.species == 100 && st.records == 200 && st.too_few == 100 &&
+	    st.tested == 0 && st.untested_records == 200 && st.outliers == 0,
+	    "outliers: 100 species of 2 records, all under min_records 7");
+	mare_outl_free(s);
+}
+
+/* A points file with a longitude out of range */
+static void
+test_near_more(void)
+{
+	char path[1200], want[1400];
+	struct mare_err err;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/bad-lon.csv", tap_tmpdir());
+	fp = fopen(path, "w");
+	fputs("name,lat,lon,radius_m,kind\nok,1,2,100,\nfar,3,200,100,\n",
+	    fp);
+	fclose(fp);
+	mare_err_init(&err);
+	ok(mare_near_load(path, &err) == NULL && err.code == MARE_E_DATA &&
+	    strcmp(err.msg, "lon '200' is not a number in [-180, 180]") == 0,
+	    "near: longitude 200 is refused (%s)", err.msg);
+	snprintf(want, sizeof(want), "%s:3", path);
+	is_str(err.where, want, "near: at its line");
+}
+
 int
 main(void)
 {
 	test_outliers();
 	test_near();
+	test_outliers_more();
+	test_near_more();
 	return tap_done();
 }

@@ -234,10 +234,176 @@ test_json(void)
 	mare_profile_free(p);
 }
 
+/* columns[0] of a profile of 1, 2, 2, 3, 3, 3 with key set to v (NULL:
+ * v is the whole column); the message must be "m.json: profile: " msg */
+static void
+damaged(const char *key, json_t *v, const char *msg)
+{
+	static const double rows[] = { 1, 2, 2, 3, 3, 3 };
+	static const char *const names[] = { "a" };
+	struct mare_profile *p;
+	struct mare_err err;
+	json_t *j, *cols;
+	char got[600], want[600];
+
+	mare_err_init(&err);
+	p = mare_profile_build(rows, 6, 1, names, &err);
+	j = mare_profile_to_json(p);
+	cols = json_object_get(j, "columns");
+	if (key == NULL)
+		json_array_set_new(cols, 0, v);
+	else
+		json_object_set_new(json_array_get(cols, 0), key, v);
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL &&
+	    err.code == MARE_E_DATA, "profile: damaged %s is refused",
+	    key ? key : "column");
+	snprintf(want, sizeof(want), "m.json: profile: %s", msg);
+	is_str(mare_err_format(&err, got, sizeof(got)), want,
+	    "profile: %s", msg);
+	json_decref(j);
+	mare_profile_free(p);
+}
+
+/* A JSON array of n reals from a step b */
+static json_t *
+reals(size_t n, double a, double b)
+{
+	json_t *x = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(x, json_real(a + b * (double)i));
+	return x;
+}
+
+static void
+test_damage(void)
+{
+	static const double rows[] = { 1, 2, 2, 3, 3, 3 };
+	static const char *const names[] = { "a" };
+	static const char *const nonames[] = { NULL };
+	struct mare_profile *p;
+	struct mare_err err;
+	json_t *j, *q, *c;
+	char got[600];
+
+	/* the base: 6 values, 3 distinct, so a categorical column whose
+	 * levels are [1, 1], [2, 2], [3, 3] */
+	mare_err_init(&err);
+	p = mare_profile_build(rows, 6, 1, names, &err);
+	ok(p != NULL && p->cols[0].n == 6 && p->cols[0].distinct == 3 &&
+	    p->cols[0].categorical && p->cols[0].nlevels == 3 &&
+	    p->cols[0].levels[2].value == 3 && p->cols[0].levels[2].count == 3,
+	    "profile: 1, 2, 2, 3, 3, 3 has 3 levels, 3 of them 3s");
+	mare_profile_free(p);
+
+	damaged(NULL, json_integer(5), "columns[0]: expected an object");
+	damaged("name", json_string(""), "columns[0].name: expected a string "
+	    "of 1 to 1024 bytes");
+	damaged("min", json_string("x"), "columns[0].min: expected a number");
+	damaged("min", json_real(5), "columns[0]: min above max or negative "
+	    "sd");
+	damaged("sd", json_real(-1), "columns[0]: min above max or negative "
+	    "sd");
+	damaged("quantiles", json_string("x"), "columns[0].quantiles: "
+	    "expected an array");
+	damaged("quantiles", reals(2, 1, 1), "columns[0].quantiles: expected "
+	    "101 values, found 2");
+	/* 101 ascending values from 0.5, not from min 1 */
+	damaged("quantiles", reals(101, 0.5, 0.025), "columns[0].quantiles: "
+	    "do not run from min to max");
+	damaged("edges", reals(32, 1, 0.0625), "columns[0].edges: expected "
+	    "at most 31 values, found 32");
+	damaged("edges", reals(1, 1, 0), "columns[0].edges: expected at "
+	    "least 2 values");
+	q = json_pack("[f,f,f,f]", 1.0, 1.0, 2.0, 3.0);
+	damaged("edges", q, "columns[0].edges[1]: not ascending");
+	damaged("distinct", json_integer(0), "columns[0].distinct: out of "
+	    "range");
+	damaged("distinct", json_integer(7), "columns[0].distinct: out of "
+	    "range");
+	damaged("categorical", json_integer(1), "columns[0].categorical: "
+	    "expected true or false");
+	damaged("levels", json_string("x"), "columns[0].levels: expected an "
+	    "array");
+	damaged("levels", json_pack("[[i,i]]", 1, 6), "columns[0].levels: "
+	    "expected 0 or 3 levels, found 1");
+	damaged("levels", json_pack("[[i,i],[i,s],[i,i]]", 1, 1, 2, "x", 3,
+	    3), "columns[0].levels[1]: expected [value, count]");
+	damaged("levels", json_pack("[[i,i],[i,i],[i,i]]", 1, 1, 2, 0, 3, 3),
+	    "columns[0].levels[1]: expected [value, count]");
+	damaged("levels", json_pack("[[i,i],[i,i],[i,i]]", 2, 2, 1, 1, 3, 3),
+	    "columns[0].levels[1]: not ascending");
+	damaged("levels", json_pack("[[i,i],[i,i],[i,i]]", 1, 1, 2, 2, 3, 2),
+	    "columns[0].levels: counts do not sum to n");
+
+	/* counts: one negative, then one too many in the first bin */
+	mare_err_init(&err);
+	p = mare_profile_build(rows, 6, 1, names, &err);
+	j = mare_profile_to_json(p);
+	c = json_object_get(json_array_get(json_object_get(j, "columns"), 0),
+	    "counts");
+	json_array_set_new(c, 0, json_integer(-1));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL,
+	    "profile: a negative count is refused");
+	is_str(mare_err_format(&err, got, sizeof(got)), "m.json: profile: "
+	    "columns[0].counts[0]: expected a count (an integer >= 0)",
+	    "profile: naming the count");
+	json_decref(j);
+	j = mare_profile_to_json(p);
+	c = json_object_get(json_array_get(json_object_get(j, "columns"), 0),
+	    "counts");
+	json_array_set_new(c, 0, json_integer(json_integer_value(
+	    json_array_get(c, 0)) + 1));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL,
+	    "profile: counts over n are refused");
+	is_str(mare_err_format(&err, got, sizeof(got)), "m.json: profile: "
+	    "columns[0].counts: sum to 7, not n = 6", "profile: giving both");
+	json_decref(j);
+
+	/* the top level */
+	j = mare_profile_to_json(p);
+	json_object_set_new(j, "format", json_string("mare-model"));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL &&
+	    strcmp(mare_err_format(&err, got, sizeof(got)), "m.json: "
+	    "profile: format: expected \"mare-profile\"") == 0,
+	    "profile: another format is refused");
+	json_object_set_new(j, "format", json_string("mare-profile"));
+	json_object_set_new(j, "rows", json_integer(7));
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL &&
+	    strcmp(mare_err_format(&err, got, sizeof(got)), "m.json: "
+	    "profile: columns[0]: n + nan is not rows") == 0,
+	    "profile: 6 + 0 values in 7 rows are refused");
+	json_object_set_new(j, "columns", json_array());
+	mare_err_init(&err);
+	ok(mare_profile_from_json(j, "m.json", &err) == NULL &&
+	    strcmp(mare_err_format(&err, got, sizeof(got)), "m.json: "
+	    "profile: columns: expected an array of 1 to 100000 columns") ==
+	    0, "profile: no columns are refused");
+	json_decref(j);
+	mare_profile_free(p);
+
+	/* building */
+	mare_err_init(&err);
+	ok(mare_profile_build(rows, 6, 0, names, &err) == NULL &&
+	    err.code == MARE_E_USAGE && strcmp(err.msg, "profile: no "
+	    "columns") == 0, "profile: building 0 columns is a usage error");
+	mare_err_init(&err);
+	ok(mare_profile_build(rows, 6, 1, nonames, &err) == NULL &&
+	    err.code == MARE_E_USAGE && strcmp(err.msg, "profile: column 0 "
+	    "has no name") == 0, "profile: a column without a name too");
+}
+
 int
 main(void)
 {
 	test_column();
+	test_damage();
 	test_special();
 	test_distinct_cap();
 	test_json();

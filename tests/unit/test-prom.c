@@ -63,5 +63,32 @@ main(void)
 	mare_prom_free(p);
 	mare_prom_free(NULL);
 	ok(1, "prom: freeing NULL is a no-op");
+
+	/* infinities, and one name with and without labels */
+	p = mare_prom_new(&err);
+	mare_err_init(&err);
+	mare_prom_set(p, "up", MARE_PROM_GAUGE, "u", NULL, INFINITY, &err);
+	mare_prom_set(p, "up", MARE_PROM_GAUGE, "u", "a=\"1\"", -INFINITY,
+	    &err);
+	mare_prom_add(p, "up", MARE_PROM_GAUGE, "u", NULL, 1, &err);
+	ok(!mare_err_failed(&err), "prom: infinite samples are accepted");
+	fp = tmpfile();
+	is_int(mare_prom_write(p, fp, &err), 0, "prom: written");
+	rewind(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	is_str(buf, "# HELP up u\n# TYPE up gauge\nup +Inf\n"
+	    "up{a=\"1\"} -Inf\n", "prom: +Inf and -Inf as the text format "
+	    "writes them; the unlabelled sample is one sample");
+	/* a stream that cannot be written */
+	fp = fopen(tap_tmpdir(), "r");
+	mare_err_init(&err);
+	ok(fp != NULL && mare_prom_write(p, fp, &err) == -1 &&
+	    err.code == MARE_E_IO && strcmp(err.msg, "write error") == 0,
+	    "prom: a write error is MARE_E_IO");
+	if (fp != NULL)
+		fclose(fp);
+	mare_prom_free(p);
 	return tap_done();
 }

@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,10 +206,61 @@ test_prov(void)
 	mare_prov_free(NULL);
 }
 
+static void
+test_more(void)
+{
+	static char a0[] = "mare-x";
+	static char a1[] = "\xc3\xa9\xff\xf0\x9d\x84\x9e\xe2\x82";
+	char *mixed[] = { a0, a1 };
+	struct mare_prov *p;
+	struct mare_err err;
+	char hex[65], *s;
+
+	/* a valid 2-byte and 4-byte character survive beside bad bytes:
+	 * é, U+FFFD for 0xFF, U+1D11E, U+FFFD for each byte of a cut
+	 * 3-byte character */
+	mare_err_init(&err);
+	p = mare_prov_new(2, mixed, 1, 0, &err);
+	s = dump(p);
+	like(s, "\"command\":[\"mare-x\",\"\xc3\xa9\xef\xbf\xbd\xf0\x9d\x84"
+	    "\x9e\xef\xbf\xbd\xef\xbf\xbd\"]", "prov: valid characters are "
+	    "kept around the replaced bytes");
+	free(s);
+	mare_prov_free(p);
+
+	/* 10000-01-01T00:00:00Z is 253402300800 s after the epoch */
+	mare_err_init(&err);
+	ok(mare_prov_new(0, NULL, 1, (time_t)253402300800LL, &err) == NULL &&
+	    err.code == MARE_E_USAGE && strcmp(err.msg, "time 253402300800 is "
+	    "outside the years 0 to 9999") == 0, "prov: the year 10000 is "
+	    "refused");
+	mare_err_init(&err);
+	p = mare_prov_new(0, NULL, 1, (time_t)253402300799LL, &err);
+	s = dump(p);
+	like(s, "\"created\":\"9999-12-31T23:59:59Z\"", "prov: the last "
+	    "second of 9999 is kept");
+	free(s);
+	mare_prov_free(p);
+
+	/* hashing a folder: open works, the read fails */
+	mare_err_init(&err);
+	ok(mare_sha256_file(tap_tmpdir(), hex, &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == EISDIR,
+	    "prov: hashing a folder is a read error (EISDIR)");
+	{
+		char want[600];
+
+		snprintf(want, sizeof(want), "'%s': read error",
+		    tap_tmpdir());
+		is_str(err.msg, want, "prov: naming the folder");
+	}
+}
+
 int
 main(void)
 {
 	test_sha256();
 	test_prov();
+	test_more();
 	return tap_done();
 }

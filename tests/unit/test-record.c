@@ -177,11 +177,82 @@ test_raw_values(void)
 	mare_featspec_free(fs);
 }
 
+static void
+test_more(void)
+{
+	static const double x[] = { 1, 2, 3 };
+	static const char *const names[] = { "a" };
+	static const int label[] = { 1, 0, 1 };
+	static const struct {
+		const char *json, *msg;
+	} kinds[] = {
+		{ "{\"a\": true}", "expected a number, got a boolean" },
+		{ "{\"a\": null}", "expected a number, got null" },
+		{ "{\"a\": [1]}", "expected a number, got an array" },
+		{ "{\"a\": {}}", "expected a number, got an object" },
+		{ "{\"b\": 1}", "missing" }
+	};
+	struct mare_grid_geom geom = { 1, 1, 0, 0, 1, 0, 0 };
+	struct mare_featspec *fs;
+	struct mare_grid_stack st;
+	struct mare_err err;
+	const char *field = NULL;
+	size_t i, layer[1] = { 0 };
+	char msg[128];
+	double out[1];
+	json_t *r, *v;
+
+	is_str(mare_record_term_key("urn:example:terms#myTerm"), "myTerm",
+	    "record: an unknown URI ending in #name gives name");
+	is_str(mare_record_term_key("http://example.org/t/"), "http://example"
+	    ".org/t/", "record: a URI ending in '/' is kept whole");
+
+	/* 20 digits overflow a 64-bit integer: a real instead */
+	r = mare_record_new("csv");
+	mare_err_init(&err);
+	ok(mare_record_put(r, "depth", "99999999999999999999", 20, 1,
+	    &err) == 0 && json_is_real(v = json_object_get(r, "depth")) &&
+	    json_real_value(v) == 1e20, "record: 99999999999999999999 becomes "
+	    "the real 1e20");
+	ok(mare_record_put(r, "depth", "1e999", 5, 1, &err) == 0 &&
+	    json_is_string(json_object_get(r, "depth")),
+	    "record: 1e999 (not finite) stays a string");
+	mare_err_init(&err);
+	ok(mare_record_put(r, "locality", "caf\xe9", 4, 0, &err) == -1 &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "locality: value is "
+	    "not valid UTF-8") == 0, "record: a Latin-1 byte is refused, "
+	    "naming the key");
+	json_decref(r);
+
+	fs = mare_featspec_fit(x, 3, 1, names, label, NULL, NULL);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		r = json_loads(kinds[i].json, 0, NULL);
+		ok(mare_record_values(r, fs, NULL, NULL, out, &field, msg,
+		    sizeof(msg)) == 0 && strcmp(field, "a") == 0 &&
+		    strcmp(msg, kinds[i].msg) == 0, "record: %s: '%s'",
+		    kinds[i].json, kinds[i].msg);
+		json_decref(r);
+	}
+	/* from layers: a latitude that is not a number */
+	mare_grid_stack_init(&st);
+	mare_grid_stack_add_take(&st, mare_grid_new(&geom, "a", NULL), NULL);
+	r = json_loads("{\"decimalLongitude\": 0.5, \"decimalLatitude\": "
+	    "\"0.5\"}", 0, NULL);
+	ok(mare_record_values(r, fs, &st, layer, out, &field, msg,
+	    sizeof(msg)) == 0 && strcmp(field, "decimalLatitude") == 0 &&
+	    strcmp(msg, "expected a number, got a string") == 0,
+	    "record: a latitude in quotes is named");
+	json_decref(r);
+	mare_grid_stack_release(&st);
+	mare_featspec_free(fs);
+}
+
 int
 main(void)
 {
 	test_terms();
 	test_values();
 	test_raw_values();
+	test_more();
 	return tap_done();
 }

@@ -188,6 +188,30 @@ static const struct loaderr loaderrs[] = {
 	    "out of range" },
 	{ ONE("builtin", "{\"check\":\"DUPLICATE_RECORD\",\"decimals\":16}"),
 	    "t.json: expectations[0] (builtin): decimals: expected 0 to 15" },
+	{ ONE("builtin", "{\"check\":5}"),
+	    "t.json: expectations[0] (builtin): check: expected a string, "
+	    "got a number" },
+	{ ONE("builtin", "{\"check\":null}"),
+	    "t.json: expectations[0] (builtin): check: expected a string, "
+	    "got null" },
+	{ ONE("builtin", "{\"check\":\"UNCERTAINTY_TOO_HIGH\","
+	    "\"max_meters\":-1}"),
+	    "t.json: expectations[0] (builtin): max_meters: expected a "
+	    "number >= 0" },
+	{ ONE("builtin", "{\"check\":\"NO_COORD\",\"earliest\":\"2001\"}"),
+	    "t.json: expectations[0] (builtin): earliest applies to "
+	    "DATE_BEFORE_MIN only" },
+	{ ONE("builtin", "{\"check\":\"DATE_BEFORE_MIN\",\"earliest\":"
+	    "2001}"),
+	    "t.json: expectations[0] (builtin): earliest: expected an ISO "
+	    "8601 date, got a number" },
+	{ ONE("builtin", "{\"check\":\"NO_COORD\",\"decimals\":2}"),
+	    "t.json: expectations[0] (builtin): decimals applies to "
+	    "DUPLICATE_RECORD only" },
+	{ ONE("expect_column_values_to_be_of_type",
+	    "{\"column\":\"a\",\"type_\":[\"int\"]}"),
+	    "t.json: expectations[0] (expect_column_values_to_be_of_type): "
+	    "type_: expected a string, got an array" },
 };
 
 struct want {
@@ -244,6 +268,68 @@ static const char *const want_findings[] = {
 	    "1|year: expected type int, got a number;",
 	/* r5 */ "",
 };
+
+/* Type checks of each kind, uniqueness of non-string values, lengths */
+static void
+test_types_unique(void)
+{
+	static const char suite[] = "{\"expectations\":["
+	    "{\"expectation_type\":\"expect_column_values_to_be_of_type\","
+	    "\"kwargs\":{\"column\":\"f\",\"type_\":\"float64\"}},"
+	    "{\"expectation_type\":\"expect_column_values_to_be_of_type\","
+	    "\"kwargs\":{\"column\":\"s\",\"type_\":\"str\"}},"
+	    "{\"expectation_type\":\"expect_column_values_to_be_of_type\","
+	    "\"kwargs\":{\"column\":\"b\",\"type_\":\"bool\"}},"
+	    "{\"expectation_type\":\"expect_column_values_to_be_of_type\","
+	    "\"kwargs\":{\"column\":\"d\",\"type_\":\"dict\"}},"
+	    "{\"expectation_type\":\"expect_column_values_to_be_of_type\","
+	    "\"kwargs\":{\"column\":\"l\",\"type_\":\"list\"}},"
+	    "{\"expectation_type\":\"expect_column_values_to_be_unique\","
+	    "\"kwargs\":{\"column\":\"u\"}},"
+	    "{\"expectation_type\":"
+	    "\"expect_column_value_lengths_to_be_between\","
+	    "\"kwargs\":{\"column\":\"n\",\"max_value\":3}}]}";
+	/* per record, the findings worked out by hand */
+	static const struct {
+		const char *rec;
+		size_t n;
+	} recs[] = {
+		/* all of the right type; u 5 first seen; n "abc" 3 long */
+		{ "{\"f\":1.5,\"s\":\"x\",\"b\":true,\"d\":{},\"l\":[],"
+		  "\"u\":5,\"n\":\"abc\"}", 0 },
+		/* s, d, l wrong; u "5" differs from 5; n a number */
+		{ "{\"f\":2,\"s\":2,\"b\":false,\"d\":[],\"l\":{},"
+		  "\"u\":\"5\",\"n\":7}", 4 },
+		/* f a string; u 5 again; n 4 characters (3 of them é) */
+		{ "{\"f\":\"1\",\"u\":5,\"n\":\"a\xc3\xa9\xc3\xa9\xc3\xa9\"}",
+		  3 },
+		/* u {"a":1} and then the same object, keys reordered */
+		{ "{\"u\":{\"a\":1,\"b\":2}}", 0 },
+		{ "{\"u\":{\"b\":2,\"a\":1}}", 1 }
+	};
+	struct mare_findings f;
+	struct mare_rules *r;
+	struct mare_err err;
+	size_t i;
+
+	mare_err_init(&err);
+	r = mare_rules_load_buffer(suite, strlen(suite), "t.json", &err);
+	ok(r != NULL, "rules: a suite of types, unique and lengths loads "
+	    "(%s)", err.msg);
+	if (r == NULL)
+		return;
+	mare_findings_init(&f);
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		json_t *rec = json_loads(recs[i].rec, 0, NULL);
+
+		mare_findings_clear(&f);
+		is_int(mare_rules_eval(r, rec, &f, &err), (long long)recs[i].n,
+		    "rules: record %zu has %zu findings", i + 1, recs[i].n);
+		json_decref(rec);
+	}
+	mare_findings_release(&f);
+	mare_rules_free(r);
+}
 
 int
 main(void)
@@ -436,5 +522,6 @@ main(void)
 	ok(mare_rules_load(data("no-such-rules.json"), &err) == NULL &&
 	    err.code == MARE_E_NOINPUT, "rules: a missing file is "
 	    "MARE_E_NOINPUT");
+	test_types_unique();
 	return tap_done();
 }

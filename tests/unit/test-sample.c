@@ -201,6 +201,22 @@ main(void)
 	free(c1);
 	free(c2);
 
+	/* every weight 0: nothing can be drawn */
+	for (k = 0; k < 12; k++)
+		bias->cells[k] = 0;
+	c1 = NULL;
+	mare_err_init(&err);
+	is_int(mare_sample_cells_weighted(&s, bias, 4, 77, &c1, &err), 0,
+	    "sample: all weights 0: no cell is drawn");
+	ok(c1 == NULL && !mare_err_failed(&err), "sample: ... and no error");
+	bias->cells[2] = INFINITY;	/* a valid cell of the stack */
+	mare_err_init(&err);
+	is_int(mare_sample_cells_weighted(&s, bias, 4, 77, &c1, &err), -1,
+	    "sample: an infinite weight is refused");
+	is_str(err.msg, "bias layer 'bias': infinite weight inf at row 0, "
+	    "col 2", "sample: ... naming the cell (cell 2: row 0, col 2)");
+	bias->cells[2] = 3;
+
 	bias->cells[6] = -0.5f;
 	mare_err_init(&err);
 	is_int(mare_sample_cells_weighted(&s, bias, 4, 77, &c1, &err), -1,

@@ -25,6 +25,68 @@ capture_escape(const char *s)
 	return buf;
 }
 
+static int
+count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+static void
+test_more(void)
+{
+	struct mare_svg_axes flat = { 3, 3, 5, 5, 10, 20, 100, 40 };
+	double t[16], step, x[5] = { 0, 1, NAN, 3, 4 }, y[5] = { 0, 1, 2, 3,
+	    4 };
+	char buf[32], *text = NULL;
+	size_t n, len = 0;
+	FILE *fp;
+
+	is_str(mare_svg_num(INFINITY, 3, buf, sizeof(buf)), "Inf",
+	    "svg: Inf");
+	is_str(mare_svg_num(-INFINITY, 3, buf, sizeof(buf)), "-Inf",
+	    "svg: -Inf");
+	is_str(mare_svg_px(NAN, buf, sizeof(buf)), "0", "svg: a NaN pixel "
+	    "position is 0");
+	/* viridis's ends, clamped */
+	is_str(mare_svg_viridis_hex(2, buf, sizeof(buf)), "#fde725",
+	    "svg: above 1 is viridis's last colour");
+	is_str(mare_svg_viridis_hex(-1, buf, sizeof(buf)), "#440154",
+	    "svg: below 0 is viridis's first colour");
+	/*
+	 * [10, 0] is [0, 10]: nice(10) = 10, nice(10 / 4 = 2.5, rounded)
+	 * = 2, so 0, 2, ..., 10
+	 */
+	n = mare_svg_ticks(10, 0, 5, t, &step);
+	ok(n == 6 && t[0] == 0 && t[5] == 10 && step == 2,
+	    "svg: ticks of a reversed range: 0 to 10 by 2");
+	/*
+	 * [0, 1] with 16: nice(1 / 15, rounded) = 0.05 gives 21 ticks,
+	 * over 16, so the step doubles to 0.1: 11 ticks
+	 */
+	n = mare_svg_ticks(0, 1, 16, t, &step);
+	ok(n == 11 && fabs(step - 0.1) < 1e-15 && t[10] == 1.0,
+	    "svg: 16 ticks asked on [0, 1]: the step doubles to 0.1, 11 "
+	    "ticks");
+	is_double(mare_svg_axes_x(&flat, 7), 10 + 100 / 2.0, 0, "svg: an "
+	    "empty x range puts every x in the middle");
+	is_double(mare_svg_axes_y(&flat, 7), 20 + 40 / 2.0, 0, "svg: an "
+	    "empty y range puts every y in the middle");
+	/* a NaN breaks the line in two */
+	fp = open_memstream(&text, &len);
+	mare_svg_polyline(fp, &flat, x, y, 5, "#000", 1);
+	fclose(fp);
+	is_int(count(text, "<polyline"), 2, "svg: a NaN splits a line into "
+	    "two polylines");
+	is_int(count(text, "\"/>"), 2, "svg: each closed");
+	free(text);
+}
+
 int
 main(void)
 {
@@ -73,5 +135,6 @@ main(void)
 	is_double(t[1], 0, 0, "zero is exactly 0");
 	is_int((long long)mare_svg_ticks(5, 5, 5, t, NULL), 1, "degenerate");
 	is_int((long long)mare_svg_ticks(NAN, 5, 5, t, NULL), 0, "NaN");
+	test_more();
 	return tap_done();
 }

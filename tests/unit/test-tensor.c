@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -645,6 +647,11 @@ test_errors(void)
 	is_err(rc, &err, "t.tensor: offset 28", "\"spec_sha256\" is not 64",
 	    "bad spec hash");
 	free(b);
+	b = custom_header(1, "{\"columns\":[\"a\"],\"meta\":[1]}", &len);
+	rc = read_mem(b, len, &rows, &err);
+	is_err(rc, &err, "t.tensor: offset 28",
+	    "header JSON: \"meta\" is not an object", "meta an array");
+	free(b);
 	b = custom_header(1, "{\"columns\":[\"a\"],\"future\":1}", &len);
 	rc = read_mem(b, len, &rows, &err);
 	is_int(rc, 0, "unknown header keys are ignored (%s)", err.msg);
@@ -775,6 +782,444 @@ test_bad_corpus(void)
 	    "agree on all %d bad tensors of tests/bad", n);
 }
 
+/* A reader on the bytes in memory, or NULL with err set. */
+static struct mare_tensor_reader *
+mem_reader(const unsigned char *b, size_t len, FILE **fp,
+    struct mare_err *err)
+{
+	mare_err_init(err);
+	*fp = fmemopen((void *)(uintptr_t)b, len, "rb");
+	return mare_tensor_reader_new(*fp, "t.tensor", err);
+}
+
+/* Stream faults not made by test_errors(), and the reader's own rules. */
+static void
+test_stream_more(void)
+{
+	struct mare_tensor_reader *r;
+	struct mare_err err, again;
+	unsigned long long rows;
+	unsigned char *g, *b;
+	size_t glen, hs, c2, endoff, n;
+	char where[64], msg[160];
+	float buf[3 * 16];
+	FILE *fp;
+	int rc;
+
+	/* 100000 rows through a pipe: chunks of 87381 and 12619 rows */
+	g = good_stream(100000, &glen);
+	hs = 28 + get32(g + 24) + 4;
+	c2 = hs + 16 + 87381 * 12 + 4;
+	endoff = glen - 20;
+	is_int((long long)glen, (long long)(c2 + 16 + 12619 * 12 + 4 + 20),
+	    "stream: two chunks of 87381 and 12619 rows, then the end record");
+	b = malloc(glen);
+
+	rc = read_mem(g, 40, &rows, &err);
+	is_err(rc, &err, "t.tensor", "truncated: stream ends at offset 40 "
+	    "inside the header", "truncated in the header JSON");
+	save(tmp_path("empty.tensor"), g, 0);
+	mare_err_init(&err);
+	ok(mare_tensor_map(tmp_path("empty.tensor"), 0, &err) == NULL &&
+	    err.code == MARE_E_DATA && strcmp(err.msg, "empty input: not a "
+	    "tensor stream") == 0, "map: an empty file is not a tensor");
+	snprintf(where, sizeof(where), "%s: offset 0",
+	    tmp_path("empty.tensor"));
+	is_str(err.where, where, "map: at offset 0");
+	rc = read_mem(g, c2 + 8, &rows, &err);
+	snprintf(msg, sizeof(msg), "truncated: stream ends at offset %zu "
+	    "inside chunk 2", c2 + 8);
+	is_err(rc, &err, "t.tensor", msg, "truncated in a chunk's record");
+	rc = read_mem(g, endoff + 8, &rows, &err);
+	snprintf(msg, sizeof(msg), "truncated: stream ends at offset %zu "
+	    "inside the end record", endoff + 8);
+	is_err(rc, &err, "t.tensor", msg, "truncated in the end record's "
+	    "first 16 bytes");
+	rc = read_mem(g, c2 - 2, &rows, &err);
+	snprintf(msg, sizeof(msg), "truncated: stream ends at offset %zu "
+	    "inside chunk 1", c2 - 2);
+	is_err(rc, &err, "t.tensor", msg, "truncated in a chunk's CRC");
+
+	/* (2^64 - 2) rows of 12 bytes cannot be counted in 64 bits */
+	memcpy(b, g, glen);
+	put64(b + hs + 8, UINT64_MAX - 1);
+	rc = read_mem(b, glen, &rows, &err);
+	snprintf(where, sizeof(where), "t.tensor: offset %zu", hs + 8);
+	is_err(rc, &err, where, "chunk 1 claims 18446744073709551614 rows: "
+	    "too many", "2^64-2 rows");
+
+	/* once failed, a reader keeps failing with the same error */
+	r = mem_reader(b, glen, &fp, &err);
+	rc = mare_tensor_read_rows(r, buf, 16, &n, &err);
+	mare_err_init(&again);
+	is_int(mare_tensor_read_rows(r, buf, 16, &n, &again), -1,
+	    "reader: a failed reader fails again");
+	is_str(again.msg, err.msg, "reader: with the first error");
+	is_str(again.where, where, "reader: at the first error's offset");
+	mare_tensor_reader_free(r);
+	fclose(fp);
+
+	/* maxrows 0 is a caller's bug */
+	r = mem_reader(g, glen, &fp, &err);
+	is_int(mare_tensor_read_rows(r, buf, 0, &n, &err), -1,
+	    "reader: maxrows 0 is refused");
+	is_int(err.code, MARE_E_INTERNAL, "reader: as an internal error");
+	is_str(err.msg, "mare_tensor_read_rows: maxrows is 0",
+	    "reader: naming the function");
+	mare_tensor_reader_free(r);
+	fclose(fp);
+
+	/* a read error: a folder opens with fopen() but read(2) fails */
+	mare_err_init(&err);
+	fp = fopen(tap_tmpdir(), "rb");
+	r = mare_tensor_reader_new(fp, "d", &err);
+	ok(r == NULL && err.code == MARE_E_IO && err.sys_errno == EISDIR,
+	    "reader: a read error is MARE_E_IO with errno EISDIR");
+	is_str(err.msg, "read error", "reader: says read error");
+	is_str(err.where, "d: offset 0", "reader: at offset 0");
+	fclose(fp);
+
+	/* the mapped reader on the same faults, from files */
+	save(tmp_path("two.tensor"), g, glen);
+	mare_err_init(&err);
+	ok(mare_tensor_map(tmp_path("two.tensor"), 0, &err) == NULL,
+	    "map: a two-chunk stream is refused");
+	snprintf(where, sizeof(where), "%s: offset %zu",
+	    tmp_path("two.tensor"), c2);
+	is_str(err.where, where, "map: at the second chunk");
+	is_str(err.msg, "not a single-chunk tensor file (written through a "
+	    "pipe? re-write it with 'mare-tensor cat -o')",
+	    "map: says how to make a mappable file");
+	save(tmp_path("many.tensor"), b, glen);
+	mare_err_init(&err);
+	ok(mare_tensor_map(tmp_path("many.tensor"), 0, &err) == NULL &&
+	    strcmp(err.msg, "chunk 1 claims 18446744073709551614 rows: "
+	    "too many") == 0, "map: 2^64-2 rows are too many");
+	free(b);
+	free(g);
+}
+
+/* A one-chunk file of 5 rows: its bytes, its header size. */
+static unsigned char *
+one_chunk(size_t *len, size_t *hs)
+{
+	const char *path = tmp_path("five.tensor");
+	struct mare_err err;
+	unsigned char *b;
+	FILE *fp;
+
+	mare_err_init(&err);
+	fp = fopen(path, "w+b");
+	if (write_f32(fp, 5, 5, &err) != 0) {
+		diag("one_chunk: %s", err.msg);
+		exit(1);
+	}
+	*len = (size_t)ftello(fp);
+	b = malloc(*len);
+	rewind(fp);
+	if (fread(b, 1, *len, fp) != *len)
+		exit(1);
+	fclose(fp);
+	*hs = 28 + get32(b + 24) + 4;
+	return b;
+}
+
+static void
+test_map_more(void)
+{
+	const char *path = tmp_path("m.tensor");
+	struct mare_err err;
+	unsigned char *g, *b;
+	size_t len, hs, endoff;
+	char want[600];
+
+	g = one_chunk(&len, &hs);
+	endoff = hs + 16 + 5 * 12 + 4;
+	is_int((long long)len, (long long)endoff + 20,
+	    "map: 5 rows in one chunk, then the end record");
+	b = malloc(len);
+
+	memcpy(b, g, len);
+	memcpy(b + endoff, "XXXX", 4);
+	save(path, b, len);
+	mare_err_init(&err);
+	ok(mare_tensor_map(path, 0, &err) == NULL && err.code == MARE_E_DATA,
+	    "map: a bad tag after the chunk is a data error");
+	is_str(err.msg, "unknown record tag 58 58 58 58 (expected \"ROWS\" "
+	    "or \"END\")", "map: the tag in hex");
+	snprintf(want, sizeof(want), "%s: offset %zu", path, endoff);
+	is_str(err.where, want, "map: at the tag");
+
+	memcpy(b, g, len);
+	put32(b + endoff + 4, 7);
+	save(path, b, len);
+	mare_err_init(&err);
+	ok(mare_tensor_map(path, 0, &err) == NULL &&
+	    strcmp(err.msg, "reserved field is 7, expected 0") == 0,
+	    "map: a non-zero reserved field in the end record");
+	snprintf(want, sizeof(want), "%s: offset %zu", path, endoff + 4);
+	is_str(err.where, want, "map: at the reserved field");
+
+	mare_err_init(&err);
+	snprintf(want, sizeof(want), "%s/none.tensor", tap_tmpdir());
+	ok(mare_tensor_map(want, 0, &err) == NULL &&
+	    err.code == MARE_E_NOINPUT && err.sys_errno == ENOENT,
+	    "map: a missing file is MARE_E_NOINPUT (ENOENT)");
+	snprintf(want, sizeof(want), "'%s/none.tensor'", tap_tmpdir());
+	is_str(err.msg, want, "map: the message quotes the path");
+
+	mare_err_init(&err);
+	ok(mare_tensor_map(tap_tmpdir(), 0, &err) == NULL &&
+	    err.code == MARE_E_NOINPUT, "map: a folder is MARE_E_NOINPUT");
+	snprintf(want, sizeof(want), "cannot map '%s': not a regular file",
+	    tap_tmpdir());
+	is_str(err.msg, want, "map: a folder is not a regular file");
+	free(b);
+	free(g);
+}
+
+static void
+test_writer_more(void)
+{
+	static const char *const utf8[] = {
+		/* e acute, the euro sign, a G clef */
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9d\x84\x9e"
+	};
+	static const struct {
+		const char *name, *what;
+	} badnames[] = {
+		{ "a\xc3", "a lead byte at the end" },
+		{ "\xc3\x41", "a lead byte before ASCII" },
+		{ "\xc0\xaf", "an overlong 2-byte '/'" },
+		{ "\xe0\x80\xaf", "an overlong 3-byte '/'" },
+		{ "\xf0\x80\x80\xaf", "an overlong 4-byte '/'" },
+		{ "\xed\xa0\x80", "a UTF-16 surrogate (U+D800)" },
+		{ "\xf4\x90\x80\x80", "U+110000, past Unicode" },
+		{ "\xf8\x88\x80\x80\x80", "a 5-byte form" },
+		{ "\x80", "a lone continuation byte" }
+	};
+	const char *one[1];
+	const struct mare_tensor_info *info;
+	struct mare_tensor_writer *w;
+	struct mare_tensor_reader *r;
+	struct mare_err err;
+	json_t *meta;
+	char *big, name[16], **names;
+	double row[3] = { 1, 2, 3 }, *wide, *back;
+	size_t i, n;
+	FILE *fp;
+	pid_t pid;
+	int status, rc;
+
+	/* UTF-8 column names round trip; malformed ones are refused */
+	mare_err_init(&err);
+	fp = tmpfile();
+	w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, utf8, NULL,
+	    NULL, &err);
+	ok(w != NULL && mare_tensor_write_f64(w, row, 1, &err) == 0 &&
+	    mare_tensor_writer_finish(w, &err) == 0,
+	    "writer: 2-, 3- and 4-byte UTF-8 names are accepted");
+	mare_tensor_writer_free(w);
+	rewind(fp);
+	r = mare_tensor_reader_new(fp, "w", &err);
+	info = r != NULL ? mare_tensor_reader_info(r) : NULL;
+	ok(info != NULL && strcmp(info->columns[0], utf8[0]) == 0 &&
+	    strcmp(info->columns[1], utf8[1]) == 0 &&
+	    strcmp(info->columns[2], utf8[2]) == 0,
+	    "reader: the UTF-8 names come back byte for byte");
+	mare_tensor_reader_free(r);
+	fclose(fp);
+	for (i = 0; i < sizeof(badnames) / sizeof(badnames[0]); i++) {
+		mare_err_init(&err);
+		one[0] = badnames[i].name;
+		ok(mare_tensor_writer_new(stdout, "w", MARE_TENSOR_F32, 1, one,
+		    NULL, NULL, &err) == NULL &&
+		    strcmp(err.msg, "column 1 name is not valid UTF-8") == 0,
+		    "writer: %s is not valid UTF-8", badnames[i].what);
+	}
+
+	/* arguments */
+	mare_err_init(&err);
+	ok(mare_tensor_writer_new(stdout, "w", (enum mare_tensor_dtype)3, 3,
+	    cols3, NULL, NULL, &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "unknown dtype 3") == 0, "writer: dtype 3 is "
+	    "unknown");
+	mare_err_init(&err);
+	ok(mare_tensor_writer_new(stdout, "w", MARE_TENSOR_F32, 0, cols3,
+	    NULL, NULL, &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "0 columns: a tensor has 1 to 1048576") == 0,
+	    "writer: 0 columns are refused");
+	meta = json_array();
+	mare_err_init(&err);
+	ok(mare_tensor_writer_new(stdout, "w", MARE_TENSOR_F32, 3, cols3,
+	    NULL, meta, &err) == NULL && err.code == MARE_E_USAGE &&
+	    strcmp(err.msg, "tensor meta is not a JSON object") == 0,
+	    "writer: an array as meta is refused");
+	json_decref(meta);
+
+	/* header JSON over 16 MiB: {"columns":["x"],"spec_sha256":null,
+	 * "meta":{"big":"a...a"}} is 54 + 17000000 bytes, padded so that
+	 * 28 + L + 4 is a multiple of 64: L = 17000096 */
+	big = malloc(17000001);
+	memset(big, 'a', 17000000);
+	big[17000000] = '\0';
+	meta = json_pack("{s:s}", "big", big);
+	mare_err_init(&err);
+	fp = tmpfile();
+	ok(mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 1, cols3, NULL,
+	    meta, &err) == NULL && err.code == MARE_E_USAGE,
+	    "writer: a 17 MB meta is refused as a usage error");
+	is_str(err.msg, "header JSON of 17000096 bytes over the limit of "
+	    "16777216 bytes", "writer: the message gives the padded size");
+	is_str(err.where, "w: offset 28", "writer: at the JSON's offset");
+	is_int((long long)ftello(fp), 0, "writer: nothing was written");
+	fclose(fp);
+	json_decref(meta);
+	free(big);
+
+	/* a stream that cannot be written: fwrite fails at once (EBADF) */
+	fp = fopen(tmp_path("five.tensor"), "rb");
+	mare_err_init(&err);
+	ok(mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, cols3, NULL,
+	    NULL, &err) == NULL && err.code == MARE_E_IO &&
+	    err.sys_errno == EBADF, "writer: a read-only stream fails with "
+	    "EBADF");
+	is_str(err.msg, "cannot write", "writer: says cannot write");
+	is_str(err.where, "w: offset 0", "writer: at offset 0");
+	fclose(fp);
+
+	/* /dev/full: buffered until the final flush, which fails; the
+	 * header is 128 bytes, one chunk 16 + 12 + 4, the end record 20 */
+	fp = fopen("/dev/full", "wb");
+	mare_err_init(&err);
+	w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, cols3, NULL,
+	    NULL, &err);
+	ok(w != NULL && mare_tensor_write_f64(w, row, 1, &err) == 0,
+	    "writer: /dev/full takes the header and a row into the buffer");
+	is_int(mare_tensor_writer_finish(w, &err), -1,
+	    "writer: finishing on /dev/full fails");
+	ok(err.code == MARE_E_IO && err.sys_errno == ENOSPC &&
+	    strcmp(err.msg, "cannot write") == 0, "writer: with ENOSPC");
+	is_str(err.where, "w: offset 180", "writer: after all 180 bytes");
+	mare_err_init(&err);
+	is_int(mare_tensor_write_f64(w, row, 1, &err), -1,
+	    "writer: a failed writer refuses more rows");
+	is_str(err.msg, "tensor writer for 'w' has already failed",
+	    "writer: saying it has failed");
+	is_int(err.code, MARE_E_IO, "writer: as an I/O error");
+	mare_tensor_writer_free(w);
+	fclose(fp);
+
+	/* a full chunk (87381 rows of 12 bytes) is one fwrite() of 1 MiB,
+	 * past stdio's buffer: it fails as the rows are written, after the
+	 * 128-byte header and the 16-byte chunk record */
+	wide = calloc(87382 * 3, sizeof(*wide));
+	fp = fopen("/dev/full", "wb");
+	mare_err_init(&err);
+	w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, cols3, NULL,
+	    NULL, &err);
+	ok(w != NULL && mare_tensor_write_f64(w, wide, 87382, &err) == -1 &&
+	    err.code == MARE_E_IO && err.sys_errno == ENOSPC,
+	    "writer: a full chunk on /dev/full fails while writing rows");
+	is_str(err.where, "w: offset 144", "writer: at the chunk's data");
+	mare_tensor_writer_free(w);
+	fclose(fp);
+	free(wide);
+
+	/* rows after finish are a caller's bug */
+	fp = tmpfile();
+	w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, cols3, NULL,
+	    NULL, &err);
+	mare_tensor_writer_finish(w, &err);
+	mare_err_init(&err);
+	ok(mare_tensor_write_f64(w, row, 1, &err) == -1 &&
+	    err.code == MARE_E_INTERNAL && strcmp(err.msg, "tensor writer "
+	    "for 'w' is finished") == 0, "writer: rows after finish are an "
+	    "internal error");
+	mare_tensor_writer_free(w);
+	fclose(fp);
+
+	/* a file over RLIMIT_FSIZE: the flush before the chunk fails */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* only the soft limit, lifted again so that exit() can
+		 * write the gcov counts */
+		struct rlimit rl = { 64, RLIM_INFINITY };
+
+		signal(SIGXFSZ, SIG_IGN);
+		fp = fopen(tmp_path("capped.tensor"), "w+b");
+		if (fp == NULL || setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			exit(2);
+		mare_err_init(&err);
+		w = mare_tensor_writer_new(fp, "w", MARE_TENSOR_F32, 3, cols3,
+		    NULL, NULL, &err);
+		if (w == NULL || mare_tensor_write_f64(w, row, 1, &err) != 0)
+			exit(3);
+		rc = mare_tensor_writer_finish(w, &err);
+		rl.rlim_cur = RLIM_INFINITY;
+		setrlimit(RLIMIT_FSIZE, &rl);
+		if (rc != -1 || err.code != MARE_E_IO ||
+		    err.sys_errno != EFBIG ||
+		    strcmp(err.msg, "cannot write") != 0)
+			exit(4);
+		exit(strcmp(err.where, "w: offset 128") == 0 ? 0 : 5);
+	}
+	waitpid(pid, &status, 0);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "writer: a file over the size limit fails with EFBIG at the "
+	    "chunk (offset 128)");
+
+	/* a row over 1 MiB (140000 f64 columns) still gets a buffer row */
+	n = 140000;
+	names = malloc(n * sizeof(*names));
+	wide = malloc(2 * n * sizeof(*wide));
+	back = malloc(2 * n * sizeof(*back));
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%zu", i);
+		names[i] = strdup(name);
+		wide[i] = (double)i;
+		wide[n + i] = -(double)i;
+	}
+	fp = tmpfile();
+	mare_err_init(&err);
+	w = mare_tensor_writer_new(fp, "wide", MARE_TENSOR_F64, n,
+	    (const char *const *)names, NULL, NULL, &err);
+	ok(w != NULL && mare_tensor_write_f64(w, wide, 2, &err) == 0 &&
+	    mare_tensor_writer_finish(w, &err) == 0,
+	    "writer: two rows of 1.12 MB are written (%s)", err.msg);
+	mare_tensor_writer_free(w);
+	rewind(fp);
+	r = mare_tensor_reader_new(fp, "wide", &err);
+	ok(r != NULL && mare_tensor_read_f64(r, back, 2, &i, &err) == 1 &&
+	    i == 2 && back[139999] == 139999 && back[n + 139999] == -139999 &&
+	    memcmp(back, wide, 2 * n * sizeof(*wide)) == 0,
+	    "reader: and read back equal");
+	mare_tensor_reader_free(r);
+	fclose(fp);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(wide);
+	free(back);
+}
+
+static void
+test_ftoa_more(void)
+{
+	char buf[32];
+
+	is_int(mare_tensor_ftoa(INFINITY, buf, sizeof(buf)), 3, "ftoa: inf "
+	    "is 3 characters");
+	is_str(buf, "inf", "ftoa: inf");
+	is_int(mare_tensor_ftoa(-INFINITY, buf, sizeof(buf)), 4, "ftoa: -inf "
+	    "is 4 characters");
+	is_str(buf, "-inf", "ftoa: -inf");
+	is_int(mare_tensor_ftoa(0.1f, buf, 3), -1, "ftoa: \"0.1\" does not "
+	    "fit in 3 bytes");
+	is_int(mare_tensor_ftoa(0.1f, buf, 4), 3, "ftoa: but fits in 4");
+}
+
 int
 main(void)
 {
@@ -786,5 +1231,9 @@ main(void)
 	test_unfinished_file();
 	test_numbers();
 	test_bad_corpus();
+	test_stream_more();
+	test_map_more();
+	test_writer_more();
+	test_ftoa_more();
 	return tap_done();
 }
