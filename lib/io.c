@@ -169,6 +169,26 @@ tmp_name_for(const char *target)
 	return tmp;
 }
 
+/*
+ * Whether path names an open file descriptor rather than a file: under
+ * /dev/ or /proc/ (/dev/stdout, /dev/fd/N, /proc/self/fd/N), or a
+ * symbolic link into them.
+ */
+static int
+names_descriptor(const char *path)
+{
+	char link[64];
+	ssize_t n;
+
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
+		return 1;
+	if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+		return 0;
+	link[n] = '\0';
+	return strncmp(link, "/dev/", 5) == 0 ||
+	    strncmp(link, "/proc/", 6) == 0;
+}
+
 struct mare_out *
 mare_out_open(const char *path, unsigned flags, struct mare_err *err)
 {
@@ -188,15 +208,18 @@ mare_out_open(const char *path, unsigned flags, struct mare_err *err)
 		return out;
 	}
 	/*
-	 * A device or a fifo (/dev/stdout, /dev/null, a named pipe) is written
-	 * in place: renaming a temporary file over it would replace the
-	 * device with a plain file.
+	 * A device or a fifo (/dev/null, a named pipe), and a name for an
+	 * open file descriptor (/dev/stdout, /dev/fd/3, /proc/self/fd/1, or a
+	 * link to one) are written in place: renaming a temporary file over
+	 * it would replace the device or the /dev/stdout link with a plain
+	 * file, even when the descriptor leads to a regular file (a shell's
+	 * "> out.txt"), and the shell would keep writing to the old file.
 	 */
 	{
 		struct stat st;
 
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-		    !S_ISDIR(st.st_mode)) {
+		if (stat(path, &st) == 0 && ((!S_ISREG(st.st_mode) &&
+		    !S_ISDIR(st.st_mode)) || names_descriptor(path))) {
 			out->fp = fopen(path, "wb");
 			if (out->fp == NULL) {
 				mare_err_sys(err, MARE_E_CANTCREAT,

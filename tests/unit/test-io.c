@@ -409,6 +409,36 @@ main(void)
 	}
 	ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
 	    "io: /dev/null is still a character device");
+	/*
+	 * A link to an open descriptor (as /dev/stdout is, with a shell's
+	 * "> file" behind it) is written through the descriptor; renaming
+	 * over it would replace the link with a plain file.
+	 */
+	{
+		char file[4096], link[4096], fdname[64];
+		struct stat lst;
+		int fd;
+
+		snprintf(file, sizeof(file), "%s/redirected", tap_tmpdir());
+		snprintf(link, sizeof(link), "%s/stdout-link", tap_tmpdir());
+		fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		snprintf(fdname, sizeof(fdname), "/proc/self/fd/%d", fd);
+		if (fd >= 0 && symlink(fdname, link) == 0) {
+			mare_err_init(&err);
+			out = mare_out_open(link, 0, &err);
+			if (out != NULL) {
+				fputs("through\n", mare_out_file(out));
+				mare_out_commit(out, &err);
+			}
+			ok(lstat(link, &lst) == 0 && S_ISLNK(lst.st_mode),
+			    "io: a link to a descriptor stays a link");
+			is_str(slurp(file), "through\n", "io: the data went "
+			    "to the descriptor's file");
+		} else
+			ok(0, "io: cannot make the descriptor link");
+		if (fd >= 0)
+			close(fd);
+	}
 	snprintf(path, sizeof(path), "%s/fifo", tap_tmpdir());
 	if (mkfifo(path, 0600) == 0) {
 		pid = fork();

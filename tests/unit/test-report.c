@@ -73,6 +73,12 @@ test_model_check(void)
 		  "$.tuning.rows[0]: expected an object" },
 		{ "{\"tuning\": {\"rows\": [{\"regmult\": 1}]}}",
 		  "$.tuning.rows[0].features: missing" },
+		{ "{\"tuning\": {\"rows\": [{\"regmult\": null, "
+		  "\"lambda\": null, \"features\": \"l\"}]}}",
+		  "$.tuning.rows[0]: neither regmult nor lambda is a number" },
+		{ "{\"tuning\": {\"rows\": [{\"lambda\": \"x\", "
+		  "\"features\": \"l\"}]}}",
+		  "$.tuning.rows[0].lambda: expected a number or null" },
 		{ "{\"tuning\": {\"rows\": [{\"regmult\": 1, \"features\": "
 		  "\"lq\", \"nonzero\": -1}]}}",
 		  "$.tuning.rows[0].nonzero: expected a count" },
