@@ -194,7 +194,7 @@ mare_out_open(const char *path, unsigned flags, struct mare_err *err)
 {
 	struct mare_out *out;
 	sigset_t all, old;
-	int fd;
+	int fd, saved;
 
 	out = calloc(1, sizeof(*out));
 	if (out == NULL) {
@@ -244,22 +244,32 @@ mare_out_open(const char *path, unsigned flags, struct mare_err *err)
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	/* No signal may see the file before its name is in the table. */
+	/*
+	 * No signal may see the file before its name is in the table. The
+	 * name goes in first: blocking signals here covers this thread only,
+	 * and a signal can reach another (OpenBLAS starts its workers when
+	 * the library loads), whose handler must find the file. Until
+	 * mkstemp fills it in, the name ends in XXXXXX and unlinks nothing.
+	 */
+	fd = -1;
+	saved = 0;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	fd = mkstemp(out->tmp);
-	if (fd >= 0)
-		out->slot = live_add(out->tmp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd < 0) {
-		mare_err_sys(err, MARE_E_CANTCREAT, "cannot create '%s'", path);
-		goto fail;
+	if ((out->slot = live_add(out->tmp)) >= 0 &&
+	    (fd = mkstemp(out->tmp)) < 0) {
+		saved = errno;
+		live_clear(out->slot);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (out->slot < 0) {
-		unlink(out->tmp);
-		close(fd);
 		mare_err_set(err, MARE_E_INTERNAL,
 		    "too many output files open at once");
+		goto fail;
+	}
+	if (fd < 0) {
+		out->slot = -1;
+		errno = saved;
+		mare_err_sys(err, MARE_E_CANTCREAT, "cannot create '%s'", path);
 		goto fail;
 	}
 	/* mkstemp makes 0600; an artifact should get the usual umask mode. */
