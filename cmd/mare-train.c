@@ -1042,11 +1042,15 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
 	j.nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
 	nc = nf * j.nr;
-	if ((j.m = calloc(nf, sizeof(*j.m))) == NULL ||
+	/* arrays of pointers: a pointer's size is meant */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	j.m = calloc(nf, sizeof(*j.m));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	j.rows = calloc(nc, sizeof(*j.rows));
+	if (j.m == NULL || j.rows == NULL ||
 	    (j.feat = calloc(nf, sizeof(*j.feat))) == NULL ||
 	    (j.classes = calloc(nf, sizeof(*j.classes))) == NULL ||
 	    (own = calloc(nf, sizeof(*own))) == NULL ||
-	    (j.rows = calloc(nc, sizeof(*j.rows))) == NULL ||
 	    (j.err = calloc(nc, sizeof(*j.err))) == NULL ||
 	    (rows = json_array()) == NULL)
 		goto nomem;

@@ -788,11 +788,11 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		free(c->gr);
 		free(c->gok);
 		free(c->dsl);
-		c->gr = malloc(ncap * sizeof(double));
-		c->dsl = malloc(ncap * sizeof(double));
-		c->gok = calloc(ncap, 1);
-		c->G = ncap > ((size_t)-1) / sizeof(double) / ncap ? NULL :
-		    malloc(ncap * ncap * sizeof(double));
+		c->gr = malloc((ncap ? ncap : 1) * sizeof(double));
+		c->dsl = malloc((ncap ? ncap : 1) * sizeof(double));
+		c->gok = calloc(ncap ? ncap : 1, 1);
+		c->G = ncap > ((size_t)-1) / sizeof(double) / (ncap ? ncap : 1) ?
+		    NULL : malloc((ncap ? ncap * ncap : 1) * sizeof(double));
 		if (c->G == NULL || c->gr == NULL || c->gok == NULL ||
 		    c->dsl == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
@@ -829,8 +829,9 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 
 	if (ncol == 0)
 		return 0;
-	ka = malloc(ncol * sizeof(*ka));
-	fj = malloc(ncol * sizeof(*fj));
+	/* zeroed: every slot has a j, but the analyzer cannot know it */
+	ka = calloc(ncol, sizeof(*ka));
+	fj = calloc(ncol, sizeof(*fj));
 	if (ka == NULL || fj == NULL) {
 		free(ka);
 		free(fj);
