@@ -16,6 +16,9 @@ LAYERS="$PIPE/data/layers"
 setup() {
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
+	# the tests' own make, not the one running make check (whose
+	# jobserver descriptors bats does not pass on)
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	export SOURCE_DATE_EPOCH=0
 	mkdir inbox batches
 	# north-a, north-b: every other one of the 186 northernmost

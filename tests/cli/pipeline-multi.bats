@@ -24,6 +24,7 @@ multi() {
 
 setup_file() {
 	$PY -c 'import numpy' 2>/dev/null || return 0
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	local w="$BATS_FILE_TMPDIR/big"
 	mkdir -p "$w" && cd "$w" || return 1
 	"$PIPE/tools/synth-species" --layers "$LAYERS" --out rec \
@@ -41,6 +42,9 @@ setup() {
 	$PY -c 'import numpy' 2>/dev/null || skip "python3-numpy not installed"
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
+	# the tests' own make, not the one running make check (whose
+	# jobserver descriptors bats does not pass on)
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	export SOURCE_DATE_EPOCH=0
 	BIG="$BATS_FILE_TMPDIR/big"
 }

@@ -16,6 +16,9 @@ SUBMIT="$PIPE/slurm/submit-multi"
 setup() {
 	/usr/bin/python3 -c 'import numpy' 2>/dev/null ||
 	    skip "python3-numpy not installed"
+	# the tests' own make, not the one running make check (whose
+	# jobserver descriptors bats does not pass on)
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	mkdir "$BATS_TEST_TMPDIR/w"
 	cd "$BATS_TEST_TMPDIR/w"
 	"$PIPE/tools/synth-species" --layers "$LAYERS" --out rec \
