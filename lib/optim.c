@@ -1183,7 +1183,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 				;
 		}
 		/* the step in eta, and a safeguard on F (mare only) */
-		memset(c->dsl, 0, c->ncol * sizeof(double));
+		if (c->ncol > 0)	/* dsl is NULL before the first column */
+			memset(c->dsl, 0, c->ncol * sizeof(double));
 		for (l = 0; l < c->nact; l++) {
 			j = c->act[l];
 			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];

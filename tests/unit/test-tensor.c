@@ -1159,6 +1159,9 @@ test_writer_more(void)
 		rc = mare_tensor_writer_finish(w, &err);
 		rl.rlim_cur = RLIM_INFINITY;
 		setrlimit(RLIMIT_FSIZE, &rl);
+		/* freed before exit(): LeakSanitizer checks at exit */
+		mare_tensor_writer_free(w);
+		fclose(fp);
 		if (rc != -1 || err.code != MARE_E_IO ||
 		    err.sys_errno != EFBIG ||
 		    strcmp(err.msg, "cannot write") != 0)
