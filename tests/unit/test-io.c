@@ -394,21 +394,30 @@ main(void)
 
 	/* a device is written in place, never replaced by a plain file */
 	mare_err_init(&err);
-	/* never rename over a /dev/null that something already replaced */
-	if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode))
-	{
-		printf("Bail out! /dev/null is not a character device\n");
-		return 99;
+	/*
+	 * Some machines come up with /dev/null as a plain file; then there
+	 * is no device to test, and renaming over it would hide nothing.
+	 */
+	if (stat("/dev/null", &st) != 0 || !S_ISCHR(st.st_mode)) {
+		skip("/dev/null is not a character device on this machine",
+		    "io: /dev/null opens as an output");
+		skip("/dev/null is not a character device on this machine",
+		    "io: writing to /dev/null commits");
+		skip("/dev/null is not a character device on this machine",
+		    "io: /dev/null is still a character device");
+	} else {
+		out = mare_out_open("/dev/null", 0, &err);
+		ok(out != NULL, "io: /dev/null opens as an output");
+		if (out != NULL) {
+			fputs("x", mare_out_file(out));
+			is_int(mare_out_commit(out, &err), 0,
+			    "io: writing to /dev/null commits");
+		} else {
+			skip("no output", "io: writing to /dev/null commits");
+		}
+		ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
+		    "io: /dev/null is still a character device");
 	}
-	out = mare_out_open("/dev/null", 0, &err);
-	ok(out != NULL, "io: /dev/null opens as an output");
-	if (out != NULL) {
-		fputs("x", mare_out_file(out));
-		is_int(mare_out_commit(out, &err), 0, "io: writing to /dev/null "
-		    "commits");
-	}
-	ok(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
-	    "io: /dev/null is still a character device");
 	/*
 	 * A link to an open descriptor (as /dev/stdout is, with a shell's
 	 * "> file" behind it) is written through the descriptor; renaming
