@@ -572,14 +572,18 @@ Try 'mare-fetch --help' for more information."
 }
 
 @test "fetch gbif-download: with 3 downloads in flight a fourth waits for a slot" {
+	local holders=() i
 	start_httpd
 	for i in 0 1 2; do
 		flock "$BATS_TEST_TMPDIR/mare-gbif-mare.slot$i" sleep 6 3>&- &
+		holders+=($!)
 	done
 	sleep 0.5
 	run -0 --separate-stderr dl --taxon-key 5 -o out.jsonl
 	assert_equal "${stderr%%$'\n'*}" "mare-fetch: 3 GBIF downloads of 'mare' in flight: waiting for one to end"
-	wait
+	# only the lock holders: a bare wait would also wait for the server,
+	# which ends by itself after two minutes
+	wait "${holders[@]}"
 }
 
 # ------------------------------------------------------------------
