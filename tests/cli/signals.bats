@@ -107,7 +107,7 @@ torture() {
 	unchecked mare-featurize --layers "$CROP" --features l --seed 1 -q \
 	    -o f.tensor "$OCC"
 	KEEP=f.tensor
-	torture m.json "$MARE_BUILDDIR/mare-train" -q -m maxent --features lqh \
+	torture m.json "$MARE_BUILDDIR/mare-train" -q -m maxent --features lq \
 	    f.tensor
 }
 
@@ -123,7 +123,7 @@ torture() {
 # its output is atomic like the others'.
 @test "signals: fetch killed anywhere, rerun with --state: the clean output" {
 	local i pid at rc
-	printf '[{"fault":"slow","delay":0.3,"times":1000}]\n' >faults.json
+	printf '[{"fault":"slow","delay":0.1,"times":1000}]\n' >faults.json
 	start_httpd --faults faults.json
 	# exec_fetch ARGS: becomes mare-fetch (run it in a subshell)
 	exec_fetch() {
@@ -135,7 +135,7 @@ torture() {
 	mv out.jsonl ref.jsonl
 	for ((i = 0; i < 2 * KILLS; i++)); do
 		rm -f out.jsonl st.json
-		at=$((100 * i))
+		at=$((60 * i))
 		(exec_fetch --state st.json -o out.jsonl 3>&-) &
 		pid=$!
 		ms_sleep "$at"
