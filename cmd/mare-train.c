@@ -383,6 +383,8 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 		    "exclude each other");
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
+	o->t.threads = o->common.threads > 0 ? (unsigned)o->common.threads :
+	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->ntune_rm > 0 && !o->tune_lambda &&
 	    o->type != MARE_MODEL_MAXENT)
 		return mare_err_set(err, MARE_E_USAGE, "--tune regmult is for "
@@ -995,6 +997,7 @@ tune_cell(void *arg, size_t i, size_t t)
 	size_t a = i / j->nr, r = i % j->nr;
 
 	(void)t;
+	to.threads = 1;		/* the cells are the parallel part */
 	if (j->o->ntune_rm > 0 && j->o->tune_lambda)
 		to.lambda = j->o->tune_rm[r];
 	else if (j->o->ntune_rm > 0)

@@ -19,6 +19,12 @@ mare_blas_set_threads(int n)
 		openblas_set_num_threads(n);
 }
 
+int
+mare_blas_get_threads(void)
+{
+	return openblas_get_num_threads();
+}
+
 const char *
 mare_blas_version(void)
 {

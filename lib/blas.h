@@ -15,6 +15,8 @@
 
 /* Set the number of OpenBLAS threads (n >= 1). */
 void	mare_blas_set_threads(int n);
+/* The number of OpenBLAS threads. */
+int	mare_blas_get_threads(void);
 /* OpenBLAS's configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...". */
 const char *mare_blas_version(void);
 

@@ -27,6 +27,7 @@
 
 #include "blas.h"
 #include "optim.h"
+#include "par.h"
 
 #define GEMV_ROWS	(1 << 20) /* rows per gemv call (cblas takes int) */
 #define MAX_HALVINGS	40
@@ -47,6 +48,7 @@ struct prob {
 	double		*eta, *r, *q, *u;	/* n: work */
 	double		*vp;	/* p: work */
 	double		 alpha;
+	unsigned	 nthreads;
 };
 
 static void *
@@ -229,6 +231,7 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 	pb->p = p;
 	pb->icpt = o->intercept;
 	pb->alpha = o->alpha;
+	pb->nthreads = o->threads;
 	if ((pb->wn = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (pb->m = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (pb->s = xcalloc(p, sizeof(double), err)) == NULL ||
@@ -369,6 +372,16 @@ struct tron {
 	double		 lambda;
 	double		*gl;	/* p + 1: loss gradient at the last tron_fun */
 	double		*acc;	/* p: X' u accumulated over row blocks */
+	/*
+	 * The fused passes run their row blocks on pb->nthreads threads;
+	 * block k leaves X~' u of its rows in part[k (p + 1) ...] and
+	 * (tron_fun) its loss in part[k (p + 1) + p], summed in block order
+	 * afterwards, whatever thread ran it.
+	 */
+	double		*part;	/* nblk x (p + 1) */
+	size_t		 nblk, B;
+	int		 hv;	/* the pass: tron_hv (1) or tron_fun (0) */
+	double		 c;	/* the pass's constant term of X~ v */
 };
 
 /* Rows per block of the fused passes: a block stays in cache between
@@ -406,6 +419,64 @@ unscale_g(const struct prob *pb, const double *acc, double su, double *g)
 }
 
 /*
+ * Block k of a fused pass. tron_fun: eta = X~ beta~ + b0 + offset, the
+ * loss with r and q, and X~' r. tron_hv: u = q (X~ v + v0) and X~' u.
+ */
+static int
+tron_block(void *arg, size_t k, size_t thread)
+{
+	struct tron *t = arg;
+	struct prob *pb = t->pb;
+	const struct mare_optim_data *d = pb->d;
+	size_t p = pb->p, i, i0 = k * t->B, nr;
+	double *part = t->part + k * (p + 1);
+	double *y = t->hv ? pb->u : pb->eta;
+
+	(void)thread;
+	nr = pb->n - i0 < t->B ? pb->n - i0 : t->B;
+	if (p > 0)
+		mare_blas_dgemv(0, nr, p, 1.0, d->x + i0 * p, p, pb->vp, 0.0,
+		    y + i0);
+	else
+		memset(y + i0, 0, nr * sizeof(double));
+	if (t->hv) {
+		for (i = i0; i < i0 + nr; i++)
+			pb->u[i] = (pb->u[i] + t->c) * pb->q[i];
+	} else {
+		for (i = i0; i < i0 + nr; i++)
+			pb->eta[i] += t->c + (d->offset != NULL ?
+			    d->offset[i] : 0);
+		part[p] = loss_rows(pb, pb->eta, i0, i0 + nr, 1, 0.0);
+	}
+	if (p > 0)
+		mare_blas_dgemv(1, nr, p, 1.0, d->x + i0 * p, p,
+		    (t->hv ? pb->u : pb->r) + i0, 0.0, part);
+	return 0;
+}
+
+/*
+ * One fused pass over the blocks; acc = the blocks' X~' u in block order,
+ * returns their loss so summed (tron_fun).
+ */
+static double
+tron_pass(struct tron *t)
+{
+	size_t p = t->pb->p, j, k;
+	double l = 0;
+
+	(void)mare_par_for(t->nblk, t->pb->nthreads, tron_block, t);
+	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
+	for (k = 0; k < t->nblk; k++) {
+		const double *part = t->part + k * (p + 1);
+
+		for (j = 0; j < p; j++)
+			t->acc[j] += part[j];
+		l += part[p];
+	}
+	return l;
+}
+
+/*
  * F at theta, in one pass over X: per row block, eta = X~ beta~ + b0 +
  * offset, the loss with r and q, and X~' r into t->gl (the loss
  * gradient, intercept first).
@@ -414,28 +485,14 @@ static double
 tron_fun(struct tron *t, const double *th, double *L)
 {
 	struct prob *pb = t->pb;
-	const struct mare_optim_data *d = pb->d;
-	size_t p = pb->p, i, i0, nr, B = block_rows(pb);
-	double c = scale_v(pb, th + 1, th[0]), su = 0, l = 0;
+	double su = 0, l;
+	size_t i;
 
-	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
-	for (i0 = 0; i0 < pb->n; i0 += nr) {
-		nr = pb->n - i0 < B ? pb->n - i0 : B;
-		if (p > 0)
-			mare_blas_dgemv(0, nr, p, 1.0, d->x + i0 * p, p,
-			    pb->vp, 0.0, pb->eta + i0);
-		else
-			memset(pb->eta + i0, 0, nr * sizeof(double));
-		for (i = i0; i < i0 + nr; i++)
-			pb->eta[i] += c + (d->offset != NULL ?
-			    d->offset[i] : 0);
-		l = loss_rows(pb, pb->eta, i0, i0 + nr, 1, l);
-		for (i = i0; i < i0 + nr; i++)
-			su += pb->r[i];
-		if (p > 0)
-			mare_blas_dgemv(1, nr, p, 1.0, d->x + i0 * p, p,
-			    pb->r + i0, 1.0, t->acc);
-	}
+	t->c = scale_v(pb, th + 1, th[0]);
+	t->hv = 0;
+	l = tron_pass(t);
+	for (i = 0; i < pb->n; i++)
+		su += pb->r[i];
 	t->gl[0] = pb->icpt ? su : 0;
 	unscale_g(pb, t->acc, su, t->gl);
 	*L = l;
@@ -460,26 +517,14 @@ static void
 tron_hv(struct tron *t, const double *v, double *hv)
 {
 	struct prob *pb = t->pb;
-	const struct mare_optim_data *d = pb->d;
-	size_t p = pb->p, i, j, i0, nr, B = block_rows(pb);
-	double c = scale_v(pb, v + 1, pb->icpt ? v[0] : 0), su = 0;
+	size_t p = pb->p, i, j;
+	double su = 0;
 
-	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
-	for (i0 = 0; i0 < pb->n; i0 += nr) {
-		nr = pb->n - i0 < B ? pb->n - i0 : B;
-		if (p > 0)
-			mare_blas_dgemv(0, nr, p, 1.0, d->x + i0 * p, p,
-			    pb->vp, 0.0, pb->u + i0);
-		else
-			memset(pb->u + i0, 0, nr * sizeof(double));
-		for (i = i0; i < i0 + nr; i++) {
-			pb->u[i] = (pb->u[i] + c) * pb->q[i];
-			su += pb->u[i];
-		}
-		if (p > 0)
-			mare_blas_dgemv(1, nr, p, 1.0, d->x + i0 * p, p,
-			    pb->u + i0, 1.0, t->acc);
-	}
+	t->c = scale_v(pb, v + 1, pb->icpt ? v[0] : 0);
+	t->hv = 1;
+	(void)tron_pass(t);
+	for (i = 0; i < pb->n; i++)
+		su += pb->u[i];
 	hv[0] = pb->icpt ? su : 0;
 	unscale_g(pb, t->acc, su, hv);
 	for (j = 0; j < p; j++)
@@ -564,14 +609,25 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 {
 	const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
 	const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
-	struct tron t = { pb, lambda, NULL, NULL };
+	struct tron t = { pb, lambda, NULL, NULL, NULL, 0, 0, 0, 0 };
 	size_t k = pb->p + 1;
 	double *g, *s, *r, *d, *Hd, *wnew, *gnew, *buf;
 	double f, fnew, L, Lnew, delta, gs, prered, actred, snorm, al, gmax;
-	int iter = 0;
+	int iter = 0, blas_threads = 0;
 
-	if ((buf = xcalloc(9 * k, sizeof(double), err)) == NULL)
+	t.B = block_rows(pb);
+	t.nblk = (pb->n + t.B - 1) / t.B;
+	if (pb->nthreads > 1) {
+		/* our threads run the blocks; OpenBLAS's would compete */
+		blas_threads = mare_blas_get_threads();
+		mare_blas_set_threads(1);
+	}
+	if ((buf = xcalloc(9 * k, sizeof(double), err)) == NULL ||
+	    (t.part = xcalloc(t.nblk * k, sizeof(double), err)) == NULL) {
+		free(buf);
+		mare_blas_set_threads(blas_threads);
 		return -1;
+	}
 	t.gl = buf + 7 * k;
 	t.acc = buf + 8 * k;
 	g = buf;
@@ -644,7 +700,9 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 	fit->kkt = gmax;
 	fit->iterations += iter;
 	fit->converged = gmax <= tol;
+	free(t.part);
 	free(buf);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
 	return 0;
 }
 

@@ -120,6 +120,13 @@ struct mare_optim_opts {
 	int		 path_steps;
 	int		 strong_rules;	/* screen with sequential strong rules */
 	enum mare_optim_stop stop;	/* alpha > 0: stopping rule */
+	/*
+	 * alpha == 0: the row blocks of each pass over X on this many
+	 * threads (0 or 1: the calling thread). Per-block partial sums are
+	 * added in block order, so the fit is the same for any count. The
+	 * caller keeps OpenBLAS at one thread while this is above 1.
+	 */
+	unsigned	 threads;
 };
 
 struct mare_optim_fit {
@@ -142,7 +149,7 @@ struct mare_optim_fit {
 /*
  * Defaults: logistic, lambda 0, alpha 0, no penalty factors, intercept
  * and standardize on, tol 1e-7, max_iter 1000, path_steps 20, strong
- * rules on.
+ * rules on, one thread.
  */
 void	mare_optim_opts_init(struct mare_optim_opts *o);
 /* Free the arrays of fit; fit itself is the caller's. NULL is a no-op. */

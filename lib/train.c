@@ -42,6 +42,7 @@ mare_train_opts_init(struct mare_train_opts *o)
 	o->standardize = 1;
 	o->tol = 1e-7;
 	o->max_iter = 1000;
+	o->threads = 1;
 }
 
 /* R's approx(x, y, xout, rule = 2) on a table of k points. */
@@ -485,6 +486,7 @@ fit_glm(struct mare_model *m, const double *feat, const double *y,
 	oo.standardize = o->standardize;
 	oo.tol = o->tol;
 	oo.max_iter = o->max_iter;
+	oo.threads = o->threads;
 	if (o->alpha > 0.0)
 		oo.path_steps = 20;
 	if (mare_optim_fit(&d, &oo, &f, err) != 0)

@@ -58,6 +58,9 @@ struct mare_train_opts {
 	const double *offset;	/* poisson: an offset a row (log exposure),
 				   added to the linear predictor of the rows
 				   fitted; NULL (default) for none */
+	unsigned threads;	/* logistic, poisson L2: threads of the
+				   passes over the rows (1); the same fit
+				   for any count */
 };
 
 /* Defaults as listed above. */

@@ -299,6 +299,74 @@ test_path(void)
 	}
 }
 
+/*
+ * The L2 passes on 1, 2 and 3 threads give the same bits: the lionfish
+ * rows four times over (35,156 rows, 7 blocks of the fused passes).
+ */
+static void
+test_threads(void)
+{
+	struct mare_optim_data d;
+	struct mare_optim_opts o;
+	struct mare_optim_fit fit[3];
+	struct mare_err err;
+	double *x4, *y4, *w4;
+	size_t i, k, n4 = 4 * N;
+	unsigned t;
+	int same = 1;
+
+	x4 = malloc(n4 * P * sizeof(*x4));
+	y4 = malloc(n4 * sizeof(*y4));
+	w4 = malloc(n4 * sizeof(*w4));
+	if (x4 == NULL || y4 == NULL || w4 == NULL) {
+		ok(0, "optim: threads: memory");
+		goto out;
+	}
+	for (k = 0; k < 4; k++) {
+		memcpy(x4 + k * N * P, X, N * P * sizeof(*x4));
+		memcpy(y4 + k * N, Y, N * sizeof(*y4));
+		memcpy(w4 + k * N, WBG, N * sizeof(*w4));
+	}
+	d.x = x4;
+	d.n = n4;
+	d.p = P;
+	d.y = y4;
+	d.w = w4;
+	d.offset = NULL;
+	mare_optim_opts_init(&o);
+	o.lambda = 1e-4;
+	for (t = 1; t <= 3; t++) {
+		o.threads = t;
+		mare_err_init(&err);
+		if (mare_optim_fit(&d, &o, &fit[t - 1], &err) != 0) {
+			ok(0, "optim: threads: %u threads fit (%s)", t,
+			    err.msg);
+			while (--t > 0)
+				mare_optim_fit_release(&fit[t - 1]);
+			goto out;
+		}
+	}
+	ok(fit[0].converged && fit[0].iterations > 1,
+	    "optim: threads: the fit converges (%d iterations)",
+	    fit[0].iterations);
+	for (t = 1; t < 3; t++) {
+		same &= memcmp(&fit[t].intercept, &fit[0].intercept,
+		    sizeof(double)) == 0 && memcmp(&fit[t].objective,
+		    &fit[0].objective, sizeof(double)) == 0 &&
+		    fit[t].iterations == fit[0].iterations;
+		for (i = 0; i < P; i++)
+			same &= memcmp(&fit[t].beta[i], &fit[0].beta[i],
+			    sizeof(double)) == 0;
+	}
+	ok(same, "optim: threads: 1, 2 and 3 threads give the same bits");
+	for (t = 0; t < 3; t++)
+		mare_optim_fit_release(&fit[t]);
+out:
+	free(x4);
+	free(y4);
+	free(w4);
+}
+
 int
 main(void)
 {
@@ -310,5 +378,6 @@ main(void)
 	test_refs();
 	test_bad_input();
 	test_path();
+	test_threads();
 	return tap_done();
 }
