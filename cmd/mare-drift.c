@@ -45,6 +45,7 @@
 #include "io.h"
 #include "jsonl.h"
 #include "mare.h"
+#include "mem.h"
 #include "model.h"
 #include "profile.h"
 #include "prov.h"
@@ -343,6 +344,7 @@ table_grow(struct table *t, size_t more, struct mare_err *err)
 		if (r == NULL)
 			return mare_err_sys(err, MARE_E_NOMEM, "rows");
 		t->cols[j] = r;
+		mare_mem_hint_huge(r, cap * sizeof(*r));
 	}
 	t->cap = cap;
 	return 0;

@@ -1,0 +1,23 @@
+/*
+ * mem.h - hints for the large arrays of a run
+ *
+ * A 1,000,000 x 20 table is 160 MB: in 4 KB pages that is 40,000 page
+ * faults on first touch, a second of system time on a busy machine. With
+ * transparent huge pages in "madvise" mode (Debian's default) a range
+ * must ask for 2 MB pages; this asks, for arrays large enough to profit.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef MARE_MEM_H
+#define MARE_MEM_H
+
+#include <stddef.h>
+
+/*
+ * Ask for huge pages over the 2 MB-aligned part of [p, p + size) when size
+ * is at least 4 MB; a hint only: nothing happens where the system does
+ * not support it, and it never fails.
+ */
+void	mare_mem_hint_huge(void *p, size_t size);
+
+#endif /* MARE_MEM_H */
