@@ -1,9 +1,16 @@
 /*
  * metrics.c - AUC, log-loss, TSS, omission, Spearman and Boyce
  *
- * Rank-based metrics sort an index array once (qsort on score, O(n log n))
- * and then walk groups of tied scores, so ties are handled in one place
- * and the result does not depend on the input order.
+ * Rank-based metrics sort once (a radix sort of order-preserving 64-bit
+ * keys, qsort below RADIX_MIN rows) and then walk groups of tied scores,
+ * so ties are handled in one place and the result does not depend on the
+ * input order. The unweighted AUC and the ROC curve sort the keys of each
+ * label apart (8 bytes a row, 16 while sorting) and merge the two lists
+ * in the walk; the weighted AUC and the ranks sort (key, index) slots
+ * (16 bytes a row, 32 while sorting); max TSS bins the rows by its 100
+ * cut-offs without sorting. mare-train computes these on a million
+ * training rows next to the feature matrix: their work memory is what
+ * its peak is made of.
  *
  * SPDX-License-Identifier: MIT
  */
