@@ -648,7 +648,7 @@ profile_predictions(const struct mare_model *m, struct mare_profile *p,
  */
 static int
 profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
-    const int *lab, size_t n, size_t nv, const char *const *names,
+    const double *y, size_t n, size_t nv, const char *const *names,
     struct mare_err *err)
 {
 	struct mare_profile *p;
@@ -658,12 +658,12 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 
 	if (o->type == MARE_MODEL_MAXENT) {
 		for (i = 0, k = 0; i < n; i++)
-			k += lab[i] == 1;
+			k += y[i] > 0.0;
 		if ((sel = malloc((k ? k : 1) * nv * sizeof(double))) == NULL)
 			return mare_err_set(err, MARE_E_NOMEM,
 			    "out of memory");
 		for (i = 0, k = 0; i < n; i++)
-			if (lab[i] == 1)
+			if (y[i] > 0.0)
 				memcpy(sel + k++ * nv, raw + i * nv,
 				    nv * sizeof(double));
 		rows = sel;
@@ -1322,6 +1322,9 @@ run(struct opts *o, struct mare_err *err)
 			goto done;
 		}
 	}
+	/* the labels as doubles (y) are all that is needed from here */
+	free(lab);
+	lab = NULL;
 	if ((feat = features(fs, raw, n, &feat_own, err)) == NULL) {
 		place(err, t.name);
 		goto done;
@@ -1363,7 +1366,7 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
-	if (profile_rows(m, o, raw, lab, n, nv, (const char *const *)names,
+	if (profile_rows(m, o, raw, y, n, nv, (const char *const *)names,
 	    err) != 0) {
 		place(err, t.name);
 		goto done;

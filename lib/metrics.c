@@ -1,9 +1,16 @@
 /*
  * metrics.c - AUC, log-loss, TSS, omission, Spearman and Boyce
  *
- * Rank-based metrics sort an index array once (qsort on score, O(n log n))
- * and then walk groups of tied scores, so ties are handled in one place
- * and the result does not depend on the input order.
+ * Rank-based metrics sort once (a radix sort of order-preserving 64-bit
+ * keys, qsort below RADIX_MIN rows) and then walk groups of tied scores,
+ * so ties are handled in one place and the result does not depend on the
+ * input order. The unweighted AUC and the ROC curve sort the keys of each
+ * label apart (8 bytes a row, 16 while sorting) and merge the two lists
+ * in the walk; the weighted AUC and the ranks sort (key, index) slots
+ * (16 bytes a row, 32 while sorting); max TSS bins the rows by its 100
+ * cut-offs without sorting. mare-train computes these on a million
+ * training rows next to the feature matrix: their work memory is what
+ * its peak is made of.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -196,50 +203,137 @@ sorted(const double *v, size_t n, struct mare_err *err)
 }
 
 /*
- * The unweighted AUC walk over slots sorted by score whose index carries
- * the label in its low bit: no look-up of y per row. -1: no memory.
+ * Stable LSD radix sort of the keys a[0..n), ping-ponging with b, as
+ * radix_keys() does for slots. Returns a or b, whichever holds the
+ * result, or NULL (no memory).
  */
-static int
-auc_tagged(const double *score, const double *y, size_t n, double *wp,
-    double *wn, double *sum)
+static uint64_t *
+radix_u64(uint64_t *a, uint64_t *b, size_t n)
 {
-	union slot *a, *b, *r;
-	double below = 0, gp, gn;
-	size_t i, j;
+	uint64_t *t, k0 = a[0], diff = 0;
+	size_t *cnt, *cp, i, p, passes, nb, sum, z;
+	unsigned lo, hi, bits, sh;
 
-	a = malloc(n * sizeof(*a));
-	b = malloc(n * sizeof(*b));
-	if (a == NULL || b == NULL) {
-		free(a);
-		free(b);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		a[i].u.u = okey(score[i]);
-		a[i].u.i = i << 1 | (y[i] == 1);
-	}
-	if ((r = radix_keys(a, b, n)) == NULL) {
-		free(a);
-		free(b);
-		return -1;
-	}
-	*wp = *wn = *sum = 0;
-	for (i = 0; i < n; i = j) {
-		gp = gn = 0;
-		for (j = i; j < n && r[j].u.u == r[i].u.u; j++) {
-			if (r[j].u.i & 1)
-				gp += 1;
-			else
-				gn += 1;
+	for (i = 0; i < n; i++)
+		diff |= a[i] ^ k0;
+	if (diff == 0)
+		return a;
+	for (lo = 0; !(diff >> lo & 1); lo++)
+		;
+	for (hi = 63; !(diff >> hi & 1); hi--)
+		;
+	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
+	bits = (unsigned)((hi - lo + passes) / passes);
+	nb = (size_t)1 << bits;
+	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (p = 0; p < passes; p++)
+			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
+	for (p = 0; p < passes; p++) {
+		cp = cnt + p * nb;
+		sh = lo + (unsigned)p * bits;
+		if (cp[(a[0] >> sh) & (nb - 1)] == n)
+			continue;
+		for (sum = 0, i = 0; i < nb; i++) {
+			z = cp[i];
+			cp[i] = sum;
+			sum += z;
 		}
+		for (i = 0; i < n; i++)
+			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	free(cnt);
+	return a;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort k[0..n) in place; buf (n keys, or NULL: qsort) is scratch. */
+static void
+sort_u64(uint64_t *k, uint64_t *buf, size_t n)
+{
+	uint64_t *r;
+
+	if (n >= RADIX_MIN && buf != NULL &&
+	    (r = radix_u64(k, buf, n)) != NULL) {
+		if (r != k)
+			memcpy(k, r, n * sizeof(*k));
+		return;
+	}
+	qsort(k, n, sizeof(*k), cmp_u64);
+}
+
+/*
+ * The okey()s of the scores of the rows labelled 1 in k[0..*np) and of
+ * the others in k[*np..n), each part sorted: all that the unweighted rank
+ * metrics need (equal keys are equal scores, whatever their rows), in 8
+ * bytes a row instead of a (key, index) slot's 16. The scratch for the
+ * radix sort (another 8 bytes a row) is freed before returning; without
+ * memory for it, qsort. Returns k, or NULL when out of memory.
+ */
+static uint64_t *
+split_sorted(const double *score, const double *y, size_t n, size_t extra,
+    size_t *np)
+{
+	uint64_t *k, *buf = NULL;
+	size_t i, a = 0, b;
+
+	/* extra: room the caller reuses after the keys (>= 8 bytes each) */
+	if ((k = malloc((n + extra ? n + extra : 1) * (sizeof(*k) >
+	    sizeof(size_t) ? sizeof(*k) : sizeof(size_t)))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		a += y[i] == 1;
+	*np = a;
+	for (i = 0, a = 0, b = *np; i < n; i++)
+		if (y[i] == 1)
+			k[a++] = okey(score[i]);
+		else
+			k[b++] = okey(score[i]);
+	if (n >= RADIX_MIN)
+		buf = malloc(n * sizeof(*buf));
+	sort_u64(k, buf, *np);
+	sort_u64(k + *np, buf, n - *np);
+	free(buf);
+	return k;
+}
+
+/*
+ * The Mann-Whitney sums over the sorted keys p (rows labelled 1) and q
+ * (the others), tie groups from the lowest score up: the same operations
+ * in the same order as the walk over a sorted (score, label) list.
+ */
+static void
+auc_walk(const uint64_t *p, size_t np, const uint64_t *q, size_t nq,
+    double *wp, double *wn, double *sum)
+{
+	double below = 0, gp, gn;
+	size_t i = 0, j = 0;
+	uint64_t v;
+
+	*wp = *wn = *sum = 0;
+	while (i < np || j < nq) {
+		v = j == nq || (i < np && p[i] <= q[j]) ? p[i] : q[j];
+		gp = gn = 0;
+		for (; i < np && p[i] == v; i++)
+			gp += 1;
+		for (; j < nq && q[j] == v; j++)
+			gn += 1;
 		*sum += gp * (below + 0.5 * gn);
 		below += gn;
 		*wp += gp;
 		*wn += gn;
 	}
-	free(a);
-	free(b);
-	return 0;
 }
 
 int
@@ -253,9 +347,17 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 	if (check_scores(score, n, "score", err) == -1 ||
 	    check_labels(y, w, n, err) == -1)
 		return -1;
-	if (w == NULL && n >= RADIX_MIN && n <= SIZE_MAX / 2 &&
-	    auc_tagged(score, y, n, &wp, &wn, &sum) == 0)
+	if (w == NULL) {
+		uint64_t *u;
+		size_t np;
+
+		if ((u = split_sorted(score, y, n, 0, &np)) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
+			    "(%zu scores)", n);
+		auc_walk(u, np, u + np, n - np, &wp, &wn, &sum);
+		free(u);
 		goto done;
+	}
 	if ((k = sorted(score, n, err)) == NULL)
 		return -1;
 	/* walk tie groups upwards; below = negative weight under them */
@@ -347,13 +449,22 @@ mare_metrics_poisson_d2(const double *mu, const double *y, const double *expo,
 	return 0;
 }
 
+/*
+ * Rows below each cut-off counted without sorting: a row counts below
+ * cut c when its score is under the highest of the cut-offs 0..c (the
+ * cut-offs rise with c; taking the running maximum keeps the counts those
+ * of a walk up the sorted scores, which never goes back), so a binary
+ * search over the cut-offs per row, and a histogram, give the counts:
+ * no memory beyond the cut-offs.
+ */
 int
 mare_metrics_max_tss(const double *score, const double *y, size_t n,
     double *tss, double *cut, struct mare_err *err)
 {
-	struct key *k;
-	double lo, hi, t, best = -2, bestcut = 0, np = 0, nn = 0, v;
-	size_t a = 0, tp_below = 0, tn_below = 0, i;
+	double t[MARE_METRICS_TSS_CUTS], top[MARE_METRICS_TSS_CUTS];
+	size_t hp[MARE_METRICS_TSS_CUTS + 1], hn[MARE_METRICS_TSS_CUTS + 1];
+	double lo, hi, best = -2, bestcut = 0, np = 0, nn = 0, v;
+	size_t tp_below = 0, tn_below = 0, i, l, h, mid;
 	int c;
 
 	if (check_scores(score, n, "score", err) == -1 ||
@@ -366,28 +477,45 @@ mare_metrics_max_tss(const double *score, const double *y, size_t n,
 	if (np == 0 || nn == 0)
 		return mare_err_set(err, MARE_E_DATA, "TSS needs both labels: "
 		    "%s", np > 0 ? "no absences (0)" : "no presences (1)");
-	if ((k = sorted(score, n, err)) == NULL)
-		return -1;
-	lo = k[0].v;
-	hi = k[n - 1].v;
+	/* the first lowest and the last highest, as a stable sort has them */
+	lo = hi = score[0];
+	for (i = 1; i < n; i++) {
+		if (score[i] < lo)
+			lo = score[i];
+		if (score[i] >= hi)
+			hi = score[i];
+	}
 	for (c = 0; c < MARE_METRICS_TSS_CUTS; c++) {
-		t = c == MARE_METRICS_TSS_CUTS - 1 ? hi :
+		t[c] = c == MARE_METRICS_TSS_CUTS - 1 ? hi :
 		    lo + c * (hi - lo) / (MARE_METRICS_TSS_CUTS - 1);
-		/* rows with score < t are predicted absent */
-		while (a < n && k[a].v < t) {
-			if (y[k[a].i] == 1)
-				tp_below++;
+		top[c] = c > 0 && top[c - 1] > t[c] ? top[c - 1] : t[c];
+	}
+	memset(hp, 0, sizeof(hp));
+	memset(hn, 0, sizeof(hn));
+	for (i = 0; i < n; i++) {
+		/* l: the first cut-off whose running maximum is above it */
+		for (l = 0, h = MARE_METRICS_TSS_CUTS; l < h; ) {
+			mid = (l + h) / 2;
+			if (top[mid] <= score[i])
+				l = mid + 1;
 			else
-				tn_below++;
-			a++;
+				h = mid;
 		}
+		if (y[i] == 1)
+			hp[l]++;
+		else
+			hn[l]++;
+	}
+	for (c = 0; c < MARE_METRICS_TSS_CUTS; c++) {
+		/* rows with score < t are predicted absent */
+		tp_below += hp[c];
+		tn_below += hn[c];
 		v = (np - tp_below) / np + tn_below / nn - 1;
 		if (v > best) {
 			best = v;
-			bestcut = t;
+			bestcut = t[c];
 		}
 	}
-	free(k);
 	*tss = best;
 	if (cut != NULL)
 		*cut = bestcut;
@@ -603,51 +731,58 @@ cross(const double *x, const double *y, size_t a, size_t b, size_t c)
 	return (x[b] - x[a]) * (y[c] - y[a]) - (y[b] - y[a]) * (x[c] - x[a]);
 }
 
+/*
+ * Memory: the sorted keys of both labels (8 bytes a row, 16 while
+ * sorting), the curve's counts (16), then the hull indices in the keys'
+ * place and a mark a point: 25 bytes a row at most.
+ */
 int
 mare_metrics_roc(const double *score, const double *y, size_t n,
     size_t maxpts, double *fpr, double *tpr, size_t *npts, double *auc,
     struct mare_err *err)
 {
-	struct key *k;
+	uint64_t *k = NULL, *kn, v;
 	double *fx = NULL, *ty = NULL, tp = 0, fp = 0, P = 0, N = 0;
-	size_t a, b, m = 0, q, i, nh, *hull = NULL, *keep = NULL;
+	double wp, wn, sum;
+	size_t b, m = 0, q, i, j, nh, np, *hull;
 	unsigned char *mark = NULL;
 	int rc = -1;
 
 	if (maxpts < 3)
 		return mare_err_set(err, MARE_E_USAGE, "ROC: at least 3 "
 		    "points");
-	if (auc != NULL && mare_metrics_auc(score, y, NULL, n, auc, err) != 0)
-		return -1;
 	if (check_scores(score, n, "score", err) == -1 ||
 	    check_labels(y, NULL, n, err) == -1)
 		return -1;
-	if ((k = sorted(score, n, err)) == NULL)
-		return -1;
-	if ((fx = malloc((n + 1) * sizeof(double))) == NULL ||
-	    (ty = malloc((n + 1) * sizeof(double))) == NULL ||
-	    (hull = malloc((n + 1) * sizeof(size_t))) == NULL ||
-	    (keep = malloc((n + 1) * sizeof(size_t))) == NULL ||
-	    (mark = calloc(n + 1, 1)) == NULL) {
-		mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		goto done;
-	}
 	for (i = 0; i < n; i++) {
 		P += y[i] == 1;
 		N += y[i] != 1;
 	}
-	if (!(P > 0) || !(N > 0)) {
-		mare_err_set(err, MARE_E_DATA, "ROC needs both labels");
+	if (!(P > 0) || !(N > 0))
+		return auc != NULL ? mare_err_set(err, MARE_E_DATA, "AUC "
+		    "needs both labels: %s", P > 0 ? "no absences (0)" :
+		    "no presences (1)") : mare_err_set(err, MARE_E_DATA,
+		    "ROC needs both labels");
+	/* the keys, then (n + 1) hull indices in their place */
+	if ((k = split_sorted(score, y, n, 1, &np)) == NULL ||
+	    (fx = malloc((n + 1) * sizeof(double))) == NULL ||
+	    (ty = malloc((n + 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
+	kn = k + np;
+	if (auc != NULL) {
+		auc_walk(k, np, kn, n - np, &wp, &wn, &sum);
+		*auc = sum / (wp * wn);
+	}
 	/* cumulative counts per distinct score, from the top */
-	for (b = n; b > 0; b = a) {
-		for (a = b; a > 0 && k[a - 1].v == k[b - 1].v; a--) {
-			if (y[k[a - 1].i] == 1)
-				tp++;
-			else
-				fp++;
-		}
+	for (i = np, j = n - np; i > 0 || j > 0; ) {
+		v = j == 0 || (i > 0 && k[i - 1] >= kn[j - 1]) ? k[i - 1] :
+		    kn[j - 1];
+		for (; i > 0 && k[i - 1] == v; i--)
+			tp++;
+		for (; j > 0 && kn[j - 1] == v; j--)
+			fp++;
 		fx[m] = fp;
 		ty[m++] = tp;
 	}
@@ -674,7 +809,12 @@ mare_metrics_roc(const double *score, const double *y, size_t n,
 		rc = 0;
 		goto done;
 	}
+	if ((mark = calloc(m, 1)) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
 	/* upper convex hull (monotone chain; x then y ascending) */
+	hull = (size_t *)(void *)k;	/* the keys are done with */
 	for (i = nh = 0; i < m; i++) {
 		while (nh >= 2 && cross(fx, ty, hull[nh - 2], hull[nh - 1],
 		    i) >= 0)
@@ -689,15 +829,25 @@ mare_metrics_roc(const double *score, const double *y, size_t n,
 		if (mark[i])
 			q++;
 		else
-			keep[b++] = i;
+			b++;
 	}
-	/* fill the rest of the budget evenly among the other points */
+	/*
+	 * fill the rest of the budget evenly among the b other points: the
+	 * j-th pick is the ((2 j + 1) b / (2 want))-th of them (all of them
+	 * when they fit), a rising rank, so one pass finds them
+	 */
 	if (q < maxpts && b > 0) {
-		size_t want = maxpts - q, j;
+		size_t want = maxpts - q, r = 0;
 
-		for (j = 0; j < want && j < b; j++)
-			mark[b <= want ? keep[j] :
-			    keep[(2 * j + 1) * b / (2 * want)]] = 1;
+		for (i = j = 0; i < m && j < want && j < b; i++) {
+			if (mark[i])
+				continue;
+			if (b <= want || r == (2 * j + 1) * b / (2 * want)) {
+				mark[i] = 1;
+				j++;
+			}
+			r++;
+		}
 	}
 	for (i = q = 0; i < m && q < maxpts; i++)
 		if (mark[i]) {
@@ -710,8 +860,6 @@ done:
 	free(k);
 	free(fx);
 	free(ty);
-	free(hull);
-	free(keep);
 	free(mark);
 	return rc;
 }

@@ -256,6 +256,79 @@ test_roc(void)
 }
 
 /*
+ * Max TSS and the full ROC curve of n scores (the radix-sort path, with
+ * ties and both zeros) against direct counts: at each of the 100
+ * cut-offs the presences and absences below it counted one by one; each
+ * point of the curve the share of each label at or above one of the
+ * distinct scores, from the highest down, and the area under the curve
+ * (trapezoids) the AUC.
+ */
+static void
+test_tss_roc_big(const double *s, const double *y, size_t n, double np,
+    double auc)
+{
+	static double f[8192], t[8192];
+	double lo = s[0], hi = s[0], cut, best = -2, bestcut = 0, v, tss;
+	double tp, fp, area = 0, d, prev;
+	size_t i, c, k, npts, bad = 0;
+	struct mare_err err;
+	int rc;
+
+	for (i = 1; i < n; i++) {
+		lo = s[i] < lo ? s[i] : lo;
+		hi = s[i] > hi ? s[i] : hi;
+	}
+	for (c = 0; c < MARE_METRICS_TSS_CUTS; c++) {
+		cut = c == MARE_METRICS_TSS_CUTS - 1 ? hi : lo + (double)c *
+		    (hi - lo) / (MARE_METRICS_TSS_CUTS - 1);
+		tp = fp = 0;
+		for (i = 0; i < n; i++) {
+			tp += y[i] == 1 && s[i] < cut;
+			fp += y[i] == 0 && s[i] < cut;
+		}
+		v = (np - tp) / np + fp / ((double)n - np) - 1;
+		if (v > best) {
+			best = v;
+			bestcut = cut;
+		}
+	}
+	mare_err_init(&err);
+	ok(mare_metrics_max_tss(s, y, n, &tss, &cut, &err) == 0,
+	    "tss: %zu scores", n);
+	ok(tss == best && cut == bestcut, "tss: %.17g at %g, directly "
+	    "counted %.17g at %g", tss, cut, best, bestcut);
+	npts = 0;
+	rc = mare_metrics_roc(s, y, n, 8192, f, t, &npts, NULL, &err);
+	ok(rc == 0 && npts > 2 && f[0] == 0 && t[0] == 0 && f[npts - 1] == 1 &&
+	    t[npts - 1] == 1, "roc: full curve of %zu scores, %zu points",
+	    n, npts);
+	/* each point is (share of absences, of presences) at or above the
+	 * highest score not above the previous point's */
+	for (k = 1, prev = INFINITY; k < npts; k++) {
+		for (;;) {
+			d = -INFINITY;
+			for (i = 0; i < n; i++)
+				if (s[i] < prev && s[i] > d)
+					d = s[i];
+			tp = fp = 0;
+			for (i = 0; i < n; i++) {
+				tp += y[i] == 1 && s[i] >= d;
+				fp += y[i] == 0 && s[i] >= d;
+			}
+			prev = d;
+			if ((fp / ((double)n - np) == f[k] &&
+			    tp / np == t[k]) || d == -INFINITY)
+				break;
+		}
+		bad += d == -INFINITY;
+		area += (f[k] - f[k - 1]) * (t[k] + t[k - 1]) / 2;
+	}
+	ok(bad == 0, "roc: every point is a threshold's counts, in order");
+	is_double(area, auc, 1e-12, "roc: area under the full curve is the "
+	    "AUC");
+}
+
+/*
  * AUC of 6000 scores (the radix-sort path) with ties, negatives and
  * both zeros, against the O(n^2) count of pairs.
  */
@@ -285,6 +358,7 @@ test_auc_big(void)
 	    "auc: 6000 scores");
 	is_double(auc, cnt / (np * (NBIG - np)), 1e-15,
 	    "auc: radix-sorted AUC equals the pair count");
+	test_tss_roc_big(s, y, NBIG, np, auc);
 }
 
 /*
