@@ -33,6 +33,7 @@
 #include "featspec.h"
 #include "io.h"
 #include "mare.h"
+#include "mem.h"
 #include "metrics.h"
 #include "model.h"
 #include "par.h"
@@ -581,6 +582,8 @@ read_rows(struct table *t, struct mare_err *err)
 			    t->nkeep : 1) * sizeof(double))) == NULL)
 				goto nomem;
 			t->rows = nb;
+			mare_mem_hint_huge(nb, cap * (t->nkeep ? t->nkeep :
+			    1) * sizeof(double));
 			for (k = 0; k < NROLES; k++) {
 				if (t->role[k] < 0)
 					continue;
@@ -967,6 +970,7 @@ features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		return NULL;
 	}
+	mare_mem_hint_huge(feat, n * fs->nfeat * sizeof(double));
 	if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL, err) != 0) {
 		free(feat);
 		return NULL;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "blas.h"
+#include "mem.h"
 #include "optim.h"
 #include "par.h"
 
@@ -61,6 +62,8 @@ xcalloc(size_t n, size_t size, struct mare_err *err)
 	if ((p = calloc(n, size)) == NULL)
 		mare_err_set(err, MARE_E_NOMEM, "out of memory (%zu x %zu "
 		    "bytes)", n, size);
+	else
+		mare_mem_hint_huge(p, n * size);
 	return p;
 }
 
