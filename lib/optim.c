@@ -34,6 +34,7 @@
 #define MAX_HALVINGS	40
 #define GRAM_BYTES	(256 << 10) /* working columns per Gram block */
 #define FUSE_BYTES	(256 << 10) /* X per block of the fused TRON passes */
+#define DIRECT_MAX	64	/* mare_optim_fit(): see optim.h */
 
 struct prob {
 	const struct mare_optim_data *d;
@@ -101,30 +102,6 @@ check_opts(const struct mare_optim_opts *o, struct mare_err *err)
 		return mare_err_set(err, MARE_E_USAGE, "max_iter must be "
 		    ">= 1, got %d", o->max_iter);
 	return 0;
-}
-
-/* y = X~ v (v in beta~ space), plus b0 and the offset. */
-static void
-xv(struct prob *pb, const double *v, double b0, double *y)
-{
-	const struct mare_optim_data *d = pb->d;
-	double c = b0;
-	size_t i, j, i0, nr;
-
-	for (j = 0; j < pb->p; j++) {
-		pb->vp[j] = pb->zv[j] ? 0 : v[j] / pb->s[j];
-		c -= pb->m[j] * pb->vp[j];
-	}
-	for (i0 = 0; i0 < pb->n; i0 += nr) {
-		nr = pb->n - i0 < GEMV_ROWS ? pb->n - i0 : GEMV_ROWS;
-		if (pb->p > 0)
-			mare_blas_dgemv(0, nr, pb->p, 1.0, d->x + i0 * pb->p,
-			    pb->p, pb->vp, 0.0, y + i0);
-		else
-			memset(y + i0, 0, nr * sizeof(*y));
-	}
-	for (i = 0; i < pb->n; i++)
-		y[i] += c + (d->offset != NULL ? d->offset[i] : 0);
 }
 
 /* out = X~' u (p values); returns sum(u). */
@@ -751,6 +728,10 @@ struct cd {
 	double	*gb1;	/* p: bound bases at rref, L1 and L2 (see */
 	double	*gb2;	/*    cd_screen()) */
 	size_t	*unc;	/* p: work */
+	size_t	*pend;	/* p: admitted, column not yet copied */
+	size_t	 npend;
+	unsigned char *fresh;	/* p: admitted since the last cd_model() */
+	int	 eager;		/* cd_model() takes the fresh ones too */
 	int	 gref;		/* ga and rref are set */
 };
 
@@ -781,6 +762,8 @@ cd_release(struct cd *c)
 	free(c->gb1);
 	free(c->gb2);
 	free(c->unc);
+	free(c->pend);
+	free(c->fresh);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -809,7 +792,9 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->cnrm = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->gb1 = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->gb2 = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL) {
+	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->pend = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->fresh = xcalloc(p, 1, err)) == NULL) {
 		cd_release(c);
 		return -1;
 	}
@@ -819,15 +804,15 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 }
 
 /*
- * Put j in the working set, copying its standardised column x~_j
- * (column-major) on first use: memory grows with the working set only.
+ * Put j in the working set. A feature new to it gets a slot for its
+ * standardised column x~_j (column-major), copied by cd_fill(): memory
+ * grows with the working set only.
  */
 static int
 cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 {
-	const double *x = pb->d->x;
-	size_t i, n = pb->n, p = pb->p, ncap;
-	double *nc, *cj;
+	size_t n = pb->n, p = pb->p, ncap;
+	double *nc;
 
 	c->ixx[j] = 1;
 	if (c->slot[j] != NO_SLOT)
@@ -860,11 +845,41 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
 	}
-	cj = c->col + c->ncol * n;
-	for (i = 0; i < n; i++)
-		cj[i] = (x[i * p + j] - pb->m[j]) / pb->s[j];
 	c->slot[j] = c->ncol++;
+	c->pend[c->npend++] = j;
+	c->fresh[j] = 1;
 	return 0;
+}
+
+/*
+ * Copy the columns of the features admitted since the last call, in one
+ * pass over X by blocks of rows that stay in cache: X is row-major, so
+ * one column at a time would read all of it per column.
+ */
+static void
+cd_fill(const struct prob *pb, struct cd *c)
+{
+	const double *x = pb->d->x;
+	size_t n = pb->n, p = pb->p, i, i0, i1, k, j, B;
+	double *cj, mj, sj;
+
+	if (c->npend == 0)
+		return;
+	B = FUSE_BYTES / sizeof(double) / p;
+	if (B < 16)
+		B = 16;
+	for (i0 = 0; i0 < n; i0 = i1) {
+		i1 = n - i0 < B ? n : i0 + B;
+		for (k = 0; k < c->npend; k++) {
+			j = c->pend[k];
+			cj = c->col + c->slot[j] * n;
+			mj = pb->m[j];
+			sj = pb->s[j];
+			for (i = i0; i < i1; i++)
+				cj[i] = (x[i * p + j] - mj) / sj;
+		}
+	}
+	c->npend = 0;
 }
 
 static const double *
@@ -876,9 +891,12 @@ cd_col(const struct cd *c, size_t j)
 /*
  * The quadratic model at the current IRLS point, in one pass over the
  * working columns: per block of rows, one gemm of the block with the
- * q-weighted columns of the non-zero coefficients (their Gram columns and
- * xv: they move in nearly every IRLS step), q (xq) and -r (gr). The xv of
- * the other slots come from their columns. 0, or -1 with err set.
+ * q-weighted columns of the non-zero coefficients and, with c->eager (the
+ * KKT rule; glmnet's keeps its rounding), of the features new to the
+ * working set (their Gram columns and xv: they move in nearly every IRLS
+ * step, and the new ones were admitted to move), q (xq) and -r (gr).
+ * The xv of the other slots come from their columns. 0, or -1 with err
+ * set.
  */
 static int
 cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
@@ -901,8 +919,9 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	for (j = 0; j < pb->p; j++)
 		if (c->slot[j] != NO_SLOT) {
 			fj[c->slot[j]] = j;
-			if (c->b[j] != 0)
+			if (c->b[j] != 0 || (c->eager && c->fresh[j]))
 				ka[na++] = c->slot[j];
+			c->fresh[j] = 0;
 		}
 	nw = na + 2;
 	B = GRAM_BYTES / sizeof(double) / (ncol + nw);
@@ -1128,6 +1147,7 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 			*viol = 1;
 		}
 	}
+	cd_fill(pb, c);
 	return 0;
 }
 
@@ -1216,6 +1236,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		    c->ga[j] > tlam * pb->pf[j]) &&
 		    cd_admit(pb, c, j, err) == -1)
 			return -1;
+	cd_fill(pb, c);
 	itol = gl ? shr : 0.01 * o->tol;
 	while (!done && iter < o->max_iter && passes < MAX_PASSES) {
 		iter++;
@@ -1367,9 +1388,9 @@ lmax_of(struct prob *pb, double *g)
 	double b0 = start_b0(pb), lm = 0, a, v;
 	size_t j;
 
-	xv(pb, g, 0, pb->eta);	/* g is all 0 here */
-	for (size_t i = 0; i < pb->n; i++)
-		pb->eta[i] += b0;
+	for (size_t i = 0; i < pb->n; i++)	/* X~ 0 + b0 + offset */
+		pb->eta[i] = b0 + (pb->d->offset != NULL ?
+		    pb->d->offset[i] : 0);
 	loss(pb, pb->eta, 1);
 	xtv(pb, pb->r, g);
 	a = pb->alpha > 1e-3 ? pb->alpha : 1e-3;
@@ -1430,17 +1451,94 @@ finish(const struct prob *pb, double lambda, double b0, const double *bt,
 	return 0;
 }
 
+/*
+ * The path of mare_optim_path() on an initialised problem. lm: lambda_max
+ * with g its gradient at the null model (from lmax_of()), or NAN to
+ * compute both here.
+ */
+static int
+path_run(struct prob *pb, const struct mare_optim_opts *o,
+    const double *lambdas, size_t nlambda, double ratio, double lm,
+    const double *g0, struct mare_optim_fit *fits, struct mare_err *err)
+{
+	struct cd c;
+	struct mare_optim_opts oo = *o;
+	size_t p = pb->p, k, j;
+	double *bt = NULL, b0, lam, lprev, shr = 0;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	memset(fits, 0, nlambda * sizeof(*fits));
+	if ((bt = xcalloc(p + 1, sizeof(double), err)) == NULL)
+		goto out;
+	if (o->alpha > 0 && cd_init(&c, pb->n, p, err) == -1)
+		goto out;
+	if (isnan(lm) || g0 == NULL) {
+		lm = lmax_of(pb, bt);
+		g0 = bt;
+	}
+	b0 = start_b0(pb);
+	lprev = lm;
+	if (c.cmax != NULL) {	/* cd_init() ran: o->alpha > 0 */
+		/* the gradient at the null model is cd_grad()'s first */
+		for (j = 0; j < p; j++)
+			c.g[j] = g0[j];
+		cd_colmax(pb, &c);
+		if (o->stop == MARE_OPTIM_STOP_GLMNET)
+			shr = o->tol * null_dev(pb);
+		for (size_t i = 0; i < pb->n; i++)	/* the null model */
+			pb->eta[i] = b0 + (pb->d->offset != NULL ?
+			    pb->d->offset[i] : 0);
+		loss(pb, pb->eta, 1);
+		for (j = 0; j < p; j++)
+			c.ga[j] = c.gb1[j] = c.gb2[j] = fabs(c.g[j]);
+		memcpy(c.rref, pb->r, pb->n * sizeof(double));
+		c.gref = 1;
+		c.eager = o->stop != MARE_OPTIM_STOP_GLMNET;
+	}
+	memset(bt, 0, (p + 1) * sizeof(double));
+	for (k = 0; k < nlambda; k++) {
+		if (lambdas != NULL)
+			lam = lambdas[k];
+		else
+			lam = nlambda == 1 ? lm : lm * pow(ratio,
+			    (double)k / (double)(nlambda - 1));
+		oo.lambda = lam;
+		if (o->alpha > 0) {
+			if (solve_cd(pb, &c, lam, lprev, &oo, shr, &b0,
+			    bt + 1, &fits[k], err) == -1)
+				goto out;
+		} else {
+			bt[0] = b0;
+			if (solve_tron(pb, lam, o->tol, o->max_iter, bt,
+			    &fits[k], err) == -1)
+				goto out;
+			b0 = bt[0];
+		}
+		if (finish(pb, lam, b0, bt + 1, &fits[k], err) == -1)
+			goto out;
+		fits[k].path_steps = (int)k + 1;
+		lprev = lam;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		for (j = 0; j < nlambda; j++)
+			mare_optim_fit_release(&fits[j]);
+	free(bt);
+	if (o->alpha > 0)
+		cd_release(&c);
+	return rc;
+}
+
 int
 mare_optim_path(const struct mare_optim_data *d,
     const struct mare_optim_opts *o, const double *lambdas, size_t nlambda,
     double ratio, struct mare_optim_fit *fits, struct mare_err *err)
 {
 	struct prob pb;
-	struct cd c;
-	struct mare_optim_opts oo = *o;
-	double *bt = NULL, b0, lm, lam, lprev, shr = 0;
-	size_t k, j;
-	int rc = -1;
+	size_t k;
+	int rc;
 
 	if (nlambda == 0)
 		return mare_err_set(err, MARE_E_USAGE, "empty lambda path");
@@ -1455,53 +1553,7 @@ mare_optim_path(const struct mare_optim_data *d,
 			    "%g)", k + 1, lambdas[k]);
 	if (prob_init(&pb, d, o, err) == -1)
 		return -1;
-	memset(&c, 0, sizeof(c));
-	memset(fits, 0, nlambda * sizeof(*fits));
-	if ((bt = xcalloc(d->p + 1, sizeof(double), err)) == NULL)
-		goto out;
-	if (o->alpha > 0 && cd_init(&c, d->n, d->p, err) == -1)
-		goto out;
-	lm = lmax_of(&pb, bt);
-	memset(bt, 0, (d->p + 1) * sizeof(double));
-	b0 = start_b0(&pb);
-	lprev = lm;
-	if (c.cmax != NULL) {	/* cd_init() ran: o->alpha > 0 */
-		cd_colmax(&pb, &c);
-		if (o->stop == MARE_OPTIM_STOP_GLMNET)
-			shr = o->tol * null_dev(&pb);
-		xv(&pb, bt + 1, b0, pb.eta);
-		loss(&pb, pb.eta, 1);
-	}
-	for (k = 0; k < nlambda; k++) {
-		if (lambdas != NULL)
-			lam = lambdas[k];
-		else
-			lam = nlambda == 1 ? lm : lm * pow(ratio,
-			    (double)k / (double)(nlambda - 1));
-		oo.lambda = lam;
-		if (o->alpha > 0) {
-			if (solve_cd(&pb, &c, lam, lprev, &oo, shr, &b0,
-			    bt + 1, &fits[k], err) == -1)
-				goto out;
-		} else {
-			bt[0] = b0;
-			if (solve_tron(&pb, lam, o->tol, o->max_iter, bt,
-			    &fits[k], err) == -1)
-				goto out;
-			b0 = bt[0];
-		}
-		if (finish(&pb, lam, b0, bt + 1, &fits[k], err) == -1)
-			goto out;
-		lprev = lam;
-	}
-	rc = 0;
-out:
-	if (rc == -1)
-		for (j = 0; j < nlambda; j++)
-			mare_optim_fit_release(&fits[j]);
-	free(bt);
-	if (o->alpha > 0)
-		cd_release(&c);
+	rc = path_run(&pb, o, lambdas, nlambda, ratio, NAN, NULL, fits, err);
 	prob_release(&pb);
 	return rc;
 }
@@ -1511,40 +1563,49 @@ mare_optim_fit(const struct mare_optim_data *d,
     const struct mare_optim_opts *o, struct mare_optim_fit *fit,
     struct mare_err *err)
 {
-	struct mare_optim_fit *fits;
-	double *lams, lm;
-	size_t k, K;
-	int rc, iters = 0;
+	struct mare_optim_fit *fits = NULL;
+	struct prob pb;
+	double *lams = NULL, *g = NULL, lm;
+	size_t k, K, j, nv = 0;
+	int rc = -1, iters = 0;
 
 	memset(fit, 0, sizeof(*fit));
-	if (check_opts(o, err) == -1)
+	if (check_opts(o, err) == -1 || prob_init(&pb, d, o, err) == -1)
 		return -1;
 	K = o->path_steps > 1 && o->alpha > 0 ? (size_t)o->path_steps : 1;
-	if (K == 1)
-		return mare_optim_path(d, o, &o->lambda, 1, 0, fit, err);
-	if (mare_optim_lambda_max(d, o, &lm, err) == -1)
-		return -1;
-	if (lm <= o->lambda)
-		return mare_optim_path(d, o, &o->lambda, 1, 0, fit, err);
-	if ((lams = xcalloc(K, sizeof(double), err)) == NULL)
-		return -1;
-	if ((fits = xcalloc(K, sizeof(*fits), err)) == NULL) {
-		free(lams);
-		return -1;
-	}
+	if ((g = xcalloc(d->p, sizeof(double), err)) == NULL)
+		goto out;
+	lm = lmax_of(&pb, g);
+	/*
+	 * Few features violating the KKT conditions at the null model:
+	 * solve lambda directly (IRLS with a line search is a proximal
+	 * Newton method); a path would repeat the passes over X per lambda.
+	 */
+	for (j = 0; j < d->p; j++)
+		nv += !pb.zv[j] && fabs(g[j]) > o->lambda * o->alpha *
+		    pb.pf[j];
+	if (lm <= o->lambda || nv <= DIRECT_MAX)
+		K = 1;
+	if ((lams = xcalloc(K, sizeof(double), err)) == NULL ||
+	    (fits = xcalloc(K, sizeof(*fits), err)) == NULL)
+		goto out;
 	for (k = 0; k < K; k++)
 		lams[k] = lm * pow(o->lambda / lm, (double)(k + 1) / (double)K);
 	lams[K - 1] = o->lambda;
-	rc = mare_optim_path(d, o, lams, K, 0, fits, err);
+	rc = path_run(&pb, o, lams, K, 0, lm, g, fits, err);
 	if (rc == 0) {
 		for (k = 0; k < K; k++)
 			iters += fits[k].iterations;
 		*fit = fits[K - 1];
 		fit->iterations = iters;
+		fit->path_steps = (int)K;
 		for (k = 0; k + 1 < K; k++)
 			mare_optim_fit_release(&fits[k]);
 	}
+out:
 	free(fits);
 	free(lams);
+	free(g);
+	prob_release(&pb);
 	return rc;
 }

@@ -113,9 +113,14 @@ struct mare_optim_opts {
 	double		 tol;		/* KKT tolerance, > 0 */
 	int		 max_iter;	/* outer iterations (> 0) */
 	/*
-	 * alpha > 0 only: path_steps lambdas from lambda_max down to lambda
-	 * (log scale) are solved in turn with warm starts; 1 solves lambda
-	 * from zero directly.
+	 * mare_optim_fit() with alpha > 0 only: path_steps lambdas from
+	 * lambda_max down to lambda (log scale) are solved in turn with warm
+	 * starts; 1 solves lambda from zero directly. It is solved directly
+	 * anyway when at most 64 features violate their KKT condition at the
+	 * null model (|gradient_j| > lambda alpha pf_j): the working set
+	 * then stays that small, and IRLS with its line search (a proximal
+	 * Newton method, as newGLMNET) needs far fewer passes over X than a
+	 * path.
 	 */
 	int		 path_steps;
 	int		 strong_rules;	/* screen with sequential strong rules */
@@ -141,6 +146,7 @@ struct mare_optim_fit {
 	double		 loss;		/* (1/W) sum w l, the first term of F */
 	double		 kkt;		/* final KKT violation (see above) */
 	int		 iterations;	/* outer iterations used */
+	int		 path_steps;	/* lambdas solved in turn to reach it */
 	int		 converged;	/* kkt <= tol */
 };
 

@@ -495,7 +495,7 @@ fit_glm(struct mare_model *m, const double *feat, const double *y,
 	m->intercept = f.intercept;
 	m->entropy = 0.0;
 	json_decref(m->convergence);
-	m->convergence = conv_json(&f, o, o->alpha > 0.0 ? oo.path_steps : 1);
+	m->convergence = conv_json(&f, o, f.path_steps);
 	json_decref(m->hyper);
 	m->hyper = json_object();
 	if (m->convergence == NULL || m->hyper == NULL) {
