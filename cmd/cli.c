@@ -351,7 +351,10 @@ mare_cli_common_option(int c, const char *arg, struct mare_cli_common *common,
 		if (mare_cli_parse_ulong("threads", arg, 1, 1024, &v, err) != 0)
 			return -1;
 		common->threads = (int)v;
-		mare_blas_set_threads(common->threads);
+		if (common->threads == 1)
+			mare_blas_one_thread();
+		else
+			mare_blas_set_threads(common->threads);
 		return 1;
 	case MARE_OPT_LOG_FORMAT:
 		if (strcmp(arg, "text") == 0)

@@ -9,14 +9,38 @@
 #include <config.h>
 
 #include <cblas.h>
+#include <dlfcn.h>
 
 #include "blas.h"
+
+static int single;	/* mare_blas_one_thread() ran */
 
 void
 mare_blas_set_threads(int n)
 {
 	if (n >= 1)
-		openblas_set_num_threads(n);
+		openblas_set_num_threads(single ? 1 : n);
+}
+
+/*
+ * OpenBLAS (pthreads build) starts its worker threads when it is loaded,
+ * before main() can ask for one thread, and each spins in sched_yield()
+ * for about 2^28 cycles before it sleeps. They are stopped with the
+ * library's own fork handler when it has one; the process then keeps to
+ * one thread, since raising the count again could start them twice.
+ */
+void
+mare_blas_one_thread(void)
+{
+	void (*stop)(void);
+
+	openblas_set_num_threads(1);
+	if (single)
+		return;
+	single = 1;
+	if ((*(void **)&stop = dlsym(RTLD_DEFAULT,
+	    "blas_thread_shutdown_")) != NULL)
+		stop();
 }
 
 int

@@ -17,6 +17,12 @@
 void	mare_blas_set_threads(int n);
 /* The number of OpenBLAS threads. */
 int	mare_blas_get_threads(void);
+/*
+ * One OpenBLAS thread for the rest of the process: stops the idle worker
+ * threads OpenBLAS started at load time (each spins for about 0.1 s of
+ * CPU before sleeping); later mare_blas_set_threads() calls keep to 1.
+ */
+void	mare_blas_one_thread(void);
 /* OpenBLAS's configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...". */
 const char *mare_blas_version(void);
 
