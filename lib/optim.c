@@ -1209,13 +1209,14 @@ null_dev(struct prob *pb)
  * ever non-zero only, then a full pass again; strong-rule screening from
  * the previous lambda lprev (0 = none) and a KKT check of the screened-
  * out features before accepting a solution. pb->eta, r and q must be at
- * (b0, bt) on entry and are kept there. shr: glmnet's threshold times
- * the null deviance (o->stop == MARE_OPTIM_STOP_GLMNET).
+ * (b0, bt) on entry and are kept there, and so is *Lp, the loss there.
+ * shr: glmnet's threshold times the null deviance (o->stop ==
+ * MARE_OPTIM_STOP_GLMNET).
  */
 static int
 solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
     const struct mare_optim_opts *o, double shr, double *b0, double *bt,
-    struct mare_optim_fit *fit, struct mare_err *err)
+    double *Lp, struct mare_optim_fit *fit, struct mare_err *err)
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
 	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
@@ -1224,7 +1225,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 	int h, stall = 0, done = 0, conv = 0, ix;
 
 	memcpy(c->b, bt, p * sizeof(double));
-	L = loss(pb, eta, 1);
+	L = *Lp;
 	F = L + penalty(pb, c->b, lambda);
 	if (!c->gref)
 		cd_grad(pb, c);
@@ -1348,7 +1349,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 		return -1;
 	memcpy(bt, c->b, p * sizeof(double));
 	fit->objective = F;
-	fit->loss = L;
+	fit->loss = *Lp = L;
 	fit->kkt = cd_kkt(pb, c, lambda);
 	fit->iterations += iter;
 	fit->converged = gl ? conv : fit->kkt <= o->tol;
@@ -1464,7 +1465,7 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 	struct cd c;
 	struct mare_optim_opts oo = *o;
 	size_t p = pb->p, k, j;
-	double *bt = NULL, b0, lam, lprev, shr = 0;
+	double *bt = NULL, b0, lam, lprev, shr = 0, L = 0;
 	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
@@ -1489,7 +1490,7 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 		for (size_t i = 0; i < pb->n; i++)	/* the null model */
 			pb->eta[i] = b0 + (pb->d->offset != NULL ?
 			    pb->d->offset[i] : 0);
-		loss(pb, pb->eta, 1);
+		L = loss(pb, pb->eta, 1);
 		for (j = 0; j < p; j++)
 			c.ga[j] = c.gb1[j] = c.gb2[j] = fabs(c.g[j]);
 		memcpy(c.rref, pb->r, pb->n * sizeof(double));
@@ -1506,7 +1507,7 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 		oo.lambda = lam;
 		if (o->alpha > 0) {
 			if (solve_cd(pb, &c, lam, lprev, &oo, shr, &b0,
-			    bt + 1, &fits[k], err) == -1)
+			    bt + 1, &L, &fits[k], err) == -1)
 				goto out;
 		} else {
 			bt[0] = b0;
