@@ -687,6 +687,251 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 }
 
 /* ---------------------------------------------------------------------
+ * Structured gradients (mare_optim_data's pl_key): X' u for columns that
+ * are clamp01 or step functions of a key column, from prefix sums of u
+ * and u t over the rows sorted by the key: O(n) per key, not per column.
+ */
+
+struct pl {
+	size_t	 nk, nu, n;
+	size_t	*kc;	/* nk: the key columns */
+	size_t	*perm;	/* nk x n: rows by ascending key value */
+	double	*ts;	/* nk x n: the key values in that order */
+	size_t	*kof;	/* p: index into kc, or NO_KEY (unstructured) */
+	size_t	*ia, *ib; /* p: sorted positions where f leaves 0, reaches 1 */
+	double	*dev;	/* p: max_i |x_ij - f_j(t_i)|, as checked */
+	size_t	*uj;	/* nu: the unstructured columns */
+	double	*ucol;	/* nu x n: their raw columns, column-major */
+	double	*S0, *S1;	/* n + 1: work */
+};
+
+#define NO_KEY	((size_t)-1)
+
+static void
+pl_free(struct pl *pl)
+{
+	if (pl == NULL)
+		return;
+	free(pl->kc);
+	free(pl->perm);
+	free(pl->ts);
+	free(pl->kof);
+	free(pl->ia);
+	free(pl->ib);
+	free(pl->dev);
+	free(pl->uj);
+	free(pl->ucol);
+	free(pl->S0);
+	free(pl->S1);
+	free(pl);
+}
+
+struct pl_pair {
+	double	 v;
+	size_t	 i;
+};
+
+static int
+pl_cmp(const void *a, const void *b)
+{
+	const struct pl_pair *x = a, *y = b;
+
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* f_j(t) as the hint defines it. */
+static double
+pl_f(double a, double b, double t)
+{
+	if (a == b)
+		return t < a ? 0 : 1;
+	return t <= a ? 0 : t < b ? (t - a) / (b - a) : 1;
+}
+
+/* First sorted position whose value is > v (strict) or >= v. */
+static size_t
+pl_bound(const double *ts, size_t n, double v, int strict)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strict ? ts[mid] <= v : ts[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The structure of d's hint, checked against X (dev), or NULL when there
+ * is no hint or it would not pay (fewer than half the columns covered).
+ * Returns -1 on out of memory.
+ */
+static int
+pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
+{
+	const struct mare_optim_data *d = pb->d;
+	const double *x = d->x;
+	size_t n = pb->n, p = pb->p, i, j, k, ns = 0, u;
+	struct pl_pair *pr = NULL;
+	struct pl *pl;
+	double a, b, v;
+
+	*out = NULL;
+	if (d->pl_key == NULL || d->pl_a == NULL || d->pl_b == NULL || n == 0)
+		return 0;
+	for (j = 0; j < p; j++)
+		if (d->pl_key[j] < p && d->pl_key[d->pl_key[j]] == d->pl_key[j]
+		    && !pb->zv[j] && d->pl_a[j] <= d->pl_b[j])
+			ns++;
+	if (ns < p / 2 + 1)
+		return 0;
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	pl->n = n;
+	if ((pl->kof = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->kc = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->ia = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->ib = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->dev = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (pl->uj = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->S0 = xcalloc(n + 1, sizeof(double), err)) == NULL ||
+	    (pl->S1 = xcalloc(n + 1, sizeof(double), err)) == NULL)
+		goto fail;
+	/* keys: columns that are their own key; kof of the others */
+	for (j = 0; j < p; j++)
+		pl->kof[j] = NO_KEY;
+	for (j = 0; j < p; j++) {
+		k = d->pl_key[j];
+		if (k >= p || d->pl_key[k] != k || pb->zv[j] ||
+		    !(d->pl_a[j] <= d->pl_b[j]))
+			continue;
+		if (pl->kof[k] == NO_KEY || pl->kc[pl->kof[k]] != k) {
+			pl->kc[pl->nk] = k;
+			pl->kof[k] = pl->nk++;
+		}
+		pl->kof[j] = pl->kof[k];
+	}
+	for (j = 0; j < p; j++)
+		if (pl->kof[j] == NO_KEY && !pb->zv[j])
+			pl->uj[pl->nu++] = j;
+	if ((pl->perm = xcalloc(pl->nk * n, sizeof(size_t), err)) == NULL ||
+	    (pl->ts = xcalloc(pl->nk * n, sizeof(double), err)) == NULL ||
+	    (pl->ucol = xcalloc(pl->nu * n, sizeof(double), err)) == NULL ||
+	    (pr = xcalloc(n, sizeof(*pr), err)) == NULL)
+		goto fail;
+	for (k = 0; k < pl->nk; k++) {
+		for (i = 0; i < n; i++) {
+			pr[i].v = x[i * p + pl->kc[k]];
+			pr[i].i = i;
+		}
+		qsort(pr, n, sizeof(*pr), pl_cmp);
+		for (i = 0; i < n; i++) {
+			pl->perm[k * n + i] = pr[i].i;
+			pl->ts[k * n + i] = pr[i].v;
+		}
+	}
+	for (j = 0; j < p; j++) {
+		if (pl->kof[j] == NO_KEY)
+			continue;
+		a = d->pl_a[j];
+		b = d->pl_b[j];
+		k = pl->kof[j];
+		pl->ia[j] = pl_bound(pl->ts + k * n, n, a, a < b);
+		pl->ib[j] = a < b ? pl_bound(pl->ts + k * n, n, b, 0) :
+		    pl->ia[j];
+	}
+	/* the hint is checked, not trusted: one pass over X */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < p; j++) {
+			if ((k = pl->kof[j]) == NO_KEY)
+				continue;
+			v = fabs(x[i * p + j] - pl_f(d->pl_a[j], d->pl_b[j],
+			    x[i * p + pl->kc[k]]));
+			if (!(v <= pl->dev[j]))
+				pl->dev[j] = isnan(v) ? INFINITY : v;
+		}
+		for (u = 0; u < pl->nu; u++)
+			pl->ucol[u * n + i] = x[i * p + pl->uj[u]];
+	}
+	free(pr);
+	*out = pl;
+	return 0;
+fail:
+	free(pr);
+	pl_free(pl);
+	return -1;
+}
+
+/*
+ * out = X~' u (as xtv(), p values) and e, a bound on each one's error
+ * beyond that of a plain sum; returns sum(u).
+ */
+static double
+pl_xtv(struct prob *pb, struct pl *pl, const double *u, double *out,
+    double *e)
+{
+	const struct mare_optim_data *d = pb->d;
+	size_t n = pb->n, i, j, k, *perm;
+	double su = 0, A0 = 0, A1, a, b, w, G, E, t, *ts;
+	const double eps = 4 * ((double)n + 4) * 2.220446049250313e-16;
+
+	for (i = 0; i < n; i++) {
+		su += u[i];
+		A0 += fabs(u[i]);
+	}
+	for (j = 0; j < pb->p; j++)
+		e[j] = 0;
+	for (k = 0; k < pl->nu; k++)
+		out[pl->uj[k]] = mare_blas_ddot(n, pl->ucol + k * n, u);
+	for (k = 0; k < pl->nk; k++) {
+		perm = pl->perm + k * n;
+		ts = pl->ts + k * n;
+		pl->S0[0] = pl->S1[0] = 0;
+		A1 = 0;
+		for (i = 0; i < n; i++) {
+			w = u[perm[i]];
+			t = ts[i];
+			pl->S0[i + 1] = pl->S0[i] + w;
+			pl->S1[i + 1] = pl->S1[i] + w * t;
+			A1 += fabs(w * t);
+		}
+		/* the key's own column j = k... and every column of this key */
+		for (j = 0; j < pb->p; j++) {
+			if (pl->kof[j] != k)
+				continue;
+			a = d->pl_a[j];
+			b = d->pl_b[j];
+			G = pl->S0[n] - pl->S0[pl->ib[j]];
+			E = eps * A0;
+			if (a < b) {
+				G += ((pl->S1[pl->ib[j]] - pl->S1[pl->ia[j]]) -
+				    a * (pl->S0[pl->ib[j]] -
+				    pl->S0[pl->ia[j]])) / (b - a);
+				E += eps * (A1 + fabs(a) * A0) / (b - a);
+			}
+			out[j] = G;
+			e[j] = 2 * (E + pl->dev[j] * A0);
+		}
+	}
+	for (j = 0; j < pb->p; j++) {
+		if (pb->zv[j]) {
+			out[j] = e[j] = 0;
+			continue;
+		}
+		if (e[j] > 0)
+			e[j] = (e[j] + 1e-15 * (fabs(out[j]) +
+			    fabs(pb->m[j] * su))) / pb->s[j];
+		out[j] = (out[j] - pb->m[j] * su) / pb->s[j];
+	}
+	return su;
+}
+
+/* ---------------------------------------------------------------------
  * Coordinate descent (alpha > 0), covariance updates.
  */
 
@@ -731,6 +976,8 @@ struct cd {
 	size_t	*pend;	/* p: admitted, column not yet copied */
 	size_t	 npend;
 	unsigned char *fresh;	/* p: admitted since the last cd_model() */
+	double	*gerr;	/* p: bound on the error of g (structured) */
+	struct pl *pl;	/* structured gradients, or NULL */
 	int	 eager;		/* cd_model() takes the fresh ones too */
 	int	 gref;		/* ga and rref are set */
 };
@@ -764,6 +1011,8 @@ cd_release(struct cd *c)
 	free(c->unc);
 	free(c->pend);
 	free(c->fresh);
+	free(c->gerr);
+	pl_free(c->pl);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -794,7 +1043,8 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->gb2 = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->pend = xcalloc(p, sizeof(size_t), err)) == NULL ||
-	    (c->fresh = xcalloc(p, 1, err)) == NULL) {
+	    (c->fresh = xcalloc(p, 1, err)) == NULL ||
+	    (c->gerr = xcalloc(p, sizeof(double), err)) == NULL) {
 		cd_release(c);
 		return -1;
 	}
@@ -1044,17 +1294,23 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 }
 
 /*
- * |gradient| of the loss at the current point into ga (one pass over
- * X), remembering the residual it was computed at.
+ * |gradient| of the loss at the current point into ga (one pass over X,
+ * or structured with the error bounds in gerr), remembering the residual
+ * it was computed at.
  */
 static void
 cd_grad(struct prob *pb, struct cd *c)
 {
 	size_t j;
 
-	xtv(pb, pb->r, c->g);
-	for (j = 0; j < pb->p; j++)
-		c->ga[j] = c->gb1[j] = c->gb2[j] = fabs(c->g[j]);
+	if (c->pl != NULL)
+		pl_xtv(pb, c->pl, pb->r, c->g, c->gerr);
+	else
+		xtv(pb, pb->r, c->g);
+	for (j = 0; j < pb->p; j++) {
+		c->ga[j] = fabs(c->g[j]);
+		c->gb1[j] = c->gb2[j] = c->ga[j] + c->gerr[j];
+	}
 	memcpy(c->rref, pb->r, pb->n * sizeof(double));
 	c->gref = 1;
 }
@@ -1081,21 +1337,49 @@ cd_colmax(const struct prob *pb, struct cd *c)
 }
 
 /*
+ * Exact gradients of the nu features in c->unc, row by row; the bases of
+ * their bounds moved to rref with d1 and d2 (see cd_screen()).
+ */
+static void
+cd_exact(struct prob *pb, struct cd *c, size_t nu, double d1, double d2)
+{
+	const double *x = pb->d->x;
+	size_t i, j, k, p = pb->p;
+	double sr = 0;
+
+	for (k = 0; k < nu; k++)
+		c->g[c->unc[k]] = 0;
+	for (i = 0; i < pb->n; i++) {
+		sr += pb->r[i];
+		for (k = 0; k < nu; k++)
+			c->g[c->unc[k]] += x[i * p + c->unc[k]] * pb->r[i];
+	}
+	for (k = 0; k < nu; k++) {
+		j = c->unc[k];
+		c->ga[j] = fabs((c->g[j] - pb->m[j] * sr) / pb->s[j]);
+		c->gerr[j] = 0;
+		c->gb1[j] = c->ga[j] + c->cmax[j] * d1;
+		c->gb2[j] = c->ga[j] + c->cnrm[j] * d2;
+	}
+}
+
+/*
  * KKT check of the features outside the working set: the ones that
  * violate it join the set (*viol = 1). With d = r - rref, the triangle
  * and Hoelder inequalities give |g_j| <= gb1_j + cmax_j ||d||_1 and
  * |g_j| <= gb2_j + cnrm_j ||d||_2: a feature whose bound is below its
  * threshold provably stays at 0. The few others get their exact gradient
  * from their own columns (bases moved to rref by the same inequalities);
- * when there are many, one pass over X recomputes every gradient.
+ * when there are many, every gradient is recomputed (one pass over X, or
+ * structured: then the features whose error bound straddles their
+ * threshold get their exact gradient too).
  */
 static int
 cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
     struct mare_err *err)
 {
-	const double *x = pb->d->x;
 	size_t i, j, k, p = pb->p, nu = 0;
-	double d1 = 0, d2 = 0, dr, l1, sr = 0;
+	double d1 = 0, d2 = 0, dr, l1;
 
 	*viol = 0;
 	if (c->gref) {
@@ -1119,26 +1403,22 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 	if (!c->gref || nu > p / 32 + 1) {
 		cd_grad(pb, c);
 		nu = 0;
-		for (j = 0; j < p; j++)
-			if (!c->ixx[j] && !pb->zv[j])
-				c->unc[nu++] = j;
-	} else {
-		/* exact gradients of the few, row by row */
-		for (k = 0; k < nu; k++)
-			c->g[c->unc[k]] = 0;
-		for (i = 0; i < pb->n; i++) {
-			sr += pb->r[i];
-			for (k = 0; k < nu; k++)
-				c->g[c->unc[k]] += x[i * p + c->unc[k]] *
-				    pb->r[i];
+		for (j = 0; j < p; j++) {
+			if (c->ixx[j] || pb->zv[j])
+				continue;
+			l1 = lambda * pb->alpha * pb->pf[j];
+			if (c->gerr[j] > 0 && fabs(c->ga[j] - l1) <= c->gerr[j])
+				c->unc[nu++] = j;	/* exact below */
+			else if (c->ga[j] > l1) {
+				if (cd_admit(pb, c, j, err) == -1)
+					return -1;
+				*viol = 1;
+			}
 		}
-		for (k = 0; k < nu; k++) {
-			j = c->unc[k];
-			c->ga[j] = fabs((c->g[j] - pb->m[j] * sr) / pb->s[j]);
-			c->gb1[j] = c->ga[j] + c->cmax[j] * d1;
-			c->gb2[j] = c->ga[j] + c->cnrm[j] * d2;
-		}
+		d1 = d2 = 0;	/* at rref */
 	}
+	if (nu > 0)
+		cd_exact(pb, c, nu, d1, d2);
 	for (k = 0; k < nu; k++) {
 		j = c->unc[k];
 		if (c->ga[j] > lambda * pb->alpha * pb->pf[j]) {
@@ -1481,6 +1761,8 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 	b0 = start_b0(pb);
 	lprev = lm;
 	if (c.cmax != NULL) {	/* cd_init() ran: o->alpha > 0 */
+		if (pl_init(pb, &c.pl, err) == -1)
+			goto out;
 		/* the gradient at the null model is cd_grad()'s first */
 		for (j = 0; j < p; j++)
 			c.g[j] = g0[j];

@@ -264,6 +264,52 @@ conv_json(const struct mare_optim_fit *f, const struct mare_train_opts *o,
 	return c;
 }
 
+/*
+ * The structure of maxent's columns for mare_optim_path(): every hinge
+ * and threshold feature of a variable is a clamp01 or step function of
+ * its first left hinge, clamp01((x - min) / (max - min)) (see optim.h).
+ */
+static void
+maxent_structure(const struct mare_featspec *fs, size_t p, size_t *key,
+    double *a, double *b)
+{
+	const struct mare_featspec_feat *f;
+	const struct mare_featspec_stats *st;
+	size_t j, k;
+	double r;
+
+	for (j = 0; j < p; j++) {
+		key[j] = (size_t)-1;
+		a[j] = b[j] = 0.0;
+	}
+	if (fs == NULL || fs->nfeat != p)
+		return;
+	for (j = 0; j < p; j++) {
+		f = &fs->feat[j];
+		if (f->cls != MARE_FEATSPEC_HINGE &&
+		    f->cls != MARE_FEATSPEC_THRESHOLD)
+			continue;
+		st = &fs->vars[f->var].st;
+		if (!(st->max > st->min))
+			continue;
+		for (k = 0; k < p; k++)	/* the key: the first left hinge */
+			if (fs->feat[k].cls == MARE_FEATSPEC_HINGE &&
+			    fs->feat[k].var == f->var &&
+			    fs->feat[k].lo == st->min &&
+			    fs->feat[k].hi == st->max)
+				break;
+		if (k == p)
+			continue;
+		r = st->max - st->min;
+		key[j] = k;
+		if (f->cls == MARE_FEATSPEC_HINGE) {
+			a[j] = (f->lo - st->min) / r;
+			b[j] = (f->hi - st->min) / r;
+		} else
+			a[j] = b[j] = (f->knot - st->min) / r;
+	}
+}
+
 static int
 fit_maxent(struct mare_model *m, const double *feat, const double *y,
     size_t n, const struct mare_train_opts *o, struct mare_err *err)
@@ -273,6 +319,8 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	struct mare_optim_fit *fits = NULL;
 	unsigned char *add = NULL;
 	double *x = NULL, *yy = NULL, *w = NULL, *reg = NULL, *pf = NULL;
+	double *pa = NULL, *pb = NULL;
+	size_t *pkey = NULL;
 	double lam[MARE_TRAIN_MAXENT_STEPS], sreg = 0, sy = 0, sw = 0;
 	double mx, lse, l, ent, *link = NULL;
 	size_t nadd = 0, N, i, k, p = m->p, nbg = 0, np = 0, nz;
@@ -346,6 +394,16 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	d.y = yy;
 	d.w = w;
 	d.offset = NULL;
+	if ((pkey = malloc((p ? p : 1) * sizeof(size_t))) == NULL ||
+	    (pa = malloc((p ? p : 1) * sizeof(double))) == NULL ||
+	    (pb = malloc((p ? p : 1) * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
+	maxent_structure(m->spec, p, pkey, pa, pb);
+	d.pl_key = pkey;
+	d.pl_a = pa;
+	d.pl_b = pb;
 	mare_optim_opts_init(&oo);
 	oo.family = MARE_OPTIM_LOGISTIC;
 	oo.alpha = 1.0;
@@ -458,6 +516,9 @@ done:
 	free(reg);
 	free(pf);
 	free(link);
+	free(pkey);
+	free(pa);
+	free(pb);
 	return rc;
 }
 
@@ -477,6 +538,8 @@ fit_glm(struct mare_model *m, const double *feat, const double *y,
 	d.y = y;
 	d.w = w;
 	d.offset = m->type == MARE_MODEL_POISSON ? o->offset : NULL;
+	d.pl_key = NULL;
+	d.pl_a = d.pl_b = NULL;
 	mare_optim_opts_init(&oo);
 	oo.family = m->type == MARE_MODEL_POISSON ? MARE_OPTIM_POISSON :
 	    MARE_OPTIM_LOGISTIC;

@@ -111,6 +111,8 @@ run_case(char *line)
 	d.y = Y;
 	d.w = strcmp(f[7], "bg100") == 0 ? WBG : NULL;
 	d.offset = NULL;
+	d.pl_key = NULL;
+	d.pl_a = d.pl_b = NULL;
 	mare_err_init(&err);
 	if (mare_optim_fit(&d, &o, &fit, &err) == -1) {
 		ok(0, "optim: %s fits (%s)", f[0], err.msg);
