@@ -706,6 +706,7 @@ struct pl {
 };
 
 #define NO_KEY	((size_t)-1)
+#define PL_FEW	4	/* cd_screen(): more uncertain, all structured */
 
 static void
 pl_free(struct pl *pl)
@@ -959,6 +960,7 @@ struct cd {
 	double	*dsl;	/* cap: moves of an IRLS step, by slot */
 	double	*G;	/* cap x cap */
 	unsigned char *gok;	/* cap */
+	unsigned char *xok;	/* cap: xv of the slot is current */
 	double	*tmp;	/* n: work */
 	double	 cshift;	/* intercept moves not yet in gr */
 	double	 sres;		/* sum of the true residual */
@@ -994,6 +996,7 @@ cd_release(struct cd *c)
 	free(c->dsl);
 	free(c->G);
 	free(c->gok);
+	free(c->xok);
 	free(c->tmp);
 	free(c->deta);
 	free(c->etan);
@@ -1083,14 +1086,16 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		free(c->G);
 		free(c->gr);
 		free(c->gok);
+		free(c->xok);
 		free(c->dsl);
+		c->xok = calloc(ncap ? ncap : 1, 1);
 		c->gr = malloc((ncap ? ncap : 1) * sizeof(double));
 		c->dsl = malloc((ncap ? ncap : 1) * sizeof(double));
 		c->gok = calloc(ncap ? ncap : 1, 1);
 		c->G = ncap > ((size_t)-1) / sizeof(double) / (ncap ? ncap : 1) ?
 		    NULL : malloc((ncap ? ncap * ncap : 1) * sizeof(double));
 		if (c->G == NULL || c->gr == NULL || c->gok == NULL ||
-		    c->dsl == NULL)
+		    c->xok == NULL || c->dsl == NULL)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
@@ -1154,7 +1159,7 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
 	size_t *ka, *fj;
 	const double *q = pb->q, *x;
-	double *w, *t, sv, v;
+	double *w, *t;
 
 	if (ncol == 0)
 		return 0;
@@ -1207,20 +1212,35 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	for (l = 0; l < ncol; l++) {
 		c->xq[fj[l]] = t[na * ncol + l];
 		c->gr[l] = t[(na + 1) * ncol + l];
-		if (c->gok[l])
-			continue;
-		x = c->col + l * n;
-		for (r = 0, sv = 0; r < n; r++) {
-			v = x[r];
-			sv += q[r] * v * v;
-		}
-		c->xv[fj[l]] = sv;
+		c->xok[l] = c->gok[l];	/* the others: cd_xv() */
 	}
 	free(w);
 	free(t);
 	free(ka);
 	free(fj);
 	return 0;
+}
+
+/*
+ * xv of feature j (slot l) at the current IRLS point: from its column when
+ * cd_model() did not compute it, which only matters once j moves.
+ */
+static double
+cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
+{
+	const double *x = c->col + l * c->n, *q = pb->q;
+	double sv, v;
+	size_t r;
+
+	if (!c->xok[l]) {
+		for (r = 0, sv = 0; r < c->n; r++) {
+			v = x[r];
+			sv += q[r] * v * v;
+		}
+		c->xv[j] = sv;
+		c->xok[l] = 1;
+	}
+	return c->xv[j];
 }
 
 /* Column k (a slot) of G at the current IRLS point, computed once. */
@@ -1261,9 +1281,12 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 		j = all ? l : c->act[l];
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
+		/* b[j] == 0 unless j moved in this step: xv is current */
 		u = c->gr[c->slot[j]] - c->cshift * c->xq[j] +
 		    c->xv[j] * c->b[j];
 		au = fabs(u) - pb->pf[j] * al1;
+		if (au > 0)
+			cd_xv(pb, c, j, c->slot[j]);
 		if (au > 0 && c->xv[j] + pb->pf[j] * al2 > 0)
 			nb = copysign(au, u) / (c->xv[j] + pb->pf[j] * al2);
 		else
@@ -1400,7 +1423,8 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 		if (nu == 0)
 			return 0;
 	}
-	if (!c->gref || nu > p / 32 + 1) {
+	/* structured full gradients cost about as much as a few columns */
+	if (!c->gref || nu > (c->pl != NULL ? PL_FEW : p / 32 + 1)) {
 		cd_grad(pb, c);
 		nu = 0;
 		for (j = 0; j < p; j++) {
