@@ -267,7 +267,8 @@ test_bad_input(void)
 static void
 test_path(void)
 {
-	struct mare_optim_data d = { X, N, P, Y, NULL, NULL };
+	struct mare_optim_data d = { X, N, P, Y, NULL, NULL, NULL, NULL,
+	    NULL };
 	struct mare_optim_opts o;
 	struct mare_optim_fit fits[10];
 	struct mare_err err;
@@ -335,6 +336,8 @@ test_threads(void)
 	d.y = y4;
 	d.w = w4;
 	d.offset = NULL;
+	d.pl_key = NULL;
+	d.pl_a = d.pl_b = NULL;
 	mare_optim_opts_init(&o);
 	o.lambda = 1e-4;
 	for (t = 1; t <= 3; t++) {
@@ -369,6 +372,109 @@ out:
 	free(w4);
 }
 
+/*
+ * The structure hint (pl_key) of maxent's hinge and threshold columns:
+ * the same path with the hint, without it, and with a wrong one (every
+ * hinge knot moved) selects the same features with the same coefficients
+ * to rounding. The columns are built from the raw values, as featspec
+ * does, so the hint holds only to rounding.
+ */
+#define HK	9	/* knots per side */
+#define HP	(P * (2 + 2 * HK + 5))
+
+static void
+test_structure(void)
+{
+	static double xh[MAXN * HP];
+	static size_t key[HP];
+	static double a[HP], b[HP], wa[HP];
+	struct mare_optim_data d = { xh, 0, HP, Y, WBG, NULL, NULL, NULL,
+	    NULL };
+	struct mare_optim_opts o;
+	struct mare_optim_fit f0[40], f1[40], f2[40];
+	struct mare_err err;
+	double mn, mx, lo, hi, t, diff = 0, bmax = 0;
+	size_t i, j, v, k, c, same = 1;
+	int rc;
+
+	d.n = N;
+	for (v = 0, c = 0; v < P; v++) {
+		mn = mx = X[v];
+		for (i = 0; i < N; i++) {
+			mn = fmin(mn, X[i * P + v]);
+			mx = fmax(mx, X[i * P + v]);
+		}
+		/* linear (no structure), key, left and right hinges, steps */
+		for (i = 0; i < N; i++)
+			xh[i * HP + c] = X[i * P + v];
+		key[c++] = (size_t)-1;
+		k = c;
+		for (j = 0; j < 1 + 2 * HK + 5; j++, c++) {
+			if (j == 0) {
+				a[c] = 0;
+				b[c] = 1;
+			} else if (j <= HK) {
+				a[c] = (double)j / (HK + 1);
+				b[c] = 1;
+			} else if (j <= 2 * HK) {
+				a[c] = 0;
+				b[c] = (double)(j - HK) / (HK + 1);
+			} else
+				a[c] = b[c] = (double)(j - 2 * HK) / 6;
+			key[c] = k;
+			lo = mn + a[c] * (mx - mn);
+			hi = mn + b[c] * (mx - mn);
+			for (i = 0; i < N; i++) {
+				t = X[i * P + v];
+				if (a[c] == b[c])
+					t = t >= lo ? 1 : 0;
+				else {
+					t = (t - lo) / (hi - lo);
+					t = t < 0 ? 0 : t > 1 ? 1 : t;
+				}
+				xh[i * HP + c] = t;
+			}
+			wa[c] = j > 0 && j <= HK ? a[c] + 0.05 : a[c];
+		}
+	}
+	mare_optim_opts_init(&o);
+	o.alpha = 1;
+	o.standardize = 0;
+	o.stop = MARE_OPTIM_STOP_GLMNET;
+	mare_err_init(&err);
+	rc = mare_optim_path(&d, &o, NULL, 40, 1e-3, f0, &err);
+	d.pl_key = key;
+	d.pl_a = a;
+	d.pl_b = b;
+	rc |= mare_optim_path(&d, &o, NULL, 40, 1e-3, f1, &err);
+	d.pl_a = wa;
+	rc |= mare_optim_path(&d, &o, NULL, 40, 1e-3, f2, &err);
+	ok(rc == 0, "optim: hinge paths run with and without the hint");
+	if (rc != 0)
+		return;
+	for (k = 0; k < 40; k++) {
+		same &= f0[k].n_nonzero == f1[k].n_nonzero &&
+		    f0[k].n_nonzero == f2[k].n_nonzero;
+		for (j = 0; j < HP; j++) {
+			bmax = fmax(bmax, fabs(f0[k].beta[j]));
+			diff = fmax(diff, fabs(f1[k].beta[j] - f0[k].beta[j]));
+			diff = fmax(diff, fabs(f2[k].beta[j] - f0[k].beta[j]));
+			same &= (f0[k].beta[j] != 0) == (f1[k].beta[j] != 0) &&
+			    (f0[k].beta[j] != 0) == (f2[k].beta[j] != 0);
+		}
+	}
+	ok(same && f0[39].n_nonzero > 10, "optim: the hint (right or "
+	    "wrong) selects the same features at every step (%zu at the "
+	    "end)", f0[39].n_nonzero);
+	ok(diff <= 1e-9 * bmax, "optim: ... with the same coefficients (max "
+	    "diff %.3g of %.3g)", diff, bmax);
+	for (k = 0; k < 40; k++) {
+		mare_optim_fit_release(&f0[k]);
+		mare_optim_fit_release(&f1[k]);
+		mare_optim_fit_release(&f2[k]);
+	}
+}
+
 int
 main(void)
 {
@@ -381,5 +487,6 @@ main(void)
 	test_bad_input();
 	test_path();
 	test_threads();
+	test_structure();
 	return tap_done();
 }
