@@ -47,6 +47,8 @@ struct prob {
 	double		*s;	/* p: scales (1 unless standardising) */
 	double		*pf;	/* p: penalty factors */
 	unsigned char	*zv;	/* p: zero-variance flags */
+	double		*cmax;	/* p: max_i |x_ij - m_j| */
+	double		*cnrm;	/* p: ||x_j - m_j||_2^2 */
 	double		*eta, *r, *q, *u;	/* n: work */
 	double		*vp;	/* p: work */
 	double		 alpha;
@@ -76,6 +78,8 @@ prob_release(struct prob *pb)
 	free(pb->s);
 	free(pb->pf);
 	free(pb->zv);
+	free(pb->cmax);
+	free(pb->cnrm);
 	free(pb->eta);
 	free(pb->r);
 	free(pb->q);
@@ -217,6 +221,8 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 	    (pb->s = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (pb->pf = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (pb->zv = xcalloc(p, 1, err)) == NULL ||
+	    (pb->cmax = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (pb->cnrm = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (pb->eta = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (pb->r = xcalloc(n, sizeof(double), err)) == NULL ||
 	    (pb->q = xcalloc(n, sizeof(double), err)) == NULL ||
@@ -296,23 +302,27 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 			goto fail;
 		}
 	}
-	for (i = 0; i < n; i++)
+	/* means and max |x_ij| over weighted rows (vp: work), row by row */
+	memset(pb->vp, 0, p * sizeof(double));
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < p; j++)
 			pb->m[j] += pb->wn[i] * x[i * p + j];
-	if (!pb->icpt)
-		memset(pb->m, 0, p * sizeof(double));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < p; j++) {
-			t = x[i * p + j] - pb->m[j];
-			pb->s[j] += pb->wn[i] * t * t;
-		}
-	/* max |x_ij| over weighted rows, row by row (vp: work) */
-	memset(pb->vp, 0, p * sizeof(double));
-	for (i = 0; i < n; i++)
 		if (pb->wn[i] > 0)
 			for (j = 0; j < p; j++)
 				if (fabs(x[i * p + j]) > pb->vp[j])
 					pb->vp[j] = fabs(x[i * p + j]);
+	}
+	if (!pb->icpt)
+		memset(pb->m, 0, p * sizeof(double));
+	/* the spread, and max_i |x_ij - m_j| and ||x_j - m_j|| over all */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < p; j++) {
+			t = x[i * p + j] - pb->m[j];
+			pb->s[j] += pb->wn[i] * t * t;
+			if (fabs(t) > pb->cmax[j])
+				pb->cmax[j] = fabs(t);
+			pb->cnrm[j] += t * t;
+		}
 	for (j = 0; j < p; j++) {
 		mx = pb->vp[j];
 		pb->s[j] = sqrt(pb->s[j]);
@@ -1342,20 +1352,11 @@ cd_grad(struct prob *pb, struct cd *c)
 static void
 cd_colmax(const struct prob *pb, struct cd *c)
 {
-	const double *x = pb->d->x;
-	size_t i, j, p = pb->p;
-	double v;
+	size_t j;
 
-	for (i = 0; i < pb->n; i++)
-		for (j = 0; j < p; j++) {
-			v = fabs(x[i * p + j] - pb->m[j]);
-			if (v > c->cmax[j])
-				c->cmax[j] = v;
-			c->cnrm[j] += v * v;
-		}
-	for (j = 0; j < p; j++) {
-		c->cmax[j] = pb->zv[j] ? 0 : c->cmax[j] / pb->s[j];
-		c->cnrm[j] = pb->zv[j] ? 0 : sqrt(c->cnrm[j]) / pb->s[j];
+	for (j = 0; j < pb->p; j++) {
+		c->cmax[j] = pb->zv[j] ? 0 : pb->cmax[j] / pb->s[j];
+		c->cnrm[j] = pb->zv[j] ? 0 : sqrt(pb->cnrm[j]) / pb->s[j];
 	}
 }
 
