@@ -45,14 +45,17 @@
  * weighted Gram matrix of the working set (the columns of the non-zero
  * coefficients from one blocked gemm, the others when they first move),
  * so a CD pass costs O(working set) instead of O(n working set). Warm
- * starts along a decreasing lambda path, sequential strong rules, and a
- * KKT check of the screened-out features (one BLAS gemv over X, skipped
- * when a bound proves them) before a solution is accepted. A backtracking
- * safeguard halves IRLS steps that increase the objective (beyond 1e-12
- * relative; 1e-6 with the GLMNET rule, whose steps it then leaves as
- * glmnet takes them). Working memory: the standardised columns of the
- * working set are copied column-major (n times the working-set size),
- * plus its Gram matrix (working-set size squared).
+ * starts along a decreasing lambda path (mare_optim_fit() solves a
+ * single lambda directly when the working set stays small, see
+ * path_steps), sequential strong rules, and a KKT check of the
+ * screened-out features (one BLAS gemv over X, or prefix sums with the
+ * structure hint of struct mare_optim_data; skipped when a bound proves
+ * them) before a solution is accepted. A backtracking safeguard halves
+ * IRLS steps that increase the objective (beyond 1e-12 relative; 1e-6
+ * with the GLMNET rule, whose steps it then leaves as glmnet takes them).
+ * Working memory: the standardised columns of the working set are copied
+ * column-major (n times the working-set size), plus its Gram matrix
+ * (working-set size squared), plus what the structure hint needs.
  *
  * Convergence is explicit: by default a fit stops when the KKT violation
  * (the largest absolute entry of the subgradient of F that can be made
@@ -96,8 +99,8 @@ struct mare_optim_data {
 	 * each key: O(n) per key instead of per column. The claim is checked
 	 * against X and the error bounded: a feature whose KKT decision the
 	 * bound leaves open gets its exact gradient, so a wrong hint costs
-	 * time, never a different decision. Memory: n (2 keys + the columns
-	 * not covered) values more.
+	 * time, never a different decision. Memory: n times (2 per key, 1
+	 * per column not covered, plus 2) values more.
 	 */
 	const size_t	*pl_key;
 	const double	*pl_a, *pl_b;
