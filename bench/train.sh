@@ -1,7 +1,7 @@
 #!/bin/sh
 # train.sh - mare-train's benchmarks; never part of make check
 #
-#   MARE_BUILDDIR=$PWD sh bench/train.sh [demo|1m|all]
+#   MARE_BUILDDIR=$PWD sh bench/train.sh [demo|1m|scale|big|all]
 #
 # demo: the default maxent fit of the demo (pipelines/data: 246 lionfish
 # presences, 8,543 background cells, 5 layers -> 510 candidate features),
@@ -15,6 +15,10 @@
 # (mare-train's whole run: the fit plus training figures, ROC, permutation
 # importance and the drift profile, which liblinear does not compute);
 # results are appended to $MARE_BENCH_DIR/train.md.
+# scale: the issue's yardstick, default maxent features on 180 presences
+# (the first 180 samples of tests/data/coral) + 10,000 background cells of
+# its layers. big: the same on 100,000 presences (its 702 samples
+# repeated, --no-thin; ~1 GB, tens of seconds; not part of all).
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
@@ -45,6 +49,32 @@ if [ "$what" = demo ] || [ "$what" = all ]; then
 		cat "$dir/demo.md"
 		echo
 		echo "peak RSS (KB): $(peak_kb "$train" -q --threads 1 -m maxent -o /dev/null "$t")"
+	} >>"$out"
+fi
+
+if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
+	coral=$src/tests/data/coral
+	np=180
+	[ "$what" = big ] && np=100000
+	t=$dir/coral-$np.tensor
+	if [ ! -f "$t" ]; then
+		awk -F, 'NR > 1 { printf "{\"scientificName\":\"coral\",\"decimalLongitude\":%s,\"decimalLatitude\":%s}\n", $1, $2 }' \
+		    "$coral/present_coral_samplePredictions.csv" >"$dir/coral.jsonl"
+		i=0
+		while [ $i -lt 143 ]; do cat "$dir/coral.jsonl"; i=$((i + 1)); done |
+		    head -n $np >"$dir/coral-$np.jsonl"
+		"$MARE_BUILDDIR/mare-featurize" --layers "$coral/layers" \
+		    --features l --seed 1 --no-thin -q -o "$t" "$dir/coral-$np.jsonl"
+	fi
+	r=$runs
+	[ "$what" = big ] && r=1
+	hyperfine -N -w 0 -r "$r" --export-markdown "$dir/scale.md" \
+	    -n "maxent, $np presences, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t"
+	{
+		echo "## default maxent fit, $np coral presences + 10,000 background"
+		cat "$dir/scale.md"
+		echo
+		echo "CPU and peak RSS: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
 	} >>"$out"
 fi
 
