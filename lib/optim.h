@@ -137,7 +137,7 @@ struct mare_optim_opts {
 	 * starts; 1 solves lambda from zero directly. It is solved directly
 	 * anyway when at most 64 features violate their KKT condition at the
 	 * null model (|gradient_j| > lambda alpha pf_j): the working set
-	 * then stays that small, and IRLS with its line search (a proximal
+	 * then starts that small, and IRLS with its line search (a proximal
 	 * Newton method, as newGLMNET) needs far fewer passes over X than a
 	 * path.
 	 */
