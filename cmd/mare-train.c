@@ -671,7 +671,7 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 				    nv * sizeof(double));
 		rows = sel;
 	}
-	p = mare_profile_build(rows, k, nv, names, err);
+	p = mare_profile_build_threads(rows, k, nv, names, o->t.threads, err);
 	if (p != NULL && profile_predictions(m, p, rows, k, err) != 0) {
 		mare_profile_free(p);
 		p = NULL;
@@ -849,7 +849,7 @@ roc_curve(const double *score, const double *y, size_t n,
 static int
 roc_importance(struct mare_model *m, const double *feat, const double *raw,
     const double *y, size_t n, const struct mare_cv_pool *pool,
-    uint64_t seed, struct mare_err *err)
+    uint64_t seed, unsigned threads, struct mare_err *err)
 {
 	json_t *roc = NULL, *tr = NULL, *cv = NULL, *imp = NULL, *e;
 	double *s = NULL, *pct = NULL;
@@ -871,7 +871,8 @@ roc_importance(struct mare_model *m, const double *feat, const double *raw,
 	if (pool != NULL && pool->n > 0 &&
 	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
 		goto done;
-	if (mare_train_importance(m, raw, y, n, seed, pct, NULL, err) != 0)
+	if (mare_train_importance(m, raw, y, n, seed, threads, pct, NULL,
+	    err) != 0)
 		goto done;
 	if ((roc = json_object()) == NULL || (imp = json_array()) == NULL)
 		goto nomem;
@@ -1366,7 +1367,7 @@ run(struct opts *o, struct mare_err *err)
 			print_cv(m->cv);
 	}
 	if (roc_importance(m, feat, raw, y, n, m->cv != NULL ? &pool : NULL,
-	    o->common.seed, err) != 0) {
+	    o->common.seed, o->t.threads, err) != 0) {
 		place(err, t.name);
 		goto done;
 	}

@@ -21,11 +21,13 @@
 
 #include <jansson.h>
 
+#include "blas.h"
 #include "err.h"
 #include "featspec.h"
 #include "metrics.h"
 #include "model.h"
 #include "optim.h"
+#include "par.h"
 #include "rng.h"
 #include "train.h"
 
@@ -643,29 +645,103 @@ linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
 	}
 }
 
+/* The permuted variables of mare_train_importance(), on threads. */
+struct imp_job {
+	const struct mare_model *vm;
+	const double	*raw, *y;
+	size_t		 n, nv;
+	uint64_t	 seed;
+	int		 lin;
+	double		 auc0;
+	double		*drop;		/* nv: each variable's drop */
+	double		**col, **s, **x;	/* a thread's buffers */
+	struct mare_err	*err;		/* a thread's error */
+};
+
+/*
+ * Variable v permuted: a shuffled copy of its column in the thread's col,
+ * the scores of every row in its s, their AUC with col and s as the sort's
+ * work memory (the scores are read first), the drop into drop[v].
+ */
+static int
+imp_var(void *arg, size_t v, size_t t)
+{
+	struct imp_job *j = arg;
+	struct mare_model_pred_opts po;
+	struct mare_rng r;
+	double *col = j->col[t], *s = j->s[t], *x = j->x[t], tmp, auc;
+	size_t n = j->n, nv = j->nv, i, k, i0, nb;
+
+	for (i = 0; i < n; i++)
+		col[i] = j->raw[i * nv + v];
+	mare_rng_init_keyed(&r, j->seed, (uint64_t)v);
+	for (i = n; i > 1; i--) {
+		k = (size_t)mare_rng_bounded(&r, (uint64_t)i);
+		tmp = col[i - 1];
+		col[i - 1] = col[k];
+		col[k] = tmp;
+	}
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	for (i0 = 0; j->lin && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		linear_scores(j->vm, j->raw, i0, nb, v, col, s);
+	}
+	for (i0 = 0; !j->lin && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		memcpy(x, j->raw + i0 * nv, nb * nv * sizeof(double));
+		for (i = 0; i < nb; i++)
+			x[i * nv + v] = col[i0 + i];
+		/* the values of raw, permuted: checked by the caller */
+		if (mare_model_predict(j->vm, x, nb, &po, s + i0, NULL,
+		    &j->err[t]) != 0)
+			return -1;
+	}
+	/* col is done with: the keys go there, s is the sort's scratch */
+	if (mare_metrics_auc_work(s, j->y, n, (uint64_t *)(void *)col,
+	    (uint64_t *)(void *)s, &auc, &j->err[t]) != 0)
+		return -1;
+	j->drop[v] = j->auc0 - auc > 0 ? j->auc0 - auc : 0.0;
+	return 0;
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
-    const double *y, size_t n, uint64_t seed, double *pct, double *drop,
-    struct mare_err *err)
+    const double *y, size_t n, uint64_t seed, unsigned threads, double *pct,
+    double *drop, struct mare_err *err)
 {
 	struct mare_model_pred_opts po;
 	struct mare_model vm;
 	struct mare_featspec vfs;
-	struct mare_rng r;
-	double *x = NULL, *s = NULL, *yb = NULL, *col = NULL, auc0, auc, t;
-	double sum = 0;
-	const double *yl;
-	size_t nv = m->spec->nvars, v, i, j, i0, nb;
-	int rc = -1, lin;
+	struct imp_job job;
+	struct mare_err terr[MARE_PAR_MAX_THREADS];
+	double *col[MARE_PAR_MAX_THREADS], *s[MARE_PAR_MAX_THREADS];
+	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, sum = 0;
+	size_t nv = m->spec->nvars, v, i, nt;
+	int rc = -1, blas_threads = 0;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
 		return -1;
-	/* rows are predicted IMP_BLOCK at a time from a copy of the block */
-	if ((x = malloc(IMP_BLOCK * (nv ? nv : 1) * sizeof(double))) ==
-	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
-	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL) {
-		mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		goto done;
+	nt = threads < 1 ? 1 : threads > MARE_PAR_MAX_THREADS ?
+	    MARE_PAR_MAX_THREADS : threads;
+	if (nt > nv)
+		nt = nv > 0 ? nv : 1;
+	memset(col, 0, sizeof(col));
+	memset(s, 0, sizeof(s));
+	memset(x, 0, sizeof(x));
+	/*
+	 * a thread's buffers: the permuted column, the scores (both then the
+	 * AUC's work memory) and a block of rows to predict from
+	 */
+	for (i = 0; i < nt; i++) {
+		mare_err_init(&terr[i]);
+		if ((x[i] = malloc(IMP_BLOCK * (nv ? nv : 1) *
+		    sizeof(double))) == NULL || (s[i] = malloc((n ? n : 1) *
+		    sizeof(double))) == NULL || (col[i] = malloc((n ? n : 1) *
+		    sizeof(double))) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
 	}
 	for (i = 0; i < n; i++)
 		if (y[i] != 0 && y[i] != 1)
@@ -678,57 +754,57 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		for (i = 0; i < n; i++)
 			yb[i] = y[i] > 0;
 	}
-	yl = yb != NULL ? yb : y;
+	job.vm = &vm;
+	job.raw = raw;
+	job.y = yb != NULL ? yb : y;
+	job.n = n;
+	job.nv = nv;
+	job.seed = seed;
+	job.lin = view_linear(&vfs);
+	job.drop = pct;
+	job.col = col;
+	job.s = s;
+	job.x = x;
+	job.err = terr;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	lin = view_linear(&vfs);
-	if (lin)
-		linear_scores(&vm, raw, 0, n, nv, raw, s);	/* col unread */
-	else if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0)
+	if (job.lin)
+		linear_scores(&vm, raw, 0, n, nv, raw, s[0]);	/* col unread */
+	else if (mare_model_predict(&vm, raw, n, &po, s[0], NULL, err) != 0)
 		goto done;
-	if (mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
+	if (mare_metrics_auc_work(s[0], job.y, n, (uint64_t *)(void *)col[0],
+	    (uint64_t *)(void *)s[0], &job.auc0, err) != 0)
 		goto done;
+	if (nt > 1) {
+		/* our threads run the variables; OpenBLAS's would compete */
+		blas_threads = mare_blas_get_threads();
+		mare_blas_set_threads(1);
+	}
+	if (mare_par_for(nv, (unsigned)nt, imp_var, &job) != 0) {
+		for (i = 0; i < nt && !mare_err_failed(&terr[i]); i++)
+			;
+		if (err != NULL && i < nt)
+			*err = terr[i];
+		goto done;
+	}
 	for (v = 0; v < nv; v++) {
-		/* shuffle a contiguous copy of the column, then put it in */
-		for (i = 0; i < n; i++)
-			col[i] = raw[i * nv + v];
-		mare_rng_init_keyed(&r, seed, (uint64_t)v);
-		for (i = n; i > 1; i--) {
-			j = (size_t)mare_rng_bounded(&r, (uint64_t)i);
-			t = col[i - 1];
-			col[i - 1] = col[j];
-			col[j] = t;
-		}
-		for (i0 = 0; lin && i0 < n; i0 += nb) {
-			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
-			linear_scores(&vm, raw, i0, nb, v, col, s);
-		}
-		for (i0 = 0; !lin && i0 < n; i0 += nb) {
-			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
-			memcpy(x, raw + i0 * nv, nb * nv * sizeof(double));
-			for (i = 0; i < nb; i++)
-				x[i * nv + v] = col[i0 + i];
-			/* the values of raw, permuted: checked above */
-			if (mare_model_predict(&vm, x, nb, &po, s + i0, NULL,
-			    err) != 0)
-				goto done;
-		}
-		if (mare_metrics_auc(s, yl, NULL, n, &auc, err) != 0)
-			goto done;
-		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
 		if (drop != NULL)
 			drop[v] = pct[v];
-		sum += pct[v];
+		sum += pct[v];	/* in variable order, whatever the threads */
 	}
 	for (v = 0; v < nv; v++)
 		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;
 	rc = 0;
 done:
+	if (nt > 1)
+		mare_blas_set_threads(blas_threads);
 	free(vfs.feat);
 	free(vm.beta);
-	free(col);
-	free(x);
-	free(s);
+	for (i = 0; i < nt; i++) {
+		free(col[i]);
+		free(x[i]);
+		free(s[i]);
+	}
 	free(yb);
 	return rc;
 }

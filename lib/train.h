@@ -114,10 +114,13 @@ int	mare_train_thresholds(struct mare_model *m, const double *feat,
  * with v permuted, negative drops counted as 0; pct[v] is 100 drop[v] /
  * sum(drop) (all 0 when nothing drops). drop may be NULL. The
  * permutation follows row order: the same rows in the same order and
- * seed give the same figures. Work memory: 3 n values and a block of rows.
+ * seed give the same figures, whatever the number of threads: threads
+ * (0 or 1: the calling thread) permute and score variables at a time,
+ * each with OpenBLAS at one thread. Work memory: 2 n values and a block
+ * of rows a thread.
  */
 int	mare_train_importance(const struct mare_model *m, const double *raw,
-	    const double *y, size_t n, uint64_t seed, double *pct,
-	    double *drop, struct mare_err *err);
+	    const double *y, size_t n, uint64_t seed, unsigned threads,
+	    double *pct, double *drop, struct mare_err *err);
 
 #endif /* MARE_TRAIN_H */

@@ -303,16 +303,16 @@ test_importance(void)
 	}
 	m->beta[0] = 1.0;
 	m->beta[1] = 0.0;
-	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0,
+	ok(mare_train_importance(m, raw, y, 20, 1, 1, pct, drop, &err) == 0,
 	    "importance: computed");
 	ok(drop[0] > 0.2 && pct[0] == 100.0 && pct[1] == 0.0 &&
 	    drop[1] == 0.0, "importance: a 100 %%, b 0 %% (drop of a %g)",
 	    drop[0]);
 	m->beta[1] = 0.5;
-	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0 &&
+	ok(mare_train_importance(m, raw, y, 20, 1, 1, pct, drop, &err) == 0 &&
 	    fabs(pct[0] + pct[1] - 100.0) < 1e-12 && pct[0] > pct[1],
 	    "importance: %g + %g = 100", pct[0], pct[1]);
-	ok(mare_train_importance(m, raw, y, 20, 2, pct, drop, &err) == 0,
+	ok(mare_train_importance(m, raw, y, 20, 2, 1, pct, drop, &err) == 0,
 	    "importance: another seed");
 	mare_model_free(m);
 }
