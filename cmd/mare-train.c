@@ -720,7 +720,7 @@ place(struct mare_err *err, const char *name)
 static json_t *
 train_figures(const struct mare_model *m, const double *feat,
     const double *y, const double *w, const double *off, size_t n,
-    size_t np, struct mare_err *err)
+    size_t np, unsigned threads, struct mare_err *err)
 {
 	json_t *t;
 	double *s, auc = NAN, tss = NAN, d2;
@@ -739,14 +739,14 @@ train_figures(const struct mare_model *m, const double *feat,
 	json_object_set_new(t, "features", json_integer((json_int_t)m->p));
 	json_object_set_new(t, "nonzero", json_integer((json_int_t)nz));
 	if (m->type != MARE_MODEL_POISSON &&
-	    mare_train_predict(m, feat, n, s, err) == 0 &&
+	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
 	    mare_metrics_auc(s, y, NULL, n, &auc, err) == 0 &&
 	    mare_metrics_max_tss(s, y, n, &tss, NULL, err) == 0) {
 		json_object_set_new(t, "auc", json_real(auc));
 		json_object_set_new(t, "max_tss", json_real(tss));
 	}
 	if (m->type == MARE_MODEL_POISSON &&
-	    mare_train_predict(m, feat, n, s, err) == 0) {
+	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0) {
 		double *ex = NULL;
 
 		if (off != NULL && (ex = malloc((n ? n : 1) *
@@ -863,7 +863,7 @@ roc_importance(struct mare_model *m, const double *feat, const double *raw,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	if (mare_train_predict(m, feat, n, s, err) != 0 ||
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) != 0 ||
 	    (tr = roc_curve(s, y, n, err)) == NULL)
 		goto done;
 	free(s);
@@ -1353,9 +1353,9 @@ run(struct opts *o, struct mare_err *err)
 		mare_cli_warn("did not converge: KKT violation %g (tol %g) "
 		    "after %d iterations", json_real_value(json_object_get(
 		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
-	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
+	if (mare_train_thresholds(m, feat, y, n, o->t.threads, err) != 0 ||
 	    (m->training = train_figures(m, feat, y, wi >= 0 ? w : NULL,
-	    o->t.offset, n, np, err)) == NULL)
+	    o->t.offset, n, np, o->t.threads, err)) == NULL)
 		goto done;
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,

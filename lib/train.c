@@ -32,6 +32,7 @@
 #include "train.h"
 
 #define IMP_BLOCK	4096	/* rows predicted at a time by importance */
+#define PRED_CHUNK	65536	/* rows a thread predicts at a time */
 
 void
 mare_train_opts_init(struct mare_train_opts *o)
@@ -536,16 +537,67 @@ int
 mare_train_predict(const struct mare_model *m, const double *feat, size_t n,
     double *out, struct mare_err *err)
 {
-	struct mare_model_pred_opts po;
+	return mare_train_predict_threads(m, feat, n, 1, out, err);
+}
 
+/* The row chunks of mare_train_predict_threads(), on threads. */
+struct pred_job {
+	const struct mare_model *m;
+	const double	*feat;
+	size_t		 n;
+	double		*out;
+	struct mare_err	*err;		/* a chunk's error: the first wins */
+};
+
+static int
+pred_chunk(void *arg, size_t c, size_t t)
+{
+	struct pred_job *j = arg;
+	struct mare_model_pred_opts po;
+	size_t i0 = c * PRED_CHUNK, nb = j->n - i0 < PRED_CHUNK ? j->n - i0 :
+	    PRED_CHUNK;
+
+	(void)t;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	return mare_model_predict_features(m, feat, n, &po, out, err);
+	return mare_model_predict_features(j->m, j->feat + i0 * j->m->p, nb,
+	    &po, j->out + i0, &j->err[c]);
+}
+
+int
+mare_train_predict_threads(const struct mare_model *m, const double *feat,
+    size_t n, unsigned threads, double *out, struct mare_err *err)
+{
+	struct mare_model_pred_opts po;
+	struct pred_job j;
+	size_t nc = (n + PRED_CHUNK - 1) / PRED_CHUNK;
+	int rc;
+
+	if (threads <= 1 || nc <= 1) {
+		mare_model_pred_opts_init(&po);
+		po.clamp = 0;
+		return mare_model_predict_features(m, feat, n, &po, out, err);
+	}
+	/* a row's prediction is its own: chunks give the same bits */
+	if ((j.err = calloc(nc, sizeof(*j.err))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	j.m = m;
+	j.feat = feat;
+	j.n = n;
+	j.out = out;
+	if ((rc = mare_par_for(nc, threads, pred_chunk, &j)) != 0) {
+		/* the error of one pass, naming the row from the first */
+		mare_model_pred_opts_init(&po);
+		po.clamp = 0;
+		rc = mare_model_predict_features(m, feat, n, &po, out, err);
+	}
+	free(j.err);
+	return rc;
 }
 
 int
 mare_train_thresholds(struct mare_model *m, const double *feat,
-    const double *y, size_t n, struct mare_err *err)
+    const double *y, size_t n, unsigned threads, struct mare_err *err)
 {
 	double *s;
 	int rc = -1;
@@ -555,7 +607,7 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 		return 0;
 	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	if (mare_train_predict(m, feat, n, s, err) == 0 &&
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
 	    mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
 	    err) == 0 &&
 	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,

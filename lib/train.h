@@ -97,12 +97,22 @@ int	mare_train_predict(const struct mare_model *m, const double *feat,
 	    size_t n, double *out, struct mare_err *err);
 
 /*
+ * The same on threads (0 or 1: the calling thread), chunks of rows at a
+ * time: the same bits for any count, a row's prediction being its own.
+ */
+int	mare_train_predict_threads(const struct mare_model *m,
+	    const double *feat, size_t n, unsigned threads, double *out,
+	    struct mare_err *err);
+
+/*
  * Set m's thresholds (minimum and 10th-percentile training presence,
- * max-TSS cut-off) from its predictions at the training rows (y 0/1).
- * Poisson models get none. Returns 0 or -1.
+ * max-TSS cut-off) from its predictions at the training rows (y 0/1),
+ * predicted on threads (mare_train_predict_threads()). Poisson models get
+ * none. Returns 0 or -1.
  */
 int	mare_train_thresholds(struct mare_model *m, const double *feat,
-	    const double *y, size_t n, struct mare_err *err);
+	    const double *y, size_t n, unsigned threads,
+	    struct mare_err *err);
 
 /*
  * Permutation importance as MaxEnt reports it: for each raw variable v of
