@@ -630,14 +630,15 @@ is_coordinate(const char *name)
 /* The profile of the model's predictions on the k profiled rows. */
 static int
 profile_predictions(const struct mare_model *m, struct mare_profile *p,
-    const double *rows, size_t k, struct mare_err *err)
+    const double *rows, size_t k, unsigned threads, struct mare_err *err)
 {
 	double *pred;
 	int rc;
 
 	if ((pred = malloc((k ? k : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	rc = mare_model_predict(m, rows, k, NULL, pred, NULL, err) != 0 ||
+	rc = mare_train_predict_raw(m, rows, k, NULL, threads, pred,
+	    err) != 0 ||
 	    mare_profile_set_prediction(p, pred, k, err) != 0 ? -1 : 0;
 	free(pred);
 	return rc;
@@ -672,7 +673,8 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 		rows = sel;
 	}
 	p = mare_profile_build_threads(rows, k, nv, names, o->t.threads, err);
-	if (p != NULL && profile_predictions(m, p, rows, k, err) != 0) {
+	if (p != NULL && profile_predictions(m, p, rows, k,
+	    o->t.threads, err) != 0) {
 		mare_profile_free(p);
 		p = NULL;
 	}

@@ -543,25 +543,51 @@ mare_train_predict(const struct mare_model *m, const double *feat, size_t n,
 /* The row chunks of mare_train_predict_threads(), on threads. */
 struct pred_job {
 	const struct mare_model *m;
-	const double	*feat;
+	const double	*x;		/* feature rows, or raw ones */
+	int		 raw;
+	const struct mare_model_pred_opts *po;
 	size_t		 n;
 	double		*out;
-	struct mare_err	*err;		/* a chunk's error: the first wins */
+	struct mare_err	*err;		/* a chunk's error */
 };
 
 static int
 pred_chunk(void *arg, size_t c, size_t t)
 {
 	struct pred_job *j = arg;
-	struct mare_model_pred_opts po;
 	size_t i0 = c * PRED_CHUNK, nb = j->n - i0 < PRED_CHUNK ? j->n - i0 :
 	    PRED_CHUNK;
 
 	(void)t;
-	mare_model_pred_opts_init(&po);
-	po.clamp = 0;
-	return mare_model_predict_features(j->m, j->feat + i0 * j->m->p, nb,
-	    &po, j->out + i0, &j->err[c]);
+	if (j->raw)
+		return mare_model_predict(j->m, j->x + i0 * j->m->spec->nvars,
+		    nb, j->po, j->out + i0, NULL, &j->err[c]);
+	return mare_model_predict_features(j->m, j->x + i0 * j->m->p, nb,
+	    j->po, j->out + i0, &j->err[c]);
+}
+
+/* One pass (an error names the row from the first), or chunks on threads. */
+static int
+pred_run(struct pred_job *j, unsigned threads, struct mare_err *err)
+{
+	size_t nc = (j->n + PRED_CHUNK - 1) / PRED_CHUNK;
+	int rc = -1;
+
+	/* a row's prediction is its own: chunks give the same bits */
+	if (threads > 1 && nc > 1) {
+		if ((j->err = calloc(nc, sizeof(*j->err))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		rc = mare_par_for(nc, threads, pred_chunk, j);
+		free(j->err);
+	}
+	if (rc != 0 && j->raw)
+		rc = mare_model_predict(j->m, j->x, j->n, j->po, j->out, NULL,
+		    err);
+	else if (rc != 0)
+		rc = mare_model_predict_features(j->m, j->x, j->n, j->po,
+		    j->out, err);
+	return rc;
 }
 
 int
@@ -570,29 +596,32 @@ mare_train_predict_threads(const struct mare_model *m, const double *feat,
 {
 	struct mare_model_pred_opts po;
 	struct pred_job j;
-	size_t nc = (n + PRED_CHUNK - 1) / PRED_CHUNK;
-	int rc;
 
-	if (threads <= 1 || nc <= 1) {
-		mare_model_pred_opts_init(&po);
-		po.clamp = 0;
-		return mare_model_predict_features(m, feat, n, &po, out, err);
-	}
-	/* a row's prediction is its own: chunks give the same bits */
-	if ((j.err = calloc(nc, sizeof(*j.err))) == NULL)
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
 	j.m = m;
-	j.feat = feat;
+	j.x = feat;
+	j.raw = 0;
+	j.po = &po;
 	j.n = n;
 	j.out = out;
-	if ((rc = mare_par_for(nc, threads, pred_chunk, &j)) != 0) {
-		/* the error of one pass, naming the row from the first */
-		mare_model_pred_opts_init(&po);
-		po.clamp = 0;
-		rc = mare_model_predict_features(m, feat, n, &po, out, err);
-	}
-	free(j.err);
-	return rc;
+	return pred_run(&j, threads, err);
+}
+
+int
+mare_train_predict_raw(const struct mare_model *m, const double *raw,
+    size_t n, const struct mare_model_pred_opts *o, unsigned threads,
+    double *out, struct mare_err *err)
+{
+	struct pred_job j;
+
+	j.m = m;
+	j.x = raw;
+	j.raw = 1;
+	j.po = o;
+	j.n = n;
+	j.out = out;
+	return pred_run(&j, threads, err);
 }
 
 int

@@ -105,6 +105,15 @@ int	mare_train_predict_threads(const struct mare_model *m,
 	    struct mare_err *err);
 
 /*
+ * mare_model_predict() of n raw rows with options o (NULL: its defaults)
+ * on threads, the same way; the count of rows outside the training range
+ * is not kept.
+ */
+int	mare_train_predict_raw(const struct mare_model *m, const double *raw,
+	    size_t n, const struct mare_model_pred_opts *o, unsigned threads,
+	    double *out, struct mare_err *err);
+
+/*
  * Set m's thresholds (minimum and 10th-percentile training presence,
  * max-TSS cut-off) from its predictions at the training rows (y 0/1),
  * predicted on threads (mare_train_predict_threads()). Poisson models get
