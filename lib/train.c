@@ -605,6 +605,7 @@ mare_train_predict_threads(const struct mare_model *m, const double *feat,
 	j.po = &po;
 	j.n = n;
 	j.out = out;
+	j.err = NULL;
 	return pred_run(&j, threads, err);
 }
 
@@ -621,6 +622,7 @@ mare_train_predict_raw(const struct mare_model *m, const double *raw,
 	j.po = o;
 	j.n = n;
 	j.out = out;
+	j.err = NULL;
 	return pred_run(&j, threads, err);
 }
 
