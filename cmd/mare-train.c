@@ -630,14 +630,15 @@ is_coordinate(const char *name)
 /* The profile of the model's predictions on the k profiled rows. */
 static int
 profile_predictions(const struct mare_model *m, struct mare_profile *p,
-    const double *rows, size_t k, struct mare_err *err)
+    const double *rows, size_t k, unsigned threads, struct mare_err *err)
 {
 	double *pred;
 	int rc;
 
 	if ((pred = malloc((k ? k : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	rc = mare_model_predict(m, rows, k, NULL, pred, NULL, err) != 0 ||
+	rc = mare_train_predict_raw(m, rows, k, NULL, threads, pred,
+	    err) != 0 ||
 	    mare_profile_set_prediction(p, pred, k, err) != 0 ? -1 : 0;
 	free(pred);
 	return rc;
@@ -671,8 +672,9 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 				    nv * sizeof(double));
 		rows = sel;
 	}
-	p = mare_profile_build(rows, k, nv, names, err);
-	if (p != NULL && profile_predictions(m, p, rows, k, err) != 0) {
+	p = mare_profile_build_threads(rows, k, nv, names, o->t.threads, err);
+	if (p != NULL && profile_predictions(m, p, rows, k,
+	    o->t.threads, err) != 0) {
 		mare_profile_free(p);
 		p = NULL;
 	}
@@ -720,7 +722,7 @@ place(struct mare_err *err, const char *name)
 static json_t *
 train_figures(const struct mare_model *m, const double *feat,
     const double *y, const double *w, const double *off, size_t n,
-    size_t np, struct mare_err *err)
+    size_t np, unsigned threads, struct mare_err *err)
 {
 	json_t *t;
 	double *s, auc = NAN, tss = NAN, d2;
@@ -739,14 +741,14 @@ train_figures(const struct mare_model *m, const double *feat,
 	json_object_set_new(t, "features", json_integer((json_int_t)m->p));
 	json_object_set_new(t, "nonzero", json_integer((json_int_t)nz));
 	if (m->type != MARE_MODEL_POISSON &&
-	    mare_train_predict(m, feat, n, s, err) == 0 &&
+	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
 	    mare_metrics_auc(s, y, NULL, n, &auc, err) == 0 &&
 	    mare_metrics_max_tss(s, y, n, &tss, NULL, err) == 0) {
 		json_object_set_new(t, "auc", json_real(auc));
 		json_object_set_new(t, "max_tss", json_real(tss));
 	}
 	if (m->type == MARE_MODEL_POISSON &&
-	    mare_train_predict(m, feat, n, s, err) == 0) {
+	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0) {
 		double *ex = NULL;
 
 		if (off != NULL && (ex = malloc((n ? n : 1) *
@@ -849,7 +851,7 @@ roc_curve(const double *score, const double *y, size_t n,
 static int
 roc_importance(struct mare_model *m, const double *feat, const double *raw,
     const double *y, size_t n, const struct mare_cv_pool *pool,
-    uint64_t seed, struct mare_err *err)
+    uint64_t seed, unsigned threads, struct mare_err *err)
 {
 	json_t *roc = NULL, *tr = NULL, *cv = NULL, *imp = NULL, *e;
 	double *s = NULL, *pct = NULL;
@@ -863,7 +865,7 @@ roc_importance(struct mare_model *m, const double *feat, const double *raw,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	if (mare_train_predict(m, feat, n, s, err) != 0 ||
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) != 0 ||
 	    (tr = roc_curve(s, y, n, err)) == NULL)
 		goto done;
 	free(s);
@@ -871,7 +873,8 @@ roc_importance(struct mare_model *m, const double *feat, const double *raw,
 	if (pool != NULL && pool->n > 0 &&
 	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
 		goto done;
-	if (mare_train_importance(m, raw, y, n, seed, pct, NULL, err) != 0)
+	if (mare_train_importance(m, raw, y, n, seed, threads, pct, NULL,
+	    err) != 0)
 		goto done;
 	if ((roc = json_object()) == NULL || (imp = json_array()) == NULL)
 		goto nomem;
@@ -1352,9 +1355,9 @@ run(struct opts *o, struct mare_err *err)
 		mare_cli_warn("did not converge: KKT violation %g (tol %g) "
 		    "after %d iterations", json_real_value(json_object_get(
 		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
-	if (mare_train_thresholds(m, feat, y, n, err) != 0 ||
+	if (mare_train_thresholds(m, feat, y, n, o->t.threads, err) != 0 ||
 	    (m->training = train_figures(m, feat, y, wi >= 0 ? w : NULL,
-	    o->t.offset, n, np, err)) == NULL)
+	    o->t.offset, n, np, o->t.threads, err)) == NULL)
 		goto done;
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
@@ -1366,7 +1369,7 @@ run(struct opts *o, struct mare_err *err)
 			print_cv(m->cv);
 	}
 	if (roc_importance(m, feat, raw, y, n, m->cv != NULL ? &pool : NULL,
-	    o->common.seed, err) != 0) {
+	    o->common.seed, o->t.threads, err) != 0) {
 		place(err, t.name);
 		goto done;
 	}

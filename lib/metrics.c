@@ -281,17 +281,33 @@ sort_u64(uint64_t *k, uint64_t *buf, size_t n)
  * radix sort (another 8 bytes a row) is freed before returning; without
  * memory for it, qsort. Returns k, or NULL when out of memory.
  */
+static void split_into(const double *, const double *, size_t, uint64_t *,
+    uint64_t *, size_t *);
+
 static uint64_t *
 split_sorted(const double *score, const double *y, size_t n, size_t extra,
     size_t *np)
 {
 	uint64_t *k, *buf = NULL;
-	size_t i, a = 0, b;
 
 	/* extra: room the caller reuses after the keys (>= 8 bytes each) */
 	if ((k = malloc((n + extra ? n + extra : 1) * (sizeof(*k) >
 	    sizeof(size_t) ? sizeof(*k) : sizeof(size_t)))) == NULL)
 		return NULL;
+	if (n >= RADIX_MIN)
+		buf = malloc(n * sizeof(*buf));
+	split_into(score, y, n, k, buf, np);
+	free(buf);
+	return k;
+}
+
+/* split_sorted() into keys k, with buf (n keys, or NULL) as scratch. */
+static void
+split_into(const double *score, const double *y, size_t n, uint64_t *k,
+    uint64_t *buf, size_t *np)
+{
+	size_t i, a = 0, b;
+
 	for (i = 0; i < n; i++)
 		a += y[i] == 1;
 	*np = a;
@@ -300,12 +316,8 @@ split_sorted(const double *score, const double *y, size_t n, size_t extra,
 			k[a++] = okey(score[i]);
 		else
 			k[b++] = okey(score[i]);
-	if (n >= RADIX_MIN)
-		buf = malloc(n * sizeof(*buf));
 	sort_u64(k, buf, *np);
 	sort_u64(k + *np, buf, n - *np);
-	free(buf);
-	return k;
 }
 
 /*
@@ -377,6 +389,26 @@ mare_metrics_auc(const double *score, const double *y, const double *w,
 	}
 	free(k);
 done:
+	if (!(wp > 0) || !(wn > 0))
+		return mare_err_set(err, MARE_E_DATA, "AUC needs both "
+		    "labels: %s", wp > 0 ? "no absences (0)" :
+		    "no presences (1)");
+	*auc = sum / (wp * wn);
+	return 0;
+}
+
+int
+mare_metrics_auc_work(const double *score, const double *y, size_t n,
+    uint64_t *keys, uint64_t *buf, double *auc, struct mare_err *err)
+{
+	double wp, wn, sum;
+	size_t np;
+
+	if (check_scores(score, n, "score", err) == -1 ||
+	    check_labels(y, NULL, n, err) == -1)
+		return -1;
+	split_into(score, y, n, keys, buf, &np);
+	auc_walk(keys, np, keys + np, n - np, &wp, &wn, &sum);
 	if (!(wp > 0) || !(wn > 0))
 		return mare_err_set(err, MARE_E_DATA, "AUC needs both "
 		    "labels: %s", wp > 0 ? "no absences (0)" :

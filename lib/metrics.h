@@ -16,6 +16,7 @@
 #define MARE_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -32,6 +33,17 @@
  */
 int	mare_metrics_auc(const double *score, const double *y, const double *w,
 	    size_t n, double *auc, struct mare_err *err);
+
+/*
+ * The unweighted mare_metrics_auc() (the same bits) in the caller's work
+ * memory instead of its own, for callers computing many AUCs of n rows:
+ * keys and buf hold n 64-bit values each; keys may not overlap score, y
+ * or buf, and buf may be score's memory (score is read before buf is
+ * written; its values are lost). Allocates at most a radix histogram.
+ */
+int	mare_metrics_auc_work(const double *score, const double *y,
+	    size_t n, uint64_t *keys, uint64_t *buf, double *auc,
+	    struct mare_err *err);
 
 /*
  * Mean (weighted) negative log-likelihood of probabilities prob in

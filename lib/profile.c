@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
 #include "profile.h"
 
 /* Sorting and order statistics */
@@ -427,12 +428,51 @@ mare_profile_column_sorted(const double *s, size_t m, uint64_t nnan,
 	col->categorical = distinct <= MARE_PROFILE_CAT_DISTINCT;
 }
 
+/* The columns of mare_profile_build_threads(), on threads. */
+struct build_job {
+	const double	*rows;
+	size_t		 nrows, ncols;
+	struct mare_profile *p;
+	double		**s;		/* a thread's column copy */
+	struct mare_profile_scratch *sc;	/* a thread's sort scratch */
+	struct mare_err	*err;		/* a thread's error */
+};
+
+static int
+build_col(void *arg, size_t j, size_t t)
+{
+	struct build_job *b = arg;
+	double *s = b->s[t], v;
+	size_t i, m = 0;
+
+	for (i = 0; i < b->nrows; i++) {
+		v = b->rows[i * b->ncols + j];
+		if (isfinite(v))
+			s[m++] = v;
+	}
+	if (mare_profile_sort_scratch(s, m, &b->sc[t], &b->err[t]) == -1)
+		return -1;
+	mare_profile_column_sorted(s, m, b->nrows - m, &b->p->cols[j]);
+	return 0;
+}
+
 struct mare_profile *
 mare_profile_build(const double *rows, size_t nrows, size_t ncols,
     const char *const *names, struct mare_err *err)
 {
+	return mare_profile_build_threads(rows, nrows, ncols, names, 1, err);
+}
+
+struct mare_profile *
+mare_profile_build_threads(const double *rows, size_t nrows, size_t ncols,
+    const char *const *names, unsigned nthreads, struct mare_err *err)
+{
 	struct mare_profile *p;
-	size_t j;
+	struct build_job b;
+	struct mare_profile_scratch sc[MARE_PAR_MAX_THREADS];
+	struct mare_err terr[MARE_PAR_MAX_THREADS];
+	double *s[MARE_PAR_MAX_THREADS];
+	size_t j, nt;
 
 	if (ncols == 0 || names == NULL) {
 		mare_err_set(err, MARE_E_USAGE, "profile: no columns");
@@ -458,11 +498,46 @@ mare_profile_build(const double *rows, size_t nrows, size_t ncols,
 			mare_err_sys(err, MARE_E_NOMEM, "profile");
 			goto fail;
 		}
-		if (mare_profile_column(nrows > 0 ? rows + j : NULL, nrows,
-		    ncols, &p->cols[j], err) == -1)
-			goto fail;
+	}
+	nt = nthreads < 1 ? 1 : nthreads > MARE_PAR_MAX_THREADS ?
+	    MARE_PAR_MAX_THREADS : nthreads;
+	if (nt > ncols)
+		nt = ncols;
+	memset(sc, 0, sizeof(sc));
+	memset(s, 0, sizeof(s));
+	/* a thread's buffers serve all its columns */
+	for (j = 0; j < nt; j++) {
+		mare_err_init(&terr[j]);
+		if ((s[j] = malloc((nrows > 0 ? nrows : 1) *
+		    sizeof(double))) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "profile");
+			goto fail_s;
+		}
+	}
+	b.rows = rows;
+	b.nrows = nrows;
+	b.ncols = ncols;
+	b.p = p;
+	b.s = s;
+	b.sc = sc;
+	b.err = terr;
+	if (mare_par_for(ncols, (unsigned)nt, build_col, &b) != 0) {
+		for (j = 0; j < nt && !mare_err_failed(&terr[j]); j++)
+			;
+		if (err != NULL && j < nt)
+			*err = terr[j];
+		goto fail_s;
+	}
+	for (j = 0; j < nt; j++) {
+		free(s[j]);
+		mare_profile_scratch_free(&sc[j]);
 	}
 	return p;
+fail_s:
+	for (j = 0; j < nt; j++) {
+		free(s[j]);
+		mare_profile_scratch_free(&sc[j]);
+	}
 fail:
 	mare_profile_free(p);
 	return NULL;

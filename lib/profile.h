@@ -103,6 +103,16 @@ struct mare_profile *mare_profile_build(const double *rows, size_t nrows,
 	    size_t ncols, const char *const *names, struct mare_err *err);
 
 /*
+ * The same, nthreads columns at a time (0 or 1: in the calling thread; at
+ * most MARE_PAR_MAX_THREADS): the same profile for any count. Work
+ * memory: 24 bytes a row a thread (a column's finite values and the
+ * sort's scratch, kept from one column to the next).
+ */
+struct mare_profile *mare_profile_build_threads(const double *rows,
+	    size_t nrows, size_t ncols, const char *const *names,
+	    unsigned nthreads, struct mare_err *err);
+
+/*
  * The same from one column of n doubles into col (whose name the caller
  * sets and owns). Used by mare_profile_build(); exposed for tests and for
  * callers holding columns. Returns 0, or -1 with MARE_E_NOMEM.

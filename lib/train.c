@@ -21,15 +21,18 @@
 
 #include <jansson.h>
 
+#include "blas.h"
 #include "err.h"
 #include "featspec.h"
 #include "metrics.h"
 #include "model.h"
 #include "optim.h"
+#include "par.h"
 #include "rng.h"
 #include "train.h"
 
 #define IMP_BLOCK	4096	/* rows predicted at a time by importance */
+#define PRED_CHUNK	65536	/* rows a thread predicts at a time */
 
 void
 mare_train_opts_init(struct mare_train_opts *o)
@@ -597,16 +600,98 @@ int
 mare_train_predict(const struct mare_model *m, const double *feat, size_t n,
     double *out, struct mare_err *err)
 {
+	return mare_train_predict_threads(m, feat, n, 1, out, err);
+}
+
+/* The row chunks of mare_train_predict_threads(), on threads. */
+struct pred_job {
+	const struct mare_model *m;
+	const double	*x;		/* feature rows, or raw ones */
+	int		 raw;
+	const struct mare_model_pred_opts *po;
+	size_t		 n;
+	double		*out;
+	struct mare_err	*err;		/* a chunk's error */
+};
+
+static int
+pred_chunk(void *arg, size_t c, size_t t)
+{
+	struct pred_job *j = arg;
+	size_t i0 = c * PRED_CHUNK, nb = j->n - i0 < PRED_CHUNK ? j->n - i0 :
+	    PRED_CHUNK;
+
+	(void)t;
+	if (j->raw)
+		return mare_model_predict(j->m, j->x + i0 * j->m->spec->nvars,
+		    nb, j->po, j->out + i0, NULL, &j->err[c]);
+	return mare_model_predict_features(j->m, j->x + i0 * j->m->p, nb,
+	    j->po, j->out + i0, &j->err[c]);
+}
+
+/* One pass (an error names the row from the first), or chunks on threads. */
+static int
+pred_run(struct pred_job *j, unsigned threads, struct mare_err *err)
+{
+	size_t nc = (j->n + PRED_CHUNK - 1) / PRED_CHUNK;
+	int rc = -1;
+
+	/* a row's prediction is its own: chunks give the same bits */
+	if (threads > 1 && nc > 1) {
+		if ((j->err = calloc(nc, sizeof(*j->err))) == NULL)
+			return mare_err_set(err, MARE_E_NOMEM,
+			    "out of memory");
+		rc = mare_par_for(nc, threads, pred_chunk, j);
+		free(j->err);
+	}
+	if (rc != 0 && j->raw)
+		rc = mare_model_predict(j->m, j->x, j->n, j->po, j->out, NULL,
+		    err);
+	else if (rc != 0)
+		rc = mare_model_predict_features(j->m, j->x, j->n, j->po,
+		    j->out, err);
+	return rc;
+}
+
+int
+mare_train_predict_threads(const struct mare_model *m, const double *feat,
+    size_t n, unsigned threads, double *out, struct mare_err *err)
+{
 	struct mare_model_pred_opts po;
+	struct pred_job j;
 
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	return mare_model_predict_features(m, feat, n, &po, out, err);
+	j.m = m;
+	j.x = feat;
+	j.raw = 0;
+	j.po = &po;
+	j.n = n;
+	j.out = out;
+	j.err = NULL;
+	return pred_run(&j, threads, err);
+}
+
+int
+mare_train_predict_raw(const struct mare_model *m, const double *raw,
+    size_t n, const struct mare_model_pred_opts *o, unsigned threads,
+    double *out, struct mare_err *err)
+{
+	struct pred_job j;
+
+	j.m = m;
+	j.x = raw;
+	j.raw = 1;
+	j.po = o;
+	j.n = n;
+	j.out = out;
+	j.err = NULL;
+	return pred_run(&j, threads, err);
 }
 
 int
 mare_train_thresholds(struct mare_model *m, const double *feat,
-    const double *y, size_t n, struct mare_err *err)
+    const double *y, size_t n, unsigned threads, struct mare_err *err)
 {
 	double *s;
 	int rc = -1;
@@ -616,7 +701,7 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 		return 0;
 	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	if (mare_train_predict(m, feat, n, s, err) == 0 &&
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
 	    mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
 	    err) == 0 &&
 	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
@@ -706,29 +791,103 @@ linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
 	}
 }
 
+/* The permuted variables of mare_train_importance(), on threads. */
+struct imp_job {
+	const struct mare_model *vm;
+	const double	*raw, *y;
+	size_t		 n, nv;
+	uint64_t	 seed;
+	int		 lin;
+	double		 auc0;
+	double		*drop;		/* nv: each variable's drop */
+	double		**col, **s, **x;	/* a thread's buffers */
+	struct mare_err	*err;		/* a thread's error */
+};
+
+/*
+ * Variable v permuted: a shuffled copy of its column in the thread's col,
+ * the scores of every row in its s, their AUC with col and s as the sort's
+ * work memory (the scores are read first), the drop into drop[v].
+ */
+static int
+imp_var(void *arg, size_t v, size_t t)
+{
+	struct imp_job *j = arg;
+	struct mare_model_pred_opts po;
+	struct mare_rng r;
+	double *col = j->col[t], *s = j->s[t], *x = j->x[t], tmp, auc;
+	size_t n = j->n, nv = j->nv, i, k, i0, nb;
+
+	for (i = 0; i < n; i++)
+		col[i] = j->raw[i * nv + v];
+	mare_rng_init_keyed(&r, j->seed, (uint64_t)v);
+	for (i = n; i > 1; i--) {
+		k = (size_t)mare_rng_bounded(&r, (uint64_t)i);
+		tmp = col[i - 1];
+		col[i - 1] = col[k];
+		col[k] = tmp;
+	}
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	for (i0 = 0; j->lin && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		linear_scores(j->vm, j->raw, i0, nb, v, col, s);
+	}
+	for (i0 = 0; !j->lin && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		memcpy(x, j->raw + i0 * nv, nb * nv * sizeof(double));
+		for (i = 0; i < nb; i++)
+			x[i * nv + v] = col[i0 + i];
+		/* the values of raw, permuted: checked by the caller */
+		if (mare_model_predict(j->vm, x, nb, &po, s + i0, NULL,
+		    &j->err[t]) != 0)
+			return -1;
+	}
+	/* col is done with: the keys go there, s is the sort's scratch */
+	if (mare_metrics_auc_work(s, j->y, n, (uint64_t *)(void *)col,
+	    (uint64_t *)(void *)s, &auc, &j->err[t]) != 0)
+		return -1;
+	j->drop[v] = j->auc0 - auc > 0 ? j->auc0 - auc : 0.0;
+	return 0;
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
-    const double *y, size_t n, uint64_t seed, double *pct, double *drop,
-    struct mare_err *err)
+    const double *y, size_t n, uint64_t seed, unsigned threads, double *pct,
+    double *drop, struct mare_err *err)
 {
 	struct mare_model_pred_opts po;
 	struct mare_model vm;
 	struct mare_featspec vfs;
-	struct mare_rng r;
-	double *x = NULL, *s = NULL, *yb = NULL, *col = NULL, auc0, auc, t;
-	double sum = 0;
-	const double *yl;
-	size_t nv = m->spec->nvars, v, i, j, i0, nb;
-	int rc = -1, lin;
+	struct imp_job job;
+	struct mare_err terr[MARE_PAR_MAX_THREADS];
+	double *col[MARE_PAR_MAX_THREADS], *s[MARE_PAR_MAX_THREADS];
+	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, sum = 0;
+	size_t nv = m->spec->nvars, v, i, nt;
+	int rc = -1, blas_threads = 0;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
 		return -1;
-	/* rows are predicted IMP_BLOCK at a time from a copy of the block */
-	if ((x = malloc(IMP_BLOCK * (nv ? nv : 1) * sizeof(double))) ==
-	    NULL || (s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
-	    (col = malloc((n ? n : 1) * sizeof(double))) == NULL) {
-		mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		goto done;
+	nt = threads < 1 ? 1 : threads > MARE_PAR_MAX_THREADS ?
+	    MARE_PAR_MAX_THREADS : threads;
+	if (nt > nv)
+		nt = nv > 0 ? nv : 1;
+	memset(col, 0, sizeof(col));
+	memset(s, 0, sizeof(s));
+	memset(x, 0, sizeof(x));
+	/*
+	 * a thread's buffers: the permuted column, the scores (both then the
+	 * AUC's work memory) and a block of rows to predict from
+	 */
+	for (i = 0; i < nt; i++) {
+		mare_err_init(&terr[i]);
+		if ((x[i] = malloc(IMP_BLOCK * (nv ? nv : 1) *
+		    sizeof(double))) == NULL || (s[i] = malloc((n ? n : 1) *
+		    sizeof(double))) == NULL || (col[i] = malloc((n ? n : 1) *
+		    sizeof(double))) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
 	}
 	for (i = 0; i < n; i++)
 		if (y[i] != 0 && y[i] != 1)
@@ -741,57 +900,57 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		for (i = 0; i < n; i++)
 			yb[i] = y[i] > 0;
 	}
-	yl = yb != NULL ? yb : y;
+	job.vm = &vm;
+	job.raw = raw;
+	job.y = yb != NULL ? yb : y;
+	job.n = n;
+	job.nv = nv;
+	job.seed = seed;
+	job.lin = view_linear(&vfs);
+	job.drop = pct;
+	job.col = col;
+	job.s = s;
+	job.x = x;
+	job.err = terr;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
-	lin = view_linear(&vfs);
-	if (lin)
-		linear_scores(&vm, raw, 0, n, nv, raw, s);	/* col unread */
-	else if (mare_model_predict(&vm, raw, n, &po, s, NULL, err) != 0)
+	if (job.lin)
+		linear_scores(&vm, raw, 0, n, nv, raw, s[0]);	/* col unread */
+	else if (mare_model_predict(&vm, raw, n, &po, s[0], NULL, err) != 0)
 		goto done;
-	if (mare_metrics_auc(s, yl, NULL, n, &auc0, err) != 0)
+	if (mare_metrics_auc_work(s[0], job.y, n, (uint64_t *)(void *)col[0],
+	    (uint64_t *)(void *)s[0], &job.auc0, err) != 0)
 		goto done;
+	if (nt > 1) {
+		/* our threads run the variables; OpenBLAS's would compete */
+		blas_threads = mare_blas_get_threads();
+		mare_blas_set_threads(1);
+	}
+	if (mare_par_for(nv, (unsigned)nt, imp_var, &job) != 0) {
+		for (i = 0; i < nt && !mare_err_failed(&terr[i]); i++)
+			;
+		if (err != NULL && i < nt)
+			*err = terr[i];
+		goto done;
+	}
 	for (v = 0; v < nv; v++) {
-		/* shuffle a contiguous copy of the column, then put it in */
-		for (i = 0; i < n; i++)
-			col[i] = raw[i * nv + v];
-		mare_rng_init_keyed(&r, seed, (uint64_t)v);
-		for (i = n; i > 1; i--) {
-			j = (size_t)mare_rng_bounded(&r, (uint64_t)i);
-			t = col[i - 1];
-			col[i - 1] = col[j];
-			col[j] = t;
-		}
-		for (i0 = 0; lin && i0 < n; i0 += nb) {
-			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
-			linear_scores(&vm, raw, i0, nb, v, col, s);
-		}
-		for (i0 = 0; !lin && i0 < n; i0 += nb) {
-			nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
-			memcpy(x, raw + i0 * nv, nb * nv * sizeof(double));
-			for (i = 0; i < nb; i++)
-				x[i * nv + v] = col[i0 + i];
-			/* the values of raw, permuted: checked above */
-			if (mare_model_predict(&vm, x, nb, &po, s + i0, NULL,
-			    err) != 0)
-				goto done;
-		}
-		if (mare_metrics_auc(s, yl, NULL, n, &auc, err) != 0)
-			goto done;
-		pct[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
 		if (drop != NULL)
 			drop[v] = pct[v];
-		sum += pct[v];
+		sum += pct[v];	/* in variable order, whatever the threads */
 	}
 	for (v = 0; v < nv; v++)
 		pct[v] = sum > 0 ? 100.0 * pct[v] / sum : 0.0;
 	rc = 0;
 done:
+	if (nt > 1)
+		mare_blas_set_threads(blas_threads);
 	free(vfs.feat);
 	free(vm.beta);
-	free(col);
-	free(x);
-	free(s);
+	for (i = 0; i < nt; i++) {
+		free(col[i]);
+		free(x[i]);
+		free(s[i]);
+	}
 	free(yb);
 	return rc;
 }

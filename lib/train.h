@@ -97,12 +97,31 @@ int	mare_train_predict(const struct mare_model *m, const double *feat,
 	    size_t n, double *out, struct mare_err *err);
 
 /*
+ * The same on threads (0 or 1: the calling thread), chunks of rows at a
+ * time: the same bits for any count, a row's prediction being its own.
+ */
+int	mare_train_predict_threads(const struct mare_model *m,
+	    const double *feat, size_t n, unsigned threads, double *out,
+	    struct mare_err *err);
+
+/*
+ * mare_model_predict() of n raw rows with options o (NULL: its defaults)
+ * on threads, the same way; the count of rows outside the training range
+ * is not kept.
+ */
+int	mare_train_predict_raw(const struct mare_model *m, const double *raw,
+	    size_t n, const struct mare_model_pred_opts *o, unsigned threads,
+	    double *out, struct mare_err *err);
+
+/*
  * Set m's thresholds (minimum and 10th-percentile training presence,
- * max-TSS cut-off) from its predictions at the training rows (y 0/1).
- * Poisson models get none. Returns 0 or -1.
+ * max-TSS cut-off) from its predictions at the training rows (y 0/1),
+ * predicted on threads (mare_train_predict_threads()). Poisson models get
+ * none. Returns 0 or -1.
  */
 int	mare_train_thresholds(struct mare_model *m, const double *feat,
-	    const double *y, size_t n, struct mare_err *err);
+	    const double *y, size_t n, unsigned threads,
+	    struct mare_err *err);
 
 /*
  * Permutation importance as MaxEnt reports it: for each raw variable v of
@@ -114,10 +133,13 @@ int	mare_train_thresholds(struct mare_model *m, const double *feat,
  * with v permuted, negative drops counted as 0; pct[v] is 100 drop[v] /
  * sum(drop) (all 0 when nothing drops). drop may be NULL. The
  * permutation follows row order: the same rows in the same order and
- * seed give the same figures. Work memory: 3 n values and a block of rows.
+ * seed give the same figures, whatever the number of threads: threads
+ * (0 or 1: the calling thread) permute and score variables at a time,
+ * each with OpenBLAS at one thread. Work memory: 2 n values and a block
+ * of rows a thread.
  */
 int	mare_train_importance(const struct mare_model *m, const double *raw,
-	    const double *y, size_t n, uint64_t seed, double *pct,
-	    double *drop, struct mare_err *err);
+	    const double *y, size_t n, uint64_t seed, unsigned threads,
+	    double *pct, double *drop, struct mare_err *err);
 
 #endif /* MARE_TRAIN_H */

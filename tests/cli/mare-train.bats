@@ -373,3 +373,25 @@ for name, r, c, v in (('nan', 1, 1, np.nan), ('inf', 2, 2, np.inf),
 	    --tune 'lambda=1;regmult=2' s.tensor -o p.json
 	assert_equal "${stderr_lines[0]}" "mare-train: --tune: regmult and lambda exclude each other"
 }
+
+@test "train: the model is the same bits for --threads 1, 2 and 3" {
+	# lq: 10 features, so the 8789 rows are 3 blocks of the L2 passes;
+	# importance and the profile run variables and columns on threads
+	tensor "$COLS" swd.tensor
+	for t in 1 2 3; do
+		run -0 --separate-stderr mare-train -q -m logistic \
+		    --features lq --cv 3 --seed 7 --threads "$t" swd.tensor \
+		    -o "m$t.json"
+	done
+	run -0 jq -c '[.training.features, (.importance | length),
+	    (.profile.columns | length)]' m1.json
+	assert_output '[10,5,5]'
+	# byte for byte, but for the command line in the provenance
+	for t in 1 2 3; do
+		sed 's/"--threads","[0-9]",//; s/"m[0-9]\.json"/"m.json"/' \
+		    "m$t.json" >"s$t.json"
+	done
+	run -1 grep -c -e '"--threads"' -e '"m1.json"' s1.json
+	run -0 cmp s1.json s2.json
+	run -0 cmp s1.json s3.json
+}

@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,24 @@ test_auc_big(void)
 	is_double(auc, cnt / (np * (NBIG - np)), 1e-15,
 	    "auc: radix-sorted AUC equals the pair count");
 	test_tss_roc_big(s, y, NBIG, np, auc);
+	{
+		/* the caller's work memory, buf in the scores' place */
+		static double sc[NBIG];
+		static uint64_t keys[NBIG];
+		double auc2 = -1;
+		int rc;
+
+		memcpy(sc, s, sizeof(sc));
+		rc = mare_metrics_auc_work(sc, y, NBIG, keys,
+		    (uint64_t *)(void *)sc, &auc2, &err);
+		ok(rc == 0 && memcmp(&auc, &auc2, sizeof(auc)) == 0,
+		    "auc: in work memory the same bits (%.17g)", auc2);
+		ok(mare_metrics_auc_work(s, y, 100, keys,
+		    (uint64_t *)(void *)sc, &auc2, &err) == 0 &&
+		    mare_metrics_auc(s, y, NULL, 100, &auc, &err) == 0 &&
+		    memcmp(&auc, &auc2, sizeof(auc)) == 0,
+		    "auc: in work memory, 100 scores (qsort path)");
+	}
 }
 
 /*

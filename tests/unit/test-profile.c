@@ -399,6 +399,53 @@ test_damage(void)
 	    "has no name") == 0, "profile: a column without a name too");
 }
 
+/*
+ * Columns on threads: 5000 rows of 4 columns (ties, NaNs, a constant
+ * column, one of few levels) give the same profile, as JSON, for 1, 2
+ * and 3 threads as mare_profile_build().
+ */
+static void
+test_threads(void)
+{
+	enum { N = 5000, NC = 4 };
+	static const char *names[NC] = { "u", "t", "k", "l" };
+	static double rows[N * NC];
+	char *ref, *got;
+	struct mare_profile *p;
+	struct mare_err err;
+	json_t *j;
+	unsigned long r = 7;
+	size_t i;
+	unsigned t;
+	int same = 1;
+
+	for (i = 0; i < N; i++) {
+		r = (r * 1103515245UL + 12345UL) & 0x7fffffffUL;
+		rows[i * NC] = i % 211 == 0 ? NAN : (double)r / 2147483648.0;
+		rows[i * NC + 1] = (double)(r % 1500) / 3.0;
+		rows[i * NC + 2] = 2.5;
+		rows[i * NC + 3] = i % 53 == 0 ? INFINITY : (double)(r % 7);
+	}
+	mare_err_init(&err);
+	p = mare_profile_build(rows, N, NC, names, &err);
+	j = p != NULL ? mare_profile_to_json(p) : NULL;
+	ref = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	mare_profile_free(p);
+	for (t = 1; t <= 3; t++) {
+		p = mare_profile_build_threads(rows, N, NC, names, t, &err);
+		j = p != NULL ? mare_profile_to_json(p) : NULL;
+		got = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+		same &= ref != NULL && got != NULL && strcmp(ref, got) == 0;
+		free(got);
+		json_decref(j);
+		mare_profile_free(p);
+	}
+	ok(ref != NULL && same, "threads: 1, 2 and 3 threads give "
+	    "mare_profile_build()'s profile");
+	free(ref);
+}
+
 int
 main(void)
 {
@@ -407,5 +454,6 @@ main(void)
 	test_special();
 	test_distinct_cap();
 	test_json();
+	test_threads();
 	return tap_done();
 }

@@ -303,18 +303,80 @@ test_importance(void)
 	}
 	m->beta[0] = 1.0;
 	m->beta[1] = 0.0;
-	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0,
+	ok(mare_train_importance(m, raw, y, 20, 1, 1, pct, drop, &err) == 0,
 	    "importance: computed");
 	ok(drop[0] > 0.2 && pct[0] == 100.0 && pct[1] == 0.0 &&
 	    drop[1] == 0.0, "importance: a 100 %%, b 0 %% (drop of a %g)",
 	    drop[0]);
 	m->beta[1] = 0.5;
-	ok(mare_train_importance(m, raw, y, 20, 1, pct, drop, &err) == 0 &&
+	ok(mare_train_importance(m, raw, y, 20, 1, 1, pct, drop, &err) == 0 &&
 	    fabs(pct[0] + pct[1] - 100.0) < 1e-12 && pct[0] > pct[1],
 	    "importance: %g + %g = 100", pct[0], pct[1]);
-	ok(mare_train_importance(m, raw, y, 20, 2, pct, drop, &err) == 0,
+	ok(mare_train_importance(m, raw, y, 20, 2, 1, pct, drop, &err) == 0,
 	    "importance: another seed");
 	mare_model_free(m);
+}
+
+/*
+ * Permutation importance on threads: 6000 rows (the AUC's radix path) of
+ * 5 variables, under a linear spec (scores summed from the raw values)
+ * and a quadratic one (predicted from feature rows): the drops and
+ * percentages are the same bits for 1, 2 and 3 threads.
+ */
+static void
+test_importance_threads(void)
+{
+	enum { IN = 6000, IV = 5 };
+	static const char *names[IV] = { "a", "b", "c", "d", "e" };
+	static double raw[IN * IV], y[IN];
+	static int lab[IN];
+	static const char *const classes[2] = { "l", "lq" };
+	double pct[3][IV], drop[3][IV];
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_err err;
+	uint64_t r = 12345;
+	size_t i, j, c, t;
+	int rc;
+
+	for (i = 0; i < IN; i++) {
+		for (j = 0; j < IV; j++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			raw[i * IV + j] = (double)(r >> 40) / 16777216.0 +
+			    (double)j;
+		}
+		y[i] = raw[i * IV] + 0.5 * raw[i * IV + 2] > 1.0 + 1.0;
+		lab[i] = (int)y[i];
+	}
+	for (c = 0; c < 2; c++) {
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes[c];
+		mare_err_init(&err);
+		fs = mare_featspec_fit(raw, IN, IV, names, lab, &fo, &err);
+		m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs,
+		    &err) : NULL;
+		if (m == NULL) {
+			ok(0, "importance: a spec of %s", classes[c]);
+			continue;
+		}
+		for (j = 0; j < m->p; j++)
+			m->beta[j] = j % 3 == 1 ? 0.0 : 1.0 / (double)(j + 1);
+		m->intercept = -1.5;
+		for (rc = 0, t = 0; t < 3; t++)
+			rc |= mare_train_importance(m, raw, y, IN, 9,
+			    (unsigned)t + 1, pct[t], drop[t], &err);
+		ok(rc == 0 && drop[0][0] > 0 && (c == 1 || drop[0][1] == 0),
+		    "importance: %s on 1, 2, 3 threads (drop of a %g)",
+		    classes[c], drop[0][0]);
+		ok(memcmp(pct[0], pct[1], sizeof(pct[0])) == 0 &&
+		    memcmp(pct[0], pct[2], sizeof(pct[0])) == 0 &&
+		    memcmp(drop[0], drop[1], sizeof(drop[0])) == 0 &&
+		    memcmp(drop[0], drop[2], sizeof(drop[0])) == 0,
+		    "importance: %s the same bits for any thread count",
+		    classes[c]);
+		mare_model_free(m);
+	}
 }
 
 /* Selection: by the metric, ties by fewer coefficients, then first. */
@@ -351,6 +413,7 @@ main(void)
 	test_folds();
 	test_select();
 	test_importance();
+	test_importance_threads();
 	if (load_swd() == -1 || N != 8789) {
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();
