@@ -862,8 +862,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	struct imp_job job;
 	struct mare_err terr[MARE_PAR_MAX_THREADS];
 	double *col[MARE_PAR_MAX_THREADS], *s[MARE_PAR_MAX_THREADS];
-	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, sum = 0;
-	size_t nv = m->spec->nvars, v, i, nt;
+	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, *buf = NULL, sum = 0;
+	size_t nv = m->spec->nvars, v, i, nt, nx, nn, per;
 	int rc = -1, blas_threads = 0;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
@@ -872,22 +872,25 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	    MARE_PAR_MAX_THREADS : threads;
 	if (nt > nv)
 		nt = nv > 0 ? nv : 1;
-	memset(col, 0, sizeof(col));
-	memset(s, 0, sizeof(s));
-	memset(x, 0, sizeof(x));
 	/*
-	 * a thread's buffers: the permuted column, the scores (both then the
-	 * AUC's work memory) and a block of rows to predict from
+	 * a thread's buffers, in one allocation: the permuted column, the
+	 * scores (both then the AUC's work memory) and a block of rows to
+	 * predict from
 	 */
+	nx = IMP_BLOCK * (nv ? nv : 1);
+	nn = n ? n : 1;
+	per = nx + 2 * nn;
+	if (nn > (SIZE_MAX / sizeof(double) - nx) / 2 ||
+	    per > SIZE_MAX / sizeof(double) / nt ||
+	    (buf = malloc(nt * per * sizeof(double))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < nt; i++) {
 		mare_err_init(&terr[i]);
-		if ((x[i] = malloc(IMP_BLOCK * (nv ? nv : 1) *
-		    sizeof(double))) == NULL || (s[i] = malloc((n ? n : 1) *
-		    sizeof(double))) == NULL || (col[i] = malloc((n ? n : 1) *
-		    sizeof(double))) == NULL) {
-			mare_err_set(err, MARE_E_NOMEM, "out of memory");
-			goto done;
-		}
+		x[i] = buf + i * per;
+		s[i] = x[i] + nx;
+		col[i] = s[i] + nn;
 	}
 	for (i = 0; i < n; i++)
 		if (y[i] != 0 && y[i] != 1)
@@ -946,11 +949,7 @@ done:
 		mare_blas_set_threads(blas_threads);
 	free(vfs.feat);
 	free(vm.beta);
-	for (i = 0; i < nt; i++) {
-		free(col[i]);
-		free(x[i]);
-		free(s[i]);
-	}
+	free(buf);
 	free(yb);
 	return rc;
 }
