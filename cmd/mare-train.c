@@ -1045,7 +1045,7 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 	struct tune_job j;
 	json_t *rows = NULL, *tu = NULL;
 	size_t a, i, nf, nc, best;
-	int *own = NULL, rc;
+	int *own = NULL, rc, blas_threads;
 	unsigned nt;
 
 	memset(&j, 0, sizeof(j));
@@ -1091,12 +1091,9 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 	for (i = 0; i < nc; i++)
 		mare_err_init(&j.err[i]);
 	nt = tune_threads(o, nc);
-	if (nt > 1)
-		mare_blas_set_threads(1);
+	blas_threads = nt > 1 ? mare_blas_hold_one() : 0;
 	rc = mare_par_for(nc, nt, tune_cell, &j);
-	if (nt > 1)
-		mare_blas_set_threads(o->common.threads > 0 ?
-		    o->common.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
 	if (rc != 0) {
 		/* the first failed cell's error, whatever the thread order */
 		for (i = 0; i < nc && !mare_err_failed(&j.err[i]); i++)

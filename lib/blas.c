@@ -44,9 +44,12 @@ mare_blas_one_thread(void)
 }
 
 int
-mare_blas_get_threads(void)
+mare_blas_hold_one(void)
 {
-	return openblas_get_num_threads();
+	int n = openblas_get_num_threads();
+
+	openblas_set_num_threads(1);
+	return n;
 }
 
 const char *

@@ -15,8 +15,12 @@
 
 /* Set the number of OpenBLAS threads (n >= 1). */
 void	mare_blas_set_threads(int n);
-/* The number of OpenBLAS threads. */
-int	mare_blas_get_threads(void);
+/*
+ * OpenBLAS down to one thread while the caller's own threads run BLAS
+ * calls (theirs would compete); returns the count to give back with
+ * mare_blas_set_threads().
+ */
+int	mare_blas_hold_one(void);
 /*
  * One OpenBLAS thread for the rest of the process: stops the idle worker
  * threads OpenBLAS started at load time (each spins for about 0.1 s of

@@ -607,11 +607,8 @@ solve_tron(struct prob *pb, double lambda, double tol, int max_iter,
 
 	t.B = block_rows(pb);
 	t.nblk = (pb->n + t.B - 1) / t.B;
-	if (pb->nthreads > 1) {
-		/* our threads run the blocks; OpenBLAS's would compete */
-		blas_threads = mare_blas_get_threads();
-		mare_blas_set_threads(1);
-	}
+	if (pb->nthreads > 1)
+		blas_threads = mare_blas_hold_one();
 	if ((buf = xcalloc(9 * k, sizeof(double), err)) == NULL ||
 	    (t.part = xcalloc(t.nblk * k, sizeof(double), err)) == NULL) {
 		free(buf);

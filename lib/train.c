@@ -924,11 +924,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	if (mare_metrics_auc_work(s[0], job.y, n, (uint64_t *)(void *)col[0],
 	    (uint64_t *)(void *)s[0], &job.auc0, err) != 0)
 		goto done;
-	if (nt > 1) {
-		/* our threads run the variables; OpenBLAS's would compete */
-		blas_threads = mare_blas_get_threads();
-		mare_blas_set_threads(1);
-	}
+	if (nt > 1)
+		blas_threads = mare_blas_hold_one();
 	if (mare_par_for(nv, (unsigned)nt, imp_var, &job) != 0) {
 		for (i = 0; i < nt && !mare_err_failed(&terr[i]); i++)
 			;
