@@ -49,8 +49,7 @@
 #include "model.h"
 #include "profile.h"
 #include "prov.h"
-#include "record.h"
-#include "tensor.h"
+#include "table.h"
 
 #define ROUTING_ENV	"MARE_DRIFT_ROUTING_KEY"
 #define MAX_TESTS	256
@@ -103,58 +102,6 @@ struct opts {
 	int		 argc;		/* for the provenance record */
 	char		**argv;
 };
-
-/*
- * Rows in memory, column by column: each statistic, the MESS and the
- * sorts then read contiguous columns, and a raw reference's columns are
- * sorted where they lie.
- */
-struct table {
-	size_t	 ncols, nrows, cap;
-	char	**names;
-	double	**cols;		/* ncols columns of cap values */
-	unsigned long long total;	/* rows read, over all windows */
-};
-
-/*
- * --window: the readers call full() each time the table holds n rows;
- * it tests them and empties the table.
- */
-struct win {
-	size_t	 n;
-	int	(*full)(void *arg, struct table *t, struct mare_err *err);
-	void	*arg;
-};
-
-/* One more row was appended: count it, and test a full window. */
-static int
-row_added(struct table *t, const struct win *w, struct mare_err *err)
-{
-	t->nrows++;
-	t->total++;
-	if (w != NULL && t->nrows == w->n)
-		return w->full(w->arg, t, err);
-	return 0;
-}
-
-/* Rows that fit before the window is full (all of n without --window). */
-static size_t
-room(const struct table *t, const struct win *w, size_t n)
-{
-	if (w == NULL || w->n - t->nrows >= n)
-		return n;
-	return w->n - t->nrows;
-}
-
-/* n more rows were appended: count them, and test a full window. */
-static int
-rows_added(struct table *t, size_t n, const struct win *w,
-    struct mare_err *err)
-{
-	t->nrows += n - 1;
-	t->total += n - 1;
-	return row_added(t, w, err);
-}
 
 static void
 usage(FILE *fp)
@@ -304,335 +251,13 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	return 0;
 }
 
-/* Tables */
-
-static void
-table_free(struct table *t)
-{
-	size_t j;
-
-	for (j = 0; j < t->ncols; j++) {
-		if (t->names != NULL)
-			free(t->names[j]);
-		if (t->cols != NULL)
-			free(t->cols[j]);
-	}
-	free(t->names);
-	free(t->cols);
-	memset(t, 0, sizeof(*t));
-}
-
-/* Room for more rows in every column (t->ncols set). */
-static int
-table_grow(struct table *t, size_t more, struct mare_err *err)
-{
-	double *r;
-	size_t cap, j;
-
-	if (t->cols == NULL &&
-	    (t->cols = calloc(t->ncols + 1, sizeof(*t->cols))) == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	if (t->nrows + more <= t->cap)
-		return 0;
-	cap = t->cap == 0 ? 1024 : t->cap;
-	while (cap < t->nrows + more)
-		cap *= 2;
-	if (cap > SIZE_MAX / sizeof(double) / (t->ncols + 1))
-		return mare_err_set(err, MARE_E_NOMEM, "too many rows");
-	for (j = 0; j < t->ncols; j++) {
-		r = realloc(t->cols[j], cap * sizeof(*r));
-		if (r == NULL)
-			return mare_err_sys(err, MARE_E_NOMEM, "rows");
-		t->cols[j] = r;
-		mare_mem_hint_huge(r, cap * sizeof(*r));
-	}
-	t->cap = cap;
-	return 0;
-}
-
-static int
-read_tensor(FILE *fp, const char *name, const struct table *want,
-    struct table *t, const struct win *w, struct mare_err *err)
-{
-	struct mare_tensor_reader *r;
-	const struct mare_tensor_info *info;
-	struct stat sb;
-	double *buf = NULL;
-	size_t j, k, take, *map = NULL, got;
-	int rc = -1, st;
-
-	if ((r = mare_tensor_reader_new(fp, name, err)) == NULL)
-		return -1;
-	info = mare_tensor_reader_info(r);
-	t->ncols = want != NULL ? want->ncols : info->ncols;
-	t->names = calloc(t->ncols, sizeof(*t->names));
-	map = calloc(t->ncols, sizeof(*map));
-	buf = malloc(4096 * info->ncols * sizeof(*buf));
-	if (t->names == NULL || map == NULL || buf == NULL) {
-		mare_err_sys(err, MARE_E_NOMEM, "rows");
-		goto out;
-	}
-	for (j = 0; j < t->ncols; j++) {
-		const char *n = want != NULL ? want->names[j] :
-		    info->columns[j];
-
-		for (k = 0; k < info->ncols; k++)
-			if (strcmp(info->columns[k], n) == 0)
-				break;
-		if (k == info->ncols) {
-			mare_err_set(err, MARE_E_DATA, "column \"%s\" of the "
-			    "reference is missing", n);
-			mare_err_at(err, name, 0, 0);
-			goto out;
-		}
-		map[j] = k;
-		if ((t->names[j] = strdup(n)) == NULL) {
-			mare_err_sys(err, MARE_E_NOMEM, "rows");
-			goto out;
-		}
-	}
-	/*
-	 * A regular file holds at most this many rows: room for them at
-	 * once (pages never written cost nothing) instead of columns grown
-	 * by doubling, each growth a copy into new pages.
-	 */
-	if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size > 0 && (unsigned long long)sb.st_size >
-	    info->header_size) {
-		unsigned long long most = ((unsigned long long)sb.st_size -
-		    info->header_size) / (info->ncols * info->itemsize);
-
-		if (w != NULL && most > w->n)
-			most = w->n;
-		if (most < SIZE_MAX / sizeof(double) &&
-		    table_grow(t, (size_t)most, err) == -1)
-			goto out;
-	}
-	if (table_grow(t, 0, err) == -1)
-		goto out;
-	while ((st = mare_tensor_read_f64(r, buf, 4096, &got, err)) == 1) {
-		for (k = 0; k < got; k += take) {
-			take = room(t, w, got - k);
-			if (table_grow(t, take, err) == -1)
-				goto out;
-			for (j = 0; j < t->ncols; j++) {
-				double *col = t->cols[j] + t->nrows;
-				const double *in = buf + k * info->ncols +
-				    map[j];
-				size_t i;
-
-				for (i = 0; i < take; i++)
-					col[i] = in[i * info->ncols];
-			}
-			if (rows_added(t, take, w, err) == -1)
-				goto out;
-		}
-	}
-	rc = st;
-out:
-	free(buf);
-	free(map);
-	mare_tensor_reader_free(r);
-	return rc;
-}
-
-static int
-read_jsonl(FILE *fp, const char *name, const struct table *want,
-    struct table *t, const struct win *w, struct mare_err *err)
-{
-	struct mare_jsonl_reader *r;
-	json_t *o, *v;
-	const char *key;
-	unsigned char *seen = NULL;
-	size_t j;
-	int st, rc = -1;
-
-	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL)
-		return -1;
-	while ((st = mare_jsonl_read(r, &o, err)) == 1) {
-		if (t->names == NULL) {
-			/* columns: REF's, or the numeric keys of line 1 */
-			t->ncols = want != NULL ? want->ncols : 0;
-			if (want == NULL) {
-				json_object_foreach(o, key, v) {
-					t->ncols += json_is_number(v);
-				}
-			}
-			if (t->ncols == 0) {
-				json_decref(o);
-				mare_err_set(err, MARE_E_DATA, "no numeric "
-				    "values in the first record");
-				mare_err_at(err, name, 1, 0);
-				goto out;
-			}
-			t->names = calloc(t->ncols, sizeof(*t->names));
-			free(seen);	/* NULL: line 1 comes once */
-			seen = calloc(t->ncols, 1);
-			if (t->names == NULL || seen == NULL) {
-				json_decref(o);
-				mare_err_sys(err, MARE_E_NOMEM, "rows");
-				goto out;
-			}
-			j = 0;
-			if (want != NULL)
-				for (; j < t->ncols; j++)
-					t->names[j] = strdup(want->names[j]);
-			else {
-				json_object_foreach(o, key, v) {
-					if (json_is_number(v))
-						t->names[j++] = strdup(key);
-				}
-			}
-			for (j = 0; j < t->ncols; j++)
-				if (t->names[j] == NULL) {
-					json_decref(o);
-					mare_err_sys(err, MARE_E_NOMEM,
-					    "rows");
-					goto out;
-				}
-		}
-		if (table_grow(t, 1, err) == -1) {
-			json_decref(o);
-			goto out;
-		}
-		for (j = 0; j < t->ncols; j++) {
-			double d = NAN;
-
-			v = json_object_get(o, t->names[j]);
-			if (json_is_number(v))
-				d = json_number_value(v);
-			else if (v != NULL && !json_is_null(v)) {
-				mare_err_set(err, MARE_E_DATA, "%s: expected "
-				    "a number or null", t->names[j]);
-				mare_err_at(err, name, mare_jsonl_line(r), 0);
-				json_decref(o);
-				goto out;
-			}
-			if (v != NULL)
-				seen[j] = 1;
-			t->cols[j][t->nrows] = d;
-		}
-		json_decref(o);
-		if (row_added(t, w, err) == -1)
-			goto out;
-	}
-	if (st == -1)
-		goto out;
-	for (j = 0; want != NULL && j < t->ncols && t->total > 0; j++)
-		if (!seen[j]) {
-			mare_err_set(err, MARE_E_DATA, "column \"%s\" of the "
-			    "reference is missing", t->names[j]);
-			mare_err_at(err, name, 0, 0);
-			goto out;
-		}
-	if (t->names == NULL && want != NULL) {	/* no rows at all */
-		t->ncols = want->ncols;
-		t->names = calloc(t->ncols, sizeof(*t->names));
-		for (j = 0; t->names != NULL && j < t->ncols; j++)
-			t->names[j] = strdup(want->names[j]);
-	}
-	rc = 0;
-out:
-	free(seen);
-	mare_jsonl_reader_free(r);
-	return rc;
-}
-
-/*
- * JSON Lines records through the model's spec (mare_record_values(), as
- * mare-predict): the spec's variables by name, or, for a record without
- * them and with --layers, the layers at its coordinates. A record that
- * gives no row stops the run naming its line, field and problem.
- */
-static int
-read_records(FILE *fp, const char *name, const struct mare_model *m,
-    const struct mare_grid_stack *st, const size_t *layer, struct table *t,
-    const struct win *w, struct mare_err *err)
-{
-	struct mare_jsonl_reader *r;
-	const struct mare_featspec *fs = m->spec;
-	const char *field, *f2;
-	char msg[256], msg2[256];
-	double *row;
-	json_t *o;
-	size_t j;
-	int rc = -1, s, ok;
-
-	t->ncols = fs->nvars;
-	if ((t->names = calloc(t->ncols, sizeof(*t->names))) == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	for (j = 0; j < t->ncols; j++)
-		if ((t->names[j] = strdup(fs->vars[j].name)) == NULL)
-			return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	if ((row = malloc((t->ncols + 1) * sizeof(*row))) == NULL)
-		return mare_err_sys(err, MARE_E_NOMEM, "rows");
-	if ((r = mare_jsonl_reader_new(fp, name, 0, err)) == NULL) {
-		free(row);
-		return -1;
-	}
-	while ((s = mare_jsonl_read(r, &o, err)) == 1) {
-		if (table_grow(t, 1, err) == -1) {
-			json_decref(o);
-			goto out;
-		}
-		ok = mare_record_values(o, fs, NULL, NULL, row, &field, msg,
-		    sizeof(msg));
-		if (!ok && st != NULL && st->nlayers > 0 &&
-		    strcmp(msg, "missing") == 0) {
-			ok = mare_record_values(o, fs, st, layer, row, &f2,
-			    msg2, sizeof(msg2));
-			if (!ok) {
-				field = f2;
-				memcpy(msg, msg2, sizeof(msg));
-			}
-		}
-		json_decref(o);
-		if (!ok) {
-			mare_err_set(err, MARE_E_DATA, "%s: %s", field, msg);
-			mare_err_at(err, name, mare_jsonl_line(r), 0);
-			goto out;
-		}
-		for (j = 0; j < t->ncols; j++)
-			t->cols[j][t->nrows] = row[j];
-		if (row_added(t, w, err) == -1)
-			goto out;
-	}
-	rc = s;
-out:
-	free(row);
-	mare_jsonl_reader_free(r);
-	return rc;
-}
-
-/* A tensor (by its magic byte) or JSON Lines. */
-static int
-read_table(const char *path, const struct table *want, struct table *t,
-    struct mare_err *err)
-{
-	const char *name;
-	FILE *fp;
-	int c, rc;
-
-	if ((fp = mare_in_open(path, &name, err)) == NULL)
-		return -1;
-	c = getc(fp);
-	if (c != EOF)
-		ungetc(c, fp);
-	if (c == 0x89)
-		rc = read_tensor(fp, name, want, t, NULL, err);
-	else
-		rc = read_jsonl(fp, name, want, t, NULL, err);
-	mare_in_close(fp);
-	return rc;
-}
-
 /*
  * The profile of raw rows, every column sorted once where it lies: *sorted
  * takes t's columns (t keeps its names), each left with its finite values
  * only, sorted, and used again for exact statistics.
  */
 static struct mare_profile *
-profile_rows(struct table *t, unsigned nthreads, double ***sorted,
+profile_rows(struct mare_table *t, unsigned nthreads, double ***sorted,
     struct mare_err *err)
 {
 	struct mare_profile *p;
@@ -657,13 +282,14 @@ profile_rows(struct table *t, unsigned nthreads, double ***sorted,
  */
 static int
 read_reference(const char *path, unsigned nthreads,
-    struct mare_profile **prof, struct mare_model **model, struct table *ref,
-    double ***sorted, struct mare_err *err)
+    struct mare_profile **prof, struct mare_model **model,
+    struct mare_table *ref, double ***sorted, struct mare_err *err)
 {
 	const char *name;
 	json_t *j, *p;
 	json_error_t je;
 	FILE *fp;
+	int rc;
 
 	if ((fp = mare_in_open(path, &name, err)) == NULL)
 		return -1;
@@ -703,7 +329,11 @@ read_reference(const char *path, unsigned nthreads,
 	if (mare_io_is_stdio(path))
 		return mare_err_set(err, MARE_E_USAGE, "--reference must be "
 		    "a file, not standard input");
-	if (read_table(path, NULL, ref, err) == -1)
+	if ((fp = mare_in_open(path, &name, err)) == NULL)
+		return -1;
+	rc = mare_table_read(fp, name, NULL, ref, NULL, err);
+	mare_in_close(fp);
+	if (rc == -1)
 		return -1;
 	if (ref->nrows == 0) {
 		mare_err_set(err, MARE_E_DATA, "no reference rows");
@@ -983,7 +613,7 @@ override(const struct opts *o, const char *name, enum mare_drift_test *t,
  * the training rows.
  */
 static int
-predict_drift(struct ctx *cx, const struct table *cur,
+predict_drift(struct ctx *cx, const struct mare_table *cur,
     struct mare_drift_col *r, struct mare_err *err)
 {
 	enum mare_drift_test t;
@@ -1051,7 +681,7 @@ add_prov(const struct opts *o, json_t *verdict, struct mare_err *err)
  * verdict object (the caller json_decref()s it) with *drift set, or NULL.
  */
 static json_t *
-evaluate(struct ctx *cx, const struct table *cur, int *drift,
+evaluate(struct ctx *cx, const struct mare_table *cur, int *drift,
     struct mare_err *err)
 {
 	const struct opts *o = cx->o;
@@ -1171,7 +801,7 @@ evaluate(struct ctx *cx, const struct table *cur, int *drift,
 
 /* --window: one verdict line per full window; empties the table. */
 static int
-window_full(void *arg, struct table *t, struct mare_err *err)
+window_full(void *arg, struct mare_table *t, struct mare_err *err)
 {
 	struct ctx *cx = arg;
 	json_t *v;
@@ -1198,11 +828,11 @@ window_full(void *arg, struct table *t, struct mare_err *err)
 
 /* CURRENT, tested once or in windows. */
 static int
-read_current(struct ctx *cx, const struct table *want,
-    const struct mare_grid_stack *st, struct table *cur,
+read_current(struct ctx *cx, const struct mare_table *want,
+    const struct mare_grid_stack *st, struct mare_table *cur,
     struct mare_err *err)
 {
-	struct win w, *wp = NULL;
+	struct mare_table_window w, *wp = NULL;
 	size_t *layer = NULL, j;
 	const char *name;
 	FILE *fp;
@@ -1220,12 +850,8 @@ read_current(struct ctx *cx, const struct table *want,
 	c = getc(fp);
 	if (c != EOF)
 		ungetc(c, fp);
-	if (c == 0x89) {
-		rc = read_tensor(fp, name, want, cur, wp, err);
-		goto out;
-	}
-	if (cx->model == NULL) {
-		rc = read_jsonl(fp, name, want, cur, wp, err);
+	if (c == MARE_TABLE_TENSOR_MAGIC || cx->model == NULL) {
+		rc = mare_table_read(fp, name, want, cur, wp, err);
 		goto out;
 	}
 	layer = calloc(cx->model->spec->nvars + 1, sizeof(*layer));
@@ -1243,7 +869,8 @@ read_current(struct ctx *cx, const struct table *want,
 		}
 		layer[j] = (size_t)li;
 	}
-	rc = read_records(fp, name, cx->model, st, layer, cur, wp, err);
+	rc = mare_table_read_records(fp, name, cx->model->spec, st, layer,
+	    cur, wp, err);
 out:
 	free(layer);
 	mare_in_close(fp);
@@ -1267,7 +894,7 @@ static int
 run(struct opts *o, int *found, struct mare_err *err)
 {
 	struct mare_profile *prof = NULL;
-	struct table ref, cur, want;
+	struct mare_table ref, cur, want;
 	struct mare_grid_stack st;
 	struct ctx cx;
 	size_t i, k, n = 0;
@@ -1285,7 +912,7 @@ run(struct opts *o, int *found, struct mare_err *err)
 	    &cx.sorted, err) == -1)
 		goto out;
 	cx.prof = prof;
-	table_free(&ref);	/* the sorted columns hold what is needed */
+	mare_table_free(&ref);	/* the sorted columns hold what is needed */
 	if (o->profile_out != NULL &&
 	    write_profile(o->profile_out, prof, err) == -1)
 		goto out;
@@ -1441,8 +1068,8 @@ out:
 	free(cx.thr);
 	free(cx.minv);
 	free(want.names);
-	table_free(&ref);
-	table_free(&cur);
+	mare_table_free(&ref);
+	mare_table_free(&cur);
 	mare_grid_stack_release(&st);
 	mare_model_free(cx.model);
 	mare_profile_free(prof);
