@@ -1,0 +1,137 @@
+# glmnet_maxent.R - maxnet's glmnet fit on the design matrix mare fitted,
+# timed, and compared with mare's model (bench/train.sh's lqph case; never
+# part of make check; Debian r-base-core, r-cran-glmnet)
+#
+#   Rscript glmnet_maxent.R design.npy names.txt penalty.txt mare.txt \
+#       times.txt [check]
+#
+# design.npy: mare-tensor to-npy of mare-featurize --spec (the model's spec)
+# --weights: label, weight, the features, longitude, latitude (f8, C order).
+# names.txt: the tensor's column names, one a line. penalty.txt: the model's
+# maxent.penalty, one a line (one per feature). mare.txt: glmnet_intercept,
+# the betas, then entropy and alpha of the model, one a line.
+# The glmnet call is maxnet 0.1.4's (with its glmnet.control(pmin = 1e-8,
+# fdev = 0)), with mare's penalties as penalty.factor: only it is timed
+# (system.time); its user, sys and elapsed seconds are appended to
+# times.txt. With "check", the fit is compared with mare's and the
+# comparison printed as Markdown lines.
+suppressMessages(library(glmnet))
+a <- commandArgs(trailingOnly = TRUE)
+if (length(a) < 5)
+	stop("usage: glmnet_maxent.R design.npy names.txt penalty.txt mare.txt times.txt [check]")
+
+read_npy <- function(path) {
+	con <- file(path, "rb")
+	on.exit(close(con))
+	magic <- readBin(con, "raw", 6)
+	if (!identical(magic, as.raw(c(0x93, charToRaw("NUMPY")))))
+		stop(path, ": not a .npy file")
+	ver <- readBin(con, "integer", 2, size = 1, signed = FALSE)
+	hlen <- if (ver[1] == 1)
+		readBin(con, "integer", 1, size = 2, signed = FALSE, endian = "little")
+	else
+		readBin(con, "integer", 1, size = 4, endian = "little")
+	hdr <- rawToChar(readBin(con, "raw", hlen))
+	if (!grepl("'descr': '<f8'", hdr, fixed = TRUE) ||
+	    !grepl("'fortran_order': False", hdr, fixed = TRUE))
+		stop(path, ": expected little-endian f8 in C order: ", hdr)
+	shape <- as.numeric(strsplit(sub(".*'shape': \\(([0-9, ]+)\\).*", "\\1",
+	    hdr), ",")[[1]])
+	x <- readBin(con, "double", shape[1] * shape[2], size = 8,
+	    endian = "little")
+	if (length(x) != shape[1] * shape[2])
+		stop(path, ": truncated")
+	matrix(x, nrow = shape[1], ncol = shape[2], byrow = TRUE)
+}
+
+d <- read_npy(a[1])
+nm <- readLines(a[2])
+if (length(nm) != ncol(d))
+	stop(a[2], ": ", length(nm), " names for ", ncol(d), " columns")
+colnames(d) <- nm
+p <- d[, "label"]
+weights <- d[, "weight"]
+mm <- d[, setdiff(nm, c("label", "weight", "longitude", "latitude")),
+    drop = FALSE]
+rm(d)
+reg <- scan(a[3], quiet = TRUE)
+if (length(reg) != ncol(mm))
+	stop(a[3], ": ", length(reg), " penalties for ", ncol(mm), " features")
+# maxnet's weights, which mare-featurize --weights wrote
+stopifnot(all(weights == p + (1 - p) * 100))
+
+lambda <- 10^(seq(4, 0, length.out = 200)) * sum(reg) / length(reg) *
+    sum(p) / sum(weights)
+glmnet.control(pmin = 1.0e-8, fdev = 0)
+tm <- system.time(model <- glmnet(x = mm, y = as.factor(p),
+    family = "binomial", standardize = FALSE, penalty.factor = reg,
+    lambda = lambda, weights = weights))
+glmnet.control(factory = TRUE)
+cat(sprintf("%.3f %.3f %.3f\n", tm[["user.self"]], tm[["sys.self"]],
+    tm[["elapsed"]]), file = a[5], append = TRUE)
+if (length(a) < 6 || a[6] != "check")
+	quit(save = "no")
+
+# the comparison
+fmt <- function(x) formatC(x, digits = 3, format = "g")
+if (length(model$lambda) < 200)
+	cat("- glmnet stopped after", length(model$lambda),
+	    "of 200 lambdas (maxnet: \"failed to complete regularization path\")\n")
+k <- length(model$lambda)
+gb <- as.numeric(model$beta[, k])
+ga0 <- as.numeric(model$a0[k])
+mare <- scan(a[4], quiet = TRUE)
+if (length(mare) != ncol(mm) + 3)
+	stop(a[4], ": expected ", ncol(mm) + 3, " numbers")
+ma0 <- mare[1]
+mb <- mare[2:(ncol(mm) + 1)]
+mH <- mare[ncol(mm) + 2]
+malpha <- mare[ncol(mm) + 3]
+
+# glmnet's objective at the last lambda (it rescales penalty.factor to sum
+# to the number of features), for both fits
+obj <- function(a0, b) {
+	eta <- as.numeric(a0 + mm %*% b)
+	ll <- p * eta - ifelse(eta > 0, eta + log1p(exp(-eta)), log1p(exp(eta)))
+	-sum(weights * ll) / sum(weights) +
+	    lambda[k] * sum(reg * length(reg) / sum(reg) * abs(b))
+}
+# maxnet's entropy, normaliser and cloglog output from a fit's betas
+bg <- p == 0
+maxnet_out <- function(b) {
+	link <- as.numeric(mm %*% b)
+	rr <- exp(link[bg])
+	raw <- rr / sum(rr)
+	H <- -sum(raw * log(raw))
+	alpha <- -log(sum(rr))
+	list(H = H, alpha = alpha, cloglog = 1 - exp(-exp(H + link + alpha)))
+}
+go <- maxnet_out(gb)
+mo <- maxnet_out(mb)
+mclog <- 1 - exp(-exp(mH + as.numeric(mm %*% mb) + malpha))
+gsel <- colnames(mm)[gb != 0]
+msel <- colnames(mm)[mb != 0]
+og <- obj(ga0, gb)
+om <- obj(ma0, mb)
+dcl <- max(abs(mclog - go$cloglog))
+cat(sprintf("- features: %d candidates, %d rows (%d presences, %d background); glmnet selects %d, mare %d, %d in common\n",
+    ncol(mm), nrow(mm), sum(p), sum(bg), length(gsel), length(msel),
+    length(intersect(gsel, msel))))
+only <- c(if (length(setdiff(gsel, msel)))
+	paste("glmnet only:", paste(setdiff(gsel, msel), collapse = " ")),
+    if (length(setdiff(msel, gsel)))
+	paste("mare only:", paste(setdiff(msel, gsel), collapse = " ")))
+if (length(only))
+	cat("-", paste(only, collapse = "; "), "\n")
+cat(sprintf("- objective at the last lambda (%s): glmnet %.10g, mare %.10g (relative difference %s)\n",
+    fmt(lambda[k]), og, om, fmt((om - og) / abs(og))))
+cat(sprintf("- max |beta difference| %s (largest |beta| %s); glmnet intercept %.6g, mare %.6g\n",
+    fmt(max(abs(gb - mb))), fmt(max(abs(gb))), ga0, ma0))
+cat(sprintf("- entropy: glmnet's fit %.6f, mare %.6f (maxnet's formula on mare's betas %.6f)\n",
+    go$H, mH, mo$H))
+cat(sprintf("- cloglog over all %d rows: max |difference| %s (mare's model against glmnet's fit through maxnet's transforms)\n",
+    nrow(mm), fmt(dcl)))
+cat(sprintf("- verdict: %s\n", if (dcl < 1e-3 && abs(om - og) / abs(og) < 1e-4)
+    "the two fits agree (cloglog within 1e-3, objective within 1e-4 relative)"
+    else "THE FITS DISAGREE: see the figures above"))
+cat(sprintf("- R %s, glmnet %s\n", getRversion(), packageVersion("glmnet")))
