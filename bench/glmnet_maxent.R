@@ -9,12 +9,14 @@
 # --weights: label, weight, the features, longitude, latitude (f8, C order).
 # names.txt: the tensor's column names, one a line. penalty.txt: the model's
 # maxent.penalty, one a line (one per feature). mare.txt: glmnet_intercept,
-# the betas, then entropy and alpha of the model, one a line.
+# the betas, then entropy, alpha, lambda_first and lambda_last of the model,
+# one a line.
 # The glmnet call is maxnet 0.1.4's (with its glmnet.control(pmin = 1e-8,
 # fdev = 0)), with mare's penalties as penalty.factor: only it is timed
 # (system.time); its user, sys and elapsed seconds are appended to
 # times.txt. With "check", the fit is compared with mare's and the
-# comparison printed as Markdown lines.
+# comparison printed as Markdown lines, and mare's penalties and lambdas with
+# maxnet's rules computed here from the design matrix.
 suppressMessages(library(glmnet))
 a <- commandArgs(trailingOnly = TRUE)
 if (length(a) < 5)
@@ -81,12 +83,44 @@ k <- length(model$lambda)
 gb <- as.numeric(model$beta[, k])
 ga0 <- as.numeric(model$a0[k])
 mare <- scan(a[4], quiet = TRUE)
-if (length(mare) != ncol(mm) + 3)
-	stop(a[4], ": expected ", ncol(mm) + 3, " numbers")
+if (length(mare) != ncol(mm) + 5)
+	stop(a[4], ": expected ", ncol(mm) + 5, " numbers")
 ma0 <- mare[1]
 mb <- mare[2:(ncol(mm) + 1)]
 mH <- mare[ncol(mm) + 2]
 malpha <- mare[ncol(mm) + 3]
+mlam <- mare[ncol(mm) + 4:5]
+
+# maxnet's penalties (issue 6's rules), from the feature names: the class's
+# beta interpolated at the presence count (l, q and p share the table of the
+# highest of those classes present), over sqrt(n), times the sd over
+# presences; floors: 0.001 of the feature's range, for hinges
+# max(sd, 1/sqrt(n)) / 2 / sqrt(n), 1 for a threshold constant on presences
+penalties <- function() {
+	fn <- colnames(mm)
+	hinge <- grepl("^hinge\\(", fn)
+	thr <- grepl("^thresholds\\(", fn)
+	categ <- grepl("^categorical\\(", fn)
+	quad <- grepl("^I\\(.*\\^2\\)", fn)
+	prod <- grepl(":", fn) & !grepl("(", fn, fixed = TRUE)
+	pres <- mm[p == 1, , drop = FALSE]
+	n <- nrow(pres)
+	at <- function(x, y) approx(x, y, n, rule = 2)$y
+	lqp <- if (any(prod))
+		at(c(0, 10, 17, 30, 100), c(2.6, 1.6, 0.9, 0.55, 0.05))
+	else if (any(quad))
+		at(c(0, 10, 17, 30, 100), c(1.3, 0.8, 0.5, 0.25, 0.05))
+	else
+		at(c(0, 10, 30, 100), c(1, 1, 0.2, 0.05))
+	beta <- ifelse(hinge, 0.5, ifelse(categ, at(c(0, 10, 17),
+	    c(0.65, 0.5, 0.25)), ifelse(thr, at(c(0, 100), c(2, 1)), lqp)))
+	sdp <- apply(pres, 2, sd)
+	range <- apply(mm, 2, max) - apply(mm, 2, min)
+	hfloor <- ifelse(hinge, pmax(sdp, 1 / sqrt(n)) * 0.5 / sqrt(n), 0)
+	tfloor <- ifelse(thr & (colSums(pres) == 0 | colSums(pres) == n), 1, 0)
+	pmax(0.001 * range, hfloor, tfloor, sdp * beta / sqrt(n))
+}
+rreg <- penalties()
 
 # glmnet's objective at the last lambda (it rescales penalty.factor to sum
 # to the number of features), for both fits
@@ -114,6 +148,10 @@ msel <- colnames(mm)[mb != 0]
 og <- obj(ga0, gb)
 om <- obj(ma0, mb)
 dcl <- max(abs(mclog - go$cloglog))
+cat(sprintf("- penalties: mare's maxent.penalty against maxnet's rules computed in R: max relative difference %s; lambdas %s to %s, relative differences %s, %s\n",
+    fmt(max(abs(reg - rreg) / rreg)), fmt(lambda[1]), fmt(lambda[200]),
+    fmt((mlam[1] - lambda[1]) / lambda[1]),
+    fmt((mlam[2] - lambda[200]) / lambda[200])))
 cat(sprintf("- features: %d candidates, %d rows (%d presences, %d background); glmnet selects %d, mare %d, %d in common\n",
     ncol(mm), nrow(mm), sum(p), sum(bg), length(gsel), length(msel),
     length(intersect(gsel, msel))))
@@ -131,7 +169,8 @@ cat(sprintf("- entropy: glmnet's fit %.6f, mare %.6f (maxnet's formula on mare's
     go$H, mH, mo$H))
 cat(sprintf("- cloglog over all %d rows: max |difference| %s (mare's model against glmnet's fit through maxnet's transforms)\n",
     nrow(mm), fmt(dcl)))
-cat(sprintf("- verdict: %s\n", if (dcl < 1e-3 && abs(om - og) / abs(og) < 1e-4)
-    "the two fits agree (cloglog within 1e-3, objective within 1e-4 relative)"
+cat(sprintf("- verdict: %s\n", if (dcl < 1e-3 && abs(om - og) / abs(og) < 1e-4 &&
+    max(abs(reg - rreg) / rreg) < 1e-9)
+    "the two fits agree (cloglog within 1e-3, objective within 1e-4 relative, penalties to 1e-9)"
     else "THE FITS DISAGREE: see the figures above"))
 cat(sprintf("- R %s, glmnet %s\n", getRversion(), packageVersion("glmnet")))

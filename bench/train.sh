@@ -121,7 +121,7 @@ if [ "$what" = lqph ] || [ "$what" = all ]; then
 	fi
 	jq -r '.columns[].name' "$dir/lqph-design.json" >"$dir/lqph-names.txt"
 	jq -r '.maxent.penalty[]' "$m" >"$dir/lqph-penalty.txt"
-	jq -r '.maxent.glmnet_intercept, .link.beta[], .entropy, .maxent.alpha' \
+	jq -r '.maxent.glmnet_intercept, .link.beta[], .entropy, .maxent.alpha, .maxent.lambda_first, .maxent.lambda_last' \
 	    "$m" >"$dir/lqph-mare.txt"
 	"$MARE_BUILDDIR/mare-tensor" to-npy "$dir/lqph-design.tensor" \
 	    >"$dir/lqph-design.npy"
@@ -152,6 +152,9 @@ if [ "$what" = lqph ] || [ "$what" = all ]; then
 		echo "Agreement (glmnet's fit at its last lambda, as maxnet keeps it):"
 		cat "$dir/lqph-check.md"
 	} >>"$out"
+	if grep -q DISAGREE "$dir/lqph-check.md"; then
+		echo "bench: mare's maxent fit and glmnet's disagree: see $out" >&2
+	fi
 fi
 
 if [ "$what" = 1m ] || [ "$what" = all ]; then
