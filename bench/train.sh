@@ -28,8 +28,11 @@
 # weights 1 and 100, the 200-lambda path, pmin 1e-8, fdev 0). hyperfine
 # times whole processes (mare-train with 1 thread and the default; Rscript
 # with the .npy read and one fit); glmnet() alone is timed by system.time in
-# R; CPU (user + sys) is printed, as the machine may be shared. The fits
-# are then compared: selected features, objective, betas, entropy, cloglog.
+# R; CPU (user + sys) is printed, as the machine may be shared. Then the
+# check: mare's penalties, lambdas and non-linear features against
+# maxnet's rules recomputed in R, and the two fits (selected features,
+# objective at the last lambda, betas, entropy, cloglog); a disagreement is
+# also said on standard error.
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
