@@ -1,7 +1,7 @@
 #!/bin/sh
 # train.sh - mare-train's benchmarks; never part of make check
 #
-#   MARE_BUILDDIR=$PWD sh bench/train.sh [demo|1m|scale|big|all]
+#   MARE_BUILDDIR=$PWD sh bench/train.sh [demo|1m|scale|big|lqph|all]
 #
 # demo: the default maxent fit of the demo (pipelines/data: 246 lionfish
 # presences, 8,543 background cells, 5 layers -> 510 candidate features),
@@ -19,6 +19,20 @@
 # (the first 180 samples of tests/data/coral) + 10,000 background cells of
 # its layers. big: the same on 100,000 presences (its 702 samples
 # repeated, --no-thin; ~1 GB, tens of seconds; not part of all).
+# lqph: the issue's maxent-against-glmnet figure: 1,000 presences (the
+# coral samples repeated, --no-thin) + 10,000 background cells, --features
+# lqph (510 candidate features). R maxnet is not in Debian, so R glmnet
+# (r-base-core, r-cran-glmnet; jq) is given the design matrix mare fitted
+# (mare-featurize --spec with the model's spec and --weights, checked by
+# spec_sha256), mare's penalties and maxnet's call (bench/glmnet_maxent.R:
+# weights 1 and 100, the 200-lambda path, pmin 1e-8, fdev 0). hyperfine
+# times whole processes (mare-train with 1 thread and the default; Rscript
+# with the .npy read and one fit); glmnet() alone is timed by system.time in
+# R; CPU (user + sys) is printed, as the machine may be shared. Then the
+# check: mare's penalties, lambdas and non-linear features against
+# maxnet's rules recomputed in R, and the two fits (selected features,
+# objective at the last lambda, betas, entropy, cloglog); a disagreement is
+# also said on standard error.
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
@@ -52,20 +66,28 @@ if [ "$what" = demo ] || [ "$what" = all ]; then
 	} >>"$out"
 fi
 
-if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
-	coral=$src/tests/data/coral
-	np=180
-	[ "$what" = big ] && np=100000
-	t=$dir/coral-$np.tensor
-	if [ ! -f "$t" ]; then
+# coral_tensor np: $dir/coral-$np.tensor, raw variables (--features l) of the
+# first np of the coral samples repeated (--no-thin) + 10,000 background
+# cells; the records are kept in $dir/coral-$np.jsonl
+coral=$src/tests/data/coral
+coral_tensor() {
+	if [ ! -f "$dir/coral-$1.tensor" ]; then
 		awk -F, 'NR > 1 { printf "{\"scientificName\":\"coral\",\"decimalLongitude\":%s,\"decimalLatitude\":%s}\n", $1, $2 }' \
 		    "$coral/present_coral_samplePredictions.csv" >"$dir/coral.jsonl"
 		i=0
 		while [ $i -lt 143 ]; do cat "$dir/coral.jsonl"; i=$((i + 1)); done |
-		    head -n $np >"$dir/coral-$np.jsonl"
+		    head -n "$1" >"$dir/coral-$1.jsonl"
 		"$MARE_BUILDDIR/mare-featurize" --layers "$coral/layers" \
-		    --features l --seed 1 --no-thin -q -o "$t" "$dir/coral-$np.jsonl"
+		    --features l --seed 1 --no-thin -q -o "$dir/coral-$1.tensor" \
+		    "$dir/coral-$1.jsonl"
 	fi
+}
+
+if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
+	np=180
+	[ "$what" = big ] && np=100000
+	t=$dir/coral-$np.tensor
+	coral_tensor $np
 	r=$runs
 	[ "$what" = big ] && r=1
 	hyperfine -N -w 0 -r "$r" --export-markdown "$dir/scale.md" \
@@ -76,6 +98,66 @@ if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
 		echo
 		echo "CPU and peak RSS: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
 	} >>"$out"
+fi
+
+if [ "$what" = lqph ] || [ "$what" = all ]; then
+	need Rscript r-base-core
+	need jq jq
+	Rscript -e 'suppressMessages(library(glmnet))' >/dev/null 2>&1 ||
+	    { echo "bench: R package glmnet not found (apt-get install r-cran-glmnet)" >&2; exit 1; }
+	np=1000
+	t=$dir/coral-$np.tensor
+	coral_tensor $np
+	m=$dir/lqph-model.json
+	"$train" -q --threads 1 -m maxent --features lqph -o "$m" "$t"
+	# the design matrix of that fit: its spec applied to the same records
+	jq -c .features "$m" >"$dir/lqph-spec.json"
+	"$MARE_BUILDDIR/mare-featurize" --layers "$coral/layers" \
+	    --spec "$dir/lqph-spec.json" --weights --seed 1 --no-thin -q \
+	    -o "$dir/lqph-design.tensor" "$dir/coral-$np.jsonl"
+	"$MARE_BUILDDIR/mare-tensor" info --json "$dir/lqph-design.tensor" \
+	    >"$dir/lqph-design.json"
+	if [ "$(jq -r .spec_sha256 "$dir/lqph-design.json")" != "$(jq -r .spec_sha256 "$m")" ] ||
+	    [ "$(jq -r .rows "$dir/lqph-design.json")" != "$(jq -r .training.rows "$m")" ]; then
+		echo "bench: the design tensor is not the matrix mare fitted" >&2
+		exit 1
+	fi
+	jq -r '.columns[].name' "$dir/lqph-design.json" >"$dir/lqph-names.txt"
+	jq -r '.maxent.penalty[]' "$m" >"$dir/lqph-penalty.txt"
+	jq -r '.maxent.glmnet_intercept, .link.beta[], .entropy, .maxent.alpha, .maxent.lambda_first, .maxent.lambda_last' \
+	    "$m" >"$dir/lqph-mare.txt"
+	"$MARE_BUILDDIR/mare-tensor" to-npy "$dir/lqph-design.tensor" \
+	    >"$dir/lqph-design.npy"
+	rargs="$src/bench/glmnet_maxent.R $dir/lqph-design.npy $dir/lqph-names.txt $dir/lqph-penalty.txt $dir/lqph-mare.txt $dir/lqph-times.txt"
+	: >"$dir/lqph-times.txt"
+	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/lqph.md" \
+	    --export-json "$dir/lqph.json" \
+	    -n "mare-train maxent lqph, 1 thread" "$train -q --threads 1 -m maxent --features lqph -o /dev/null $t" \
+	    -n "mare-train maxent lqph, default threads" "$train -q -m maxent --features lqph -o /dev/null $t" \
+	    -n "Rscript: read the .npy, glmnet (maxnet's call)" "Rscript $rargs"
+	# shellcheck disable=SC2086
+	{
+		echo "## maxent lqph, $np coral presences + 10,000 background: mare against R glmnet on the same design matrix"
+		cat "$dir/lqph.md"
+		echo
+		echo "CPU (user + sys, mean of the runs above):"
+		jq -r '.results[] | "- \(.command): \(.user + .system | . * 1000 | round / 1000) s"' "$dir/lqph.json"
+		echo "- glmnet() alone (system.time in R), per run, the first being hyperfine's warm-up: $(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 + $2 } END { print " s" }' "$dir/lqph-times.txt")"
+		echo
+		echo "CPU and peak RSS of one run:"
+		echo "- mare-train, 1 thread: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent --features lqph -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		echo "- mare-train, default threads: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q -m maxent --features lqph -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		/usr/bin/time -f '%U user %S sys, %M KB' -o "$dir/lqph-r.time" \
+		    Rscript $rargs check >"$dir/lqph-check.md"
+		echo "- Rscript (with the comparison below): $(tail -n 1 "$dir/lqph-r.time")"
+		echo "- the design matrix: $(jq -r '.training.rows' "$m") rows x $(jq -r '.training.features' "$m") features, $(($(jq -r '.training.rows * .training.features' "$m") * 8 / 1024)) KB as f8"
+		echo
+		echo "Agreement (glmnet's fit at its last lambda, as maxnet keeps it):"
+		cat "$dir/lqph-check.md"
+	} >>"$out"
+	if grep -q DISAGREE "$dir/lqph-check.md"; then
+		echo "bench: mare's maxent fit and glmnet's disagree: see $out" >&2
+	fi
 fi
 
 if [ "$what" = 1m ] || [ "$what" = all ]; then
