@@ -1809,7 +1809,22 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 			lam = nlambda == 1 ? lm : lm * pow(ratio,
 			    (double)k / (double)(nlambda - 1));
 		oo.lambda = lam;
-		if (o->alpha > 0) {
+		if (o->alpha > 0 && o->stop == MARE_OPTIM_STOP_GLMNET &&
+		    lam >= lm && c.nact == 0) {
+			/*
+			 * At or above lambda_max nothing has moved yet: the
+			 * null model solves it (maxnet's path starts far
+			 * above lambda_max, and an IRLS step here would move
+			 * only the intercept, by rounding).
+			 */
+			double g0s = 0;
+
+			for (size_t i = 0; i < pb->n; i++)
+				g0s += pb->r[i];
+			fits[k].objective = fits[k].loss = L;
+			fits[k].kkt = pb->icpt ? fabs(g0s) : 0;
+			fits[k].converged = 1;
+		} else if (o->alpha > 0) {
 			if (solve_cd(pb, &c, lam, lprev, &oo, shr, &b0,
 			    bt + 1, &L, &fits[k], err) == -1)
 				goto out;
