@@ -373,7 +373,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		memcpy(x, feat, n * p * sizeof(double));
 		for (i = 0, k = n; i < n; i++)
 			if (add[i])
-				memcpy(x + k * p, feat + i * p,
+				memcpy(x + k++ * p, feat + i * p,
 				    p * sizeof(double));
 	}
 	memcpy(yy, y, n * sizeof(double));
