@@ -1652,7 +1652,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 	memcpy(bt, c->b, p * sizeof(double));
 	fit->objective = F;
 	fit->loss = *Lp = L;
-	fit->kkt = cd_kkt(pb, c, lambda);
+	/* o->last_only: a step whose fit is not kept (see path_run()) */
+	fit->kkt = o->last_only ? NAN : cd_kkt(pb, c, lambda);
 	fit->iterations += iter;
 	fit->converged = gl ? conv : fit->kkt <= o->tol;
 	return 0;
@@ -1809,6 +1810,7 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 			lam = nlambda == 1 ? lm : lm * pow(ratio,
 			    (double)k / (double)(nlambda - 1));
 		oo.lambda = lam;
+		oo.last_only = o->last_only && k + 1 < nlambda;
 		if (o->alpha > 0 && o->stop == MARE_OPTIM_STOP_GLMNET &&
 		    lam >= lm && c.nact == 0) {
 			/*
@@ -1835,7 +1837,8 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 				goto out;
 			b0 = bt[0];
 		}
-		if (finish(pb, lam, b0, bt + 1, &fits[k], err) == -1)
+		if (!oo.last_only &&
+		    finish(pb, lam, b0, bt + 1, &fits[k], err) == -1)
 			goto out;
 		fits[k].path_steps = (int)k + 1;
 		lprev = lam;

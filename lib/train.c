@@ -423,6 +423,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.tol = o->tol;
 	oo.max_iter = o->max_iter;
 	oo.stop = MARE_OPTIM_STOP_GLMNET;	/* maxnet's glmnet, thresh */
+	oo.last_only = 1;			/* and its last fit only */
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
 	if (mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
 	    err) != 0) {
