@@ -714,17 +714,27 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 		return 0;
 	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
-	    mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
-	    err) == 0 &&
-	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
-	    err) == 0) {
-		double tss;
-
-		rc = mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
-	}
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0)
+		rc = mare_train_thresholds_scores(m, s, y, n, err);
 	free(s);
 	return rc;
+}
+
+int
+mare_train_thresholds_scores(struct mare_model *m, const double *s,
+    const double *y, size_t n, struct mare_err *err)
+{
+	double tss;
+
+	m->thr_min = m->thr_p10 = m->thr_maxtss = NAN;
+	if (m->type == MARE_MODEL_POISSON)
+		return 0;
+	if (mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
+	    err) != 0 ||
+	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
+	    err) != 0)
+		return -1;
+	return mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
 }
 
 /*

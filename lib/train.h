@@ -122,6 +122,9 @@ int	mare_train_predict_raw(const struct mare_model *m, const double *raw,
 int	mare_train_thresholds(struct mare_model *m, const double *feat,
 	    const double *y, size_t n, unsigned threads,
 	    struct mare_err *err);
+/* The same from its predictions s at the training rows, already made. */
+int	mare_train_thresholds_scores(struct mare_model *m, const double *s,
+	    const double *y, size_t n, struct mare_err *err);
 
 /*
  * Permutation importance as MaxEnt reports it: for each raw variable v of
