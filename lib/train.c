@@ -329,7 +329,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	double mx, lse, l, ent, *link = NULL;
 	size_t nadd = 0, N, i, k, a, p = m->p, nbg = 0, np = 0, nz;
 	json_t *mj, *pen;
-	int rc = -1, s;
+	int rc = -1, s, blas_threads;
 
 	if ((add = calloc(n ? n : 1, 1)) == NULL ||
 	    (reg = malloc((p ? p : 1) * sizeof(double))) == NULL ||
@@ -425,8 +425,18 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.stop = MARE_OPTIM_STOP_GLMNET;	/* maxnet's glmnet, thresh */
 	oo.last_only = 1;			/* and its last fit only */
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
-	if (mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
-	    err) != 0) {
+	/*
+	 * On one OpenBLAS thread: its threads would split the path's gemv
+	 * and gemm calls (small blocks, where they do not pay anyway) in
+	 * ways that change the rounding, and the model with it, with the
+	 * thread count. o->threads 1: the caller keeps it there (--threads
+	 * 1; --tune's cells, fitted side by side).
+	 */
+	blas_threads = o->threads != 1 ? mare_blas_hold_one() : 0;
+	s = mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
+	    err);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
+	if (s != 0) {
 		free(fits);
 		fits = NULL;
 		goto done;

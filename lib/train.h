@@ -60,7 +60,9 @@ struct mare_train_opts {
 				   fitted; NULL (default) for none */
 	unsigned threads;	/* logistic, poisson L2: threads of the
 				   passes over the rows (1); the same fit
-				   for any count */
+				   for any count. maxent: above 1, its
+				   path holds OpenBLAS at one thread (1:
+				   the caller keeps it there) */
 };
 
 /* Defaults as listed above. */

@@ -46,6 +46,16 @@ only_files() {
 	assert_success
 }
 
+@test "train: maxent default features give the same bytes on 1 and 2 threads" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr heavy mare-train -q --threads 1 -m maxent \
+	    swd.tensor -o m1.json
+	run -0 --separate-stderr heavy mare-train -q --threads 2 -m maxent \
+	    swd.tensor -o m2.json
+	run -0 diff <(jq -S 'del(.provenance)' m1.json) \
+	    <(jq -S 'del(.provenance)' m2.json)
+}
+
 @test "train: a tensor without a label column exits 65" {
 	tensor SST_present_crop,salinity_present_crop x.tensor
 	run -65 --separate-stderr mare-train -m maxent x.tensor -o m.json
