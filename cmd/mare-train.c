@@ -1153,6 +1153,19 @@ done:
  */
 #define BLAS_THREADS_MIN	(16.0 * 1024 * 1024)
 
+/*
+ * The most features a spec fitted here can have on nv variables: linear,
+ * quadratic, hinges and thresholds of each, and the products.
+ */
+static double
+max_features(size_t nv)
+{
+	double v = (double)nv;
+
+	return v * (2 + 2 * (MARE_FEATSPEC_NKNOTS - 1) +
+	    MARE_FEATSPEC_NKNOTS) + v * (v - 1) / 2;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
@@ -1309,6 +1322,14 @@ run(struct opts *o, struct mare_err *err)
 					    t.rows[i * t.nkeep + vcol[j]];
 	}
 	raw = t.rows;
+	/*
+	 * The same rule as early as the rows are known, with the most
+	 * features the spec can have (fs's own count when --spec gave one):
+	 * OpenBLAS's idle threads spin until they are stopped.
+	 */
+	if (o->common.threads == 0 && (double)n * (fs != NULL ?
+	    (double)fs->nfeat : max_features(nv)) < BLAS_THREADS_MIN)
+		mare_blas_one_thread();
 	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
 		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
 		    1.0 / (double)n;
