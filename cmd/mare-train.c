@@ -716,13 +716,15 @@ place(struct mare_err *err, const char *name)
 }
 
 /*
- * The model's figures on its training rows: AUC and max TSS, or for
- * Poisson the deviance explained (w and the offsets off may be NULL).
+ * The model's figures on its training rows: AUC and max TSS from its
+ * predictions there (score), or for Poisson the deviance explained (w
+ * and the offsets off may be NULL; score is not used).
  */
 static json_t *
 train_figures(const struct mare_model *m, const double *feat,
-    const double *y, const double *w, const double *off, size_t n,
-    size_t np, unsigned threads, struct mare_err *err)
+    const double *score, const double *y, const double *w,
+    const double *off, size_t n, size_t np, unsigned threads,
+    struct mare_err *err)
 {
 	json_t *t;
 	double *s, auc = NAN, tss = NAN, d2;
@@ -741,9 +743,8 @@ train_figures(const struct mare_model *m, const double *feat,
 	json_object_set_new(t, "features", json_integer((json_int_t)m->p));
 	json_object_set_new(t, "nonzero", json_integer((json_int_t)nz));
 	if (m->type != MARE_MODEL_POISSON &&
-	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
-	    mare_metrics_auc(s, y, NULL, n, &auc, err) == 0 &&
-	    mare_metrics_max_tss(s, y, n, &tss, NULL, err) == 0) {
+	    mare_metrics_auc(score, y, NULL, n, &auc, err) == 0 &&
+	    mare_metrics_max_tss(score, y, n, &tss, NULL, err) == 0) {
 		json_object_set_new(t, "auc", json_real(auc));
 		json_object_set_new(t, "max_tss", json_real(tss));
 	}
@@ -845,31 +846,28 @@ roc_curve(const double *score, const double *y, size_t n,
 
 /*
  * m->roc ({"train", "cv"}) and m->importance for binary models: the
- * training rows' curve, the pooled CV validation curve (pool may be
- * NULL), and the permutation importance of each raw variable.
+ * training rows' curve (from the predictions there, score), the pooled
+ * CV validation curve (pool may be NULL), and the permutation importance
+ * of each raw variable.
  */
 static int
-roc_importance(struct mare_model *m, const double *feat, const double *raw,
+roc_importance(struct mare_model *m, const double *score, const double *raw,
     const double *y, size_t n, const struct mare_cv_pool *pool,
     uint64_t seed, unsigned threads, struct mare_err *err)
 {
 	json_t *roc = NULL, *tr = NULL, *cv = NULL, *imp = NULL, *e;
-	double *s = NULL, *pct = NULL;
+	double *pct = NULL;
 	size_t v, nv = m->spec->nvars;
 	int rc = -1;
 
 	if (m->type == MARE_MODEL_POISSON)
 		return 0;
-	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL ||
-	    (pct = malloc((nv ? nv : 1) * sizeof(double))) == NULL) {
+	if ((pct = malloc((nv ? nv : 1) * sizeof(double))) == NULL) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	if (mare_train_predict_threads(m, feat, n, threads, s, err) != 0 ||
-	    (tr = roc_curve(s, y, n, err)) == NULL)
+	if ((tr = roc_curve(score, y, n, err)) == NULL)
 		goto done;
-	free(s);
-	s = NULL;
 	if (pool != NULL && pool->n > 0 &&
 	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
 		goto done;
@@ -904,7 +902,6 @@ done:
 	json_decref(imp);
 	json_decref(tr);
 	json_decref(cv);
-	free(s);
 	free(pct);
 	return rc;
 }
@@ -1146,6 +1143,29 @@ done:
 	return tu;
 }
 
+/*
+ * Without --threads, a design of fewer values than this is fitted on one
+ * OpenBLAS thread: the solvers' BLAS calls on it (blocks of rows, working
+ * columns) are too small for OpenBLAS's threads to pay for their start
+ * and spinning (the demo's maxent fit, 8,789 x 510, took 0.73 s of CPU
+ * on the default threads and 0.59 s on one). mare's own parallel loops
+ * (predictions, importance, profile) keep every processor.
+ */
+#define BLAS_THREADS_MIN	(16.0 * 1024 * 1024)
+
+/*
+ * The most features a spec fitted here can have on nv variables: linear,
+ * quadratic, hinges and thresholds of each, and the products.
+ */
+static double
+max_features(size_t nv)
+{
+	double v = (double)nv;
+
+	return v * (2 + 2 * (MARE_FEATSPEC_NKNOTS - 1) +
+	    MARE_FEATSPEC_NKNOTS) + v * (v - 1) / 2;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
@@ -1156,7 +1176,7 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_prov *prov = NULL;
 	const char *wname = o->weight, **names = NULL;
 	double *raw = NULL, *feat = NULL, *y = NULL, *w = NULL;
-	double *lon = NULL, *lat = NULL, *ufold = NULL;
+	double *lon = NULL, *lat = NULL, *ufold = NULL, *score = NULL;
 	size_t nv = 0, i, j, np = 0, n, *vcol = NULL;
 	long li, wi, fi = -1, oi = -1, loni, lati, k;
 	struct mare_cv_opts co;
@@ -1302,6 +1322,14 @@ run(struct opts *o, struct mare_err *err)
 					    t.rows[i * t.nkeep + vcol[j]];
 	}
 	raw = t.rows;
+	/*
+	 * The same rule as early as the rows are known, with the most
+	 * features the spec can have (fs's own count when --spec gave one):
+	 * OpenBLAS's idle threads spin until they are stopped.
+	 */
+	if (o->common.threads == 0 && (double)n * (fs != NULL ?
+	    (double)fs->nfeat : max_features(nv)) < BLAS_THREADS_MIN)
+		mare_blas_one_thread();
 	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
 		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
 		    1.0 / (double)n;
@@ -1333,6 +1361,9 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	if (o->common.threads == 0 && (double)n * (double)fs->nfeat <
+	    BLAS_THREADS_MIN)
+		mare_blas_one_thread();
 	if ((m = mare_model_new(o->type, fs, err)) == NULL) {
 		fs = NULL;
 		goto done;
@@ -1352,9 +1383,17 @@ run(struct opts *o, struct mare_err *err)
 		mare_cli_warn("did not converge: KKT violation %g (tol %g) "
 		    "after %d iterations", json_real_value(json_object_get(
 		    m->convergence, "kkt")), o->t.tol, o->t.max_iter);
-	if (mare_train_thresholds(m, feat, y, n, o->t.threads, err) != 0 ||
-	    (m->training = train_figures(m, feat, y, wi >= 0 ? w : NULL,
-	    o->t.offset, n, np, o->t.threads, err)) == NULL)
+	/* the predictions at the training rows, made once */
+	if (o->type != MARE_MODEL_POISSON) {
+		if ((score = malloc(n * sizeof(double))) == NULL)
+			goto nomem;
+		if (mare_train_predict_threads(m, feat, n, o->t.threads,
+		    score, err) != 0 || mare_train_thresholds_scores(m, score,
+		    y, n, err) != 0)
+			goto done;
+	}
+	if ((m->training = train_figures(m, feat, score, y, wi >= 0 ? w :
+	    NULL, o->t.offset, n, np, o->t.threads, err)) == NULL)
 		goto done;
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
@@ -1365,7 +1404,7 @@ run(struct opts *o, struct mare_err *err)
 		if (!o->common.quiet)
 			print_cv(m->cv);
 	}
-	if (roc_importance(m, feat, raw, y, n, m->cv != NULL ? &pool : NULL,
+	if (roc_importance(m, score, raw, y, n, m->cv != NULL ? &pool : NULL,
 	    o->common.seed, o->t.threads, err) != 0) {
 		place(err, t.name);
 		goto done;
@@ -1408,6 +1447,7 @@ done:
 	json_decref(tuning);
 	free(pool.score);
 	free(pool.y);
+	free(score);
 	return rc;
 }
 

@@ -725,39 +725,66 @@ build_feats(struct mare_featspec *fs, struct mare_err *err)
 	return 0;
 }
 
+/*
+ * The statistics of every feature, one feature at a time: its column is
+ * computed once into a buffer, then each sum runs over it in row order
+ * (the presences' over their rows, in order), so every sum adds the same
+ * terms in the same order as a row-by-row pass would.
+ */
 static int
 fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
     const int *label, struct mare_err *err)
 {
-	struct acc *a;
-	size_t r, i, nv = fs->nvars, nf = fs->nfeat;
+	struct mare_featspec_stats *st;
+	struct acc a;
+	size_t r, i, k, np = 0, nv = fs->nvars, nf = fs->nfeat, *pr;
+	double *col, d;
 
-	if ((a = calloc(nf ? nf : 1, sizeof(*a))) == NULL)
+	col = malloc((nrows ? nrows : 1) * sizeof(*col));
+	pr = malloc((nrows ? nrows : 1) * sizeof(*pr));
+	if (col == NULL || pr == NULL) {
+		free(col);
+		free(pr);
 		return mare_err_sys(err, MARE_E_NOMEM, "feature statistics");
-	acc_init(a, nf);
+	}
 	for (r = 0; r < nrows; r++)
-		for (i = 0; i < nf; i++)
-			acc_add1(&a[i], feat_value(fs, &fs->feat[i],
-			    x + r * nv, 0), label[r]);
-	for (i = 0; i < nf; i++)
-		acc_mean(&a[i], nrows, fs->npresence, &fs->feat[i].st);
-	for (r = 0; r < nrows; r++)
-		for (i = 0; i < nf; i++)
-			acc_add2(&a[i], &fs->feat[i].st, feat_value(fs,
-			    &fs->feat[i], x + r * nv, 0), label[r]);
+		if (label[r])
+			pr[np++] = r;
 	for (i = 0; i < nf; i++) {
-		acc_sd(&a[i], nrows, fs->npresence, &fs->feat[i].st);
-		if (!isfinite(fs->feat[i].st.mean) ||
-		    !isfinite(fs->feat[i].st.sd) ||
-		    !isfinite(fs->feat[i].st.min) ||
-		    !isfinite(fs->feat[i].st.max)) {
-			free(a);
+		st = &fs->feat[i].st;
+		for (r = 0; r < nrows; r++)
+			col[r] = feat_value(fs, &fs->feat[i], x + r * nv, 0);
+		acc_init(&a, 1);
+		for (r = 0; r < nrows; r++) {
+			if (col[r] < a.min)
+				a.min = col[r];
+			if (col[r] > a.max)
+				a.max = col[r];
+			ksum_add(&a.sum, col[r]);
+		}
+		for (k = 0; k < np; k++)
+			ksum_add(&a.psum, col[pr[k]]);
+		acc_mean(&a, nrows, fs->npresence, st);
+		for (r = 0; r < nrows; r++) {
+			d = col[r] - st->mean;
+			ksum_add(&a.ss, d * d);
+		}
+		for (k = 0; k < np; k++) {
+			d = col[pr[k]] - st->pmean;
+			ksum_add(&a.pss, d * d);
+		}
+		acc_sd(&a, nrows, fs->npresence, st);
+		if (!isfinite(st->mean) || !isfinite(st->sd) ||
+		    !isfinite(st->min) || !isfinite(st->max)) {
+			free(col);
+			free(pr);
 			return mare_err_set(err, MARE_E_DATA,
 			    "feature '%s' overflows: values too large",
 			    fs->feat[i].name);
 		}
 	}
-	free(a);
+	free(col);
+	free(pr);
 	return 0;
 }
 

@@ -1652,7 +1652,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 	memcpy(bt, c->b, p * sizeof(double));
 	fit->objective = F;
 	fit->loss = *Lp = L;
-	fit->kkt = cd_kkt(pb, c, lambda);
+	/* o->last_only: a step whose fit is not kept (see path_run()) */
+	fit->kkt = o->last_only ? NAN : cd_kkt(pb, c, lambda);
 	fit->iterations += iter;
 	fit->converged = gl ? conv : fit->kkt <= o->tol;
 	return 0;
@@ -1809,7 +1810,23 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 			lam = nlambda == 1 ? lm : lm * pow(ratio,
 			    (double)k / (double)(nlambda - 1));
 		oo.lambda = lam;
-		if (o->alpha > 0) {
+		oo.last_only = o->last_only && k + 1 < nlambda;
+		if (o->alpha > 0 && o->stop == MARE_OPTIM_STOP_GLMNET &&
+		    lam >= lm && c.nact == 0) {
+			/*
+			 * At or above lambda_max nothing has moved yet: the
+			 * null model solves it (maxnet's path starts far
+			 * above lambda_max, and an IRLS step here would move
+			 * only the intercept, by rounding).
+			 */
+			double g0s = 0;
+
+			for (size_t i = 0; i < pb->n; i++)
+				g0s += pb->r[i];
+			fits[k].objective = fits[k].loss = L;
+			fits[k].kkt = pb->icpt ? fabs(g0s) : 0;
+			fits[k].converged = 1;
+		} else if (o->alpha > 0) {
 			if (solve_cd(pb, &c, lam, lprev, &oo, shr, &b0,
 			    bt + 1, &L, &fits[k], err) == -1)
 				goto out;
@@ -1820,7 +1837,8 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 				goto out;
 			b0 = bt[0];
 		}
-		if (finish(pb, lam, b0, bt + 1, &fits[k], err) == -1)
+		if (!oo.last_only &&
+		    finish(pb, lam, b0, bt + 1, &fits[k], err) == -1)
 			goto out;
 		fits[k].path_steps = (int)k + 1;
 		lprev = lam;

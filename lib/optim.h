@@ -145,6 +145,12 @@ struct mare_optim_opts {
 	int		 strong_rules;	/* screen with sequential strong rules */
 	enum mare_optim_stop stop;	/* alpha > 0: stopping rule */
 	/*
+	 * mare_optim_path() only: fill fits[nlambda - 1] alone (as maxnet
+	 * keeps the last of its path); the others are left empty (no beta),
+	 * which spares the exact KKT check that closes each of them.
+	 */
+	int		 last_only;
+	/*
 	 * alpha == 0: the row blocks of each pass over X on this many
 	 * threads (0 or 1: the calling thread). Per-block partial sums are
 	 * added in block order, so the fit is the same for any count. The
@@ -210,8 +216,9 @@ int	mare_optim_lambda_max(const struct mare_optim_data *d,
  * Solve a whole path with warm starts: lambdas[0..nlambda-1] must be
  * decreasing (or, when lambdas is NULL, nlambda values from lambda_max
  * down to ratio * lambda_max on a log scale are used). fits must hold
- * nlambda elements; every one is filled on success (0). On failure -1,
- * err set, and no fit needs releasing.
+ * nlambda elements; every one is filled on success (0), or with
+ * o->last_only the last one only. On failure -1, err set, and no fit
+ * needs releasing.
  */
 int	mare_optim_path(const struct mare_optim_data *d,
 	    const struct mare_optim_opts *o, const double *lambdas,

@@ -183,12 +183,13 @@ row_hash(const double *r, size_t p)
 	size_t j;
 	double v;
 
+	/* a multiply per value, one full mix at the end */
 	for (j = 0; j < p; j++) {
 		v = r[j] == 0.0 ? 0.0 : r[j];	/* -0 == 0 */
 		memcpy(&b, &v, sizeof(b));
-		h = mare_rng_mix64(h ^ b);
+		h = (h ^ b) * 0x100000001b3ULL;
 	}
-	return h;
+	return mare_rng_mix64(h);
 }
 
 static int
@@ -326,9 +327,9 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	size_t *pkey = NULL;
 	double lam[MARE_TRAIN_MAXENT_STEPS], sreg = 0, sy = 0, sw = 0;
 	double mx, lse, l, ent, *link = NULL;
-	size_t nadd = 0, N, i, k, p = m->p, nbg = 0, np = 0, nz;
+	size_t nadd = 0, N, i, k, a, p = m->p, nbg = 0, np = 0, nz;
 	json_t *mj, *pen;
-	int rc = -1, s;
+	int rc = -1, s, blas_threads;
 
 	if ((add = calloc(n ? n : 1, 1)) == NULL ||
 	    (reg = malloc((p ? p : 1) * sizeof(double))) == NULL ||
@@ -358,7 +359,8 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		goto done;
 	}
 	N = n + nadd;
-	if ((x = malloc(N * (p ? p : 1) * sizeof(double))) == NULL ||
+	if ((nadd > 0 && (x = malloc(N * (p ? p : 1) *
+	    sizeof(double))) == NULL) ||
 	    (yy = malloc(N * sizeof(double))) == NULL ||
 	    (w = malloc(N * sizeof(double))) == NULL ||
 	    (link = malloc(N * sizeof(double))) == NULL ||
@@ -366,13 +368,18 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	memcpy(x, feat, n * p * sizeof(double));
+	/* the design is copied only when presences join the background */
+	if (nadd > 0) {
+		memcpy(x, feat, n * p * sizeof(double));
+		for (i = 0, k = n; i < n; i++)
+			if (add[i])
+				memcpy(x + k++ * p, feat + i * p,
+				    p * sizeof(double));
+	}
 	memcpy(yy, y, n * sizeof(double));
 	for (i = 0, k = n; i < n; i++)
-		if (add[i]) {
-			memcpy(x + k * p, feat + i * p, p * sizeof(double));
+		if (add[i])
 			yy[k++] = 0.0;
-		}
 	for (i = 0; i < N; i++) {
 		w[i] = yy[i] == 1.0 ? 1.0 : MARE_TRAIN_BG_WEIGHT;
 		sy += yy[i];
@@ -391,7 +398,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		lam[s] = pow(10.0, 4.0 - 4.0 * s /
 		    (MARE_TRAIN_MAXENT_STEPS - 1)) * (sreg / (double)p) *
 		    sy / sw;
-	d.x = x;
+	d.x = nadd > 0 ? x : feat;
 	d.n = N;
 	d.p = p;
 	d.y = yy;
@@ -416,9 +423,20 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.tol = o->tol;
 	oo.max_iter = o->max_iter;
 	oo.stop = MARE_OPTIM_STOP_GLMNET;	/* maxnet's glmnet, thresh */
+	oo.last_only = 1;			/* and its last fit only */
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
-	if (mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
-	    err) != 0) {
+	/*
+	 * On one OpenBLAS thread: its threads would split the path's gemv
+	 * and gemm calls (small blocks, where they do not pay anyway) in
+	 * ways that change the rounding, and the model with it, with the
+	 * thread count. o->threads 1: the caller keeps it there (--threads
+	 * 1; --tune's cells, fitted side by side).
+	 */
+	blas_threads = o->threads != 1 ? mare_blas_hold_one() : 0;
+	s = mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
+	    err);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
+	if (s != 0) {
 		free(fits);
 		fits = NULL;
 		goto done;
@@ -428,15 +446,20 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		    &fits[MARE_TRAIN_MAXENT_STEPS - 1];
 
 		memcpy(m->beta, f->beta, p * sizeof(double));
-		nz = f->n_nonzero;
-		/* link without intercept at every background row */
+		/*
+		 * link without intercept at every background row, over the
+		 * non-zero coefficients (in column order, so the same sums)
+		 */
+		for (k = 0, nz = 0; k < p; k++)
+			if (m->beta[k] != 0.0)
+				pkey[nz++] = k;
 		mx = -INFINITY;
 		for (i = 0; i < N; i++) {
 			if (yy[i] != 0.0)
 				continue;
 			l = 0.0;
-			for (k = 0; k < p; k++)
-				l += x[i * p + k] * m->beta[k];
+			for (a = 0; a < nz; a++)
+				l += d.x[i * p + pkey[a]] * m->beta[pkey[a]];
 			link[i] = l;
 			if (l > mx)
 				mx = l;
@@ -487,7 +510,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		json_object_set_new(mj, "lambda_last",
 		    json_real(lam[MARE_TRAIN_MAXENT_STEPS - 1]));
 		json_object_set_new(mj, "nonzero", json_integer(
-		    (json_int_t)nz));
+		    (json_int_t)f->n_nonzero));
 		json_object_set_new(mj, "penalty", pen);
 		json_decref(m->maxent);
 		m->maxent = mj;
@@ -701,17 +724,27 @@ mare_train_thresholds(struct mare_model *m, const double *feat,
 		return 0;
 	if ((s = malloc((n ? n : 1) * sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0 &&
-	    mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
-	    err) == 0 &&
-	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
-	    err) == 0) {
-		double tss;
-
-		rc = mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
-	}
+	if (mare_train_predict_threads(m, feat, n, threads, s, err) == 0)
+		rc = mare_train_thresholds_scores(m, s, y, n, err);
 	free(s);
 	return rc;
+}
+
+int
+mare_train_thresholds_scores(struct mare_model *m, const double *s,
+    const double *y, size_t n, struct mare_err *err)
+{
+	double tss;
+
+	m->thr_min = m->thr_p10 = m->thr_maxtss = NAN;
+	if (m->type == MARE_MODEL_POISSON)
+		return 0;
+	if (mare_metrics_presence_threshold(s, y, n, 0.0, &m->thr_min,
+	    err) != 0 ||
+	    mare_metrics_presence_threshold(s, y, n, 0.1, &m->thr_p10,
+	    err) != 0)
+		return -1;
+	return mare_metrics_max_tss(s, y, n, &tss, &m->thr_maxtss, err);
 }
 
 /*

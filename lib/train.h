@@ -60,7 +60,9 @@ struct mare_train_opts {
 				   fitted; NULL (default) for none */
 	unsigned threads;	/* logistic, poisson L2: threads of the
 				   passes over the rows (1); the same fit
-				   for any count */
+				   for any count. maxent: above 1, its
+				   path holds OpenBLAS at one thread (1:
+				   the caller keeps it there) */
 };
 
 /* Defaults as listed above. */
@@ -122,6 +124,9 @@ int	mare_train_predict_raw(const struct mare_model *m, const double *raw,
 int	mare_train_thresholds(struct mare_model *m, const double *feat,
 	    const double *y, size_t n, unsigned threads,
 	    struct mare_err *err);
+/* The same from its predictions s at the training rows, already made. */
+int	mare_train_thresholds_scores(struct mare_model *m, const double *s,
+	    const double *y, size_t n, struct mare_err *err);
 
 /*
  * Permutation importance as MaxEnt reports it: for each raw variable v of
