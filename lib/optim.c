@@ -35,6 +35,7 @@
 #define GRAM_BYTES	(256 << 10) /* working columns per Gram block */
 #define FUSE_BYTES	(256 << 10) /* X per block of the fused TRON passes */
 #define DIRECT_MAX	64	/* mare_optim_fit(): see optim.h */
+#define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
 
 struct prob {
 	const struct mare_optim_data *d;
@@ -131,6 +132,39 @@ xtv(struct prob *pb, const double *u, double *out)
 	return su;
 }
 
+/* The loss l_i of row i at eta_i = e; with deriv, also r_i and q_i. */
+static inline double
+loss_row(struct prob *pb, size_t i, double e, int deriv)
+{
+	const double *y = pb->d->y;
+	double l, mu, t;
+
+	if (pb->fam == MARE_OPTIM_LOGISTIC) {
+		/* log(1 + exp(e)) without overflow; one exp */
+		t = exp(e > 0 ? -e : e);
+		if (e > 0) {
+			l = e + log1p(t);
+			mu = 1 / (1 + t);
+		} else {
+			l = log1p(t);
+			mu = t / (1 + t);
+		}
+		l -= y[i] * e;
+		if (deriv) {
+			pb->r[i] = pb->wn[i] * (mu - y[i]);
+			pb->q[i] = pb->wn[i] * mu * (1 - mu);
+		}
+	} else {
+		mu = exp(e);
+		l = mu - y[i] * e;
+		if (deriv) {
+			pb->r[i] = pb->wn[i] * (mu - y[i]);
+			pb->q[i] = pb->wn[i] * mu;
+		}
+	}
+	return l;
+}
+
 /*
  * L plus the loss terms wn_i l_i of rows [i0, i1) at eta, summed in row
  * order; with deriv, also r = wn l' and q = wn l'' there.
@@ -139,36 +173,24 @@ static double
 loss_rows(struct prob *pb, const double *eta, size_t i0, size_t i1,
     int deriv, double L)
 {
-	const double *y = pb->d->y;
-	double e, l, mu, t;
 	size_t i;
 
-	for (i = i0; i < i1; i++) {
-		e = eta[i];
-		if (pb->fam == MARE_OPTIM_LOGISTIC) {
-			/* log(1 + exp(e)) without overflow; one exp */
-			t = exp(e > 0 ? -e : e);
-			if (e > 0) {
-				l = e + log1p(t);
-				mu = 1 / (1 + t);
-			} else {
-				l = log1p(t);
-				mu = t / (1 + t);
-			}
-			l -= y[i] * e;
-			if (deriv) {
-				pb->r[i] = pb->wn[i] * (mu - y[i]);
-				pb->q[i] = pb->wn[i] * mu * (1 - mu);
-			}
-		} else {
-			mu = exp(e);
-			l = mu - y[i] * e;
-			if (deriv) {
-				pb->r[i] = pb->wn[i] * (mu - y[i]);
-				pb->q[i] = pb->wn[i] * mu;
-			}
-		}
-		L += pb->wn[i] * l;
+	for (i = i0; i < i1; i++)
+		L += pb->wn[i] * loss_row(pb, i, eta[i], deriv);
+	return L;
+}
+
+/* loss(pb, eta + step deta, 1) without forming the trial eta. */
+static double
+loss_step(struct prob *pb, const double *eta, const double *deta,
+    double step)
+{
+	double L = 0, e;
+	size_t i;
+
+	for (i = 0; i < pb->n; i++) {
+		e = eta[i] + step * deta[i];
+		L += pb->wn[i] * loss_row(pb, i, e, 1);
 	}
 	return L;
 }
@@ -944,6 +966,9 @@ pl_xtv(struct prob *pb, struct pl *pl, const double *u, double *out,
  */
 
 #define NO_SLOT		((size_t)-1)
+/* cd->blk: a Gram block's columns, or at least 64 rows of p + 1 */
+#define BLK_DOUBLES(p)	((p) + 1 > GRAM_BYTES / sizeof(double) / 64 ? \
+			    64 * ((p) + 1) : GRAM_BYTES / sizeof(double))
 #define MAX_PASSES	100000	/* CD passes per lambda (glmnet's maxit) */
 
 struct cd {
@@ -952,9 +977,18 @@ struct cd {
 	double	*xv;	/* p: sum q x~_j^2 (working set only) */
 	double	*b;	/* p: beta~ */
 	double	*bs;	/* p: beta~ at the start of the IRLS step */
-	double	*deta;	/* n: change of eta over one IRLS step */
-	double	*etan;	/* n: trial eta */
-	double	*col;	/* cap x n: column-major copies of the x~_j */
+	/*
+	 * The working columns x~_j: copied (column-major, col) while they
+	 * are at most a quarter of X, read from X by blocks of rows and
+	 * standardised on the fly (stream) beyond: memory stays within X
+	 * plus a few n-vectors. The change of eta over an IRLS step is kept
+	 * in pb->u, which the CD path does not use otherwise.
+	 */
+	double	*col;	/* cap x n, or NULL when streaming */
+	int	 stream;	/* columns read from X by row blocks */
+	size_t	 copy_bytes;	/* the opts' cd_copy_bytes */
+	size_t	*js;	/* p: the feature of each slot */
+	double	*blk;	/* BLK_DOUBLES(p): a block of working columns */
 	double	*xq;	/* p: sum q x~_j (working set only) */
 	/*
 	 * The covariance form of the quadratic model: with the working
@@ -968,7 +1002,7 @@ struct cd {
 	double	*G;	/* cap x cap */
 	unsigned char *gok;	/* cap */
 	unsigned char *xok;	/* cap: xv of the slot is current */
-	double	*tmp;	/* n: work */
+	double	*tmp;	/* n: work (copied columns only) */
 	double	 cshift;	/* intercept moves not yet in gr */
 	double	 sres;		/* sum of the true residual */
 	size_t	*slot;	/* p: column of j in col, or NO_SLOT */
@@ -1005,9 +1039,9 @@ cd_release(struct cd *c)
 	free(c->gok);
 	free(c->xok);
 	free(c->tmp);
-	free(c->deta);
-	free(c->etan);
 	free(c->col);
+	free(c->js);
+	free(c->blk);
 	free(c->xq);
 	free(c->slot);
 	free(c->act);
@@ -1039,9 +1073,8 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->xq = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->tmp = xcalloc(n, sizeof(double), err)) == NULL ||
-	    (c->deta = xcalloc(n, sizeof(double), err)) == NULL ||
-	    (c->etan = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->js = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->blk = xcalloc(BLK_DOUBLES(p), sizeof(double), err)) == NULL ||
 	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->act = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->inact = xcalloc(p, 1, err)) == NULL ||
@@ -1065,8 +1098,10 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 
 /*
  * Put j in the working set. A feature new to it gets a slot for its
- * standardised column x~_j (column-major), copied by cd_fill(): memory
- * grows with the working set only.
+ * standardised column x~_j (column-major), copied by cd_fill() while the
+ * copies stay within a quarter of X or c->copy_bytes; beyond, the copies
+ * are dropped and every working column is read from X by row blocks
+ * (cd_block()).
  */
 static int
 cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
@@ -1081,14 +1116,29 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		ncap = c->cap == 0 ? 16 : c->cap * 2;
 		if (ncap > p)
 			ncap = p;
-		if (n > 0 && ncap > ((size_t)-1) / sizeof(double) / n)
+		if (!c->stream && ncap * 4 > p && (n > 0 && ncap >
+		    c->copy_bytes / sizeof(double) / n)) {
+			free(c->col);
+			free(c->tmp);
+			c->col = c->tmp = NULL;
+			c->stream = 1;
+			c->npend = 0;
+		}
+		if (!c->stream && n > 0 &&
+		    ncap > ((size_t)-1) / sizeof(double) / n)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
-		if ((nc = realloc(c->col, (ncap * n + 1) *
-		    sizeof(double))) == NULL)
-			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
-			    "(%zu working columns of %zu rows)", ncap, n);
-		c->col = nc;
+		if (!c->stream) {
+			if ((nc = realloc(c->col, (ncap * n + 1) *
+			    sizeof(double))) == NULL)
+				return mare_err_set(err, MARE_E_NOMEM, "out "
+				    "of memory (%zu working columns of %zu "
+				    "rows)", ncap, n);
+			c->col = nc;
+			if (c->tmp == NULL && (c->tmp = xcalloc(n,
+			    sizeof(double), err)) == NULL)
+				return -1;
+		}
 		/* G is rebuilt lazily in every IRLS step: no copy */
 		free(c->G);
 		free(c->gr);
@@ -1107,8 +1157,10 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
 	}
+	c->js[c->ncol] = j;
 	c->slot[j] = c->ncol++;
-	c->pend[c->npend++] = j;
+	if (!c->stream)
+		c->pend[c->npend++] = j;
 	c->fresh[j] = 1;
 	return 0;
 }
@@ -1144,10 +1196,42 @@ cd_fill(const struct prob *pb, struct cd *c)
 	c->npend = 0;
 }
 
+/*
+ * The working columns over rows [i0, i0 + nb) as an ncol x nb row-major
+ * matrix with leading dimension *ld: the copies, or x~ computed from X
+ * into buf (ncol x nb), one column at a time like cd_fill().
+ */
 static const double *
-cd_col(const struct cd *c, size_t j)
+cd_block(const struct prob *pb, const struct cd *c, size_t i0, size_t nb,
+    double *buf, size_t *ld)
 {
-	return c->col + c->slot[j] * c->n;
+	const double *x = pb->d->x + i0 * pb->p;
+	size_t l, r, j, p = pb->p;
+	double mj, sj, *cj;
+
+	if (!c->stream) {
+		*ld = c->n;
+		return c->col + i0;
+	}
+	for (l = 0; l < c->ncol; l++) {
+		j = c->js[l];
+		mj = pb->m[j];
+		sj = pb->s[j];
+		cj = buf + l * nb;
+		for (r = 0; r < nb; r++)
+			cj[r] = (x[r * p + j] - mj) / sj;
+	}
+	*ld = nb;
+	return buf;
+}
+
+/* Rows per block of cd_block() with w more doubles a row besides. */
+static size_t
+cd_rows(const struct cd *c, size_t w)
+{
+	size_t B = GRAM_BYTES / sizeof(double) / (c->ncol + w);
+
+	return B < 64 ? 64 : B > c->n ? c->n : B;
 }
 
 /*
@@ -1157,16 +1241,17 @@ cd_col(const struct cd *c, size_t j)
  * KKT rule; glmnet's keeps its rounding), of the features new to the
  * working set (their Gram columns and xv: they move in nearly every IRLS
  * step, and the new ones were admitted to move), q (xq) and -r (gr).
- * The xv of the other slots come from their columns. 0, or -1 with err
- * set.
+ * The xv of the other slots come from their columns, when needed or, when
+ * streaming, in the same pass (the same sums in the same order). 0, or -1
+ * with err set.
  */
 static int
 cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
 	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
-	size_t *ka, *fj;
-	const double *q = pb->q, *x;
-	double *w, *t;
+	size_t *ka, *fj, ld;
+	const double *q = pb->q, *x, *cb;
+	double *w, *t, *sv, v;
 
 	if (ncol == 0)
 		return 0;
@@ -1186,10 +1271,9 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 			c->fresh[j] = 0;
 		}
 	nw = na + 2;
-	B = GRAM_BYTES / sizeof(double) / (ncol + nw);
-	B = B < 64 ? 64 : B > n ? n : B;
+	B = cd_rows(c, nw);
 	w = malloc(nw * B * sizeof(double));
-	t = calloc(nw * ncol, sizeof(double));
+	t = calloc((nw + 1) * ncol, sizeof(double));
 	if (w == NULL || t == NULL) {
 		free(w);
 		free(t);
@@ -1197,29 +1281,40 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
+	memset(c->gok, 0, ncol);
+	for (a = 0; a < na; a++)
+		c->gok[ka[a]] = 1;
+	sv = t + nw * ncol;	/* streaming: xv of the other slots */
 	for (i0 = 0; i0 < n; i0 += nb) {
 		nb = n - i0 < B ? n - i0 : B;
+		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
 		for (a = 0; a < na; a++)
-			for (r = 0, x = c->col + ka[a] * n + i0; r < nb; r++)
+			for (r = 0, x = cb + ka[a] * ld; r < nb; r++)
 				w[a * B + r] = q[i0 + r] * x[r];
 		memcpy(w + na * B, q + i0, nb * sizeof(double));
 		for (r = 0; r < nb; r++)
 			w[(na + 1) * B + r] = -pb->r[i0 + r];
 		/* t (nw x ncol) += w (nw x nb) times the block's columns */
-		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, c->col + i0, n,
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
 		    1.0, t, ncol);
+		for (l = 0; c->stream && l < ncol; l++)
+			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
+			    r++) {
+				v = x[r];
+				sv[l] += q[i0 + r] * v * v;
+			}
 	}
-	memset(c->gok, 0, ncol);
 	for (a = 0; a < na; a++) {
 		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
 		    ncol * sizeof(double));
-		c->gok[ka[a]] = 1;
 		c->xv[fj[ka[a]]] = t[a * ncol + ka[a]];
 	}
 	for (l = 0; l < ncol; l++) {
 		c->xq[fj[l]] = t[na * ncol + l];
 		c->gr[l] = t[(na + 1) * ncol + l];
-		c->xok[l] = c->gok[l];	/* the others: cd_xv() */
+		c->xok[l] = c->gok[l] || c->stream;	/* else cd_xv() */
+		if (c->stream && !c->gok[l])
+			c->xv[fj[l]] = sv[l];
 	}
 	free(w);
 	free(t);
@@ -1239,7 +1334,7 @@ cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
 	double sv, v;
 	size_t r;
 
-	if (!c->xok[l]) {
+	if (!c->xok[l] && !c->stream) {
 		for (r = 0, sv = 0; r < c->n; r++) {
 			v = x[r];
 			sv += q[r] * v * v;
@@ -1250,22 +1345,89 @@ cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
 	return c->xv[j];
 }
 
-/* Column k (a slot) of G at the current IRLS point, computed once. */
+/*
+ * Column k (a slot) of G at the current IRLS point, computed once: one
+ * gemv over the copies, or per block of rows when streaming.
+ */
 static const double *
 cd_gram(const struct prob *pb, struct cd *c, size_t k)
 {
-	const double *xk = c->col + k * c->n;
-	double *gk = c->G + k * c->cap;
-	size_t i;
+	const double *xk, *cb;
+	double *gk = c->G + k * c->cap, *tb;
+	size_t i, i0, nb, B, ld;
 
-	if (!c->gok[k]) {
+	if (c->gok[k])
+		return gk;
+	if (!c->stream) {
+		xk = c->col + k * c->n;
 		for (i = 0; i < c->n; i++)
 			c->tmp[i] = pb->q[i] * xk[i];
 		mare_blas_dgemv(0, c->ncol, c->n, 1.0, c->col, c->n, c->tmp,
 		    0.0, gk);
 		c->gok[k] = 1;
+		return gk;
 	}
+	B = cd_rows(c, 1);
+	tb = c->blk + c->ncol * B;
+	memset(gk, 0, c->ncol * sizeof(double));
+	for (i0 = 0; i0 < c->n; i0 += nb) {
+		nb = c->n - i0 < B ? c->n - i0 : B;
+		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
+		for (i = 0; i < nb; i++)
+			tb[i] = pb->q[i0 + i] * cb[k * ld + i];
+		mare_blas_dgemv(0, c->ncol, nb, 1.0, cb, ld, tb, 1.0, gk);
+	}
+	c->gok[k] = 1;
 	return gk;
+}
+
+/*
+ * out[slot] = x~_j . u for every working column (the deta pass's
+ * transpose): per column over the copies, per block when streaming.
+ */
+static void
+cd_xtu(const struct prob *pb, struct cd *c, const double *u, double *out)
+{
+	const double *cb;
+	size_t l, i0, nb, B, ld;
+
+	if (!c->stream) {
+		for (l = 0; l < c->ncol; l++)
+			out[l] = mare_blas_ddot(c->n, u, c->col + l * c->n);
+		return;
+	}
+	B = cd_rows(c, 0);
+	memset(out, 0, c->ncol * sizeof(double));
+	for (i0 = 0; i0 < c->n; i0 += nb) {
+		nb = c->n - i0 < B ? c->n - i0 : B;
+		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
+		mare_blas_dgemv(0, c->ncol, nb, 1.0, cb, ld, u + i0, 1.0, out);
+	}
+}
+
+/* deta = X~_W dsl (the working columns times the slots' moves). */
+static void
+cd_xb(const struct prob *pb, struct cd *c, const double *dsl, double *deta)
+{
+	const double *cb;
+	size_t i0, nb, B, ld;
+
+	if (c->ncol == 0) {
+		memset(deta, 0, c->n * sizeof(double));
+		return;
+	}
+	if (!c->stream) {	/* one pass over the working columns */
+		mare_blas_dgemv(1, c->ncol, c->n, 1.0, c->col, c->n, dsl,
+		    0.0, deta);
+		return;
+	}
+	B = cd_rows(c, 0);
+	for (i0 = 0; i0 < c->n; i0 += nb) {
+		nb = c->n - i0 < B ? c->n - i0 : B;
+		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
+		mare_blas_dgemv(1, c->ncol, nb, 1.0, cb, ld, dsl, 0.0,
+		    deta + i0);
+	}
 }
 
 /*
@@ -1467,11 +1629,13 @@ cd_kkt(const struct prob *pb, struct cd *c, double lambda)
 	for (i = 0; i < pb->n; i++)
 		g0 += pb->r[i];
 	k = pb->icpt ? fabs(g0) : 0;
+	if (c->ncol > 0)	/* dsl: work, set afresh in every IRLS step */
+		cd_xtu(pb, c, pb->r, c->dsl);
 	for (j = 0; j < pb->p; j++) {
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
 		l1 = lambda * pb->alpha * pb->pf[j];
-		v = mare_blas_ddot(pb->n, pb->r, cd_col(c, j)) + lambda *
+		v = c->dsl[c->slot[j]] + lambda *
 		    (1 - pb->alpha) * pb->pf[j] * c->b[j];
 		if (c->b[j] > 0)
 			v = fabs(v + l1);
@@ -1522,7 +1686,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
 	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
-	double itol, step, tlam, *eta = pb->eta;
+	double itol, step, tlam, *eta = pb->eta, *deta = pb->u;
 	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
 	int h, stall = 0, done = 0, conv = 0, ix;
 
@@ -1574,23 +1738,17 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			j = c->act[l];
 			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];
 		}
-		if (c->ncol > 0)	/* one pass over the working columns */
-			mare_blas_dgemv(1, c->ncol, n, 1.0, c->col, n, c->dsl,
-			    0.0, c->deta);
-		else
-			memset(c->deta, 0, n * sizeof(double));
+		cd_xb(pb, c, c->dsl, deta);	/* deta: pb->u */
 		for (i = 0; i < n; i++)
-			c->deta[i] += *b0 - b0s;
+			deta[i] += *b0 - b0s;
 		step = 1;
 		for (h = 0; h < MAX_HALVINGS; h++) {
-			for (i = 0; i < n; i++)
-				c->etan[i] = eta[i] + step * c->deta[i];
 			if (h > 0)	/* halve the step in beta too */
 				for (j = 0; j < p; j++)
 					c->b[j] = c->bs[j] +
 					    (c->b[j] - c->bs[j]) / 2;
-			/* r and q follow the trial point */
-			Lnew = loss(pb, c->etan, 1);
+			/* r and q follow the trial point eta + step deta */
+			Lnew = loss_step(pb, eta, deta, step);
 			Fnew = Lnew + penalty(pb, c->b, lambda);
 			/*
 			 * glmnet takes every IRLS step; mare halves the
@@ -1610,7 +1768,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			break;	/* no descent left: report kkt as it is */
 		}
 		*b0 = b0s + step * (*b0 - b0s);
-		memcpy(eta, c->etan, n * sizeof(double));
+		for (i = 0; i < n; i++)
+			eta[i] += step * deta[i];
 		L = Lnew;
 		F = Fnew;
 
@@ -1673,6 +1832,7 @@ mare_optim_opts_init(struct mare_optim_opts *o)
 	o->max_iter = 1000;
 	o->path_steps = 20;
 	o->strong_rules = 1;
+	o->cd_copy_bytes = CD_COPY_BYTES;
 }
 
 void
@@ -1776,6 +1936,7 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 		goto out;
 	if (o->alpha > 0 && cd_init(&c, pb->n, p, err) == -1)
 		goto out;
+	c.copy_bytes = o->cd_copy_bytes;
 	if (isnan(lm) || g0 == NULL) {
 		lm = lmax_of(pb, bt);
 		g0 = bt;
