@@ -12,7 +12,9 @@
  * the weighted Gram matrix of the working set is filled in column by
  * column as coefficients move (the non-zero ones at once, by a blocked
  * gemm), after which a full sweep costs O(working set) per move,
- * independent of n. The intercept is eliminated exactly from each
+ * independent of n. The working columns are copied while that is cheap
+ * and read from X by blocks of rows beyond (cd_admit()), so memory stays
+ * near X's own. The intercept is eliminated exactly from each
  * quadratic model. A backtracking step on the true objective makes every
  * outer iteration a descent step, which is what keeps IRLS from cycling
  * on hard problems (glmnet's "could not complete the path" cases).
@@ -1199,28 +1201,26 @@ cd_fill(const struct prob *pb, struct cd *c)
 /*
  * The working columns over rows [i0, i0 + nb) as an ncol x nb row-major
  * matrix with leading dimension *ld: the copies, or x~ computed from X
- * into buf (ncol x nb), one column at a time like cd_fill().
+ * into buf (ncol x nb), row by row as X is stored (times 1 / s: a
+ * division per value would cost more than the rest of the pass; sc holds
+ * the slots' m and 1 / s, 2 ncol values).
  */
 static const double *
 cd_block(const struct prob *pb, const struct cd *c, size_t i0, size_t nb,
-    double *buf, size_t *ld)
+    const double *sc, double *buf, size_t *ld)
 {
 	const double *x = pb->d->x + i0 * pb->p;
-	size_t l, r, j, p = pb->p;
-	double mj, sj, *cj;
+	const size_t *js = c->js;
+	size_t l, r, p = pb->p, ncol = c->ncol;
 
 	if (!c->stream) {
 		*ld = c->n;
 		return c->col + i0;
 	}
-	for (l = 0; l < c->ncol; l++) {
-		j = c->js[l];
-		mj = pb->m[j];
-		sj = pb->s[j];
-		cj = buf + l * nb;
-		for (r = 0; r < nb; r++)
-			cj[r] = (x[r * p + j] - mj) / sj;
-	}
+	for (r = 0; r < nb; r++, x += p)
+		for (l = 0; l < ncol; l++)
+			buf[l * nb + r] = (x[js[l]] - sc[2 * l]) *
+			    sc[2 * l + 1];
 	*ld = nb;
 	return buf;
 }
@@ -1251,7 +1251,7 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
 	size_t *ka, *fj, ld;
 	const double *q = pb->q, *x, *cb;
-	double *w, *t, *sv, v;
+	double *w, *t, *sv, *sc, v;
 
 	if (ncol == 0)
 		return 0;
@@ -1273,7 +1273,7 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	nw = na + 2;
 	B = cd_rows(c, nw);
 	w = malloc(nw * B * sizeof(double));
-	t = calloc((nw + 1) * ncol, sizeof(double));
+	t = calloc((nw + 3) * ncol, sizeof(double));
 	if (w == NULL || t == NULL) {
 		free(w);
 		free(t);
@@ -1285,9 +1285,14 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 	for (a = 0; a < na; a++)
 		c->gok[ka[a]] = 1;
 	sv = t + nw * ncol;	/* streaming: xv of the other slots */
+	sc = t + (nw + 1) * ncol;	/* cd_block()'s m and 1 / s */
+	for (l = 0; l < ncol; l++) {
+		sc[2 * l] = pb->m[fj[l]];
+		sc[2 * l + 1] = 1 / pb->s[fj[l]];
+	}
 	for (i0 = 0; i0 < n; i0 += nb) {
 		nb = n - i0 < B ? n - i0 : B;
-		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
+		cb = cd_block(pb, c, i0, nb, sc, c->blk, &ld);
 		for (a = 0; a < na; a++)
 			for (r = 0, x = cb + ka[a] * ld; r < nb; r++)
 				w[a * B + r] = q[i0 + r] * x[r];
@@ -1352,9 +1357,9 @@ cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
 static const double *
 cd_gram(const struct prob *pb, struct cd *c, size_t k)
 {
-	const double *xk, *cb;
-	double *gk = c->G + k * c->cap, *tb;
-	size_t i, i0, nb, B, ld;
+	const double *xk, *x;
+	double *gk = c->G + k * c->cap, *tb, *acc, mj, sj, st = 0;
+	size_t i, i0, nb, B, j, l, p;
 
 	if (c->gok[k])
 		return gk;
@@ -1367,50 +1372,64 @@ cd_gram(const struct prob *pb, struct cd *c, size_t k)
 		c->gok[k] = 1;
 		return gk;
 	}
-	B = cd_rows(c, 1);
-	tb = c->blk + c->ncol * B;
-	memset(gk, 0, c->ncol * sizeof(double));
+	/*
+	 * Streaming: t = q x~_k by blocks, X' t by gemv over X itself and
+	 * the centring after: G_lk = (x_l . t - m_l sum(t)) / s_l.
+	 */
+	p = pb->p;
+	j = c->js[k];
+	mj = pb->m[j];
+	sj = 1 / pb->s[j];
+	acc = c->blk;
+	tb = c->blk + p;
+	B = BLK_DOUBLES(p) - p;
+	memset(acc, 0, p * sizeof(double));
 	for (i0 = 0; i0 < c->n; i0 += nb) {
 		nb = c->n - i0 < B ? c->n - i0 : B;
-		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
-		for (i = 0; i < nb; i++)
-			tb[i] = pb->q[i0 + i] * cb[k * ld + i];
-		mare_blas_dgemv(0, c->ncol, nb, 1.0, cb, ld, tb, 1.0, gk);
+		x = pb->d->x + i0 * p;
+		for (i = 0; i < nb; i++) {
+			tb[i] = pb->q[i0 + i] * ((x[i * p + j] - mj) * sj);
+			st += tb[i];
+		}
+		mare_blas_dgemv(1, nb, p, 1.0, x, p, tb, 1.0, acc);
+	}
+	for (l = 0; l < c->ncol; l++) {
+		j = c->js[l];
+		gk[l] = (acc[j] - pb->m[j] * st) / pb->s[j];
 	}
 	c->gok[k] = 1;
 	return gk;
 }
 
 /*
- * out[slot] = x~_j . u for every working column (the deta pass's
- * transpose): per column over the copies, per block when streaming.
+ * out[slot] = x~_j . u for every working column: per column over the
+ * copies, or by xtv() over X when streaming (c->g: work).
  */
 static void
-cd_xtu(const struct prob *pb, struct cd *c, const double *u, double *out)
+cd_xtu(struct prob *pb, struct cd *c, const double *u, double *out)
 {
-	const double *cb;
-	size_t l, i0, nb, B, ld;
+	size_t l;
 
 	if (!c->stream) {
 		for (l = 0; l < c->ncol; l++)
 			out[l] = mare_blas_ddot(c->n, u, c->col + l * c->n);
 		return;
 	}
-	B = cd_rows(c, 0);
-	memset(out, 0, c->ncol * sizeof(double));
-	for (i0 = 0; i0 < c->n; i0 += nb) {
-		nb = c->n - i0 < B ? c->n - i0 : B;
-		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
-		mare_blas_dgemv(0, c->ncol, nb, 1.0, cb, ld, u + i0, 1.0, out);
-	}
+	xtv(pb, u, c->g);
+	for (l = 0; l < c->ncol; l++)
+		out[l] = c->g[c->js[l]];
 }
 
-/* deta = X~_W dsl (the working columns times the slots' moves). */
+/*
+ * deta = X~_W dsl (the working columns times the slots' moves): one gemv
+ * over the copies, or over X as X (dsl / s) - m . (dsl / s) when
+ * streaming (pb->vp: work).
+ */
 static void
-cd_xb(const struct prob *pb, struct cd *c, const double *dsl, double *deta)
+cd_xb(struct prob *pb, struct cd *c, const double *dsl, double *deta)
 {
-	const double *cb;
-	size_t i0, nb, B, ld;
+	size_t i, i0, nr, l, j, p = pb->p;
+	double c0 = 0;
 
 	if (c->ncol == 0) {
 		memset(deta, 0, c->n * sizeof(double));
@@ -1421,13 +1440,19 @@ cd_xb(const struct prob *pb, struct cd *c, const double *dsl, double *deta)
 		    0.0, deta);
 		return;
 	}
-	B = cd_rows(c, 0);
-	for (i0 = 0; i0 < c->n; i0 += nb) {
-		nb = c->n - i0 < B ? c->n - i0 : B;
-		cb = cd_block(pb, c, i0, nb, c->blk, &ld);
-		mare_blas_dgemv(1, c->ncol, nb, 1.0, cb, ld, dsl, 0.0,
-		    deta + i0);
+	memset(pb->vp, 0, p * sizeof(double));
+	for (l = 0; l < c->ncol; l++) {
+		j = c->js[l];
+		pb->vp[j] = dsl[l] / pb->s[j];
+		c0 -= pb->m[j] * pb->vp[j];
 	}
+	for (i0 = 0; i0 < c->n; i0 += nr) {
+		nr = c->n - i0 < GEMV_ROWS ? c->n - i0 : GEMV_ROWS;
+		mare_blas_dgemv(0, nr, p, 1.0, pb->d->x + i0 * p, p, pb->vp,
+		    0.0, deta + i0);
+	}
+	for (i = 0; i < c->n; i++)
+		deta[i] += c0;
 }
 
 /*
@@ -1621,7 +1646,7 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
  * elsewhere (proved by the screen).
  */
 static double
-cd_kkt(const struct prob *pb, struct cd *c, double lambda)
+cd_kkt(struct prob *pb, struct cd *c, double lambda)
 {
 	size_t i, j;
 	double g0 = 0, k, v, l1;
