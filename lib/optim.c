@@ -2029,7 +2029,7 @@ mare_optim_path(const struct mare_optim_data *d,
 {
 	struct prob pb;
 	size_t k;
-	int rc;
+	int rc, blas_threads = 0;
 
 	if (nlambda == 0)
 		return mare_err_set(err, MARE_E_USAGE, "empty lambda path");
@@ -2044,8 +2044,11 @@ mare_optim_path(const struct mare_optim_data *d,
 			    "%g)", k + 1, lambdas[k]);
 	if (prob_init(&pb, d, o, err) == -1)
 		return -1;
+	if (o->alpha > 0 && o->threads > 1)	/* see mare_optim_fit() */
+		blas_threads = mare_blas_hold_one();
 	rc = path_run(&pb, o, lambdas, nlambda, ratio, NAN, NULL, fits, err);
 	prob_release(&pb);
+	mare_blas_set_threads(blas_threads);
 	return rc;
 }
 
@@ -2058,11 +2061,19 @@ mare_optim_fit(const struct mare_optim_data *d,
 	struct prob pb;
 	double *lams = NULL, *g = NULL, lm;
 	size_t k, K, j, nv = 0;
-	int rc = -1, iters = 0;
+	int rc = -1, iters = 0, blas_threads = 0;
 
 	memset(fit, 0, sizeof(*fit));
 	if (check_opts(o, err) == -1 || prob_init(&pb, d, o, err) == -1)
 		return -1;
+	/*
+	 * CD's passes are single-threaded gemm/gemv calls: OpenBLAS's own
+	 * threads would split their sums by its thread count (the fit would
+	 * change with --threads) and, on blocks this small, cost more than
+	 * they save.
+	 */
+	if (o->alpha > 0 && o->threads > 1)
+		blas_threads = mare_blas_hold_one();
 	K = o->path_steps > 1 && o->alpha > 0 ? (size_t)o->path_steps : 1;
 	if ((g = xcalloc(d->p, sizeof(double), err)) == NULL)
 		goto out;
@@ -2098,5 +2109,6 @@ out:
 	free(lams);
 	free(g);
 	prob_release(&pb);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
 	return rc;
 }

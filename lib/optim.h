@@ -149,6 +149,9 @@ struct mare_optim_opts {
 	 * threads (0 or 1: the calling thread). Per-block partial sums are
 	 * added in block order, so the fit is the same for any count. The
 	 * caller keeps OpenBLAS at one thread while this is above 1.
+	 * alpha > 0: above 1, the fit holds OpenBLAS at one thread while it
+	 * runs (its sums would depend on OpenBLAS's thread count), so it is
+	 * the same as with 1 and OpenBLAS at one thread.
 	 */
 	unsigned	 threads;
 	/*

@@ -386,6 +386,78 @@ out:
 }
 
 /*
+ * L1 on threads: 40,000 synthetic rows of 20 columns (uniform, an LCG;
+ * labels from a logistic model of 10 of them), fitted with threads 1 and
+ * OpenBLAS at one thread, then threads 3 and OpenBLAS at 2, give the same
+ * bits: the CD fit holds OpenBLAS at one thread, whose sums at this size
+ * would otherwise depend on its thread count.
+ */
+static void
+test_threads_l1(void)
+{
+	enum { NL = 40000, PL = 20 };
+	struct mare_optim_data d;
+	struct mare_optim_opts o;
+	struct mare_optim_fit fit[2];
+	struct mare_err err;
+	double *x, *y, eta;
+	unsigned long r = 11;
+	size_t i, j;
+	int same, rc;
+
+	x = malloc(NL * PL * sizeof(*x));
+	y = malloc(NL * sizeof(*y));
+	if (x == NULL || y == NULL) {
+		ok(0, "optim: threads L1: memory");
+		goto out;
+	}
+	for (i = 0; i < NL; i++) {
+		eta = -1;
+		for (j = 0; j < PL; j++) {
+			r = (r * 1103515245UL + 12345UL) & 0x7fffffffUL;
+			x[i * PL + j] = 10 * j + (double)r / 2147483648.0;
+			if (j % 2 == 0)
+				eta += (x[i * PL + j] - 10 * j - 0.5) * 2;
+		}
+		r = (r * 1103515245UL + 12345UL) & 0x7fffffffUL;
+		y[i] = (double)r / 2147483648.0 < 1 / (1 + exp(-eta));
+	}
+	memset(&d, 0, sizeof(d));
+	d.x = x;
+	d.n = NL;
+	d.p = PL;
+	d.y = y;
+	mare_optim_opts_init(&o);
+	o.alpha = 1;
+	o.lambda = 1.0 / NL;
+	o.threads = 1;
+	mare_err_init(&err);
+	rc = mare_optim_fit(&d, &o, &fit[0], &err);
+	mare_blas_set_threads(2);
+	o.threads = 3;
+	if (rc == 0 && (rc = mare_optim_fit(&d, &o, &fit[1], &err)) != 0)
+		mare_optim_fit_release(&fit[0]);
+	mare_blas_set_threads(1);
+	if (rc != 0) {
+		ok(0, "optim: threads L1: fits (%s)", err.msg);
+		goto out;
+	}
+	same = fit[0].converged && memcmp(&fit[1].intercept,
+	    &fit[0].intercept, sizeof(double)) == 0 &&
+	    fit[1].iterations == fit[0].iterations;
+	for (j = 0; j < PL; j++)
+		same &= memcmp(&fit[1].beta[j], &fit[0].beta[j],
+		    sizeof(double)) == 0;
+	ok(same, "optim: threads L1: 3 threads give the bits of 1 (%zu "
+	    "non-zero)", fit[0].n_nonzero);
+	mare_optim_fit_release(&fit[0]);
+	mare_optim_fit_release(&fit[1]);
+out:
+	free(x);
+	free(y);
+}
+
+/*
  * The structure hint (pl_key) of maxent's hinge and threshold columns:
  * the same path with the hint, without it, with a wrong one (every hinge
  * knot moved) and with the hint but no copies of the working columns
@@ -509,6 +581,7 @@ main(void)
 	test_bad_input();
 	test_path();
 	test_threads();
+	test_threads_l1();
 	test_structure();
 	return tap_done();
 }
