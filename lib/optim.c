@@ -984,7 +984,7 @@ struct cd {
 	 * are at most a quarter of X, read from X by blocks of rows and
 	 * standardised on the fly (stream) beyond: memory stays within X
 	 * plus a few n-vectors. The change of eta over an IRLS step is kept
-	 * in pb->u, which the CD path does not use otherwise.
+	 * in pb->u, which the CD path does not use otherwise, or in deta.
 	 */
 	double	*col;	/* cap x n, or NULL when streaming */
 	int	 stream;	/* columns read from X by row blocks */
@@ -1012,7 +1012,14 @@ struct cd {
 	unsigned char *inact;	/* p: in act */
 	unsigned char *ixx;	/* p: in the working (strong) set */
 	size_t	 ncol, cap, nact, n;
+	/*
+	 * rref: once every feature is in the working set (which never
+	 * shrinks) nothing is left to screen, and its memory, already
+	 * touched, holds the step in eta instead (deta; pb->u otherwise).
+	 */
 	double	*rref;	/* n: pb->r where ga was last computed in full */
+	double	*deta;	/* n: the former rref, or NULL */
+	size_t	 nvar;	/* features that are not constant */
 	double	*cmax;	/* p: max_i |x~_ij| */
 	double	*cnrm;	/* p: ||x~_j||_2 */
 	double	*gb1;	/* p: bound bases at rref, L1 and L2 (see */
@@ -1050,6 +1057,7 @@ cd_release(struct cd *c)
 	free(c->inact);
 	free(c->ixx);
 	free(c->rref);
+	free(c->deta);
 	free(c->cmax);
 	free(c->cnrm);
 	free(c->gb1);
@@ -1161,6 +1169,10 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 	}
 	c->js[c->ncol] = j;
 	c->slot[j] = c->ncol++;
+	if (c->ncol == c->nvar) {
+		c->deta = c->rref;
+		c->rref = NULL;
+	}
 	if (!c->stream)
 		c->pend[c->npend++] = j;
 	c->fresh[j] = 1;
@@ -1528,7 +1540,8 @@ cd_grad(struct prob *pb, struct cd *c)
 		c->ga[j] = fabs(c->g[j]);
 		c->gb1[j] = c->gb2[j] = c->ga[j] + c->gerr[j];
 	}
-	memcpy(c->rref, pb->r, pb->n * sizeof(double));
+	if (c->rref != NULL)
+		memcpy(c->rref, pb->r, pb->n * sizeof(double));
 	c->gref = 1;
 }
 
@@ -1590,6 +1603,10 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 	double d1 = 0, d2 = 0, dr, l1;
 
 	*viol = 0;
+	if (c->rref == NULL) {	/* every feature is in the working set */
+		cd_fill(pb, c);
+		return 0;
+	}
 	if (c->gref) {
 		for (i = 0; i < pb->n; i++) {
 			dr = pb->r[i] - c->rref[i];
@@ -1711,7 +1728,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
 	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
-	double itol, step, tlam, *eta = pb->eta, *deta = pb->u;
+	double itol, step, tlam, *eta = pb->eta, *deta;
 	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
 	int h, stall = 0, done = 0, conv = 0, ix;
 
@@ -1763,7 +1780,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			j = c->act[l];
 			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];
 		}
-		cd_xb(pb, c, c->dsl, deta);	/* deta: pb->u */
+		deta = c->deta != NULL ? c->deta : pb->u;
+		cd_xb(pb, c, c->dsl, deta);
 		for (i = 0; i < n; i++)
 			deta[i] += *b0 - b0s;
 		step = 1;
@@ -1962,6 +1980,8 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 	if (o->alpha > 0 && cd_init(&c, pb->n, p, err) == -1)
 		goto out;
 	c.copy_bytes = o->cd_copy_bytes;
+	for (j = 0; c.rref != NULL && j < p; j++)
+		c.nvar += !pb->zv[j];
 	if (isnan(lm) || g0 == NULL) {
 		lm = lmax_of(pb, bt);
 		g0 = bt;
