@@ -12,7 +12,9 @@
  * the weighted Gram matrix of the working set is filled in column by
  * column as coefficients move (the non-zero ones at once, by a blocked
  * gemm), after which a full sweep costs O(working set) per move,
- * independent of n. The intercept is eliminated exactly from each
+ * independent of n. The working columns are copied while that is cheap
+ * and read from X by blocks of rows beyond (cd_admit()), so memory stays
+ * near X's own. The intercept is eliminated exactly from each
  * quadratic model. A backtracking step on the true objective makes every
  * outer iteration a descent step, which is what keeps IRLS from cycling
  * on hard problems (glmnet's "could not complete the path" cases).
@@ -35,6 +37,7 @@
 #define GRAM_BYTES	(256 << 10) /* working columns per Gram block */
 #define FUSE_BYTES	(256 << 10) /* X per block of the fused TRON passes */
 #define DIRECT_MAX	64	/* mare_optim_fit(): see optim.h */
+#define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
 
 struct prob {
 	const struct mare_optim_data *d;
@@ -131,6 +134,39 @@ xtv(struct prob *pb, const double *u, double *out)
 	return su;
 }
 
+/* The loss l_i of row i at eta_i = e; with deriv, also r_i and q_i. */
+static inline double
+loss_row(struct prob *pb, size_t i, double e, int deriv)
+{
+	const double *y = pb->d->y;
+	double l, mu, t;
+
+	if (pb->fam == MARE_OPTIM_LOGISTIC) {
+		/* log(1 + exp(e)) without overflow; one exp */
+		t = exp(e > 0 ? -e : e);
+		if (e > 0) {
+			l = e + log1p(t);
+			mu = 1 / (1 + t);
+		} else {
+			l = log1p(t);
+			mu = t / (1 + t);
+		}
+		l -= y[i] * e;
+		if (deriv) {
+			pb->r[i] = pb->wn[i] * (mu - y[i]);
+			pb->q[i] = pb->wn[i] * mu * (1 - mu);
+		}
+	} else {
+		mu = exp(e);
+		l = mu - y[i] * e;
+		if (deriv) {
+			pb->r[i] = pb->wn[i] * (mu - y[i]);
+			pb->q[i] = pb->wn[i] * mu;
+		}
+	}
+	return l;
+}
+
 /*
  * L plus the loss terms wn_i l_i of rows [i0, i1) at eta, summed in row
  * order; with deriv, also r = wn l' and q = wn l'' there.
@@ -139,36 +175,24 @@ static double
 loss_rows(struct prob *pb, const double *eta, size_t i0, size_t i1,
     int deriv, double L)
 {
-	const double *y = pb->d->y;
-	double e, l, mu, t;
 	size_t i;
 
-	for (i = i0; i < i1; i++) {
-		e = eta[i];
-		if (pb->fam == MARE_OPTIM_LOGISTIC) {
-			/* log(1 + exp(e)) without overflow; one exp */
-			t = exp(e > 0 ? -e : e);
-			if (e > 0) {
-				l = e + log1p(t);
-				mu = 1 / (1 + t);
-			} else {
-				l = log1p(t);
-				mu = t / (1 + t);
-			}
-			l -= y[i] * e;
-			if (deriv) {
-				pb->r[i] = pb->wn[i] * (mu - y[i]);
-				pb->q[i] = pb->wn[i] * mu * (1 - mu);
-			}
-		} else {
-			mu = exp(e);
-			l = mu - y[i] * e;
-			if (deriv) {
-				pb->r[i] = pb->wn[i] * (mu - y[i]);
-				pb->q[i] = pb->wn[i] * mu;
-			}
-		}
-		L += pb->wn[i] * l;
+	for (i = i0; i < i1; i++)
+		L += pb->wn[i] * loss_row(pb, i, eta[i], deriv);
+	return L;
+}
+
+/* loss(pb, eta + step deta, 1) without forming the trial eta. */
+static double
+loss_step(struct prob *pb, const double *eta, const double *deta,
+    double step)
+{
+	double L = 0, e;
+	size_t i;
+
+	for (i = 0; i < pb->n; i++) {
+		e = eta[i] + step * deta[i];
+		L += pb->wn[i] * loss_row(pb, i, e, 1);
 	}
 	return L;
 }
@@ -944,6 +968,9 @@ pl_xtv(struct prob *pb, struct pl *pl, const double *u, double *out,
  */
 
 #define NO_SLOT		((size_t)-1)
+/* cd->blk: a Gram block's columns, or at least 64 rows of p + 1 */
+#define BLK_DOUBLES(p)	((p) + 1 > GRAM_BYTES / sizeof(double) / 64 ? \
+			    64 * ((p) + 1) : GRAM_BYTES / sizeof(double))
 #define MAX_PASSES	100000	/* CD passes per lambda (glmnet's maxit) */
 
 struct cd {
@@ -952,9 +979,18 @@ struct cd {
 	double	*xv;	/* p: sum q x~_j^2 (working set only) */
 	double	*b;	/* p: beta~ */
 	double	*bs;	/* p: beta~ at the start of the IRLS step */
-	double	*deta;	/* n: change of eta over one IRLS step */
-	double	*etan;	/* n: trial eta */
-	double	*col;	/* cap x n: column-major copies of the x~_j */
+	/*
+	 * The working columns x~_j: copied (column-major, col) while they
+	 * are at most a quarter of X, read from X by blocks of rows and
+	 * standardised on the fly (stream) beyond: memory stays within X
+	 * plus a few n-vectors. The change of eta over an IRLS step is kept
+	 * in pb->u, which the CD path does not use otherwise, or in deta.
+	 */
+	double	*col;	/* cap x n, or NULL when streaming */
+	int	 stream;	/* columns read from X by row blocks */
+	size_t	 copy_bytes;	/* the opts' cd_copy_bytes */
+	size_t	*js;	/* p: the feature of each slot */
+	double	*blk;	/* BLK_DOUBLES(p): a block of working columns */
 	double	*xq;	/* p: sum q x~_j (working set only) */
 	/*
 	 * The covariance form of the quadratic model: with the working
@@ -968,7 +1004,7 @@ struct cd {
 	double	*G;	/* cap x cap */
 	unsigned char *gok;	/* cap */
 	unsigned char *xok;	/* cap: xv of the slot is current */
-	double	*tmp;	/* n: work */
+	double	*tmp;	/* n: work (copied columns only) */
 	double	 cshift;	/* intercept moves not yet in gr */
 	double	 sres;		/* sum of the true residual */
 	size_t	*slot;	/* p: column of j in col, or NO_SLOT */
@@ -976,7 +1012,14 @@ struct cd {
 	unsigned char *inact;	/* p: in act */
 	unsigned char *ixx;	/* p: in the working (strong) set */
 	size_t	 ncol, cap, nact, n;
+	/*
+	 * rref: once every feature is in the working set (which never
+	 * shrinks) nothing is left to screen, and its memory, already
+	 * touched, holds the step in eta instead (deta; pb->u otherwise).
+	 */
 	double	*rref;	/* n: pb->r where ga was last computed in full */
+	double	*deta;	/* n: the former rref, or NULL */
+	size_t	 nvar;	/* features that are not constant */
 	double	*cmax;	/* p: max_i |x~_ij| */
 	double	*cnrm;	/* p: ||x~_j||_2 */
 	double	*gb1;	/* p: bound bases at rref, L1 and L2 (see */
@@ -1005,15 +1048,16 @@ cd_release(struct cd *c)
 	free(c->gok);
 	free(c->xok);
 	free(c->tmp);
-	free(c->deta);
-	free(c->etan);
 	free(c->col);
+	free(c->js);
+	free(c->blk);
 	free(c->xq);
 	free(c->slot);
 	free(c->act);
 	free(c->inact);
 	free(c->ixx);
 	free(c->rref);
+	free(c->deta);
 	free(c->cmax);
 	free(c->cnrm);
 	free(c->gb1);
@@ -1039,9 +1083,8 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->xq = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
-	    (c->tmp = xcalloc(n, sizeof(double), err)) == NULL ||
-	    (c->deta = xcalloc(n, sizeof(double), err)) == NULL ||
-	    (c->etan = xcalloc(n, sizeof(double), err)) == NULL ||
+	    (c->js = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->blk = xcalloc(BLK_DOUBLES(p), sizeof(double), err)) == NULL ||
 	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->act = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->inact = xcalloc(p, 1, err)) == NULL ||
@@ -1065,8 +1108,10 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 
 /*
  * Put j in the working set. A feature new to it gets a slot for its
- * standardised column x~_j (column-major), copied by cd_fill(): memory
- * grows with the working set only.
+ * standardised column x~_j (column-major), copied by cd_fill() while the
+ * copies stay within a quarter of X or c->copy_bytes; beyond, the copies
+ * are dropped and every working column is read from X by row blocks
+ * (cd_block()).
  */
 static int
 cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
@@ -1081,14 +1126,29 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		ncap = c->cap == 0 ? 16 : c->cap * 2;
 		if (ncap > p)
 			ncap = p;
-		if (n > 0 && ncap > ((size_t)-1) / sizeof(double) / n)
+		if (!c->stream && ncap * 4 > p && (n > 0 && ncap >
+		    c->copy_bytes / sizeof(double) / n)) {
+			free(c->col);
+			free(c->tmp);
+			c->col = c->tmp = NULL;
+			c->stream = 1;
+			c->npend = 0;
+		}
+		if (!c->stream && n > 0 &&
+		    ncap > ((size_t)-1) / sizeof(double) / n)
 			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
 			    "(%zu working columns of %zu rows)", ncap, n);
-		if ((nc = realloc(c->col, (ncap * n + 1) *
-		    sizeof(double))) == NULL)
-			return mare_err_set(err, MARE_E_NOMEM, "out of memory "
-			    "(%zu working columns of %zu rows)", ncap, n);
-		c->col = nc;
+		if (!c->stream) {
+			if ((nc = realloc(c->col, (ncap * n + 1) *
+			    sizeof(double))) == NULL)
+				return mare_err_set(err, MARE_E_NOMEM, "out "
+				    "of memory (%zu working columns of %zu "
+				    "rows)", ncap, n);
+			c->col = nc;
+			if (c->tmp == NULL && (c->tmp = xcalloc(n,
+			    sizeof(double), err)) == NULL)
+				return -1;
+		}
 		/* G is rebuilt lazily in every IRLS step: no copy */
 		free(c->G);
 		free(c->gr);
@@ -1107,8 +1167,14 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			    "(Gram matrix of %zu working columns)", ncap);
 		c->cap = ncap;
 	}
+	c->js[c->ncol] = j;
 	c->slot[j] = c->ncol++;
-	c->pend[c->npend++] = j;
+	if (c->ncol == c->nvar) {
+		c->deta = c->rref;
+		c->rref = NULL;
+	}
+	if (!c->stream)
+		c->pend[c->npend++] = j;
 	c->fresh[j] = 1;
 	return 0;
 }
@@ -1144,10 +1210,40 @@ cd_fill(const struct prob *pb, struct cd *c)
 	c->npend = 0;
 }
 
+/*
+ * The working columns over rows [i0, i0 + nb) as an ncol x nb row-major
+ * matrix with leading dimension *ld: the copies, or x~ computed from X
+ * into buf (ncol x nb), row by row as X is stored (times 1 / s: a
+ * division per value would cost more than the rest of the pass; sc holds
+ * the slots' m and 1 / s, 2 ncol values).
+ */
 static const double *
-cd_col(const struct cd *c, size_t j)
+cd_block(const struct prob *pb, const struct cd *c, size_t i0, size_t nb,
+    const double *sc, double *buf, size_t *ld)
 {
-	return c->col + c->slot[j] * c->n;
+	const double *x = pb->d->x + i0 * pb->p;
+	const size_t *js = c->js;
+	size_t l, r, p = pb->p, ncol = c->ncol;
+
+	if (!c->stream) {
+		*ld = c->n;
+		return c->col + i0;
+	}
+	for (r = 0; r < nb; r++, x += p)
+		for (l = 0; l < ncol; l++)
+			buf[l * nb + r] = (x[js[l]] - sc[2 * l]) *
+			    sc[2 * l + 1];
+	*ld = nb;
+	return buf;
+}
+
+/* Rows per block of cd_block() with w more doubles a row besides. */
+static size_t
+cd_rows(const struct cd *c, size_t w)
+{
+	size_t B = GRAM_BYTES / sizeof(double) / (c->ncol + w);
+
+	return B < 64 ? 64 : B > c->n ? c->n : B;
 }
 
 /*
@@ -1157,16 +1253,17 @@ cd_col(const struct cd *c, size_t j)
  * KKT rule; glmnet's keeps its rounding), of the features new to the
  * working set (their Gram columns and xv: they move in nearly every IRLS
  * step, and the new ones were admitted to move), q (xq) and -r (gr).
- * The xv of the other slots come from their columns. 0, or -1 with err
- * set.
+ * The xv of the other slots come from their columns, when needed or, when
+ * streaming, in the same pass (the same sums in the same order). 0, or -1
+ * with err set.
  */
 static int
 cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
 	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
-	size_t *ka, *fj;
-	const double *q = pb->q, *x;
-	double *w, *t;
+	size_t *ka, *fj, ld;
+	const double *q = pb->q, *x, *cb;
+	double *w, *t, *sv, *sc, v;
 
 	if (ncol == 0)
 		return 0;
@@ -1186,10 +1283,9 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 			c->fresh[j] = 0;
 		}
 	nw = na + 2;
-	B = GRAM_BYTES / sizeof(double) / (ncol + nw);
-	B = B < 64 ? 64 : B > n ? n : B;
+	B = cd_rows(c, nw);
 	w = malloc(nw * B * sizeof(double));
-	t = calloc(nw * ncol, sizeof(double));
+	t = calloc((nw + 3) * ncol, sizeof(double));
 	if (w == NULL || t == NULL) {
 		free(w);
 		free(t);
@@ -1197,29 +1293,45 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
+	memset(c->gok, 0, ncol);
+	for (a = 0; a < na; a++)
+		c->gok[ka[a]] = 1;
+	sv = t + nw * ncol;	/* streaming: xv of the other slots */
+	sc = t + (nw + 1) * ncol;	/* cd_block()'s m and 1 / s */
+	for (l = 0; l < ncol; l++) {
+		sc[2 * l] = pb->m[fj[l]];
+		sc[2 * l + 1] = 1 / pb->s[fj[l]];
+	}
 	for (i0 = 0; i0 < n; i0 += nb) {
 		nb = n - i0 < B ? n - i0 : B;
+		cb = cd_block(pb, c, i0, nb, sc, c->blk, &ld);
 		for (a = 0; a < na; a++)
-			for (r = 0, x = c->col + ka[a] * n + i0; r < nb; r++)
+			for (r = 0, x = cb + ka[a] * ld; r < nb; r++)
 				w[a * B + r] = q[i0 + r] * x[r];
 		memcpy(w + na * B, q + i0, nb * sizeof(double));
 		for (r = 0; r < nb; r++)
 			w[(na + 1) * B + r] = -pb->r[i0 + r];
 		/* t (nw x ncol) += w (nw x nb) times the block's columns */
-		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, c->col + i0, n,
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
 		    1.0, t, ncol);
+		for (l = 0; c->stream && l < ncol; l++)
+			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
+			    r++) {
+				v = x[r];
+				sv[l] += q[i0 + r] * v * v;
+			}
 	}
-	memset(c->gok, 0, ncol);
 	for (a = 0; a < na; a++) {
 		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
 		    ncol * sizeof(double));
-		c->gok[ka[a]] = 1;
 		c->xv[fj[ka[a]]] = t[a * ncol + ka[a]];
 	}
 	for (l = 0; l < ncol; l++) {
 		c->xq[fj[l]] = t[na * ncol + l];
 		c->gr[l] = t[(na + 1) * ncol + l];
-		c->xok[l] = c->gok[l];	/* the others: cd_xv() */
+		c->xok[l] = c->gok[l] || c->stream;	/* else cd_xv() */
+		if (c->stream && !c->gok[l])
+			c->xv[fj[l]] = sv[l];
 	}
 	free(w);
 	free(t);
@@ -1239,7 +1351,7 @@ cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
 	double sv, v;
 	size_t r;
 
-	if (!c->xok[l]) {
+	if (!c->xok[l] && !c->stream) {
 		for (r = 0, sv = 0; r < c->n; r++) {
 			v = x[r];
 			sv += q[r] * v * v;
@@ -1250,22 +1362,109 @@ cd_xv(const struct prob *pb, struct cd *c, size_t j, size_t l)
 	return c->xv[j];
 }
 
-/* Column k (a slot) of G at the current IRLS point, computed once. */
+/*
+ * Column k (a slot) of G at the current IRLS point, computed once: one
+ * gemv over the copies, or per block of rows when streaming.
+ */
 static const double *
 cd_gram(const struct prob *pb, struct cd *c, size_t k)
 {
-	const double *xk = c->col + k * c->n;
-	double *gk = c->G + k * c->cap;
-	size_t i;
+	const double *xk, *x;
+	double *gk = c->G + k * c->cap, *tb, *acc, mj, sj, st = 0;
+	size_t i, i0, nb, B, j, l, p;
 
-	if (!c->gok[k]) {
+	if (c->gok[k])
+		return gk;
+	if (!c->stream) {
+		xk = c->col + k * c->n;
 		for (i = 0; i < c->n; i++)
 			c->tmp[i] = pb->q[i] * xk[i];
 		mare_blas_dgemv(0, c->ncol, c->n, 1.0, c->col, c->n, c->tmp,
 		    0.0, gk);
 		c->gok[k] = 1;
+		return gk;
 	}
+	/*
+	 * Streaming: t = q x~_k by blocks, X' t by gemv over X itself and
+	 * the centring after: G_lk = (x_l . t - m_l sum(t)) / s_l.
+	 */
+	p = pb->p;
+	j = c->js[k];
+	mj = pb->m[j];
+	sj = 1 / pb->s[j];
+	acc = c->blk;
+	tb = c->blk + p;
+	B = BLK_DOUBLES(p) - p;
+	memset(acc, 0, p * sizeof(double));
+	for (i0 = 0; i0 < c->n; i0 += nb) {
+		nb = c->n - i0 < B ? c->n - i0 : B;
+		x = pb->d->x + i0 * p;
+		for (i = 0; i < nb; i++) {
+			tb[i] = pb->q[i0 + i] * ((x[i * p + j] - mj) * sj);
+			st += tb[i];
+		}
+		mare_blas_dgemv(1, nb, p, 1.0, x, p, tb, 1.0, acc);
+	}
+	for (l = 0; l < c->ncol; l++) {
+		j = c->js[l];
+		gk[l] = (acc[j] - pb->m[j] * st) / pb->s[j];
+	}
+	c->gok[k] = 1;
 	return gk;
+}
+
+/*
+ * out[slot] = x~_j . u for every working column: per column over the
+ * copies, or by xtv() over X when streaming (c->g: work).
+ */
+static void
+cd_xtu(struct prob *pb, struct cd *c, const double *u, double *out)
+{
+	size_t l;
+
+	if (!c->stream) {
+		for (l = 0; l < c->ncol; l++)
+			out[l] = mare_blas_ddot(c->n, u, c->col + l * c->n);
+		return;
+	}
+	xtv(pb, u, c->g);
+	for (l = 0; l < c->ncol; l++)
+		out[l] = c->g[c->js[l]];
+}
+
+/*
+ * deta = X~_W dsl (the working columns times the slots' moves): one gemv
+ * over the copies, or over X as X (dsl / s) - m . (dsl / s) when
+ * streaming (pb->vp: work).
+ */
+static void
+cd_xb(struct prob *pb, struct cd *c, const double *dsl, double *deta)
+{
+	size_t i, i0, nr, l, j, p = pb->p;
+	double c0 = 0;
+
+	if (c->ncol == 0) {
+		memset(deta, 0, c->n * sizeof(double));
+		return;
+	}
+	if (!c->stream) {	/* one pass over the working columns */
+		mare_blas_dgemv(1, c->ncol, c->n, 1.0, c->col, c->n, dsl,
+		    0.0, deta);
+		return;
+	}
+	memset(pb->vp, 0, p * sizeof(double));
+	for (l = 0; l < c->ncol; l++) {
+		j = c->js[l];
+		pb->vp[j] = dsl[l] / pb->s[j];
+		c0 -= pb->m[j] * pb->vp[j];
+	}
+	for (i0 = 0; i0 < c->n; i0 += nr) {
+		nr = c->n - i0 < GEMV_ROWS ? c->n - i0 : GEMV_ROWS;
+		mare_blas_dgemv(0, nr, p, 1.0, pb->d->x + i0 * p, p, pb->vp,
+		    0.0, deta + i0);
+	}
+	for (i = 0; i < c->n; i++)
+		deta[i] += c0;
 }
 
 /*
@@ -1341,7 +1540,8 @@ cd_grad(struct prob *pb, struct cd *c)
 		c->ga[j] = fabs(c->g[j]);
 		c->gb1[j] = c->gb2[j] = c->ga[j] + c->gerr[j];
 	}
-	memcpy(c->rref, pb->r, pb->n * sizeof(double));
+	if (c->rref != NULL)
+		memcpy(c->rref, pb->r, pb->n * sizeof(double));
 	c->gref = 1;
 }
 
@@ -1403,6 +1603,10 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
 	double d1 = 0, d2 = 0, dr, l1;
 
 	*viol = 0;
+	if (c->rref == NULL) {	/* every feature is in the working set */
+		cd_fill(pb, c);
+		return 0;
+	}
 	if (c->gref) {
 		for (i = 0; i < pb->n; i++) {
 			dr = pb->r[i] - c->rref[i];
@@ -1459,7 +1663,7 @@ cd_screen(struct prob *pb, struct cd *c, double lambda, int *viol,
  * elsewhere (proved by the screen).
  */
 static double
-cd_kkt(const struct prob *pb, struct cd *c, double lambda)
+cd_kkt(struct prob *pb, struct cd *c, double lambda)
 {
 	size_t i, j;
 	double g0 = 0, k, v, l1;
@@ -1467,11 +1671,13 @@ cd_kkt(const struct prob *pb, struct cd *c, double lambda)
 	for (i = 0; i < pb->n; i++)
 		g0 += pb->r[i];
 	k = pb->icpt ? fabs(g0) : 0;
+	if (c->ncol > 0)	/* dsl: work, set afresh in every IRLS step */
+		cd_xtu(pb, c, pb->r, c->dsl);
 	for (j = 0; j < pb->p; j++) {
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
 		l1 = lambda * pb->alpha * pb->pf[j];
-		v = mare_blas_ddot(pb->n, pb->r, cd_col(c, j)) + lambda *
+		v = c->dsl[c->slot[j]] + lambda *
 		    (1 - pb->alpha) * pb->pf[j] * c->b[j];
 		if (c->b[j] > 0)
 			v = fabs(v + l1);
@@ -1522,7 +1728,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 {
 	size_t p = pb->p, n = pb->n, i, j, l;
 	double L, F, Fnew, Lnew, xmz, b0s, kk = INFINITY, kbest = INFINITY;
-	double itol, step, tlam, *eta = pb->eta;
+	double itol, step, tlam, *eta = pb->eta, *deta;
 	int gl = o->stop == MARE_OPTIM_STOP_GLMNET, iter = 0, passes = 0;
 	int h, stall = 0, done = 0, conv = 0, ix;
 
@@ -1574,23 +1780,18 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			j = c->act[l];
 			c->dsl[c->slot[j]] = c->b[j] - c->bs[j];
 		}
-		if (c->ncol > 0)	/* one pass over the working columns */
-			mare_blas_dgemv(1, c->ncol, n, 1.0, c->col, n, c->dsl,
-			    0.0, c->deta);
-		else
-			memset(c->deta, 0, n * sizeof(double));
+		deta = c->deta != NULL ? c->deta : pb->u;
+		cd_xb(pb, c, c->dsl, deta);
 		for (i = 0; i < n; i++)
-			c->deta[i] += *b0 - b0s;
+			deta[i] += *b0 - b0s;
 		step = 1;
 		for (h = 0; h < MAX_HALVINGS; h++) {
-			for (i = 0; i < n; i++)
-				c->etan[i] = eta[i] + step * c->deta[i];
 			if (h > 0)	/* halve the step in beta too */
 				for (j = 0; j < p; j++)
 					c->b[j] = c->bs[j] +
 					    (c->b[j] - c->bs[j]) / 2;
-			/* r and q follow the trial point */
-			Lnew = loss(pb, c->etan, 1);
+			/* r and q follow the trial point eta + step deta */
+			Lnew = loss_step(pb, eta, deta, step);
 			Fnew = Lnew + penalty(pb, c->b, lambda);
 			/*
 			 * glmnet takes every IRLS step; mare halves the
@@ -1610,7 +1811,8 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 			break;	/* no descent left: report kkt as it is */
 		}
 		*b0 = b0s + step * (*b0 - b0s);
-		memcpy(eta, c->etan, n * sizeof(double));
+		for (i = 0; i < n; i++)
+			eta[i] += step * deta[i];
 		L = Lnew;
 		F = Fnew;
 
@@ -1674,6 +1876,7 @@ mare_optim_opts_init(struct mare_optim_opts *o)
 	o->max_iter = 1000;
 	o->path_steps = 20;
 	o->strong_rules = 1;
+	o->cd_copy_bytes = CD_COPY_BYTES;
 }
 
 void
@@ -1777,6 +1980,9 @@ path_run(struct prob *pb, const struct mare_optim_opts *o,
 		goto out;
 	if (o->alpha > 0 && cd_init(&c, pb->n, p, err) == -1)
 		goto out;
+	c.copy_bytes = o->cd_copy_bytes;
+	for (j = 0; c.rref != NULL && j < p; j++)
+		c.nvar += !pb->zv[j];
 	if (isnan(lm) || g0 == NULL) {
 		lm = lmax_of(pb, bt);
 		g0 = bt;
@@ -1861,7 +2067,7 @@ mare_optim_path(const struct mare_optim_data *d,
 {
 	struct prob pb;
 	size_t k;
-	int rc;
+	int rc, blas_threads = 0;
 
 	if (nlambda == 0)
 		return mare_err_set(err, MARE_E_USAGE, "empty lambda path");
@@ -1876,8 +2082,11 @@ mare_optim_path(const struct mare_optim_data *d,
 			    "%g)", k + 1, lambdas[k]);
 	if (prob_init(&pb, d, o, err) == -1)
 		return -1;
+	if (o->alpha > 0 && o->threads > 1)	/* see mare_optim_fit() */
+		blas_threads = mare_blas_hold_one();
 	rc = path_run(&pb, o, lambdas, nlambda, ratio, NAN, NULL, fits, err);
 	prob_release(&pb);
+	mare_blas_set_threads(blas_threads);
 	return rc;
 }
 
@@ -1890,11 +2099,19 @@ mare_optim_fit(const struct mare_optim_data *d,
 	struct prob pb;
 	double *lams = NULL, *g = NULL, lm;
 	size_t k, K, j, nv = 0;
-	int rc = -1, iters = 0;
+	int rc = -1, iters = 0, blas_threads = 0;
 
 	memset(fit, 0, sizeof(*fit));
 	if (check_opts(o, err) == -1 || prob_init(&pb, d, o, err) == -1)
 		return -1;
+	/*
+	 * CD's passes are single-threaded gemm/gemv calls: OpenBLAS's own
+	 * threads would split their sums by its thread count (the fit would
+	 * change with --threads) and, on blocks this small, cost more than
+	 * they save.
+	 */
+	if (o->alpha > 0 && o->threads > 1)
+		blas_threads = mare_blas_hold_one();
 	K = o->path_steps > 1 && o->alpha > 0 ? (size_t)o->path_steps : 1;
 	if ((g = xcalloc(d->p, sizeof(double), err)) == NULL)
 		goto out;
@@ -1930,5 +2147,6 @@ out:
 	free(lams);
 	free(g);
 	prob_release(&pb);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
 	return rc;
 }

@@ -155,8 +155,20 @@ struct mare_optim_opts {
 	 * threads (0 or 1: the calling thread). Per-block partial sums are
 	 * added in block order, so the fit is the same for any count. The
 	 * caller keeps OpenBLAS at one thread while this is above 1.
+	 * alpha > 0: above 1, the fit holds OpenBLAS at one thread while it
+	 * runs (its sums would depend on OpenBLAS's thread count), so it is
+	 * the same as with 1 and OpenBLAS at one thread.
 	 */
 	unsigned	 threads;
+	/*
+	 * alpha > 0: coordinate descent keeps column-major copies of its
+	 * working columns while they take at most a quarter of X or at most
+	 * this many bytes (mare_optim_opts_init(): 16 MB); beyond, it reads
+	 * them from X by blocks of rows, standardising on the fly, so its
+	 * memory is X plus a few n-vectors. The fit is the same up to
+	 * rounding either way.
+	 */
+	size_t		 cd_copy_bytes;
 };
 
 struct mare_optim_fit {

@@ -204,26 +204,56 @@ sort_floats(double *x, size_t n, uint32_t *a, uint32_t *b, size_t *cnt)
  * over the bits that differ between the keys only: at most 12-bit digits,
  * as few passes as cover those bits, each skipped when every key shares
  * the digit. Doubles that are all floats sort as floats (the same order,
- * so the same result, in fewer and narrower passes).
+ * so the same result, in fewer and narrower passes). a and b hold n keys
+ * each, cnt CNT_MAX counters; b may be x itself (x is read into keys in a
+ * before b is written), which saves a copy of the values.
  */
+static void
+sort_keys(double *x, size_t n, size_t *cnt, uint64_t *a, uint64_t *b)
+{
+	uint64_t *s, k0, diff = 0;
+	size_t i;
+	unsigned lo, hi;
+
+	if (sort_floats(x, n, (uint32_t *)a, (uint32_t *)a + n, cnt))
+		return;
+	k0 = key_of(x[0]);
+	for (i = 0; i < n; i++) {
+		a[i] = key_of(x[i]);
+		diff |= a[i] ^ k0;
+	}
+	if (diff == 0)		/* every value the same */
+		return;
+	bit_span(diff, &lo, &hi);
+	s = radix64(a, b, cnt, n, lo, hi);
+	for (i = 0; i < n; i++)
+		x[i] = double_of(s[i]);
+}
+
+/* Insertion sort of n < 64 values. */
+static void
+sort_few(double *x, size_t n)
+{
+	size_t i, j;
+	double v;
+
+	for (i = 1; i < n; i++) {
+		v = x[i];
+		for (j = i; j > 0 && x[j - 1] > v; j--)
+			x[j] = x[j - 1];
+		x[j] = v;
+	}
+}
+
 int
 mare_profile_sort_scratch(double *x, size_t n,
     struct mare_profile_scratch *sc, struct mare_err *err)
 {
-	uint64_t *a, *b, *s, k0, diff = 0;
-	size_t i, *cnt;
-	unsigned lo, hi;
+	uint64_t *a;
+	size_t *cnt;
 
 	if (n < 64) {
-		size_t j;
-
-		for (i = 1; i < n; i++) {	/* insertion sort */
-			double v = x[i];
-
-			for (j = i; j > 0 && x[j - 1] > v; j--)
-				x[j] = x[j - 1];
-			x[j] = v;
-		}
+		sort_few(x, n);
 		return 0;
 	}
 	if (n > (SIZE_MAX - CNT_MAX * sizeof(*cnt)) / 2 / sizeof(*a) ||
@@ -231,20 +261,7 @@ mare_profile_sort_scratch(double *x, size_t n,
 		return mare_err_sys(err, MARE_E_NOMEM, "sort");
 	cnt = sc->buf;
 	a = (uint64_t *)(cnt + CNT_MAX);
-	b = a + n;
-	if (sort_floats(x, n, (uint32_t *)a, (uint32_t *)a + n, cnt))
-		return 0;
-	k0 = key_of(x[0]);
-	for (i = 0; i < n; i++) {
-		a[i] = key_of(x[i]);
-		diff |= a[i] ^ k0;
-	}
-	if (diff == 0)		/* every value the same */
-		return 0;
-	bit_span(diff, &lo, &hi);
-	s = radix64(a, b, cnt, n, lo, hi);
-	for (i = 0; i < n; i++)
-		x[i] = double_of(s[i]);
+	sort_keys(x, n, cnt, a, a + n);
 	return 0;
 }
 
@@ -428,30 +445,36 @@ mare_profile_column_sorted(const double *s, size_t m, uint64_t nnan,
 	col->categorical = distinct <= MARE_PROFILE_CAT_DISTINCT;
 }
 
-/* The columns of mare_profile_build_threads(), on threads. */
+/*
+ * The columns of mare_profile_build_threads(), on threads. A thread's
+ * scratch (allocated before) holds the counters, the keys and the column's
+ * finite values, which the sort takes as its second key buffer: 16 bytes
+ * a row.
+ */
 struct build_job {
 	const double	*rows;
 	size_t		 nrows, ncols;
 	struct mare_profile *p;
-	double		**s;		/* a thread's column copy */
 	struct mare_profile_scratch *sc;	/* a thread's sort scratch */
-	struct mare_err	*err;		/* a thread's error */
 };
 
 static int
 build_col(void *arg, size_t j, size_t t)
 {
 	struct build_job *b = arg;
-	double *s = b->s[t], v;
-	size_t i, m = 0;
+	size_t i, m = 0, *cnt = b->sc[t].buf;
+	uint64_t *a = (uint64_t *)(cnt + CNT_MAX);
+	double *s = (double *)(void *)(a + b->nrows), v;
 
 	for (i = 0; i < b->nrows; i++) {
 		v = b->rows[i * b->ncols + j];
 		if (isfinite(v))
 			s[m++] = v;
 	}
-	if (mare_profile_sort_scratch(s, m, &b->sc[t], &b->err[t]) == -1)
-		return -1;
+	if (m < 64)
+		sort_few(s, m);
+	else
+		sort_keys(s, m, cnt, a, (uint64_t *)(void *)s);
 	mare_profile_column_sorted(s, m, b->nrows - m, &b->p->cols[j]);
 	return 0;
 }
@@ -470,8 +493,6 @@ mare_profile_build_threads(const double *rows, size_t nrows, size_t ncols,
 	struct mare_profile *p;
 	struct build_job b;
 	struct mare_profile_scratch sc[MARE_PAR_MAX_THREADS];
-	struct mare_err terr[MARE_PAR_MAX_THREADS];
-	double *s[MARE_PAR_MAX_THREADS];
 	size_t j, nt;
 
 	if (ncols == 0 || names == NULL) {
@@ -504,40 +525,29 @@ mare_profile_build_threads(const double *rows, size_t nrows, size_t ncols,
 	if (nt > ncols)
 		nt = ncols;
 	memset(sc, 0, sizeof(sc));
-	memset(s, 0, sizeof(s));
-	/* a thread's buffers serve all its columns */
-	for (j = 0; j < nt; j++) {
-		mare_err_init(&terr[j]);
-		if ((s[j] = malloc((nrows > 0 ? nrows : 1) *
-		    sizeof(double))) == NULL) {
+	/* a thread's buffer serves all its columns */
+	for (j = 0; j < nt; j++)
+		if (nrows > (SIZE_MAX - CNT_MAX * sizeof(size_t)) / 2 /
+		    sizeof(uint64_t) || scratch(&sc[j], CNT_MAX *
+		    sizeof(size_t) + 2 * nrows * sizeof(uint64_t)) == -1) {
 			mare_err_sys(err, MARE_E_NOMEM, "profile");
 			goto fail_s;
 		}
-	}
 	b.rows = rows;
 	b.nrows = nrows;
 	b.ncols = ncols;
 	b.p = p;
-	b.s = s;
 	b.sc = sc;
-	b.err = terr;
 	if (mare_par_for(ncols, (unsigned)nt, build_col, &b) != 0) {
-		for (j = 0; j < nt && !mare_err_failed(&terr[j]); j++)
-			;
-		if (err != NULL && j < nt)
-			*err = terr[j];
+		mare_err_set(err, MARE_E_INTERNAL, "profile: a column failed");
 		goto fail_s;
 	}
-	for (j = 0; j < nt; j++) {
-		free(s[j]);
+	for (j = 0; j < nt; j++)
 		mare_profile_scratch_free(&sc[j]);
-	}
 	return p;
 fail_s:
-	for (j = 0; j < nt; j++) {
-		free(s[j]);
+	for (j = 0; j < nt; j++)
 		mare_profile_scratch_free(&sc[j]);
-	}
 fail:
 	mare_profile_free(p);
 	return NULL;

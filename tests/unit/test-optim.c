@@ -72,8 +72,12 @@ rel(double got, double want)
 	return fabs(got - want) / fmax(fabs(want), 1e-300);
 }
 
+/*
+ * One reference fit; with stream (alpha > 0 only), coordinate descent
+ * reads its working columns from X by row blocks instead of copying them.
+ */
 static void
-run_case(char *line)
+run_case(char *line, int stream)
 {
 	char *f[20], *s, *rest = line;
 	int nf = 0, icpt, std, j, pp;
@@ -82,6 +86,7 @@ run_case(char *line)
 	struct mare_optim_fit fit;
 	struct mare_err err;
 	double ref[P + 2], robj, maxrel = 0, r, bmax = 0;
+	char name[128];
 
 	line[strcspn(line, "\n")] = '\0';
 	while (nf < 20 && (s = strsep(&rest, ",")) != NULL)
@@ -101,6 +106,12 @@ run_case(char *line)
 	o.standardize = std;
 	o.tol = 1e-11;
 	o.max_iter = 10000;
+	if (stream && !(o.alpha > 0))
+		return;
+	if (stream)
+		o.cd_copy_bytes = 0;
+	snprintf(name, sizeof(name), "%s%s", f[0], stream ? " (streamed)" :
+	    "");
 	for (j = 0; j < P + 2; j++)
 		ref[j] = strtod(f[8 + j], NULL);
 	robj = strtod(f[15], NULL);
@@ -115,11 +126,11 @@ run_case(char *line)
 	d.pl_a = d.pl_b = NULL;
 	mare_err_init(&err);
 	if (mare_optim_fit(&d, &o, &fit, &err) == -1) {
-		ok(0, "optim: %s fits (%s)", f[0], err.msg);
+		ok(0, "optim: %s fits (%s)", name, err.msg);
 		return;
 	}
 	ok(fit.converged, "optim: %s converges (kkt %.3g, %d iterations)",
-	    f[0], fit.kkt, fit.iterations);
+	    name, fit.kkt, fit.iterations);
 	/*
 	 * Coefficients: relative to the largest one of the fit, so an
 	 * entry the reference has as ~0 is compared on the model's scale.
@@ -135,12 +146,12 @@ run_case(char *line)
 	if (icpt)
 		maxrel = fmax(maxrel, fabs(fit.intercept - ref[0]) / bmax);
 	ok(maxrel <= 1e-4, "optim: %s coefficients within 1e-4 of %s "
-	    "(max rel diff %.2g)", f[0], f[1], maxrel);
+	    "(max rel diff %.2g)", name, f[1], maxrel);
 	ok(rel(fit.objective, robj) <= 1e-6, "optim: %s objective %.15g "
-	    "within 1e-6 of %.15g (rel %.2g)", f[0], fit.objective, robj,
+	    "within 1e-6 of %.15g (rel %.2g)", name, fit.objective, robj,
 	    rel(fit.objective, robj));
 	ok(fit.objective <= robj * (1 + 1e-12), "optim: %s objective is "
-	    "not above the reference's", f[0]);
+	    "not above the reference's", name);
 	mare_optim_fit_release(&fit);
 }
 
@@ -148,7 +159,7 @@ static void
 test_refs(void)
 {
 	FILE *fp;
-	char line[4096];
+	char line[4096], copy[4096];
 	int n = 0;
 
 	if ((fp = fopen(path_of("refs.csv"), "r")) == NULL) {
@@ -157,7 +168,9 @@ test_refs(void)
 	}
 	if (fgets(line, sizeof(line), fp) != NULL)
 		while (fgets(line, sizeof(line), fp) != NULL) {
-			run_case(line);
+			memcpy(copy, line, sizeof(line));
+			run_case(line, 0);
+			run_case(copy, 1);
 			n++;
 		}
 	fclose(fp);
@@ -373,10 +386,83 @@ out:
 }
 
 /*
+ * L1 on threads: 40,000 synthetic rows of 20 columns (uniform, an LCG;
+ * labels from a logistic model of 10 of them), fitted with threads 1 and
+ * OpenBLAS at one thread, then threads 3 and OpenBLAS at 2, give the same
+ * bits: the CD fit holds OpenBLAS at one thread, whose sums at this size
+ * would otherwise depend on its thread count.
+ */
+static void
+test_threads_l1(void)
+{
+	enum { NL = 40000, PL = 20 };
+	struct mare_optim_data d;
+	struct mare_optim_opts o;
+	struct mare_optim_fit fit[2];
+	struct mare_err err;
+	double *x, *y, eta;
+	unsigned long r = 11;
+	size_t i, j;
+	int same, rc;
+
+	x = malloc(NL * PL * sizeof(*x));
+	y = malloc(NL * sizeof(*y));
+	if (x == NULL || y == NULL) {
+		ok(0, "optim: threads L1: memory");
+		goto out;
+	}
+	for (i = 0; i < NL; i++) {
+		eta = -1;
+		for (j = 0; j < PL; j++) {
+			r = (r * 1103515245UL + 12345UL) & 0x7fffffffUL;
+			x[i * PL + j] = 10 * j + (double)r / 2147483648.0;
+			if (j % 2 == 0)
+				eta += (x[i * PL + j] - 10 * j - 0.5) * 2;
+		}
+		r = (r * 1103515245UL + 12345UL) & 0x7fffffffUL;
+		y[i] = (double)r / 2147483648.0 < 1 / (1 + exp(-eta));
+	}
+	memset(&d, 0, sizeof(d));
+	d.x = x;
+	d.n = NL;
+	d.p = PL;
+	d.y = y;
+	mare_optim_opts_init(&o);
+	o.alpha = 1;
+	o.lambda = 1.0 / NL;
+	o.threads = 1;
+	mare_err_init(&err);
+	rc = mare_optim_fit(&d, &o, &fit[0], &err);
+	mare_blas_set_threads(2);
+	o.threads = 3;
+	if (rc == 0 && (rc = mare_optim_fit(&d, &o, &fit[1], &err)) != 0)
+		mare_optim_fit_release(&fit[0]);
+	mare_blas_set_threads(1);
+	if (rc != 0) {
+		ok(0, "optim: threads L1: fits (%s)", err.msg);
+		goto out;
+	}
+	same = fit[0].converged && memcmp(&fit[1].intercept,
+	    &fit[0].intercept, sizeof(double)) == 0 &&
+	    fit[1].iterations == fit[0].iterations;
+	for (j = 0; j < PL; j++)
+		same &= memcmp(&fit[1].beta[j], &fit[0].beta[j],
+		    sizeof(double)) == 0;
+	ok(same, "optim: threads L1: 3 threads give the bits of 1 (%zu "
+	    "non-zero)", fit[0].n_nonzero);
+	mare_optim_fit_release(&fit[0]);
+	mare_optim_fit_release(&fit[1]);
+out:
+	free(x);
+	free(y);
+}
+
+/*
  * The structure hint (pl_key) of maxent's hinge and threshold columns:
- * the same path with the hint, without it, and with a wrong one (every
- * hinge knot moved) selects the same features with the same coefficients
- * to rounding. The columns are built from the raw values, as featspec
+ * the same path with the hint, without it, with a wrong one (every hinge
+ * knot moved) and with the hint but no copies of the working columns
+ * (read from X by row blocks once the working set passes 16 columns)
+ * selects the same features with the same coefficients to rounding. The columns are built from the raw values, as featspec
  * does, so the hint holds only to rounding.
  */
 #define HK	9	/* knots per side */
@@ -391,7 +477,7 @@ test_structure(void)
 	struct mare_optim_data d = { xh, 0, HP, Y, WBG, NULL, NULL, NULL,
 	    NULL };
 	struct mare_optim_opts o;
-	struct mare_optim_fit f0[40], f1[40], f2[40];
+	struct mare_optim_fit f0[40], f1[40], f2[40], f3[40];
 	struct mare_err err;
 	double mn, mx, lo, hi, t, diff = 0, bmax = 0;
 	size_t i, j, v, k, c, same = 1;
@@ -449,18 +535,25 @@ test_structure(void)
 	rc |= mare_optim_path(&d, &o, NULL, 40, 1e-3, f1, &err);
 	d.pl_a = wa;
 	rc |= mare_optim_path(&d, &o, NULL, 40, 1e-3, f2, &err);
+	/* and with the working columns read from X (no copies) */
+	d.pl_a = a;
+	o.cd_copy_bytes = 0;
+	rc |= mare_optim_path(&d, &o, NULL, 40, 1e-3, f3, &err);
 	ok(rc == 0, "optim: hinge paths run with and without the hint");
 	if (rc != 0)
 		return;
 	for (k = 0; k < 40; k++) {
 		same &= f0[k].n_nonzero == f1[k].n_nonzero &&
-		    f0[k].n_nonzero == f2[k].n_nonzero;
+		    f0[k].n_nonzero == f2[k].n_nonzero &&
+		    f0[k].n_nonzero == f3[k].n_nonzero;
 		for (j = 0; j < HP; j++) {
 			bmax = fmax(bmax, fabs(f0[k].beta[j]));
 			diff = fmax(diff, fabs(f1[k].beta[j] - f0[k].beta[j]));
 			diff = fmax(diff, fabs(f2[k].beta[j] - f0[k].beta[j]));
+			diff = fmax(diff, fabs(f3[k].beta[j] - f0[k].beta[j]));
 			same &= (f0[k].beta[j] != 0) == (f1[k].beta[j] != 0) &&
-			    (f0[k].beta[j] != 0) == (f2[k].beta[j] != 0);
+			    (f0[k].beta[j] != 0) == (f2[k].beta[j] != 0) &&
+			    (f0[k].beta[j] != 0) == (f3[k].beta[j] != 0);
 		}
 	}
 	ok(same && f0[39].n_nonzero > 10, "optim: the hint (right or "
@@ -472,6 +565,7 @@ test_structure(void)
 		mare_optim_fit_release(&f0[k]);
 		mare_optim_fit_release(&f1[k]);
 		mare_optim_fit_release(&f2[k]);
+		mare_optim_fit_release(&f3[k]);
 	}
 }
 
@@ -487,6 +581,7 @@ main(void)
 	test_bad_input();
 	test_path();
 	test_threads();
+	test_threads_l1();
 	test_structure();
 	return tap_done();
 }

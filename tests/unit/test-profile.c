@@ -399,10 +399,51 @@ test_damage(void)
 	    "has no name") == 0, "profile: a column without a name too");
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Column j of the profile against one made from the column's finite
+ * values sorted by qsort() (the threads sort in their scratch, keys and
+ * values sharing it).
+ */
+static int
+same_as_qsort(const struct mare_profile *p, const double *rows, size_t n,
+    size_t nc, size_t j)
+{
+	struct mare_profile_col c;
+	double *v;
+	size_t i, m = 0;
+	int same;
+
+	if ((v = malloc(n * sizeof(*v))) == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (isfinite(rows[i * nc + j]))
+			v[m++] = rows[i * nc + j];
+	qsort(v, m, sizeof(*v), cmp_double);
+	memset(&c, 0, sizeof(c));
+	mare_profile_column_sorted(v, m, n - m, &c);
+	free(v);
+	same = c.n == p->cols[j].n && c.nan == p->cols[j].nan &&
+	    c.nbins == p->cols[j].nbins && c.distinct == p->cols[j].distinct &&
+	    memcmp(c.q, p->cols[j].q, sizeof(c.q)) == 0 &&
+	    memcmp(&c.min, &p->cols[j].min, sizeof(c.min)) == 0 &&
+	    memcmp(&c.max, &p->cols[j].max, sizeof(c.max)) == 0 &&
+	    memcmp(c.counts, p->cols[j].counts, sizeof(c.counts)) == 0;
+	return same;
+}
+
 /*
  * Columns on threads: 5000 rows of 4 columns (ties, NaNs, a constant
  * column, one of few levels) give the same profile, as JSON, for 1, 2
- * and 3 threads as mare_profile_build().
+ * and 3 threads as mare_profile_build(), and the same order statistics
+ * as qsort() (u and t sort as doubles, l as floats).
  */
 static void
 test_threads(void)
@@ -431,6 +472,9 @@ test_threads(void)
 	j = p != NULL ? mare_profile_to_json(p) : NULL;
 	ref = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
+	for (i = 0; p != NULL && i < NC; i++)
+		ok(same_as_qsort(p, rows, N, NC, i), "threads: column %s as "
+		    "from qsort()", names[i]);
 	mare_profile_free(p);
 	for (t = 1; t <= 3; t++) {
 		p = mare_profile_build_threads(rows, N, NC, names, t, &err);
