@@ -182,6 +182,7 @@ np.save('$dir/train_1m.npy', np.hstack([y, X]))"
 	    -n "mare logistic L2, 2 threads" "$train -q --threads 2 -m logistic -C 1 -o /dev/null $t" \
 	    -n "liblinear -s 0 -c 1 -B 1" "liblinear-train -q -s 0 -c 1 -B 1 $dir/train.libsvm $dir/ll-l2.model" \
 	    -n "mare logistic L1, 1 thread" "$train -q --threads 1 -m logistic --penalty l1 -C 1 -o /dev/null $t" \
+	    -n "mare logistic L1, 2 threads" "$train -q --threads 2 -m logistic --penalty l1 -C 1 -o /dev/null $t" \
 	    -n "liblinear -s 6 -c 1 -B 1" "liblinear-train -q -s 6 -c 1 -B 1 $dir/train.libsvm $dir/ll-l1.model"
 	{
 		echo "## 1M x 20 logistic"
