@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "radix.h"
 
 struct key {
 	double	v;
@@ -202,54 +203,6 @@ sorted(const double *v, size_t n, struct mare_err *err)
 	return k;
 }
 
-/*
- * Stable LSD radix sort of the keys a[0..n), ping-ponging with b, as
- * radix_keys() does for slots. Returns a or b, whichever holds the
- * result, or NULL (no memory).
- */
-static uint64_t *
-radix_u64(uint64_t *a, uint64_t *b, size_t n)
-{
-	uint64_t *t, k0 = a[0], diff = 0;
-	size_t *cnt, *cp, i, p, passes, nb, sum, z;
-	unsigned lo, hi, bits, sh;
-
-	for (i = 0; i < n; i++)
-		diff |= a[i] ^ k0;
-	if (diff == 0)
-		return a;
-	for (lo = 0; !(diff >> lo & 1); lo++)
-		;
-	for (hi = 63; !(diff >> hi & 1); hi--)
-		;
-	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
-	bits = (unsigned)((hi - lo + passes) / passes);
-	nb = (size_t)1 << bits;
-	if ((cnt = calloc(passes * nb, sizeof(*cnt))) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		for (p = 0; p < passes; p++)
-			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
-	for (p = 0; p < passes; p++) {
-		cp = cnt + p * nb;
-		sh = lo + (unsigned)p * bits;
-		if (cp[(a[0] >> sh) & (nb - 1)] == n)
-			continue;
-		for (sum = 0, i = 0; i < nb; i++) {
-			z = cp[i];
-			cp[i] = sum;
-			sum += z;
-		}
-		for (i = 0; i < n; i++)
-			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
-	free(cnt);
-	return a;
-}
-
 static int
 cmp_u64(const void *a, const void *b)
 {
@@ -258,14 +211,22 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort k[0..n) in place; buf (n keys, or NULL: qsort) is scratch. */
+/*
+ * Sort k[0..n) in place; buf (n keys, or NULL: qsort) is scratch, and so
+ * are the counters of mare_radix_sort() (qsort without memory for them).
+ */
 static void
 sort_u64(uint64_t *k, uint64_t *buf, size_t n)
 {
-	uint64_t *r;
+	uint64_t *r, diff = 0;
+	size_t *cnt, i;
 
 	if (n >= RADIX_MIN && buf != NULL &&
-	    (r = radix_u64(k, buf, n)) != NULL) {
+	    (cnt = malloc(MARE_RADIX_CNT * sizeof(*cnt))) != NULL) {
+		for (i = 0; i < n; i++)
+			diff |= k[i] ^ k[0];
+		r = mare_radix_sort(k, buf, cnt, n, diff);
+		free(cnt);
 		if (r != k)
 			memcpy(k, r, n * sizeof(*k));
 		return;

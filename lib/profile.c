@@ -22,10 +22,11 @@
 
 #include "par.h"
 #include "profile.h"
+#include "radix.h"
 
 /* Sorting and order statistics */
 
-#define RADIX_BITS	12	/* the widest digit */
+#define RADIX_BITS	MARE_RADIX_BITS
 
 static uint64_t
 key_of(double d)
@@ -66,46 +67,6 @@ float_of(uint32_t k)
 	return f;
 }
 
-/*
- * LSD radix sort of n keys from a (b: scratch of n) over the bits lo..hi
- * (those that differ between the keys), digits of at most RADIX_BITS
- * bits, each pass skipped when every key shares the digit; cnt holds
- * CNT_MAX counters. Returns the array (a or b) holding the sorted keys.
- */
-static uint64_t *
-radix64(uint64_t *a, uint64_t *b, size_t *cnt, size_t n, unsigned lo,
-    unsigned hi)
-{
-	uint64_t *t;
-	size_t *cp, i, p, sum, c, passes, nb;
-	unsigned bits, sh;
-
-	passes = (hi - lo + RADIX_BITS) / RADIX_BITS;
-	bits = (unsigned)((hi - lo + passes) / passes);
-	nb = (size_t)1 << bits;
-	memset(cnt, 0, passes * nb * sizeof(*cnt));
-	for (i = 0; i < n; i++)
-		for (p = 0; p < passes; p++)
-			cnt[p * nb + ((a[i] >> (lo + p * bits)) & (nb - 1))]++;
-	for (p = 0; p < passes; p++) {
-		cp = cnt + p * nb;
-		sh = lo + (unsigned)p * bits;
-		if (cp[(a[0] >> sh) & (nb - 1)] == n)
-			continue;	/* every key has this digit */
-		for (sum = 0, i = 0; i < nb; i++) {
-			c = cp[i];
-			cp[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			b[cp[(a[i] >> sh) & (nb - 1)]++] = a[i];
-		t = a;
-		a = b;
-		b = t;
-	}
-	return a;
-}
-
 /* The lowest and highest set bits of diff (diff != 0). */
 static void
 bit_span(uint64_t diff, unsigned *lo, unsigned *hi)
@@ -117,7 +78,7 @@ bit_span(uint64_t diff, unsigned *lo, unsigned *hi)
 }
 
 /* Counters for the widest digits of 64-bit keys. */
-#define CNT_MAX	(((64 + RADIX_BITS - 1) / RADIX_BITS) << RADIX_BITS)
+#define CNT_MAX	MARE_RADIX_CNT
 
 /* s->buf of at least size bytes; 0, or -1 when out of memory. */
 static int
@@ -136,7 +97,7 @@ scratch(struct mare_profile_scratch *s, size_t size)
 /*
  * Doubles that are all floats (read from float32 tensors) sort as 32-bit
  * keys: half the memory traffic of 64-bit ones. The radix passes as in
- * radix64(), with the checks, keys and their span in one loop and the
+ * mare_radix_sort(), with the checks, keys and their span in one loop and the
  * last pass writing the doubles back. a and b hold n keys each, cnt
  * CNT_MAX counters. 1 when done, 0 when some value is not a float.
  */
@@ -213,7 +174,6 @@ sort_keys(double *x, size_t n, size_t *cnt, uint64_t *a, uint64_t *b)
 {
 	uint64_t *s, k0, diff = 0;
 	size_t i;
-	unsigned lo, hi;
 
 	if (sort_floats(x, n, (uint32_t *)a, (uint32_t *)a + n, cnt))
 		return;
@@ -224,8 +184,7 @@ sort_keys(double *x, size_t n, size_t *cnt, uint64_t *a, uint64_t *b)
 	}
 	if (diff == 0)		/* every value the same */
 		return;
-	bit_span(diff, &lo, &hi);
-	s = radix64(a, b, cnt, n, lo, hi);
+	s = mare_radix_sort(a, b, cnt, n, diff);
 	for (i = 0; i < n; i++)
 		x[i] = double_of(s[i]);
 }
