@@ -650,6 +650,22 @@ profile_predictions(const struct mare_model *m, struct mare_profile *p,
  * what a monitoring job checks), of every row for the other models, and
  * the model's predictions on those rows (prediction drift).
  */
+/*
+ * Threads for a training figure whose threads take 16 bytes a row each
+ * (the permutation importance: a permuted column and the scores; the
+ * profile: a column's keys and values): at most as many as keep that
+ * within a quarter of the design matrix (8 p bytes a row), so that
+ * --threads never lifts the run's peak memory much past the fit's (1M x
+ * 20: 2 threads, not 3). The figures are the same on any count.
+ */
+static unsigned
+figure_threads(unsigned threads, size_t p)
+{
+	if (threads <= 1 || threads <= p / 8)
+		return threads;
+	return p >= 16 ? (unsigned)(p / 8) : 1;
+}
+
 static int
 profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
     const double *y, size_t n, size_t nv, const char *const *names,
@@ -672,7 +688,8 @@ profile_rows(struct mare_model *m, const struct opts *o, const double *raw,
 				    nv * sizeof(double));
 		rows = sel;
 	}
-	p = mare_profile_build_threads(rows, k, nv, names, o->t.threads, err);
+	p = mare_profile_build_threads(rows, k, nv, names,
+	    figure_threads(o->t.threads, m->p), err);
 	if (p != NULL && profile_predictions(m, p, rows, k,
 	    o->t.threads, err) != 0) {
 		mare_profile_free(p);
@@ -871,7 +888,8 @@ roc_importance(struct mare_model *m, const double *score, const double *raw,
 	if (pool != NULL && pool->n > 0 &&
 	    (cv = roc_curve(pool->score, pool->y, pool->n, err)) == NULL)
 		goto done;
-	if (mare_train_importance(m, raw, y, n, seed, threads, pct, NULL,
+	if (mare_train_importance(m, raw, y, n, seed,
+	    figure_threads(threads, m->p), pct, NULL,
 	    err) != 0)
 		goto done;
 	if ((roc = json_object()) == NULL || (imp = json_array()) == NULL)
