@@ -1478,7 +1478,10 @@ cd_par_block(void *arg, size_t k, size_t thread)
 	return 0;
 }
 
-/* Runs a's job over the blocks; out (p values, CD_XTV) and the sum. */
+/*
+ * Runs a's job over the blocks; fills out (p values: CD_XTV, else NULL)
+ * and returns the sum.
+ */
 static double
 cd_par(struct cd_par *a, double *out)
 {
@@ -1486,12 +1489,12 @@ cd_par(struct cd_par *a, double *out)
 	double s = 0;
 
 	(void)mare_par_for(a->c->nblk, a->pb->nthreads, cd_par_block, a);
-	if (a->job == CD_XTV)
+	if (out != NULL)
 		memset(out, 0, p * sizeof(double));
 	for (k = 0; k < a->c->nblk; k++) {
 		const double *part = a->c->part + k * (p + 1);
 
-		if (a->job == CD_XTV)
+		if (out != NULL)
 			for (j = 0; j < p; j++)
 				out[j] += part[j];
 		s += part[p];
