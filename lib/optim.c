@@ -1255,6 +1255,89 @@ cd_rows(const struct cd *c, size_t w)
 }
 
 /*
+ * cd_model()'s pass when streaming, on pb->nthreads threads: chunks of 32
+ * blocks of B rows, each leaving its t and sv (see cd_model()) in its own
+ * slot of part, added in chunk order, so the sums do not depend on the
+ * thread count; w and blk hold a thread's blocks.
+ */
+struct cd_mpar {
+	const struct prob *pb;
+	const struct cd	*c;
+	const size_t	*ka;
+	const double	*sc;
+	size_t		 na, nw, B, rows;
+	double		*part, *w, *blk;
+};
+
+static int
+cd_model_chunk(void *arg, size_t k, size_t thread)
+{
+	struct cd_mpar *m = arg;
+	const struct prob *pb = m->pb;
+	const struct cd *c = m->c;
+	size_t ncol = c->ncol, B = m->B, na = m->na, nw = m->nw;
+	size_t i0, i1 = (k + 1) * m->rows, nb, a, r, l, ld;
+	double *t = m->part + k * (nw + 1) * ncol, *sv = t + nw * ncol;
+	double *w = m->w + thread * nw * B, *buf = m->blk + thread * ncol * B;
+	const double *q = pb->q, *cb, *x;
+	double v;
+
+	if (i1 > c->n)
+		i1 = c->n;
+	for (i0 = k * m->rows; i0 < i1; i0 += nb) {
+		nb = i1 - i0 < B ? i1 - i0 : B;
+		cb = cd_block(pb, c, i0, nb, m->sc, buf, &ld);
+		for (a = 0; a < na; a++)
+			for (r = 0, x = cb + m->ka[a] * ld; r < nb; r++)
+				w[a * B + r] = q[i0 + r] * x[r];
+		memcpy(w + na * B, q + i0, nb * sizeof(double));
+		for (r = 0; r < nb; r++)
+			w[(na + 1) * B + r] = -pb->r[i0 + r];
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
+		    1.0, t, ncol);
+		for (l = 0; l < ncol; l++)
+			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
+			    r++) {
+				v = x[r];
+				sv[l] += q[i0 + r] * v * v;
+			}
+	}
+	return 0;
+}
+
+/* t += the chunks' sums in chunk order; 0, or -1 out of memory. */
+static int
+cd_model_par(const struct prob *pb, const struct cd *c, const size_t *ka,
+    size_t na, size_t B, const double *sc, double *t)
+{
+	struct cd_mpar m = { pb, c, ka, sc, na, na + 2, B, 32 * B, NULL,
+	    NULL, NULL };
+	size_t nth = pb->nthreads > 1 ? pb->nthreads : 1, nch, k, i;
+	size_t len = (m.nw + 1) * c->ncol;
+
+	if (nth > MARE_PAR_MAX_THREADS)
+		nth = MARE_PAR_MAX_THREADS;
+	nch = (c->n + m.rows - 1) / m.rows;
+	m.part = calloc(nch * len, sizeof(double));
+	m.w = malloc(nth * m.nw * B * sizeof(double));
+	m.blk = malloc(nth * c->ncol * B * sizeof(double));
+	if (m.part == NULL || m.w == NULL || m.blk == NULL) {
+		free(m.part);
+		free(m.w);
+		free(m.blk);
+		return -1;
+	}
+	(void)mare_par_for(nch, pb->nthreads, cd_model_chunk, &m);
+	for (k = 0; k < nch; k++)
+		for (i = 0; i < len; i++)
+			t[i] += m.part[k * len + i];
+	free(m.part);
+	free(m.w);
+	free(m.blk);
+	return 0;
+}
+
+/*
  * The quadratic model at the current IRLS point, in one pass over the
  * working columns: per block of rows, one gemm of the block with the
  * q-weighted columns of the non-zero coefficients and, with c->eager (the
@@ -1310,7 +1393,14 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		sc[2 * l] = pb->m[fj[l]];
 		sc[2 * l + 1] = 1 / pb->s[fj[l]];
 	}
-	for (i0 = 0; i0 < n; i0 += nb) {
+	if (c->stream && cd_model_par(pb, c, ka, na, B, sc, t) == -1) {
+		free(w);
+		free(t);
+		free(ka);
+		free(fj);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (i0 = 0; !c->stream && i0 < n; i0 += nb) {	/* else above */
 		nb = n - i0 < B ? n - i0 : B;
 		cb = cd_block(pb, c, i0, nb, sc, c->blk, &ld);
 		for (a = 0; a < na; a++)
