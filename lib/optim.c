@@ -989,6 +989,8 @@ struct cd {
 	double	*col;	/* cap x n, or NULL when streaming */
 	int	 stream;	/* columns read from X by row blocks */
 	size_t	 copy_bytes;	/* the opts' cd_copy_bytes */
+	double	*part;	/* streaming: nblk x (p + 1), see cd_par() */
+	size_t	 nblk, B;	/* row blocks of cd_par() and their rows */
 	size_t	*js;	/* p: the feature of each slot */
 	double	*blk;	/* BLK_DOUBLES(p): a block of working columns */
 	double	*xq;	/* p: sum q x~_j (working set only) */
@@ -1066,6 +1068,7 @@ cd_release(struct cd *c)
 	free(c->pend);
 	free(c->fresh);
 	free(c->gerr);
+	free(c->part);
 	pl_free(c->pl);
 	memset(c, 0, sizeof(*c));
 }
@@ -1133,6 +1136,11 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 			c->col = c->tmp = NULL;
 			c->stream = 1;
 			c->npend = 0;
+			c->B = block_rows(pb);
+			c->nblk = (n + c->B - 1) / c->B;
+			if ((c->part = xcalloc(c->nblk, (p + 1) *
+			    sizeof(double), err)) == NULL)
+				return -1;
 		}
 		if (!c->stream && n > 0 &&
 		    ncap > ((size_t)-1) / sizeof(double) / n)
@@ -1247,6 +1255,89 @@ cd_rows(const struct cd *c, size_t w)
 }
 
 /*
+ * cd_model()'s pass when streaming, on pb->nthreads threads: chunks of 32
+ * blocks of B rows, each leaving its t and sv (see cd_model()) in its own
+ * slot of part, added in chunk order, so the sums do not depend on the
+ * thread count; w and blk hold a thread's blocks.
+ */
+struct cd_mpar {
+	const struct prob *pb;
+	const struct cd	*c;
+	const size_t	*ka;
+	const double	*sc;
+	size_t		 na, nw, B, rows;
+	double		*part, *w, *blk;
+};
+
+static int
+cd_model_chunk(void *arg, size_t k, size_t thread)
+{
+	struct cd_mpar *m = arg;
+	const struct prob *pb = m->pb;
+	const struct cd *c = m->c;
+	size_t ncol = c->ncol, B = m->B, na = m->na, nw = m->nw;
+	size_t i0, i1 = (k + 1) * m->rows, nb, a, r, l, ld;
+	double *t = m->part + k * (nw + 1) * ncol, *sv = t + nw * ncol;
+	double *w = m->w + thread * nw * B, *buf = m->blk + thread * ncol * B;
+	const double *q = pb->q, *cb, *x;
+	double v;
+
+	if (i1 > c->n)
+		i1 = c->n;
+	for (i0 = k * m->rows; i0 < i1; i0 += nb) {
+		nb = i1 - i0 < B ? i1 - i0 : B;
+		cb = cd_block(pb, c, i0, nb, m->sc, buf, &ld);
+		for (a = 0; a < na; a++)
+			for (r = 0, x = cb + m->ka[a] * ld; r < nb; r++)
+				w[a * B + r] = q[i0 + r] * x[r];
+		memcpy(w + na * B, q + i0, nb * sizeof(double));
+		for (r = 0; r < nb; r++)
+			w[(na + 1) * B + r] = -pb->r[i0 + r];
+		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
+		    1.0, t, ncol);
+		for (l = 0; l < ncol; l++)
+			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
+			    r++) {
+				v = x[r];
+				sv[l] += q[i0 + r] * v * v;
+			}
+	}
+	return 0;
+}
+
+/* t += the chunks' sums in chunk order; 0, or -1 out of memory. */
+static int
+cd_model_par(const struct prob *pb, const struct cd *c, const size_t *ka,
+    size_t na, size_t B, const double *sc, double *t)
+{
+	struct cd_mpar m = { pb, c, ka, sc, na, na + 2, B, 32 * B, NULL,
+	    NULL, NULL };
+	size_t nth = pb->nthreads > 1 ? pb->nthreads : 1, nch, k, i;
+	size_t len = (m.nw + 1) * c->ncol;
+
+	if (nth > MARE_PAR_MAX_THREADS)
+		nth = MARE_PAR_MAX_THREADS;
+	nch = (c->n + m.rows - 1) / m.rows;
+	m.part = calloc(nch * len, sizeof(double));
+	m.w = malloc(nth * m.nw * B * sizeof(double));
+	m.blk = malloc(nth * c->ncol * B * sizeof(double));
+	if (m.part == NULL || m.w == NULL || m.blk == NULL) {
+		free(m.part);
+		free(m.w);
+		free(m.blk);
+		return -1;
+	}
+	(void)mare_par_for(nch, pb->nthreads, cd_model_chunk, &m);
+	for (k = 0; k < nch; k++)
+		for (i = 0; i < len; i++)
+			t[i] += m.part[k * len + i];
+	free(m.part);
+	free(m.w);
+	free(m.blk);
+	return 0;
+}
+
+/*
  * The quadratic model at the current IRLS point, in one pass over the
  * working columns: per block of rows, one gemm of the block with the
  * q-weighted columns of the non-zero coefficients and, with c->eager (the
@@ -1302,7 +1393,14 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		sc[2 * l] = pb->m[fj[l]];
 		sc[2 * l + 1] = 1 / pb->s[fj[l]];
 	}
-	for (i0 = 0; i0 < n; i0 += nb) {
+	if (c->stream && cd_model_par(pb, c, ka, na, B, sc, t) == -1) {
+		free(w);
+		free(t);
+		free(ka);
+		free(fj);
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	}
+	for (i0 = 0; !c->stream && i0 < n; i0 += nb) {	/* else above */
 		nb = n - i0 < B ? n - i0 : B;
 		cb = cd_block(pb, c, i0, nb, sc, c->blk, &ld);
 		for (a = 0; a < na; a++)
@@ -1414,6 +1512,115 @@ cd_gram(const struct prob *pb, struct cd *c, size_t k)
 }
 
 /*
+ * The streamed passes over X on pb->nthreads threads: fixed blocks of
+ * c->B rows (block_rows(), as the TRON passes), block k leaving its
+ * partial sums in c->part[k (p + 1) ...], added in block order
+ * afterwards, so the sums do not depend on the thread count. OpenBLAS
+ * is held at one thread meanwhile (mare_optim_fit(), mare_optim_path()).
+ */
+enum cd_job { CD_XTV, CD_XB, CD_LOSS };
+
+struct cd_par {
+	struct prob	*pb;
+	struct cd	*c;
+	enum cd_job	 job;
+	const double	*u;	/* CD_XTV: u; CD_LOSS: eta */
+	const double	*deta;	/* CD_LOSS */
+	double		*out;	/* CD_XB: deta */
+	double		 step;	/* CD_LOSS */
+	double		 c0;	/* CD_XB: the constant term */
+};
+
+/*
+ * Block k: CD_XTV: X' u and sum(u) over its rows; CD_XB: out = X vp + c0
+ * on its rows; CD_LOSS: the loss terms at eta + step deta, with r and q.
+ */
+static int
+cd_par_block(void *arg, size_t k, size_t thread)
+{
+	struct cd_par *a = arg;
+	struct prob *pb = a->pb;
+	size_t p = pb->p, i, i0 = k * a->c->B, nr;
+	const double *x = pb->d->x + i0 * p;
+	double *part = a->c->part + k * (p + 1), s = 0;
+
+	(void)thread;
+	nr = pb->n - i0 < a->c->B ? pb->n - i0 : a->c->B;
+	switch (a->job) {
+	case CD_XTV:
+		for (i = i0; i < i0 + nr; i++)
+			s += a->u[i];
+		mare_blas_dgemv(1, nr, p, 1.0, x, p, a->u + i0, 0.0, part);
+		break;
+	case CD_XB:
+		mare_blas_dgemv(0, nr, p, 1.0, x, p, pb->vp, 0.0,
+		    a->out + i0);
+		for (i = i0; i < i0 + nr; i++)
+			a->out[i] += a->c0;
+		break;
+	case CD_LOSS:
+		for (i = i0; i < i0 + nr; i++)
+			s += pb->wn[i] * loss_row(pb, i, a->u[i] + a->step *
+			    a->deta[i], 1);
+		break;
+	}
+	part[p] = s;
+	return 0;
+}
+
+/*
+ * Runs a's job over the blocks; fills out (p values: CD_XTV, else NULL)
+ * and returns the sum.
+ */
+static double
+cd_par(struct cd_par *a, double *out)
+{
+	size_t p = a->pb->p, j, k;
+	double s = 0;
+
+	(void)mare_par_for(a->c->nblk, a->pb->nthreads, cd_par_block, a);
+	if (out != NULL)
+		memset(out, 0, p * sizeof(double));
+	for (k = 0; k < a->c->nblk; k++) {
+		const double *part = a->c->part + k * (p + 1);
+
+		if (out != NULL)
+			for (j = 0; j < p; j++)
+				out[j] += part[j];
+		s += part[p];
+	}
+	return s;
+}
+
+/* xtv() for the CD path: over blocks on threads when streaming. */
+static double
+cd_xtv(struct prob *pb, struct cd *c, const double *u, double *out)
+{
+	struct cd_par a = { pb, c, CD_XTV, u, NULL, NULL, 0, 0 };
+	double su;
+	size_t j;
+
+	if (!c->stream || pb->p == 0)
+		return xtv(pb, u, out);
+	su = cd_par(&a, out);
+	for (j = 0; j < pb->p; j++)
+		out[j] = pb->zv[j] ? 0 : (out[j] - pb->m[j] * su) / pb->s[j];
+	return su;
+}
+
+/* loss_step() for the CD path: over blocks on threads when streaming. */
+static double
+cd_loss_step(struct prob *pb, struct cd *c, const double *eta,
+    const double *deta, double step)
+{
+	struct cd_par a = { pb, c, CD_LOSS, eta, deta, NULL, step, 0 };
+
+	if (!c->stream)
+		return loss_step(pb, eta, deta, step);
+	return cd_par(&a, NULL);
+}
+
+/*
  * out[slot] = x~_j . u for every working column: per column over the
  * copies, or by xtv() over X when streaming (c->g: work).
  */
@@ -1427,7 +1634,7 @@ cd_xtu(struct prob *pb, struct cd *c, const double *u, double *out)
 			out[l] = mare_blas_ddot(c->n, u, c->col + l * c->n);
 		return;
 	}
-	xtv(pb, u, c->g);
+	cd_xtv(pb, c, u, c->g);
 	for (l = 0; l < c->ncol; l++)
 		out[l] = c->g[c->js[l]];
 }
@@ -1440,7 +1647,8 @@ cd_xtu(struct prob *pb, struct cd *c, const double *u, double *out)
 static void
 cd_xb(struct prob *pb, struct cd *c, const double *dsl, double *deta)
 {
-	size_t i, i0, nr, l, j, p = pb->p;
+	struct cd_par a = { pb, c, CD_XB, NULL, NULL, NULL, 0, 0 };
+	size_t l, j, p = pb->p;
 	double c0 = 0;
 
 	if (c->ncol == 0) {
@@ -1458,13 +1666,9 @@ cd_xb(struct prob *pb, struct cd *c, const double *dsl, double *deta)
 		pb->vp[j] = dsl[l] / pb->s[j];
 		c0 -= pb->m[j] * pb->vp[j];
 	}
-	for (i0 = 0; i0 < c->n; i0 += nr) {
-		nr = c->n - i0 < GEMV_ROWS ? c->n - i0 : GEMV_ROWS;
-		mare_blas_dgemv(0, nr, p, 1.0, pb->d->x + i0 * p, p, pb->vp,
-		    0.0, deta + i0);
-	}
-	for (i = 0; i < c->n; i++)
-		deta[i] += c0;
+	a.out = deta;
+	a.c0 = c0;
+	(void)cd_par(&a, NULL);
 }
 
 /*
@@ -1535,7 +1739,7 @@ cd_grad(struct prob *pb, struct cd *c)
 	if (c->pl != NULL)
 		pl_xtv(pb, c->pl, pb->r, c->g, c->gerr);
 	else
-		xtv(pb, pb->r, c->g);
+		cd_xtv(pb, c, pb->r, c->g);
 	for (j = 0; j < pb->p; j++) {
 		c->ga[j] = fabs(c->g[j]);
 		c->gb1[j] = c->gb2[j] = c->ga[j] + c->gerr[j];
@@ -1791,7 +1995,7 @@ solve_cd(struct prob *pb, struct cd *c, double lambda, double lprev,
 					c->b[j] = c->bs[j] +
 					    (c->b[j] - c->bs[j]) / 2;
 			/* r and q follow the trial point eta + step deta */
-			Lnew = loss_step(pb, eta, deta, step);
+			Lnew = cd_loss_step(pb, c, eta, deta, step);
 			Fnew = Lnew + penalty(pb, c->b, lambda);
 			/*
 			 * glmnet takes every IRLS step; mare halves the
