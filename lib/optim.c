@@ -1269,39 +1269,53 @@ struct cd_mpar {
 	double		*part, *w, *blk;
 };
 
-static int
-cd_model_chunk(void *arg, size_t k, size_t thread)
+/*
+ * cd_model()'s sums over rows i0..i1 in blocks of B: t (nw x ncol) += the
+ * q-weighted active columns, q and -r (w: nw x B) times the block's
+ * columns (buf: ncol x B for cd_block()); when streaming, sv += the xv
+ * of the slots not in the gemm.
+ */
+static void
+cd_model_rows(const struct prob *pb, const struct cd *c, const size_t *ka,
+    size_t na, size_t B, const double *sc, size_t i0, size_t i1, double *w,
+    double *buf, double *t, double *sv)
 {
-	struct cd_mpar *m = arg;
-	const struct prob *pb = m->pb;
-	const struct cd *c = m->c;
-	size_t ncol = c->ncol, B = m->B, na = m->na, nw = m->nw;
-	size_t i0, i1 = (k + 1) * m->rows, nb, a, r, l, ld;
-	double *t = m->part + k * (nw + 1) * ncol, *sv = t + nw * ncol;
-	double *w = m->w + thread * nw * B, *buf = m->blk + thread * ncol * B;
+	size_t ncol = c->ncol, nw = na + 2, nb, a, r, l, ld;
 	const double *q = pb->q, *cb, *x;
 	double v;
 
-	if (i1 > c->n)
-		i1 = c->n;
-	for (i0 = k * m->rows; i0 < i1; i0 += nb) {
+	for (; i0 < i1; i0 += nb) {
 		nb = i1 - i0 < B ? i1 - i0 : B;
-		cb = cd_block(pb, c, i0, nb, m->sc, buf, &ld);
+		cb = cd_block(pb, c, i0, nb, sc, buf, &ld);
 		for (a = 0; a < na; a++)
-			for (r = 0, x = cb + m->ka[a] * ld; r < nb; r++)
+			for (r = 0, x = cb + ka[a] * ld; r < nb; r++)
 				w[a * B + r] = q[i0 + r] * x[r];
 		memcpy(w + na * B, q + i0, nb * sizeof(double));
 		for (r = 0; r < nb; r++)
 			w[(na + 1) * B + r] = -pb->r[i0 + r];
 		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
 		    1.0, t, ncol);
-		for (l = 0; l < ncol; l++)
+		for (l = 0; c->stream && l < ncol; l++)
 			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
 			    r++) {
 				v = x[r];
 				sv[l] += q[i0 + r] * v * v;
 			}
 	}
+}
+
+static int
+cd_model_chunk(void *arg, size_t k, size_t thread)
+{
+	struct cd_mpar *m = arg;
+	const struct cd *c = m->c;
+	size_t ncol = c->ncol, B = m->B, nw = m->nw;
+	size_t i1 = (k + 1) * m->rows;
+	double *t = m->part + k * (nw + 1) * ncol, *sv = t + nw * ncol;
+
+	cd_model_rows(m->pb, c, m->ka, m->na, B, m->sc, k * m->rows,
+	    i1 < c->n ? i1 : c->n, m->w + thread * nw * B,
+	    m->blk + thread * ncol * B, t, sv);
 	return 0;
 }
 
@@ -1351,10 +1365,9 @@ cd_model_par(const struct prob *pb, const struct cd *c, const size_t *ka,
 static int
 cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
-	size_t na = 0, nw, a, j, l, r, i0, nb, B, n = c->n, ncol = c->ncol;
-	size_t *ka, *fj, ld;
-	const double *q = pb->q, *x, *cb;
-	double *w, *t, *sv, *sc, v;
+	size_t na = 0, nw, a, j, l, B, n = c->n, ncol = c->ncol;
+	size_t *ka, *fj;
+	double *w, *t, *sv, *sc;
 
 	if (ncol == 0)
 		return 0;
@@ -1400,25 +1413,8 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
-	for (i0 = 0; !c->stream && i0 < n; i0 += nb) {	/* else above */
-		nb = n - i0 < B ? n - i0 : B;
-		cb = cd_block(pb, c, i0, nb, sc, c->blk, &ld);
-		for (a = 0; a < na; a++)
-			for (r = 0, x = cb + ka[a] * ld; r < nb; r++)
-				w[a * B + r] = q[i0 + r] * x[r];
-		memcpy(w + na * B, q + i0, nb * sizeof(double));
-		for (r = 0; r < nb; r++)
-			w[(na + 1) * B + r] = -pb->r[i0 + r];
-		/* t (nw x ncol) += w (nw x nb) times the block's columns */
-		mare_blas_dgemm(0, 1, nw, ncol, nb, 1.0, w, B, cb, ld,
-		    1.0, t, ncol);
-		for (l = 0; c->stream && l < ncol; l++)
-			for (r = 0, x = cb + l * ld; r < nb && !c->gok[l];
-			    r++) {
-				v = x[r];
-				sv[l] += q[i0 + r] * v * v;
-			}
-	}
+	if (!c->stream)		/* else on threads, above */
+		cd_model_rows(pb, c, ka, na, B, sc, 0, n, w, c->blk, t, sv);
 	for (a = 0; a < na; a++) {
 		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
 		    ncol * sizeof(double));
