@@ -469,25 +469,37 @@ tron_block(void *arg, size_t k, size_t thread)
 }
 
 /*
+ * The block partials of a pass over X on threads, each p sums and a
+ * scalar, added in block order so that the result does not depend on the
+ * thread count: out (NULL: not wanted) += the sums; returns the scalars'
+ * sum.
+ */
+static double
+add_parts(const double *part, size_t nblk, size_t p, double *out)
+{
+	size_t j, k;
+	double s = 0;
+
+	for (k = 0; k < nblk; k++, part += p + 1) {
+		for (j = 0; out != NULL && j < p; j++)
+			out[j] += part[j];
+		s += part[p];
+	}
+	return s;
+}
+
+/*
  * One fused pass over the blocks; acc = the blocks' X~' u in block order,
  * returns their loss so summed (tron_fun).
  */
 static double
 tron_pass(struct tron *t)
 {
-	size_t p = t->pb->p, j, k;
-	double l = 0;
+	size_t p = t->pb->p;
 
 	(void)mare_par_for(t->nblk, t->pb->nthreads, tron_block, t);
 	memset(t->acc, 0, (p ? p : 1) * sizeof(double));
-	for (k = 0; k < t->nblk; k++) {
-		const double *part = t->part + k * (p + 1);
-
-		for (j = 0; j < p; j++)
-			t->acc[j] += part[j];
-		l += part[p];
-	}
-	return l;
+	return add_parts(t->part, t->nblk, p, t->acc);
 }
 
 /*
@@ -1571,21 +1583,12 @@ cd_par_block(void *arg, size_t k, size_t thread)
 static double
 cd_par(struct cd_par *a, double *out)
 {
-	size_t p = a->pb->p, j, k;
-	double s = 0;
+	size_t p = a->pb->p;
 
 	(void)mare_par_for(a->c->nblk, a->pb->nthreads, cd_par_block, a);
 	if (out != NULL)
 		memset(out, 0, p * sizeof(double));
-	for (k = 0; k < a->c->nblk; k++) {
-		const double *part = a->c->part + k * (p + 1);
-
-		if (out != NULL)
-			for (j = 0; j < p; j++)
-				out[j] += part[j];
-		s += part[p];
-	}
-	return s;
+	return add_parts(a->c->part, a->c->nblk, p, out);
 }
 
 /* xtv() for the CD path: over blocks on threads when streaming. */
