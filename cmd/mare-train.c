@@ -1171,6 +1171,14 @@ done:
  */
 #define BLAS_THREADS_MIN	(16.0 * 1024 * 1024)
 
+/* BLAS_THREADS_MIN's rule for n rows of nfeat features. */
+static void
+small_design_one_thread(const struct opts *o, size_t n, double nfeat)
+{
+	if (o->common.threads == 0 && (double)n * nfeat < BLAS_THREADS_MIN)
+		mare_blas_one_thread();
+}
+
 /*
  * The most features a spec fitted here can have on nv variables: linear,
  * quadratic, hinges and thresholds of each, and the products.
@@ -1345,9 +1353,8 @@ run(struct opts *o, struct mare_err *err)
 	 * features the spec can have (fs's own count when --spec gave one):
 	 * OpenBLAS's idle threads spin until they are stopped.
 	 */
-	if (o->common.threads == 0 && (double)n * (fs != NULL ?
-	    (double)fs->nfeat : max_features(nv)) < BLAS_THREADS_MIN)
-		mare_blas_one_thread();
+	small_design_one_thread(o, n, fs != NULL ? (double)fs->nfeat :
+	    max_features(nv));
 	if (o->type != MARE_MODEL_MAXENT && !o->lambda_set)
 		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
 		    1.0 / (double)n;
@@ -1379,9 +1386,7 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
-	if (o->common.threads == 0 && (double)n * (double)fs->nfeat <
-	    BLAS_THREADS_MIN)
-		mare_blas_one_thread();
+	small_design_one_thread(o, n, (double)fs->nfeat);
 	if ((m = mare_model_new(o->type, fs, err)) == NULL) {
 		fs = NULL;
 		goto done;
