@@ -5,8 +5,9 @@
  * tuning cells of mare-train) is a set of independent items whose results
  * go to their own slots, so a thread pulls the next item in turn and the
  * outcome does not depend on the thread count or on which thread ran an
- * item. OpenBLAS threads are the caller's business: a caller running
- * BLAS-heavy items in parallel sets them to 1 first.
+ * item. The threads are kept between loops (see par.c). OpenBLAS
+ * threads are the caller's business: a caller running BLAS-heavy items
+ * in parallel sets them to 1 first.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -21,7 +22,8 @@
  * fn(arg, i, t) for every i < n, on nthreads threads (at most
  * MARE_PAR_MAX_THREADS; 0 or 1: in the calling thread, in order) pulling
  * the next i in turn; the calling thread is thread 0 and t names the
- * thread, for per-thread state. A thread that cannot start leaves its
+ * thread, for per-thread state. Loops may run from several threads at
+ * once and inside items. A thread that cannot start leaves its
  * share to the others. fn returns 0 or -1; after a -1 no new call starts
  * (calls running finish). Returns 0, or -1 when a call returned -1.
  */
