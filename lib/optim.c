@@ -38,6 +38,10 @@
 #define FUSE_BYTES	(256 << 10) /* X per block of the fused TRON passes */
 #define DIRECT_MAX	64	/* mare_optim_fit(): see optim.h */
 #define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
+#define MODEL_CHUNK_ROWS 1024	/* cd_model_par(): rows per chunk, about */
+#define MODEL_CHUNKS	64	/* and chunks at most */
+#define STAT_COLS	64	/* col_block(): columns per block, at least */
+#define LOSS_ROWS	1024	/* cd_loss_step(): rows per block */
 
 struct prob {
 	const struct mare_optim_data *d;
@@ -182,21 +186,6 @@ loss_rows(struct prob *pb, const double *eta, size_t i0, size_t i1,
 	return L;
 }
 
-/* loss(pb, eta + step deta, 1) without forming the trial eta. */
-static double
-loss_step(struct prob *pb, const double *eta, const double *deta,
-    double step)
-{
-	double L = 0, e;
-	size_t i;
-
-	for (i = 0; i < pb->n; i++) {
-		e = eta[i] + step * deta[i];
-		L += pb->wn[i] * loss_row(pb, i, e, 1);
-	}
-	return L;
-}
-
 /*
  * Loss (1/W) sum w l at eta; with deriv, also r = wn l' and q = wn l''.
  */
@@ -224,7 +213,7 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 {
 	size_t n = d->n, p = d->p, i, j, n0 = 0, n1 = 0;
 	double ybar = 0, mx, v, t;
-	const double *x;
+	const double *x = d->x, *r;
 
 	memset(pb, 0, sizeof(*pb));
 	if (check_opts(o, err) == -1)
@@ -254,15 +243,6 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 	    (pb->vp = xcalloc(p, sizeof(double), err)) == NULL)
 		goto fail;
 
-	x = d->x;
-	for (i = 0; i < n; i++)
-		for (j = 0; j < p; j++)
-			if (!isfinite(x[i * p + j])) {
-				mare_err_set(err, MARE_E_DATA, "non-finite "
-				    "value (%g) in row %zu, column %zu",
-				    x[i * p + j], i + 1, j + 1);
-				goto fail;
-			}
 	pb->W = 0;
 	for (i = 0; i < n; i++) {
 		v = d->w != NULL ? d->w[i] : 1;
@@ -326,22 +306,32 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 			goto fail;
 		}
 	}
-	/* means and max |x_ij| over weighted rows (vp: work), row by row */
+	/*
+	 * Means and max |x_ij| over weighted rows (vp: work), row by row,
+	 * with the check for non-finite values; then the spread, and
+	 * max_i |x_ij - m_j| and ||x_j - m_j|| over all rows.
+	 */
 	memset(pb->vp, 0, p * sizeof(double));
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < p; j++)
-			pb->m[j] += pb->wn[i] * x[i * p + j];
+	for (i = 0, r = x; i < n; i++, r += p) {
+		for (j = 0; j < p; j++) {
+			if (!isfinite(r[j])) {
+				mare_err_set(err, MARE_E_DATA, "non-finite "
+				    "value (%g) in row %zu, column %zu", r[j],
+				    i + 1, j + 1);
+				goto fail;
+			}
+			pb->m[j] += pb->wn[i] * r[j];
+		}
 		if (pb->wn[i] > 0)
 			for (j = 0; j < p; j++)
-				if (fabs(x[i * p + j]) > pb->vp[j])
-					pb->vp[j] = fabs(x[i * p + j]);
+				if (fabs(r[j]) > pb->vp[j])
+					pb->vp[j] = fabs(r[j]);
 	}
 	if (!pb->icpt)
 		memset(pb->m, 0, p * sizeof(double));
-	/* the spread, and max_i |x_ij - m_j| and ||x_j - m_j|| over all */
-	for (i = 0; i < n; i++)
+	for (i = 0, r = x; i < n; i++, r += p)
 		for (j = 0; j < p; j++) {
-			t = x[i * p + j] - pb->m[j];
+			t = r[j] - pb->m[j];
 			pb->s[j] += pb->wn[i] * t * t;
 			if (fabs(t) > pb->cmax[j])
 				pb->cmax[j] = fabs(t);
@@ -745,11 +735,13 @@ struct pl {
 	double	*dev;	/* p: max_i |x_ij - f_j(t_i)|, as checked */
 	size_t	*uj;	/* nu: the unstructured columns */
 	double	*ucol;	/* nu x n: their raw columns, column-major */
-	double	*S0, *S1;	/* n + 1: work */
+	double	*S0, *S1;	/* nth x (n + 1): work */
+	unsigned nth;		/* threads of pl_xtv() */
 };
 
 #define NO_KEY	((size_t)-1)
 #define PL_FEW	4	/* cd_screen(): more uncertain, all structured */
+#define PL_THREADS 8	/* pl_xtv()'s threads at most (2 n doubles each) */
 
 static void
 pl_free(struct pl *pl)
@@ -810,6 +802,83 @@ pl_bound(const double *ts, size_t n, double v, int strict)
 	return lo;
 }
 
+/* pl_init()'s work on threads. */
+struct pl_init_job {
+	const struct prob *pb;
+	struct pl	*pl;
+	struct pl_pair	*pr;	/* nth x n: the sort's work */
+	size_t		 cols;	/* pl_check()'s block */
+};
+
+/* Key k's rows in ascending order of its values (perm, ts). */
+static int
+pl_sort(void *arg, size_t k, size_t t)
+{
+	const struct pl_init_job *jb = arg;
+	const struct pl *pl = jb->pl;
+	const double *x = jb->pb->d->x;
+	size_t n = pl->n, p = jb->pb->p, i;
+	struct pl_pair *pr = jb->pr + t * n;
+
+	for (i = 0; i < n; i++) {
+		pr[i].v = x[i * p + pl->kc[k]];
+		pr[i].i = i;
+	}
+	qsort(pr, n, sizeof(*pr), pl_cmp);
+	for (i = 0; i < n; i++) {
+		pl->perm[k * n + i] = pr[i].i;
+		pl->ts[k * n + i] = pr[i].v;
+	}
+	return 0;
+}
+
+/*
+ * Columns per block of pl_init()'s pass over X by columns on nthreads
+ * threads: a block per thread, of at least STAT_COLS columns.
+ */
+static size_t
+col_block(size_t p, unsigned nthreads)
+{
+	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
+
+	return b < STAT_COLS ? STAT_COLS : b;
+}
+
+/*
+ * Block b of jb->cols columns: dev, the largest deviation of each
+ * structured one from its f_j of the key, and the unstructured ones
+ * copied into ucol.
+ */
+static int
+pl_check(void *arg, size_t b, size_t t)
+{
+	const struct pl_init_job *jb = arg;
+	const struct mare_optim_data *d = jb->pb->d;
+	struct pl *pl = jb->pl;
+	const double *r;
+	size_t n = pl->n, p = jb->pb->p, i, j, k, u;
+	size_t j0 = b * jb->cols, j1 = p - j0 < jb->cols ? p : j0 + jb->cols;
+	double v;
+
+	(void)t;
+	for (i = 0, r = d->x; i < n; i++, r += p)
+		for (j = j0; j < j1; j++) {
+			if ((k = pl->kof[j]) == NO_KEY)
+				continue;
+			v = fabs(r[j] - pl_f(d->pl_a[j], d->pl_b[j],
+			    r[pl->kc[k]]));
+			if (!(v <= pl->dev[j]))
+				pl->dev[j] = isnan(v) ? INFINITY : v;
+		}
+	for (u = 0; u < pl->nu; u++) {
+		if (pl->uj[u] < j0 || pl->uj[u] >= j1)
+			continue;
+		for (i = 0; i < n; i++)
+			pl->ucol[u * n + i] = d->x[i * p + pl->uj[u]];
+	}
+	return 0;
+}
+
 /*
  * The structure of d's hint, checked against X (dev), or NULL when there
  * is no hint or it would not pay (fewer than half the columns covered).
@@ -819,11 +888,11 @@ static int
 pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 {
 	const struct mare_optim_data *d = pb->d;
-	const double *x = d->x;
-	size_t n = pb->n, p = pb->p, i, j, k, ns = 0, u;
+	size_t n = pb->n, p = pb->p, j, k, ns = 0;
+	struct pl_init_job jb;
 	struct pl_pair *pr = NULL;
 	struct pl *pl;
-	double a, b, v;
+	double a, b;
 
 	*out = NULL;
 	if (d->pl_key == NULL || d->pl_a == NULL || d->pl_b == NULL || n == 0)
@@ -837,14 +906,18 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	pl->n = n;
+	pl->nth = pb->nthreads < 1 ? 1 : pb->nthreads > PL_THREADS ?
+	    PL_THREADS : pb->nthreads;
 	if ((pl->kof = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->kc = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->ia = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->ib = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->dev = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (pl->uj = xcalloc(p, sizeof(size_t), err)) == NULL ||
-	    (pl->S0 = xcalloc(n + 1, sizeof(double), err)) == NULL ||
-	    (pl->S1 = xcalloc(n + 1, sizeof(double), err)) == NULL)
+	    (pl->S0 = xcalloc(pl->nth * (n + 1), sizeof(double), err)) ==
+	    NULL ||
+	    (pl->S1 = xcalloc(pl->nth * (n + 1), sizeof(double), err)) ==
+	    NULL)
 		goto fail;
 	/* keys: columns that are their own key; kof of the others */
 	for (j = 0; j < p; j++)
@@ -866,19 +939,13 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 	if ((pl->perm = xcalloc(pl->nk * n, sizeof(size_t), err)) == NULL ||
 	    (pl->ts = xcalloc(pl->nk * n, sizeof(double), err)) == NULL ||
 	    (pl->ucol = xcalloc(pl->nu * n, sizeof(double), err)) == NULL ||
-	    (pr = xcalloc(n, sizeof(*pr), err)) == NULL)
+	    (pr = xcalloc(pl->nth * n, sizeof(*pr), err)) == NULL)
 		goto fail;
-	for (k = 0; k < pl->nk; k++) {
-		for (i = 0; i < n; i++) {
-			pr[i].v = x[i * p + pl->kc[k]];
-			pr[i].i = i;
-		}
-		qsort(pr, n, sizeof(*pr), pl_cmp);
-		for (i = 0; i < n; i++) {
-			pl->perm[k * n + i] = pr[i].i;
-			pl->ts[k * n + i] = pr[i].v;
-		}
-	}
+	/* each key sorted (items 0 .. nk-1), then the check (the rest) */
+	jb.pb = pb;
+	jb.pl = pl;
+	jb.pr = pr;
+	(void)mare_par_for(pl->nk, pl->nth, pl_sort, &jb);
 	for (j = 0; j < p; j++) {
 		if (pl->kof[j] == NO_KEY)
 			continue;
@@ -890,18 +957,9 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 		    pl->ia[j];
 	}
 	/* the hint is checked, not trusted: one pass over X */
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < p; j++) {
-			if ((k = pl->kof[j]) == NO_KEY)
-				continue;
-			v = fabs(x[i * p + j] - pl_f(d->pl_a[j], d->pl_b[j],
-			    x[i * p + pl->kc[k]]));
-			if (!(v <= pl->dev[j]))
-				pl->dev[j] = isnan(v) ? INFINITY : v;
-		}
-		for (u = 0; u < pl->nu; u++)
-			pl->ucol[u * n + i] = x[i * p + pl->uj[u]];
-	}
+	jb.cols = col_block(p, pb->nthreads);
+	(void)mare_par_for((p + jb.cols - 1) / jb.cols, pb->nthreads,
+	    pl_check, &jb);
 	free(pr);
 	*out = pl;
 	return 0;
@@ -911,57 +969,88 @@ fail:
 	return -1;
 }
 
+/* pl_xtv()'s work, shared by its items. */
+struct pl_job {
+	struct prob	*pb;
+	struct pl	*pl;
+	const double	*u;
+	double		*out, *e;
+	double		 A0;
+};
+
+/*
+ * Item k of pl_xtv(): key k's columns, from prefix sums of u and u t
+ * over its sorted rows (in thread t's S0 and S1), or, past the keys,
+ * unstructured column k - nk.
+ */
+static int
+pl_item(void *arg, size_t k, size_t t)
+{
+	const struct pl_job *jb = arg;
+	const struct mare_optim_data *d = jb->pb->d;
+	const struct pl *pl = jb->pl;
+	const double *u = jb->u, *ts;
+	const size_t *perm;
+	size_t n = pl->n, i, j;
+	double *S0 = pl->S0 + t * (n + 1), *S1 = pl->S1 + t * (n + 1);
+	double A1 = 0, a, b, w, G, E;
+	const double eps = 4 * ((double)n + 4) * 2.220446049250313e-16;
+
+	if (k >= pl->nk) {
+		j = pl->uj[k - pl->nk];
+		jb->out[j] = mare_blas_ddot(n, pl->ucol + (k - pl->nk) * n,
+		    u);
+		return 0;
+	}
+	perm = pl->perm + k * n;
+	ts = pl->ts + k * n;
+	S0[0] = S1[0] = 0;
+	for (i = 0; i < n; i++) {
+		w = u[perm[i]];
+		S0[i + 1] = S0[i] + w;
+		S1[i + 1] = S1[i] + w * ts[i];
+		A1 += fabs(w * ts[i]);
+	}
+	/* the key's own column j = k... and every column of this key */
+	for (j = 0; j < jb->pb->p; j++) {
+		if (pl->kof[j] != k)
+			continue;
+		a = d->pl_a[j];
+		b = d->pl_b[j];
+		G = S0[n] - S0[pl->ib[j]];
+		E = eps * jb->A0;
+		if (a < b) {
+			G += ((S1[pl->ib[j]] - S1[pl->ia[j]]) -
+			    a * (S0[pl->ib[j]] - S0[pl->ia[j]])) / (b - a);
+			E += eps * (A1 + fabs(a) * jb->A0) / (b - a);
+		}
+		jb->out[j] = G;
+		jb->e[j] = 2 * (E + pl->dev[j] * jb->A0);
+	}
+	return 0;
+}
+
 /*
  * out = X~' u (as xtv(), p values) and e, a bound on each one's error
- * beyond that of a plain sum; returns sum(u).
+ * beyond that of a plain sum; returns sum(u). The keys and the
+ * unstructured columns are items on pl->nth threads, each writing its
+ * own columns: the same for any thread count.
  */
 static double
 pl_xtv(struct prob *pb, struct pl *pl, const double *u, double *out,
     double *e)
 {
-	const struct mare_optim_data *d = pb->d;
-	size_t n = pb->n, i, j, k, *perm;
-	double su = 0, A0 = 0, A1, a, b, w, G, E, t, *ts;
-	const double eps = 4 * ((double)n + 4) * 2.220446049250313e-16;
+	struct pl_job jb = { pb, pl, u, out, e, 0 };
+	size_t n = pb->n, i, j;
+	double su = 0;
 
 	for (i = 0; i < n; i++) {
 		su += u[i];
-		A0 += fabs(u[i]);
+		jb.A0 += fabs(u[i]);
 	}
 	for (j = 0; j < pb->p; j++)
 		e[j] = 0;
-	for (k = 0; k < pl->nu; k++)
-		out[pl->uj[k]] = mare_blas_ddot(n, pl->ucol + k * n, u);
-	for (k = 0; k < pl->nk; k++) {
-		perm = pl->perm + k * n;
-		ts = pl->ts + k * n;
-		pl->S0[0] = pl->S1[0] = 0;
-		A1 = 0;
-		for (i = 0; i < n; i++) {
-			w = u[perm[i]];
-			t = ts[i];
-			pl->S0[i + 1] = pl->S0[i] + w;
-			pl->S1[i + 1] = pl->S1[i] + w * t;
-			A1 += fabs(w * t);
-		}
-		/* the key's own column j = k... and every column of this key */
-		for (j = 0; j < pb->p; j++) {
-			if (pl->kof[j] != k)
-				continue;
-			a = d->pl_a[j];
-			b = d->pl_b[j];
-			G = pl->S0[n] - pl->S0[pl->ib[j]];
-			E = eps * A0;
-			if (a < b) {
-				G += ((pl->S1[pl->ib[j]] - pl->S1[pl->ia[j]]) -
-				    a * (pl->S0[pl->ib[j]] -
-				    pl->S0[pl->ia[j]])) / (b - a);
-				E += eps * (A1 + fabs(a) * A0) / (b - a);
-			}
-			out[j] = G;
-			e[j] = 2 * (E + pl->dev[j] * A0);
-		}
-	}
+	(void)mare_par_for(pl->nk + pl->nu, pl->nth, pl_item, &jb);
 	for (j = 0; j < pb->p; j++) {
 		if (pb->zv[j]) {
 			out[j] = e[j] = 0;
@@ -1043,6 +1132,7 @@ struct cd {
 	size_t	 npend;
 	unsigned char *fresh;	/* p: admitted since the last cd_model() */
 	double	*gerr;	/* p: bound on the error of g (structured) */
+	double	*lpart;	/* n / LOSS_ROWS: cd_loss_step()'s block sums */
 	struct pl *pl;	/* structured gradients, or NULL */
 	int	 eager;		/* cd_model() takes the fresh ones too */
 	int	 gref;		/* ga and rref are set */
@@ -1081,6 +1171,7 @@ cd_release(struct cd *c)
 	free(c->fresh);
 	free(c->gerr);
 	free(c->part);
+	free(c->lpart);
 	pl_free(c->pl);
 	memset(c, 0, sizeof(*c));
 }
@@ -1112,7 +1203,9 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->unc = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->pend = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->fresh = xcalloc(p, 1, err)) == NULL ||
-	    (c->gerr = xcalloc(p, sizeof(double), err)) == NULL) {
+	    (c->gerr = xcalloc(p, sizeof(double), err)) == NULL ||
+	    (c->lpart = xcalloc((n + LOSS_ROWS - 1) / LOSS_ROWS + 1,
+	    sizeof(double), err)) == NULL) {
 		cd_release(c);
 		return -1;
 	}
@@ -1267,10 +1360,10 @@ cd_rows(const struct cd *c, size_t w)
 }
 
 /*
- * cd_model()'s pass when streaming, on pb->nthreads threads: chunks of 32
- * blocks of B rows, each leaving its t and sv (see cd_model()) in its own
- * slot of part, added in chunk order, so the sums do not depend on the
- * thread count; w and blk hold a thread's blocks.
+ * cd_model()'s pass on pb->nthreads threads: fixed chunks of rows (a
+ * function of n alone), each leaving its t and sv (see cd_model()) in its
+ * own slot of part, added in chunk order, so the sums do not depend on
+ * the thread count; w and blk hold a thread's blocks.
  */
 struct cd_mpar {
 	const struct prob *pb;
@@ -1336,13 +1429,17 @@ static int
 cd_model_par(const struct prob *pb, const struct cd *c, const size_t *ka,
     size_t na, size_t B, const double *sc, double *t)
 {
-	struct cd_mpar m = { pb, c, ka, sc, na, na + 2, B, 32 * B, NULL,
-	    NULL, NULL };
+	struct cd_mpar m = { pb, c, ka, sc, na, na + 2, B, 0, NULL, NULL,
+	    NULL };
 	size_t nth = pb->nthreads > 1 ? pb->nthreads : 1, nch, k, i;
 	size_t len = (m.nw + 1) * c->ncol;
 
 	if (nth > MARE_PAR_MAX_THREADS)
 		nth = MARE_PAR_MAX_THREADS;
+	nch = (c->n + MODEL_CHUNK_ROWS - 1) / MODEL_CHUNK_ROWS;
+	if (nch > MODEL_CHUNKS)
+		nch = MODEL_CHUNKS;
+	m.rows = (c->n + nch - 1) / nch;
 	nch = (c->n + m.rows - 1) / m.rows;
 	m.part = calloc(nch * len, sizeof(double));
 	m.w = malloc(nth * m.nw * B * sizeof(double));
@@ -1377,9 +1474,9 @@ cd_model_par(const struct prob *pb, const struct cd *c, const size_t *ka,
 static int
 cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 {
-	size_t na = 0, nw, a, j, l, B, n = c->n, ncol = c->ncol;
+	size_t na = 0, nw, a, j, l, B, ncol = c->ncol;
 	size_t *ka, *fj;
-	double *w, *t, *sv, *sc;
+	double *t, *sv, *sc;
 
 	if (ncol == 0)
 		return 0;
@@ -1400,11 +1497,8 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		}
 	nw = na + 2;
 	B = cd_rows(c, nw);
-	w = malloc(nw * B * sizeof(double));
 	t = calloc((nw + 3) * ncol, sizeof(double));
-	if (w == NULL || t == NULL) {
-		free(w);
-		free(t);
+	if (t == NULL) {
 		free(ka);
 		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
@@ -1418,15 +1512,12 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		sc[2 * l] = pb->m[fj[l]];
 		sc[2 * l + 1] = 1 / pb->s[fj[l]];
 	}
-	if (c->stream && cd_model_par(pb, c, ka, na, B, sc, t) == -1) {
-		free(w);
+	if (cd_model_par(pb, c, ka, na, B, sc, t) == -1) {
 		free(t);
 		free(ka);
 		free(fj);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
-	if (!c->stream)		/* else on threads, above */
-		cd_model_rows(pb, c, ka, na, B, sc, 0, n, w, c->blk, t, sv);
 	for (a = 0; a < na; a++) {
 		memcpy(c->G + ka[a] * c->cap, t + a * ncol,
 		    ncol * sizeof(double));
@@ -1439,7 +1530,6 @@ cd_model(const struct prob *pb, struct cd *c, struct mare_err *err)
 		if (c->stream && !c->gok[l])
 			c->xv[fj[l]] = sv[l];
 	}
-	free(w);
 	free(t);
 	free(ka);
 	free(fj);
@@ -1526,22 +1616,22 @@ cd_gram(const struct prob *pb, struct cd *c, size_t k)
  * afterwards, so the sums do not depend on the thread count. OpenBLAS
  * is held at one thread meanwhile (mare_optim_fit(), mare_optim_path()).
  */
-enum cd_job { CD_XTV, CD_XB, CD_LOSS };
+enum cd_job { CD_XTV, CD_XB };
 
 struct cd_par {
 	struct prob	*pb;
 	struct cd	*c;
 	enum cd_job	 job;
-	const double	*u;	/* CD_XTV: u; CD_LOSS: eta */
-	const double	*deta;	/* CD_LOSS */
+	const double	*u;	/* CD_XTV: u; cd_loss_step(): eta */
+	const double	*deta;	/* cd_loss_step() */
 	double		*out;	/* CD_XB: deta */
-	double		 step;	/* CD_LOSS */
+	double		 step;	/* cd_loss_step() */
 	double		 c0;	/* CD_XB: the constant term */
 };
 
 /*
  * Block k: CD_XTV: X' u and sum(u) over its rows; CD_XB: out = X vp + c0
- * on its rows; CD_LOSS: the loss terms at eta + step deta, with r and q.
+ * on its rows.
  */
 static int
 cd_par_block(void *arg, size_t k, size_t thread)
@@ -1565,11 +1655,6 @@ cd_par_block(void *arg, size_t k, size_t thread)
 		    a->out + i0);
 		for (i = i0; i < i0 + nr; i++)
 			a->out[i] += a->c0;
-		break;
-	case CD_LOSS:
-		for (i = i0; i < i0 + nr; i++)
-			s += pb->wn[i] * loss_row(pb, i, a->u[i] + a->step *
-			    a->deta[i], 1);
 		break;
 	}
 	part[p] = s;
@@ -1607,16 +1692,42 @@ cd_xtv(struct prob *pb, struct cd *c, const double *u, double *out)
 	return su;
 }
 
-/* loss_step() for the CD path: over blocks on threads when streaming. */
+/* Block k of cd_loss_step(): its rows' loss terms, with r and q. */
+static int
+cd_loss_block(void *arg, size_t k, size_t thread)
+{
+	const struct cd_par *a = arg;
+	struct prob *pb = a->pb;
+	size_t i, i1 = (k + 1) * LOSS_ROWS;
+	double s = 0;
+
+	(void)thread;
+	if (i1 > pb->n)
+		i1 = pb->n;
+	for (i = k * LOSS_ROWS; i < i1; i++)
+		s += pb->wn[i] * loss_row(pb, i, a->u[i] + a->step *
+		    a->deta[i], 1);
+	a->c->lpart[k] = s;
+	return 0;
+}
+
+/*
+ * The loss at eta + step deta, with r and q there (pb->eta is not
+ * changed): per block of LOSS_ROWS rows on pb->nthreads threads, the
+ * blocks' sums added in block order, the same for any thread count.
+ */
 static double
 cd_loss_step(struct prob *pb, struct cd *c, const double *eta,
     const double *deta, double step)
 {
-	struct cd_par a = { pb, c, CD_LOSS, eta, deta, NULL, step, 0 };
+	struct cd_par a = { pb, c, CD_XTV, eta, deta, NULL, step, 0 };
+	size_t k, nb = (pb->n + LOSS_ROWS - 1) / LOSS_ROWS;
+	double L = 0;
 
-	if (!c->stream)
-		return loss_step(pb, eta, deta, step);
-	return cd_par(&a, NULL);
+	(void)mare_par_for(nb, pb->nthreads, cd_loss_block, &a);
+	for (k = 0; k < nb; k++)
+		L += c->lpart[k];
+	return L;
 }
 
 /*

@@ -157,10 +157,12 @@ struct mare_optim_opts {
 	 * caller keeps OpenBLAS at one thread while this is above 1.
 	 * alpha > 0: above 1, the fit holds OpenBLAS at one thread while it
 	 * runs (its sums would depend on OpenBLAS's thread count), so it is
-	 * the same as with 1 and OpenBLAS at one thread; the passes over X
-	 * of its streamed working columns (see cd_copy_bytes: gradients,
-	 * the step in eta, the loss) run their row blocks on these threads,
-	 * partial sums again added in block order.
+	 * the same as with 1 and OpenBLAS at one thread. The quadratic model
+	 * of each IRLS step (Gram columns, by fixed chunks of rows), the
+	 * loss (by fixed blocks of rows), the structured gradients (a key
+	 * at a time), the structure check and, when the working columns are
+	 * streamed (see cd_copy_bytes), every pass over X run on these
+	 * threads, partial sums again added in a fixed order.
 	 */
 	unsigned	 threads;
 	/*

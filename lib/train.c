@@ -424,6 +424,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.max_iter = o->max_iter;
 	oo.stop = MARE_OPTIM_STOP_GLMNET;	/* maxnet's glmnet, thresh */
 	oo.last_only = 1;			/* and its last fit only */
+	oo.threads = o->threads;
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
 	/*
 	 * On one OpenBLAS thread: its threads would split the path's gemv

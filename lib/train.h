@@ -58,11 +58,11 @@ struct mare_train_opts {
 	const double *offset;	/* poisson: an offset a row (log exposure),
 				   added to the linear predictor of the rows
 				   fitted; NULL (default) for none */
-	unsigned threads;	/* logistic, poisson L2: threads of the
-				   passes over the rows (1); the same fit
-				   for any count. maxent: above 1, its
-				   path holds OpenBLAS at one thread (1:
-				   the caller keeps it there) */
+	unsigned threads;	/* threads of the solvers' passes over
+				   the rows (1; see mare_optim_opts); the
+				   same fit for any count. maxent: above
+				   1, its path holds OpenBLAS at one
+				   thread (1: the caller keeps it there) */
 };
 
 /* Defaults as listed above. */

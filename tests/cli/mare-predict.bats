@@ -53,7 +53,7 @@ for l in open(sys.argv[1]):
 
 @test "predict: tensor, JSON Lines and layer sampling give the same bits" {
 	run -0 --separate-stderr mare-predict -m m.json values.jsonl
-	assert_equal "${lines[0]}" '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"m":0.47084699168277633}'
+	assert_equal "${lines[0]}" '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"m":0.470846991682765}'
 	assert_equal "$stderr" "mare-predict: 5 in, 5 predicted, 0 rejected; 0 outside the training range (clamped)"
 	printf '%s\n' "$output" >a.jsonl
 	unchecked mare-tensor from-jsonl -q --dtype f8 --columns "$VARS" -o v.tensor \
@@ -66,8 +66,8 @@ for l in open(sys.argv[1]):
 	field b.jsonl m >b.txt
 	field c.jsonl m >c.txt
 	run cat a.txt
-	assert_output "$(printf '%s\n' 0.47084699168277633 0.47059532677806115 \
-	    0.48643151064821566 0.21943641228897476 0.2803631906229878)"
+	assert_output "$(printf '%s\n' 0.470846991682765 0.470595326778045 \
+	    0.48643151064819923 0.2194364122889655 0.28036319062297477)"
 	cmp a.txt b.txt
 	cmp a.txt c.txt
 }
@@ -78,7 +78,7 @@ for l in open(sys.argv[1]):
 	run -0 mare-predict -q -m m.json -m m.json --field a --field b \
 	    v.tensor -o p.tensor
 	run -0 mare-tensor to-jsonl p.tensor
-	assert_line -n 0 '{"a":0.47084699168277633,"b":0.47084699168277633}'
+	assert_line -n 0 '{"a":0.470846991682765,"b":0.470846991682765}'
 	run -0 mare-predict -q -m m.json v.tensor -o p.npy
 	run -0 python3 -c 'import struct
 d = open("p.npy", "rb").read()
@@ -86,7 +86,7 @@ n = struct.unpack("<H", d[8:10])[0]
 print(d[10:10 + n].decode().strip(), len(d) - 10 - n)
 print(repr(struct.unpack("<d", d[10 + n:18 + n])[0]))'
 	assert_line -n 0 "{'descr': '<f8', 'fortran_order': False, 'shape': (5, 1), } 40"
-	assert_line -n 1 "0.47084699168277633"
+	assert_line -n 1 "0.470846991682765"
 	# to stdout the rows are spooled until the count is known
 	mare-predict -q -m m.json --format npy v.tensor >q.npy
 	cmp p.npy q.npy
@@ -141,7 +141,7 @@ for l in open("points.jsonl"):
 	    '{"id":3,"SST_present_crop":"x","PAR_present_crop":40,"pH_present_crop":8.2}' >in.jsonl
 	run -0 --separate-stderr mare-predict -m m.json -R rej.jsonl \
 	    --field p in.jsonl
-	assert_output '{"id":2,"SST_present_crop":27,"PAR_present_crop":40,"pH_present_crop":8.2,"p":0.8167497555048834}'
+	assert_output '{"id":2,"SST_present_crop":27,"PAR_present_crop":40,"pH_present_crop":8.2,"p":0.8167497555048707}'
 	assert_equal "$stderr" "mare-predict: 3 in, 1 predicted, 2 rejected; 0 outside the training range (clamped)"
 	run cat rej.jsonl
 	assert_line -n 0 '{"id":1,"SST_present_crop":27,"PAR_present_crop":40,"_rejected":[{"field":"pH_present_crop","message":"missing"}]}'
@@ -178,7 +178,7 @@ for l in open("points.jsonl"):
 @test "predict: two models give two fields; --type class uses the model's threshold" {
 	cp m.json other.json
 	run -0 mare-predict -q -m m.json -m other.json values.jsonl
-	assert_line -n 0 '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"m":0.47084699168277633,"other":0.47084699168277633}'
+	assert_line -n 0 '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"m":0.470846991682765,"other":0.470846991682765}'
 	run -0 mare-predict -q -m m.json --type class --field c values.jsonl
 	assert_line -n 0 '{"id": 5000, "PAR_present_crop": 43.03596878051758, "SST_present_crop": 27.271238327026367, "pH_present_crop": 8.226259231567383,"c":1}'
 	assert_line -n 3 '{"id": 7000, "PAR_present_crop": 45.09294128417969, "SST_present_crop": 28.16948699951172, "pH_present_crop": 8.224702835083008,"c":0}'
