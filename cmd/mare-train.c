@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -38,6 +39,7 @@
 #include "model.h"
 #include "par.h"
 #include "profile.h"
+#include "prom.h"
 #include "prov.h"
 #include "tensor.h"
 #include "train.h"
@@ -1192,6 +1194,25 @@ max_features(size_t nv)
 	    MARE_FEATSPEC_NKNOTS) + v * (v - 1) / 2;
 }
 
+/*
+ * --metrics-file: the seconds since *t (then now) as the phase's
+ * mare_train_phase_seconds, where a run's time went.
+ */
+static void
+phase(struct timespec *t, const char *name)
+{
+	struct timespec now;
+	char lab[48];
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(lab, sizeof(lab), "phase=\"%s\"", name);
+	mare_prom_add(mare_cli_metrics(), "mare_train_phase_seconds",
+	    MARE_PROM_GAUGE, "wall time of each phase of the run", lab,
+	    (double)(now.tv_sec - t->tv_sec) +
+	    (double)(now.tv_nsec - t->tv_nsec) * 1e-9, NULL);
+	*t = now;
+}
+
 static int
 run(struct opts *o, struct mare_err *err)
 {
@@ -1209,7 +1230,9 @@ run(struct opts *o, struct mare_err *err)
 	struct mare_cv_pool pool = { NULL, NULL, 0 };
 	json_t *tuning = NULL;
 	int *lab = NULL, rc = -1, feat_own = 0;
+	struct timespec t0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&t, 0, sizeof(t));
 	if (open_table(o->input, &t, err) != 0)
 		goto done;
@@ -1359,6 +1382,7 @@ run(struct opts *o, struct mare_err *err)
 		o->t.lambda = o->cost_set ? 1.0 / (o->cost * (double)n) :
 		    1.0 / (double)n;
 	cv_opts(o, fi >= 0 ? ufold : NULL, &co);
+	phase(&t0, "read");
 	if (o->ntune_rm > 0 || o->ntune_fc > 0) {
 		tuning = tune(o, raw, n, nv, (const char *const *)names, lab,
 		    y, wi >= 0 ? w : NULL, lon, lat, &co, err);
@@ -1368,6 +1392,7 @@ run(struct opts *o, struct mare_err *err)
 		}
 		if (!o->common.quiet)
 			print_tuning(tuning);
+		phase(&t0, "tune");
 	}
 	if (fs == NULL) {
 		memset(&fo, 0, sizeof(fo));
@@ -1387,6 +1412,7 @@ run(struct opts *o, struct mare_err *err)
 		goto done;
 	}
 	small_design_one_thread(o, n, (double)fs->nfeat);
+	phase(&t0, "features");
 	if ((m = mare_model_new(o->type, fs, err)) == NULL) {
 		fs = NULL;
 		goto done;
@@ -1399,6 +1425,7 @@ run(struct opts *o, struct mare_err *err)
 		place(err, t.name);
 		goto done;
 	}
+	phase(&t0, "fit");
 	if (o->offset != NULL && json_object_set_new(m->hyper, "offset",
 	    json_string(o->offset)) != 0)
 		goto nomem;
@@ -1418,6 +1445,7 @@ run(struct opts *o, struct mare_err *err)
 	if ((m->training = train_figures(m, feat, score, y, wi >= 0 ? w :
 	    NULL, o->t.offset, n, np, o->t.threads, err)) == NULL)
 		goto done;
+	phase(&t0, "figures");
 	if (o->cv > 0 || o->scheme != MARE_CV_RANDOM || m->tuning != NULL) {
 		if ((m->cv = mare_cv_run(m, feat, y, wi >= 0 ? w : NULL,
 		    lon, lat, n, &o->t, &co, &pool, err)) == NULL) {
@@ -1426,17 +1454,20 @@ run(struct opts *o, struct mare_err *err)
 		}
 		if (!o->common.quiet)
 			print_cv(m->cv);
+		phase(&t0, "cv");
 	}
 	if (roc_importance(m, score, raw, y, n, m->cv != NULL ? &pool : NULL,
 	    o->common.seed, o->t.threads, err) != 0) {
 		place(err, t.name);
 		goto done;
 	}
+	phase(&t0, "importance");
 	if (profile_rows(m, o, raw, y, n, nv, (const char *const *)names,
 	    err) != 0) {
 		place(err, t.name);
 		goto done;
 	}
+	phase(&t0, "profile");
 	if ((prov = mare_prov_new(o->argc, o->argv, o->common.seed,
 	    mare_cli_now(), err)) == NULL ||
 	    mare_prov_add_input(prov, o->input, err) != 0 ||
@@ -1445,6 +1476,7 @@ run(struct opts *o, struct mare_err *err)
 	m->provenance = mare_prov_to_json(prov);
 	if (mare_model_save(m, o->common.output, err) != 0)
 		goto done;
+	phase(&t0, "save");
 	mare_cli_note("%s: %zu rows (%zu %s), %zu features, %lld "
 	    "non-zero; training %s %.4f", mare_model_type_name(m->type), n,
 	    np, m->type == MARE_MODEL_POISSON ? "with counts > 0" :

@@ -56,6 +56,17 @@ only_files() {
 	    <(jq -S 'del(.provenance)' m2.json)
 }
 
+@test "train: --metrics-file has the wall time of every phase" {
+	tensor "$COLS" swd.tensor
+	run -0 --separate-stderr mare-train -q -m maxent --features lq --cv 2 \
+	    --metrics-file m.prom swd.tensor -o m.json
+	run -0 sed -n 's/^mare_train_phase_seconds{phase="\([a-z]*\)"} [0-9.e-]*$/\1/p' m.prom
+	assert_output "$(printf '%s\n' read features fit figures cv importance \
+	    profile save)"
+	run -0 grep -c '^# TYPE mare_train_phase_seconds gauge$' m.prom
+	assert_output 1
+}
+
 @test "train: a tensor without a label column exits 65" {
 	tensor SST_present_crop,salinity_present_crop x.tensor
 	run -65 --separate-stderr mare-train -m maxent x.tensor -o m.json
