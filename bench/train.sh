@@ -91,12 +91,28 @@ if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
 	r=$runs
 	[ "$what" = big ] && r=1
 	hyperfine -N -w 0 -r "$r" --export-markdown "$dir/scale.md" \
-	    -n "maxent, $np presences, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t"
+	    -n "maxent, $np presences, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t" \
+	    -n "maxent, $np presences, default threads" "$train -q -m maxent -o /dev/null $t"
 	{
 		echo "## default maxent fit, $np coral presences + 10,000 background"
 		cat "$dir/scale.md"
 		echo
 		echo "CPU and peak RSS: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		# the fit alone (mare_train_phase_seconds): the median of r runs
+		for th in 1 default; do
+			thr=
+			[ "$th" = 1 ] && thr="--threads 1"
+			for i in $(seq "$r"); do
+				# shellcheck disable=SC2086 # $thr: an option or none
+				"$train" -q $thr -m maxent -o /dev/null \
+				    --metrics-file "$dir/scale.prom" "$t"
+				sed -n 's/^mare_train_phase_seconds{phase="fit"} //p' \
+				    "$dir/scale.prom"
+			done | sort -g | awk -v th="$th" '{ v[NR] = $1 }
+			    END { printf "fit phase, %s: median %.3f s, min %.3f s (%d runs)\n",
+				th == 1 ? "1 thread" : "default threads",
+				v[int((NR + 1) / 2)], v[1], NR }'
+		done
 	} >>"$out"
 fi
 

@@ -65,6 +65,21 @@ item(void *arg, size_t i, size_t t)
 	return i == j->fail_at ? -1 : 0;
 }
 
+/* j for n items on nthreads, item fail_at (n: none) returning -1. */
+static void
+job_init(struct job *j, size_t n, unsigned nthreads, size_t fail_at,
+    int nested)
+{
+	memset(j, 0, sizeof(*j));
+	j->n = n;
+	j->nthreads = nthreads < 1 ? 1 : nthreads;
+	j->fail_at = fail_at;
+	j->nested = nested;
+	j->hits = calloc(n + 1, 1);
+	j->tids = calloc(MARE_PAR_MAX_THREADS, 1);
+	pthread_mutex_init(&j->lock, NULL);
+}
+
 /* Runs a loop; 0 when every item ran once and thread numbers fit. */
 static int
 run(struct job *j, size_t n, unsigned nthreads, int nested)
@@ -72,14 +87,7 @@ run(struct job *j, size_t n, unsigned nthreads, int nested)
 	size_t i;
 	int rc;
 
-	memset(j, 0, sizeof(*j));
-	j->n = n;
-	j->nthreads = nthreads < 1 ? 1 : nthreads;
-	j->fail_at = n;
-	j->nested = nested;
-	j->hits = calloc(n + 1, 1);
-	j->tids = calloc(MARE_PAR_MAX_THREADS, 1);
-	pthread_mutex_init(&j->lock, NULL);
+	job_init(j, n, nthreads, n, nested);
 	rc = mare_par_for(n, nthreads, item, j);
 	for (i = 0; i < n; i++)
 		if (j->hits[i] != 1)
@@ -155,23 +163,11 @@ main(void)
 	is_int(fails, 0, "2000 loops in a row on the pool: every item once");
 
 	/* a failing item: -1, and no item starts after it on one thread */
-	memset(&j, 0, sizeof(j));
-	j.n = 100;
-	j.nthreads = 1;
-	j.fail_at = 10;
-	j.hits = calloc(100, 1);
-	j.tids = calloc(MARE_PAR_MAX_THREADS, 1);
-	pthread_mutex_init(&j.lock, NULL);
+	job_init(&j, 100, 1, 10, 0);
 	is_int(mare_par_for(100, 1, item, &j), -1, "an item's -1 is returned");
 	is_int((long long)j.calls, 11, "one thread stops at the failing item");
 	done(&j);
-	memset(&j, 0, sizeof(j));
-	j.n = 100000;
-	j.nthreads = 2;
-	j.fail_at = 10;
-	j.hits = calloc(100000, 1);
-	j.tids = calloc(MARE_PAR_MAX_THREADS, 1);
-	pthread_mutex_init(&j.lock, NULL);
+	job_init(&j, 100000, 2, 10, 0);
 	is_int(mare_par_for(100000, 2, item, &j), -1,
 	    "an item's -1 is returned from the pool");
 	ok(j.calls < 100000, "the pool stops handing out items after a -1 "
