@@ -1622,10 +1622,8 @@ struct cd_par {
 	struct prob	*pb;
 	struct cd	*c;
 	enum cd_job	 job;
-	const double	*u;	/* CD_XTV: u; cd_loss_step(): eta */
-	const double	*deta;	/* cd_loss_step() */
+	const double	*u;	/* CD_XTV: u */
 	double		*out;	/* CD_XB: deta */
-	double		 step;	/* cd_loss_step() */
 	double		 c0;	/* CD_XB: the constant term */
 };
 
@@ -1680,7 +1678,7 @@ cd_par(struct cd_par *a, double *out)
 static double
 cd_xtv(struct prob *pb, struct cd *c, const double *u, double *out)
 {
-	struct cd_par a = { pb, c, CD_XTV, u, NULL, NULL, 0, 0 };
+	struct cd_par a = { pb, c, CD_XTV, u, NULL, 0 };
 	double su;
 	size_t j;
 
@@ -1692,11 +1690,19 @@ cd_xtv(struct prob *pb, struct cd *c, const double *u, double *out)
 	return su;
 }
 
+/* cd_loss_step()'s trial point: eta + step deta. */
+struct cd_trial {
+	struct prob	*pb;
+	double		*lpart;
+	const double	*eta, *deta;
+	double		 step;
+};
+
 /* Block k of cd_loss_step(): its rows' loss terms, with r and q. */
 static int
 cd_loss_block(void *arg, size_t k, size_t thread)
 {
-	const struct cd_par *a = arg;
+	const struct cd_trial *a = arg;
 	struct prob *pb = a->pb;
 	size_t i, i1 = (k + 1) * LOSS_ROWS;
 	double s = 0;
@@ -1705,9 +1711,9 @@ cd_loss_block(void *arg, size_t k, size_t thread)
 	if (i1 > pb->n)
 		i1 = pb->n;
 	for (i = k * LOSS_ROWS; i < i1; i++)
-		s += pb->wn[i] * loss_row(pb, i, a->u[i] + a->step *
+		s += pb->wn[i] * loss_row(pb, i, a->eta[i] + a->step *
 		    a->deta[i], 1);
-	a->c->lpart[k] = s;
+	a->lpart[k] = s;
 	return 0;
 }
 
@@ -1720,7 +1726,7 @@ static double
 cd_loss_step(struct prob *pb, struct cd *c, const double *eta,
     const double *deta, double step)
 {
-	struct cd_par a = { pb, c, CD_XTV, eta, deta, NULL, step, 0 };
+	struct cd_trial a = { pb, c->lpart, eta, deta, step };
 	size_t k, nb = (pb->n + LOSS_ROWS - 1) / LOSS_ROWS;
 	double L = 0;
 
@@ -1757,7 +1763,7 @@ cd_xtu(struct prob *pb, struct cd *c, const double *u, double *out)
 static void
 cd_xb(struct prob *pb, struct cd *c, const double *dsl, double *deta)
 {
-	struct cd_par a = { pb, c, CD_XB, NULL, NULL, NULL, 0, 0 };
+	struct cd_par a = { pb, c, CD_XB, NULL, NULL, 0 };
 	size_t l, j, p = pb->p;
 	double c0 = 0;
 
