@@ -1514,6 +1514,7 @@ main(int argc, char **argv)
 	int r, status = 0;
 
 	memset(&o, 0, sizeof(o));
+	mare_mem_big_apart();	/* peak memory: see mem.h */
 	mare_cli_init(argv[0], usage, &o.common, &err);
 	o.argc = argc;
 	o.argv = argv;

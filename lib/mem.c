@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 #include <sys/mman.h>
+#ifdef HAVE_MALLOPT
+#include <malloc.h>
+#endif
 
 #include "mem.h"
 
@@ -27,5 +30,13 @@ mare_mem_hint_huge(void *p, size_t size)
 #else
 	(void)p;
 	(void)size;
+#endif
+}
+
+void
+mare_mem_big_apart(void)
+{
+#if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD)
+	(void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
 }

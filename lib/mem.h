@@ -20,4 +20,14 @@
  */
 void	mare_mem_hint_huge(void *p, size_t size);
 
+/*
+ * Have every allocation of 1 MB or more mapped on its own, so that
+ * freeing it gives its memory back at once. glibc otherwise raises its
+ * mapping threshold after such a free (up to 32 MB), and the next large
+ * arrays land in the heap, where a small allocation made after them can
+ * keep their freed pages in the process (a 1,000,000 x 20 L1 fit peaked
+ * at 228.5 MB instead of 220.5 MB). A no-op without mallopt().
+ */
+void	mare_mem_big_apart(void);
+
 #endif /* MARE_MEM_H */
