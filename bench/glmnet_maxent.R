@@ -3,7 +3,7 @@
 # part of make check; Debian r-base-core, r-cran-glmnet)
 #
 #   Rscript glmnet_maxent.R design.npy names.txt penalty.txt mare.txt \
-#       times.txt [check]
+#       times.txt [check [ref.txt]]
 #
 # design.npy: mare-tensor to-npy of mare-featurize --spec (the model's spec)
 # --weights: label, weight, the features, longitude, latitude (f8, C order).
@@ -16,7 +16,10 @@
 # (system.time); its user, sys and elapsed seconds are appended to
 # times.txt. With "check", the fit is compared with mare's and the
 # comparison printed as Markdown lines, and mare's penalties, lambdas and
-# quadratic, product and hinge features with maxnet's rules computed here.
+# quadratic, product and hinge features with maxnet's rules computed here;
+# with ref.txt, glmnet's fit is also written there as reference values
+# for a test (objective at the last lambda, entropy and alpha by
+# log-sum-exp and by maxnet's formula, the selected features).
 suppressMessages(library(glmnet))
 a <- commandArgs(trailingOnly = TRUE)
 if (length(a) < 5)
@@ -166,7 +169,8 @@ obj <- function(a0, b) {
 	-sum(weights * ll) / sum(weights) +
 	    lambda[k] * sum(reg * length(reg) / sum(reg) * abs(b))
 }
-# maxnet's entropy, normaliser and cloglog output from a fit's betas
+# maxnet's entropy, normaliser and cloglog output from a fit's betas, as
+# maxnet computes them (exp of the links)
 bg <- p == 0
 maxnet_out <- function(b) {
 	link <- as.numeric(mm %*% b)
@@ -178,12 +182,25 @@ maxnet_out <- function(b) {
 }
 go <- maxnet_out(gb)
 mo <- maxnet_out(mb)
+# the same outputs by log-sum-exp, which cannot overflow: where maxnet's
+# exp(link) does (presences beyond the background, no presences added),
+# these are the fit's true entropy and cloglog
+stable_out <- function(b) {
+	link <- as.numeric(mm %*% b)
+	m <- max(link[bg])
+	lse <- m + log(sum(exp(link[bg] - m)))
+	l <- link[bg] - lse
+	H <- -sum(exp(l) * l)
+	list(H = H, alpha = -lse, cloglog = 1 - exp(-exp(H + link - lse)))
+}
+gs <- stable_out(gb)
 mclog <- 1 - exp(-exp(mH + as.numeric(mm %*% mb) + malpha))
 gsel <- colnames(mm)[gb != 0]
 msel <- colnames(mm)[mb != 0]
 og <- obj(ga0, gb)
 om <- obj(ma0, mb)
-dcl <- max(abs(mclog - go$cloglog))
+overflow <- !is.finite(go$H)
+dcl <- max(abs(mclog - if (overflow) gs$cloglog else go$cloglog))
 cat(sprintf("- design matrix: mare-featurize's against maxnet's feature definitions applied in R to its linear columns: max relative difference %s over %d of %d features%s\n",
     fmt(rdiff), sum(!is.na(rx[1, ])), ncol(mm),
     if (anyNA(rx[1, ])) " (thresholds and categoricals not rebuilt)" else ""))
@@ -206,10 +223,20 @@ cat(sprintf("- max |beta difference| %s (largest |beta| %s); glmnet intercept %.
     fmt(max(abs(gb - mb))), fmt(max(abs(gb))), ga0, ma0))
 cat(sprintf("- entropy: glmnet's fit %.6f, mare %.6f (maxnet's formula on mare's betas %.6f)\n",
     go$H, mH, mo$H))
-cat(sprintf("- cloglog over all %d rows: max |difference| %s (mare's model against glmnet's fit through maxnet's transforms)\n",
-    nrow(mm), fmt(dcl)))
-cat(sprintf("- verdict: %s\n", if (dcl < 1e-3 && abs(om - og) / abs(og) < 1e-4 &&
+if (overflow)
+	cat(sprintf("- maxnet's transforms overflow on glmnet's fit (exp of links up to %.6g): its entropy, alpha and every prediction are NaN; by log-sum-exp, glmnet's fit has entropy %.9f, alpha %.9g\n",
+	    max(as.numeric(mm %*% gb)[bg]), gs$H, gs$alpha))
+cat(sprintf("- cloglog over all %d rows: max |difference| %s (mare's model against glmnet's fit through %s)\n",
+    nrow(mm), fmt(dcl), if (overflow) "log-sum-exp transforms" else
+    "maxnet's transforms"))
+cat(sprintf("- verdict: %s\n", if (is.finite(dcl) && dcl < 1e-3 &&
+    abs(om - og) / abs(og) < 1e-4 &&
     max(abs(reg - rreg) / rreg) < 1e-9 && rdiff < 1e-9)
     "mare and glmnet agree (cloglog within 1e-3, objective within 1e-4 relative; penalties and features to 1e-9)"
     else "MARE AND GLMNET DISAGREE: see the figures above"))
 cat(sprintf("- R %s, glmnet %s\n", getRversion(), packageVersion("glmnet")))
+if (length(a) >= 7)
+	writeLines(c(sprintf("objective %.17g", og),
+	    sprintf("entropy %.17g", gs$H), sprintf("alpha %.17g", gs$alpha),
+	    sprintf("maxnet_entropy %.17g", go$H),
+	    paste("selected", paste(gsel, collapse = " "))), a[7])

@@ -67,6 +67,39 @@ only_files() {
 	assert_output 1
 }
 
+# Presences beyond the background (swd's presences above the median
+# presence SST, background at or below it) and --no-add-samples (maxnet's
+# addsamplestobackground = FALSE): the links reach 2234, where maxnet's own
+# transforms overflow (NaN entropy and predictions). The references are R
+# glmnet's fit with maxnet's call on mare's design (separable-glmnet.txt;
+# tests/data/train/README.md).
+@test "train: maxent converges on presences beyond the background, where maxnet's outputs overflow" {
+	cut=26.9451274035943
+	jq -c "select((.label == 1 and .SST_present_crop > $cut) or
+	    (.label == 0 and .SST_present_crop <= $cut))" "$SWD" >sep.jsonl
+	run -0 --separate-stderr unchecked mare-tensor from-jsonl -q --dtype f8 \
+	    --columns "$COLS" -o sep.tensor sep.jsonl
+	run -0 --separate-stderr mare-train -q -m maxent --features lq \
+	    --no-add-samples sep.tensor -o m.json
+	assert_equal "$stderr" ""
+	ref="$DATA/train/separable-glmnet.txt"
+	run -0 grep -c '^maxnet_entropy NaN$' "$ref"
+	run -0 jq -c --arg sel "$(sed -n 's/^selected //p' "$ref")" \
+	    --argjson obj "$(sed -n 's/^objective //p' "$ref")" \
+	    --argjson H "$(sed -n 's/^entropy //p' "$ref")" \
+	    '[.convergence.converged, .maxent.added_presences,
+	    ([.features.features[].name] as $n | [.link.beta | to_entries[] |
+	    select(.value != 0) | $n[.key]] | join(" ") == $sel),
+	    ((.convergence.objective - $obj) / $obj | fabs < 1e-5),
+	    ((.entropy - $H) | fabs < 1e-4)]' m.json
+	assert_output '[true,0,true,true,true]'
+	# every prediction is a number in [0, 1]
+	run -0 --separate-stderr mare-predict -q -m m.json --field p sep.jsonl
+	run -0 jq -s '[.[].p | select(type == "number" and . >= 0 and . <= 1)]
+	    | length' <<<"$output"
+	assert_output 2900
+}
+
 @test "train: a tensor without a label column exits 65" {
 	tensor SST_present_crop,salinity_present_crop x.tensor
 	run -65 --separate-stderr mare-train -m maxent x.tensor -o m.json
