@@ -406,6 +406,83 @@ test_select(void)
 	json_decref(rows);
 }
 
+/*
+ * maxnet adds to the background the presences that are no background row
+ * (identical() on the raw variables). Worked by hand: 20 background rows
+ * of x1, x2 (continuous) and c (categorical, levels 1 and 2) and 6
+ * presences: two copies of background row 3, a copy of row 7, row 0 with
+ * x1 = -0 (equal to 0), row 4 with the other level of c (equal to row 4
+ * in x1 and x2, so in the linear columns that are hashed: row_eq() must
+ * tell them apart) and a new row: 2 added, whatever the classes (linear
+ * columns hashed, or with "h" the whole row).
+ */
+static void
+test_added_presences(void)
+{
+	enum { AB = 20, AP = 6, AN = AB + AP };
+	static const char *names[3] = { "x1", "x2", "c" };
+	static const char *const cat[1] = { "c" };
+	static const char *const classes[3] = { "lq", "h", "default" };
+	double raw[AN * 3], y[AN];
+	int lab[AN];
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_train_opts to;
+	struct mare_err err;
+	double *feat;
+	size_t i, c;
+	json_int_t added;
+
+	for (i = 0; i < AB; i++) {
+		raw[i * 3] = (double)i * 0.5;
+		raw[i * 3 + 1] = (double)(i % 5) * 1.3 - 2.0;
+		raw[i * 3 + 2] = (double)(1 + i % 2);
+	}
+	memcpy(raw + 20 * 3, raw + 3 * 3, 3 * sizeof(double));
+	memcpy(raw + 21 * 3, raw + 3 * 3, 3 * sizeof(double));
+	memcpy(raw + 22 * 3, raw + 7 * 3, 3 * sizeof(double));
+	memcpy(raw + 23 * 3, raw + 0 * 3, 3 * sizeof(double));
+	raw[23 * 3] = -0.0;
+	memcpy(raw + 24 * 3, raw + 4 * 3, 3 * sizeof(double));
+	raw[24 * 3 + 2] = 2.0;		/* row 4 has c = 1 */
+	raw[25 * 3] = 0.25;
+	raw[25 * 3 + 1] = 0.7;
+	raw[25 * 3 + 2] = 1.0;
+	for (i = 0; i < AN; i++) {
+		y[i] = i >= AB;
+		lab[i] = (int)y[i];
+	}
+	for (c = 0; c < 3; c++) {
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes[c];
+		fo.categorical = cat;
+		fo.ncategorical = 1;
+		mare_err_init(&err);
+		feat = NULL;
+		m = NULL;
+		if ((fs = mare_featspec_fit(raw, AN, 3, names, lab, &fo,
+		    &err)) != NULL && (feat = malloc(AN * fs->nfeat *
+		    sizeof(double))) != NULL &&
+		    mare_featspec_apply_rows(fs, raw, AN, 0, feat, NULL,
+		    &err) == 0)
+			m = mare_model_new(MARE_MODEL_MAXENT, fs, &err);
+		else
+			mare_featspec_free(fs);
+		mare_train_opts_init(&to);
+		added = -1;
+		if (m != NULL && mare_train_fit(m, feat, y, NULL, AN, &to,
+		    &err) == 0)
+			added = json_integer_value(json_object_get(m->maxent,
+			    "added_presences"));
+		ok(added == 2, "maxent: %s: 2 presences added to the "
+		    "background (%lld; %s)", classes[c], (long long)added,
+		    err.msg);
+		mare_model_free(m);
+		free(feat);
+	}
+}
+
 int
 main(void)
 {
@@ -414,6 +491,7 @@ main(void)
 	test_select();
 	test_importance();
 	test_importance_threads();
+	test_added_presences();
 	if (load_swd() == -1 || N != 8789) {
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();
