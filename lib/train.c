@@ -79,6 +79,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	size_t tabk = 4, np = 0, i, j;
 	double cls, sd, mean, s, lo, hi, v, fl, rnp;
 	double *acc, *amean, *alo, *ahi, *as;
+	const double *row;
 	int anyq = 0, anyp = 0;
 
 	for (i = 0; i < n; i++)
@@ -116,16 +117,16 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		alo[j] = INFINITY;
 		ahi[j] = -INFINITY;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		row = feat + i * m->p;
 		for (j = 0; j < m->p; j++) {
-			v = feat[i * m->p + j];
-			if (v < alo[j])
-				alo[j] = v;
-			if (v > ahi[j])
-				ahi[j] = v;
-			if (y[i] == 1.0)
-				amean[j] += v;
+			alo[j] = row[j] < alo[j] ? row[j] : alo[j];
+			ahi[j] = row[j] > ahi[j] ? row[j] : ahi[j];
 		}
+		if (y[i] == 1.0)
+			for (j = 0; j < m->p; j++)
+				amean[j] += row[j];
+	}
 	for (j = 0; j < m->p; j++)
 		amean[j] /= (double)np;
 	for (i = 0; i < n; i++)
