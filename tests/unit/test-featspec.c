@@ -1171,6 +1171,136 @@ test_fit_more(void)
 	mare_featspec_free(fs);
 }
 
+/*
+ * mare_featspec_fit_apply() and threads: on swd.csv under five class sets,
+ * the spec is the one the column-at-a-time fit of mare 0.1.0 (b03aa98)
+ * gave, to the bit (its SHA-256, pinned), for 1, 2 and 3 threads, with or
+ * without the design; the design holds the bits of
+ * mare_featspec_apply_rows(), or is NULL for the identity spec ("l").
+ */
+static void
+test_fit_apply(const double *x, size_t n, const int *label)
+{
+	static const struct {
+		const char	*classes;
+		const char	*sha;
+	} c[] = {
+		{ "default",
+		  "362b97823f8ade9c560f85d7230bb763"
+		  "6676b9d7802836a45ef5c5d97e724f45" },
+		{ "lqpht",
+		  "2559b6726c089f711d0bf76e3529bb68"
+		  "a152b9495f0fa184edd6cef3fefb6983" },
+		{ "l",
+		  "0c6256f70cb49524b274f28ce223ed28"
+		  "afa428c231f0f549bc6e8a6a9e53afe3" },
+		{ "tq",
+		  "22ca424acc385ebc11117fb498f7133a"
+		  "2fd6fcde436750795351ad65cbf58f87" },
+		{ "h",
+		  "e0d466db678af819c8ff6c3649b3cf96"
+		  "ea5acf383e4fbd9fb92c7ffeb046cb3a" },
+	};
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs, *fs2;
+	struct mare_err err;
+	char hex[65], hex2[65];
+	double *ref, *d;
+	size_t i, t;
+	int same, design;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.classes = c[i].classes;
+		mare_err_init(&err);
+		fs = mare_featspec_fit(x, n, NV, swd_names, label, &o, &err);
+		ref = fs != NULL ? malloc(n * fs->nfeat * sizeof(double)) :
+		    NULL;
+		if (ref == NULL || mare_featspec_hash(fs, NULL, hex, NULL) != 0 ||
+		    mare_featspec_apply_rows(fs, x, n, 0, ref, NULL,
+		    NULL) != 0) {
+			ok(0, "fit_apply: %s fits (%s)", c[i].classes,
+			    err.msg);
+			mare_featspec_free(fs);
+			free(ref);
+			continue;
+		}
+		is_str(hex, c[i].sha, "fit: %s: the spec of the column-at-a-"
+		    "time fit", c[i].classes);
+		for (t = 1; t <= 3; t++) {
+			o.threads = (unsigned)t;
+			fs2 = mare_featspec_fit_apply(x, n, NV, swd_names,
+			    label, &o, &d, &err);
+			same = fs2 != NULL && mare_featspec_hash(fs2, NULL,
+			    hex2, NULL) == 0 && strcmp(hex, hex2) == 0;
+			design = fs2 != NULL && (mare_featspec_is_identity(fs) ?
+			    d == NULL : d != NULL && memcmp(d, ref, n *
+			    fs->nfeat * sizeof(double)) == 0);
+			ok(same && design, "fit_apply: %s on %zu thread(s): "
+			    "the same spec, %s", c[i].classes, t,
+			    mare_featspec_is_identity(fs) ? "no design "
+			    "(identity)" : "the design of apply_rows");
+			mare_featspec_free(fs2);
+			free(d);
+			fs2 = mare_featspec_fit(x, n, NV, swd_names, label,
+			    &o, &err);
+			ok(fs2 != NULL && mare_featspec_hash(fs2, NULL, hex2,
+			    NULL) == 0 && strcmp(hex, hex2) == 0,
+			    "fit: %s on %zu thread(s): the same spec",
+			    c[i].classes, t);
+			mare_featspec_free(fs2);
+		}
+		mare_featspec_free(fs);
+		free(ref);
+	}
+}
+
+/*
+ * fit_apply with a categorical variable: the indicators and the stats as
+ * mare_featspec_fit() and mare_featspec_apply_rows() give them.
+ */
+static void
+test_fit_apply_categorical(void)
+{
+	static const char *const names[3] = { "a", "c", "b" };
+	static const char *const cat[1] = { "c" };
+	double x[60 * 3], *ref, *d;
+	int label[60];
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs, *fs2;
+	char *t1, *t2;
+	size_t r;
+
+	for (r = 0; r < 60; r++) {
+		x[r * 3] = (double)((r * 7) % 23) / 4.0;
+		x[r * 3 + 1] = (double)(r % 4) * 10.0;
+		x[r * 3 + 2] = -(double)((r * 11) % 17);
+		label[r] = r % 5 == 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.classes = "lqph";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, 60, 3, names, label, &o, NULL);
+	o.threads = 2;
+	fs2 = mare_featspec_fit_apply(x, 60, 3, names, label, &o, &d, NULL);
+	ref = fs != NULL ? malloc(60 * fs->nfeat * sizeof(double)) : NULL;
+	t1 = fs != NULL ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
+	t2 = fs2 != NULL ? mare_featspec_to_json(fs2, NULL, NULL) : NULL;
+	ok(ref != NULL && d != NULL && t1 != NULL && t2 != NULL &&
+	    strcmp(t1, t2) == 0 && mare_featspec_apply_rows(fs, x, 60, 0, ref,
+	    NULL, NULL) == 0 && memcmp(ref, d, 60 * fs->nfeat *
+	    sizeof(double)) == 0 && fs->nfeat > 4 &&
+	    fs->feat[fs->nfeat - 4].cls == MARE_FEATSPEC_CATEGORICAL,
+	    "fit_apply: a categorical variable: the same spec and design");
+	free(t1);
+	free(t2);
+	free(ref);
+	free(d);
+	mare_featspec_free(fs);
+	mare_featspec_free(fs2);
+}
+
 int
 main(void)
 {
@@ -1188,6 +1318,7 @@ main(void)
 	test_malformed();
 	test_categorical_json();
 	test_fit_more();
+	test_fit_apply_categorical();
 
 	n = load_swd(&x, &label);
 	is_int((long long)n, 8789, "swd.csv: 8789 rows");
@@ -1195,6 +1326,7 @@ main(void)
 		test_maxnet(x, n, label);
 		test_numpy(x, n, label);
 		test_roundtrip(x, n, label);
+		test_fit_apply(x, n, label);
 	}
 	free(x);
 	free(label);
