@@ -27,6 +27,7 @@
 
 #include "featspec.h"
 #include "io.h"
+#include "jsonl.h"
 #include "mem.h"
 #include "par.h"
 #include "prov.h"
@@ -78,23 +79,61 @@ mare_featspec_rnum(double d, char *buf, size_t size)
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back to the same bits.
  * -0 is written "-0.0" so that JSON readers take it as a real, not the
- * integer 0.
+ * integer 0. For a normal d the digits come from mare_jsonl_digits() (the
+ * same digits at the same precision, without printing three times) and
+ * are laid out as %g lays them out at that precision, at least 15.
  */
 static void
 dtoa(double d, char *buf, size_t size)
 {
-	int prec;
+	char dig[17], *q = buf;
+	int prec, n, x, i;
 
 	if (d == 0) {
 		snprintf(buf, size, signbit(d) ? "-0.0" : "0");
 		return;
 	}
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			return;
+	if (!isnormal(d) || size < 32) {
+		for (prec = 15; prec < 17; prec++) {
+			snprintf(buf, size, "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				return;
+		}
+		snprintf(buf, size, "%.17g", d);
+		return;
 	}
-	snprintf(buf, size, "%.17g", d);
+	n = mare_jsonl_digits(fabs(d), dig, &x);
+	prec = n > 15 ? n : 15;
+	if (d < 0)
+		*q++ = '-';
+	if (x < -4 || x >= prec) {		/* d.ddde+XX */
+		*q++ = dig[0];
+		if (n > 1) {
+			*q++ = '.';
+			memcpy(q, dig + 1, (size_t)(n - 1));
+			q += n - 1;
+		}
+		snprintf(q, size - (size_t)(q - buf), "e%c%02d",
+		    x < 0 ? '-' : '+', abs(x));
+		return;
+	}
+	if (x < 0) {				/* 0.000ddd */
+		*q++ = '0';
+		*q++ = '.';
+		for (i = -1; i > x; i--)
+			*q++ = '0';
+		memcpy(q, dig, (size_t)n);
+		q += n;
+	} else {				/* ddd[.ddd] */
+		for (i = 0; i <= x; i++)
+			*q++ = i < n ? dig[i] : '0';
+		if (n > x + 1) {
+			*q++ = '.';
+			memcpy(q, dig + x + 1, (size_t)(n - x - 1));
+			q += n - x - 1;
+		}
+	}
+	*q = '\0';
 }
 
 /* Names */

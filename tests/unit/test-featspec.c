@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1301,6 +1302,90 @@ test_fit_apply_categorical(void)
 	mare_featspec_free(fs2);
 }
 
+/*
+ * The numbers of the canonical text: each is the shortest of %.15g, %.16g
+ * and %.17g that reads back to the same bits (the reference, computed
+ * here). 1000 levels of a categorical variable with random bits (normal
+ * and subnormal, exponents -320 to 200) and chosen edges, written by
+ * to_json and compared one by one.
+ */
+static void
+ref_num(double d, char *buf, size_t size)
+{
+	int prec;
+
+	if (d == 0) {
+		snprintf(buf, size, signbit(d) ? "-0.0" : "0");
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return;
+	}
+	snprintf(buf, size, "%.17g", d);
+}
+
+static void
+test_numbers(void)
+{
+	enum { NL = 1000 };
+	static const double edge[] = { 1e15, 1e16, 1e-5, 1e-4, 0.0001234,
+	    123456789012345.0, 1234567890123456.0, 12345678901234568.0,
+	    0.30000000000000004, 5e-324, 2.2250738585072014e-308, 1e22,
+	    1e23, 9.999999999999999e22, 0.1, 100.0, -0.0, -1.5e300,
+	    999999999999999.9, 0.5, 7.0 };
+	static const char *const names[1] = { "c" };
+	static const char *const cat[1] = { "c" };
+	static double x[NL];
+	int label[NL];
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs;
+	char *t, *p, *e, want[40];
+	uint64_t r = 0x9e3779b97f4a7c15ULL, bits;
+	size_t i, bad = 0;
+
+	for (i = 0; i < NL; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		bits = (r & 0x800fffffffffffffULL) |
+		    ((uint64_t)((r >> 20) % 1731) << 52);	/* e-1023..707 */
+		memcpy(&x[i], &bits, sizeof(x[i]));
+		if (i < sizeof(edge) / sizeof(edge[0]))
+			x[i] = edge[i];
+		label[i] = i % 2;
+	}
+	memset(&o, 0, sizeof(o));
+	o.classes = "l";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, NL, 1, names, label, &o, NULL);
+	t = fs != NULL ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
+	p = t != NULL ? strstr(t, "\"levels\": [") : NULL;
+	if (p == NULL || fs->vars[0].nlevels < NL / 2) {
+		ok(0, "numbers: 1000 random levels fit and serialise");
+		goto out;
+	}
+	p += strlen("\"levels\": [");
+	for (i = 0; i < fs->vars[0].nlevels; i++) {
+		ref_num(fs->vars[0].levels[i], want, sizeof(want));
+		e = p + strcspn(p, ",]");
+		if ((size_t)(e - p) != strlen(want) ||
+		    strncmp(p, want, strlen(want)) != 0) {
+			if (bad++ == 0)
+				diag("level %zu: %.*s, want %s", i,
+				    (int)(e - p), p, want);
+		}
+		p = e + (*e == ',' ? 2 : 0);
+	}
+	ok(bad == 0, "numbers: %zu levels (random bits, subnormals, edges) "
+	    "written as the shortest %%.15g/16g/17g", fs->vars[0].nlevels);
+out:
+	free(t);
+	mare_featspec_free(fs);
+}
+
 int
 main(void)
 {
@@ -1319,6 +1404,7 @@ main(void)
 	test_categorical_json();
 	test_fit_more();
 	test_fit_apply_categorical();
+	test_numbers();
 
 	n = load_swd(&x, &label);
 	is_int((long long)n, 8789, "swd.csv: 8789 rows");
