@@ -32,6 +32,7 @@
 #include "train.h"
 
 #define IMP_BLOCK	4096	/* rows predicted at a time by importance */
+#define IMP_CACHE_MAX	(8UL << 20)	/* doubles of unpermuted features */
 #define PRED_CHUNK	65536	/* rows a thread predicts at a time */
 
 void
@@ -866,6 +867,41 @@ linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
 	}
 }
 
+/*
+ * The default-scale scores of rows [i0, i0 + nb) under the view vm with
+ * variable v's values taken from col, from fb, the view's features of the
+ * unpermuted rows (n x vm->p): only the nd features dep[] of v are
+ * computed again, from a copy of the row in x (nv doubles); the link is
+ * the sum in feature order that mare_model_predict() takes, so the same
+ * bits. Returns 0, or -1 with err set (raw values are checked by the
+ * caller: none is expected).
+ */
+static int
+cached_scores(const struct mare_model *vm, const double *raw,
+    const double *fb, size_t i0, size_t nb, size_t v, const double *col,
+    const size_t *dep, size_t nd, double *x, double *s, struct mare_err *err)
+{
+	enum mare_model_output type = mare_model_default_output(vm);
+	size_t nv = vm->spec->nvars, p = vm->p, i, k, d;
+	double sum;
+
+	for (i = i0; i < i0 + nb; i++) {
+		memcpy(x, raw + i * nv, nv * sizeof(double));
+		x[v] = col[i];
+		if (mare_featspec_apply_some(vm->spec, x, 0, dep, nd, x + nv,
+		    err) < 0)
+			return -1;
+		sum = 0.0;
+		for (k = 0, d = 0; k < p; k++)
+			if (d < nd && dep[d] == k)
+				sum += vm->beta[k] * x[nv + d++];
+			else
+				sum += vm->beta[k] * fb[i * p + k];
+		s[i] = mare_model_transform(vm, vm->intercept + sum, type);
+	}
+	return 0;
+}
+
 /* The permuted variables of mare_train_importance(), on threads. */
 struct imp_job {
 	const struct mare_model *vm;
@@ -876,6 +912,8 @@ struct imp_job {
 	double		 auc0;
 	double		*drop;		/* nv: each variable's drop */
 	double		**col, **s, **x;	/* a thread's buffers */
+	const double	*fb;		/* the view's features, or NULL */
+	const size_t	*dep, *dep0;	/* v's: dep[dep0[v] .. dep0[v + 1]) */
 	struct mare_err	*err;		/* a thread's error */
 };
 
@@ -908,7 +946,14 @@ imp_var(void *arg, size_t v, size_t t)
 		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
 		linear_scores(j->vm, j->raw, i0, nb, v, col, s);
 	}
-	for (i0 = 0; !j->lin && i0 < n; i0 += nb) {
+	for (i0 = 0; !j->lin && j->fb != NULL && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		if (cached_scores(j->vm, j->raw, j->fb, i0, nb, v, col,
+		    j->dep + j->dep0[v], j->dep0[v + 1] - j->dep0[v], x, s,
+		    &j->err[t]) != 0)
+			return -1;
+	}
+	for (i0 = 0; !j->lin && j->fb == NULL && i0 < n; i0 += nb) {
 		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
 		memcpy(x, j->raw + i0 * nv, nb * nv * sizeof(double));
 		for (i = 0; i < nb; i++)
@@ -926,6 +971,25 @@ imp_var(void *arg, size_t v, size_t t)
 	return 0;
 }
 
+/*
+ * The features of each variable v of fs, in feature order, into
+ * dep[dep0[v] .. dep0[v + 1]) (dep: 2 nfeat entries, dep0: nvars + 1; a
+ * product is a feature of both its variables).
+ */
+static void
+imp_deps(const struct mare_featspec *fs, size_t *dep, size_t *dep0)
+{
+	size_t v, k, d = 0;
+
+	for (v = 0; v < fs->nvars; v++) {
+		dep0[v] = d;
+		for (k = 0; k < fs->nfeat; k++)
+			if (fs->feat[k].var == v || fs->feat[k].var2 == v)
+				dep[d++] = k;
+	}
+	dep0[fs->nvars] = d;
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
     const double *y, size_t n, uint64_t seed, unsigned threads, double *pct,
@@ -938,7 +1002,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	struct mare_err terr[MARE_PAR_MAX_THREADS];
 	double *col[MARE_PAR_MAX_THREADS], *s[MARE_PAR_MAX_THREADS];
 	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, *buf = NULL, sum = 0;
-	size_t nv = m->spec->nvars, v, i, nt, nx, nn, per;
+	double *fb = NULL;
+	size_t nv = m->spec->nvars, v, i, nt, nx, nn, per, *dep = NULL;
 	int rc = -1, blas_threads = 0;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
@@ -990,12 +1055,29 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	job.s = s;
 	job.x = x;
 	job.err = terr;
+	job.fb = NULL;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
 	if (job.lin)
 		linear_scores(&vm, raw, 0, n, nv, raw, s[0]);	/* col unread */
 	else if (mare_model_predict(&vm, raw, n, &po, s[0], NULL, err) != 0)
 		goto done;
+	if (!job.lin && vm.p > 0 && n <= IMP_CACHE_MAX / vm.p &&
+	    nv + vm.p <= nx) {
+		if ((dep = malloc((2 * vm.p + nv + 1) *
+		    sizeof(size_t))) == NULL ||
+		    (fb = malloc(n * vm.p * sizeof(double))) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
+		if (mare_featspec_apply_rows(&vfs, raw, n, 0, fb, NULL,
+		    err) != 0)
+			goto done;
+		imp_deps(&vfs, dep + nv + 1, dep);
+		job.fb = fb;
+		job.dep = dep + nv + 1;
+		job.dep0 = dep;
+	}
 	if (mare_metrics_auc_work(s[0], job.y, n, (uint64_t *)(void *)col[0],
 	    (uint64_t *)(void *)s[0], &job.auc0, err) != 0)
 		goto done;
@@ -1023,5 +1105,7 @@ done:
 	free(vm.beta);
 	free(buf);
 	free(yb);
+	free(fb);
+	free(dep);
 	return rc;
 }
