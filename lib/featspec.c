@@ -885,6 +885,8 @@ fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
 	size_t i, nt, nc;
 	int rc;
 
+	if (fs->nfeat == 0)
+		return 0;
 	nt = threads > MARE_PAR_MAX_THREADS ? MARE_PAR_MAX_THREADS :
 	    threads > 0 ? threads : 1;
 	if (nt > fs->nfeat)
@@ -897,7 +899,7 @@ fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
 	j.design = design;
 	j.scratch = NULL;
 	nc = (fs->nfeat + j.width - 1) / j.width;
-	if (nt > nc)
+	if (nt > nc && nc > 0)
 		nt = nc;
 	if (design == NULL && (nrows > SIZE_MAX / sizeof(double) / nt /
 	    j.width || (j.scratch = malloc(nt * nrows * j.width *

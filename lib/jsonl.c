@@ -489,10 +489,12 @@ reads_back(const char *d, int n, int exp10, double v)
 
 	for (i = 0; i < n; i++)
 		m = m * 10 + (uint64_t)(d[i] - '0');
+#if FLT_EVAL_METHOD == 0	/* one rounding, to double */
 	if (m <= (UINT64_C(1) << 53) && s >= 0 && s <= 22)
 		return (double)m * tens[s] == v;
 	if (m <= (UINT64_C(1) << 53) && s < 0 && s >= -22)
 		return (double)m / tens[-s] == v;
+#endif
 	t[0] = d[0];
 	t[1] = '.';
 	memcpy(t + 2, d + 1, (size_t)(n - 1));
@@ -517,11 +519,12 @@ any_digits(double v, char *digits, int *exp10)
 	if (v < DBL_MIN)
 		return search_digits(v, 1, digits, exp10);
 	snprintf(e, sizeof(e), "%.16e", v);
-	for (p = e; *p != 'e'; p++)
+	for (p = e; *p != 'e' && *p != '\0' && n < 17; p++)
 		if (*p != '.')
 			d17[n++] = *p;
 	x = (int)strtol(p + 1, NULL, 10);
-	if ((d17[15] == '5' && d17[16] == '0') || d17[16] == '5')
+	if (n != 17 || *p != 'e' ||
+	    (d17[15] == '5' && d17[16] == '0') || d17[16] == '5')
 		return search_digits(v, 15, digits, exp10);
 	for (k = 15; k <= 16; k++) {
 		memcpy(digits, d17, (size_t)k);

@@ -1062,7 +1062,7 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 		linear_scores(&vm, raw, 0, n, nv, raw, s[0]);	/* col unread */
 	else if (mare_model_predict(&vm, raw, n, &po, s[0], NULL, err) != 0)
 		goto done;
-	if (!job.lin && vm.p > 0 && n <= IMP_CACHE_MAX / vm.p &&
+	if (!job.lin && n > 0 && vm.p > 0 && n <= IMP_CACHE_MAX / vm.p &&
 	    nv + vm.p <= nx) {
 		if ((dep = malloc((2 * vm.p + nv + 1) *
 		    sizeof(size_t))) == NULL ||
