@@ -999,6 +999,30 @@ features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
 	return feat;
 }
 
+/*
+ * A spec of classes fitted on the n raw rows, and its feature matrix as
+ * features() gives it, each value computed once (mare_featspec_fit_apply)
+ * on o's threads. *fs receives the spec; NULL with err set.
+ */
+static double *
+fit_features(const struct opts *o, double *raw, size_t n, size_t nv,
+    const char *const *names, const int *lab, const char *classes,
+    struct mare_featspec **fs, int *own, struct mare_err *err)
+{
+	struct mare_featspec_opts fo;
+	double *feat;
+
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = classes;
+	fo.threads = o->t.threads;
+	*fs = mare_featspec_fit_apply(raw, n, nv, names, lab, &fo, &feat,
+	    err);
+	*own = feat != NULL;
+	if (*fs == NULL)
+		return NULL;
+	return feat != NULL ? feat : raw;
+}
+
 /* The cells of --tune, fitted on --threads threads (mare_par_for). */
 struct tune_job {
 	const struct opts *o;
@@ -1057,7 +1081,6 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
     const double *w, const double *lon, const double *lat,
     const struct mare_cv_opts *co, struct mare_err *err)
 {
-	struct mare_featspec_opts fo;
 	struct mare_featspec *fs;
 	struct tune_job j;
 	json_t *rows = NULL, *tu = NULL;
@@ -1085,13 +1108,14 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 		j.classes[a] = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
 		    NULL ? o->features : o->type == MARE_MODEL_MAXENT ?
 		    "default" : "l";
-		memset(&fo, 0, sizeof(fo));
-		fo.classes = j.classes[a];
-		fs = o->spec != NULL ? mare_featspec_load(o->spec, err) :
-		    mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
+		if (o->spec == NULL)
+			j.feat[a] = fit_features(o, raw, n, nv, names, lab,
+			    j.classes[a], &fs, &own[a], err);
+		else if ((fs = mare_featspec_load(o->spec, err)) != NULL)
+			j.feat[a] = features(fs, raw, n, &own[a], err);
 		if (fs == NULL)
 			goto fail;
-		if ((j.feat[a] = features(fs, raw, n, &own[a], err)) == NULL) {
+		if (j.feat[a] == NULL) {
 			mare_featspec_free(fs);
 			goto fail;
 		}
@@ -1218,7 +1242,6 @@ run(struct opts *o, struct mare_err *err)
 {
 	struct table t;
 	struct mare_featspec *fs = NULL;
-	struct mare_featspec_opts fo;
 	struct mare_model *m = NULL;
 	struct mare_prov *prov = NULL;
 	const char *wname = o->weight, **names = NULL;
@@ -1394,23 +1417,20 @@ run(struct opts *o, struct mare_err *err)
 			print_tuning(tuning);
 		phase(&t0, "tune");
 	}
-	if (fs == NULL) {
-		memset(&fo, 0, sizeof(fo));
-		fo.classes = o->features != NULL ? o->features :
-		    o->type == MARE_MODEL_MAXENT ? "default" : "l";
-		fs = mare_featspec_fit(raw, n, nv, names, lab, &fo, err);
-		if (fs == NULL) {
-			place(err, t.name);
-			goto done;
-		}
+	if (fs == NULL)
+		feat = fit_features(o, raw, n, nv, (const char *const *)names,
+		    lab, o->features != NULL ? o->features :
+		    o->type == MARE_MODEL_MAXENT ? "default" : "l", &fs,
+		    &feat_own, err);
+	else
+		feat = features(fs, raw, n, &feat_own, err);
+	if (feat == NULL) {
+		place(err, t.name);
+		goto done;
 	}
 	/* the labels as doubles (y) are all that is needed from here */
 	free(lab);
 	lab = NULL;
-	if ((feat = features(fs, raw, n, &feat_own, err)) == NULL) {
-		place(err, t.name);
-		goto done;
-	}
 	small_design_one_thread(o, n, (double)fs->nfeat);
 	phase(&t0, "features");
 	if ((m = mare_model_new(o->type, fs, err)) == NULL) {

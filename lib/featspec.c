@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@
 
 #include "featspec.h"
 #include "io.h"
+#include "jsonl.h"
+#include "mem.h"
+#include "par.h"
 #include "prov.h"
 
 #define CLASS_LETTERS	"lqpht"
@@ -75,23 +79,61 @@ mare_featspec_rnum(double d, char *buf, size_t size)
 /*
  * The shortest of %.15g, %.16g and %.17g that reads back to the same bits.
  * -0 is written "-0.0" so that JSON readers take it as a real, not the
- * integer 0.
+ * integer 0. For a normal d the digits come from mare_jsonl_digits() (the
+ * same digits at the same precision, without printing three times) and
+ * are laid out as %g lays them out at that precision, at least 15.
  */
 static void
 dtoa(double d, char *buf, size_t size)
 {
-	int prec;
+	char dig[17], *q = buf;
+	int prec, n, x, i;
 
 	if (d == 0) {
 		snprintf(buf, size, signbit(d) ? "-0.0" : "0");
 		return;
 	}
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			return;
+	if (!isnormal(d) || size < 32) {
+		for (prec = 15; prec < 17; prec++) {
+			snprintf(buf, size, "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				return;
+		}
+		snprintf(buf, size, "%.17g", d);
+		return;
 	}
-	snprintf(buf, size, "%.17g", d);
+	n = mare_jsonl_digits(fabs(d), dig, &x);
+	prec = n > 15 ? n : 15;
+	if (d < 0)
+		*q++ = '-';
+	if (x < -4 || x >= prec) {		/* d.ddde+XX */
+		*q++ = dig[0];
+		if (n > 1) {
+			*q++ = '.';
+			memcpy(q, dig + 1, (size_t)(n - 1));
+			q += n - 1;
+		}
+		snprintf(q, size - (size_t)(q - buf), "e%c%02d",
+		    x < 0 ? '-' : '+', abs(x));
+		return;
+	}
+	if (x < 0) {				/* 0.000ddd */
+		*q++ = '0';
+		*q++ = '.';
+		for (i = -1; i > x; i--)
+			*q++ = '0';
+		memcpy(q, dig, (size_t)n);
+		q += n;
+	} else {				/* ddd[.ddd] */
+		for (i = 0; i <= x; i++)
+			*q++ = i < n ? dig[i] : '0';
+		if (n > x + 1) {
+			*q++ = '.';
+			memcpy(q, dig + x + 1, (size_t)(n - x - 1));
+			q += n - x - 1;
+		}
+	}
+	*q = '\0';
 }
 
 /* Names */
@@ -391,10 +433,19 @@ struct ksum {
 	double	s, c;
 };
 
-struct acc {
-	double		min, max;
-	struct ksum	sum, psum;	/* pass 1 */
-	struct ksum	ss, pss;	/* pass 2 */
+/*
+ * The statistics of w columns, fed a row at a time: pass 1 (range, sums)
+ * gives the means, pass 2 the squared deviations from them. Each column's
+ * sums run over the rows in the order they are fed, the presences' over
+ * theirs; the columns' arrays sit side by side, so that their chains of
+ * dependent additions interleave rather than run one after the other.
+ */
+struct colstats {
+	size_t		 w;
+	double		*min, *max;
+	struct ksum	*sum, *psum;	/* pass 1 */
+	struct ksum	*ss, *pss;	/* pass 2 */
+	struct mare_featspec_stats *st;	/* w results */
 };
 
 static void
@@ -415,58 +466,94 @@ ksum_value(const struct ksum *k)
 	return k->s + k->c;
 }
 
-static void
-acc_add1(struct acc *a, double x, int pres)
+static int
+colstats_init(struct colstats *c, size_t w)
 {
-	if (x < a->min)
-		a->min = x;
-	if (x > a->max)
-		a->max = x;
-	ksum_add(&a->sum, x);
-	if (pres)
-		ksum_add(&a->psum, x);
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->w = w;
+	c->min = malloc((w ? w : 1) * sizeof(double));
+	c->max = malloc((w ? w : 1) * sizeof(double));
+	c->sum = calloc(4 * (w ? w : 1), sizeof(struct ksum));
+	c->st = calloc(w ? w : 1, sizeof(*c->st));
+	if (c->min == NULL || c->max == NULL || c->sum == NULL ||
+	    c->st == NULL)
+		return -1;
+	c->psum = c->sum + w;
+	c->ss = c->psum + w;
+	c->pss = c->ss + w;
+	for (i = 0; i < w; i++) {
+		c->min[i] = INFINITY;
+		c->max[i] = -INFINITY;
+	}
+	return 0;
 }
 
 static void
-acc_add2(struct acc *a, const struct mare_featspec_stats *st, double x,
-    int pres)
+colstats_release(struct colstats *c)
 {
-	double d = x - st->mean;
+	free(c->min);
+	free(c->max);
+	free(c->sum);
+	free(c->st);
+}
 
-	ksum_add(&a->ss, d * d);
-	if (pres) {
-		d = x - st->pmean;
-		ksum_add(&a->pss, d * d);
+static void
+colstats_add1(struct colstats *c, const double *row, int pres)
+{
+	size_t i;
+
+	for (i = 0; i < c->w; i++) {
+		c->min[i] = row[i] < c->min[i] ? row[i] : c->min[i];
+		c->max[i] = row[i] > c->max[i] ? row[i] : c->max[i];
+		ksum_add(&c->sum[i], row[i]);
+	}
+	if (pres)
+		for (i = 0; i < c->w; i++)
+			ksum_add(&c->psum[i], row[i]);
+}
+
+static void
+colstats_mean(struct colstats *c, size_t n, size_t np)
+{
+	size_t i;
+
+	for (i = 0; i < c->w; i++) {
+		c->st[i].min = c->min[i];
+		c->st[i].max = c->max[i];
+		c->st[i].mean = ksum_value(&c->sum[i]) / (double)n;
+		c->st[i].pmean = ksum_value(&c->psum[i]) / (double)np;
 	}
 }
 
 static void
-acc_mean(const struct acc *a, size_t n, size_t np,
-    struct mare_featspec_stats *st)
+colstats_add2(struct colstats *c, const double *row, int pres)
 {
-	st->min = a->min;
-	st->max = a->max;
-	st->mean = ksum_value(&a->sum) / (double)n;
-	st->pmean = ksum_value(&a->psum) / (double)np;
+	size_t i;
+	double d;
+
+	for (i = 0; i < c->w; i++) {
+		d = row[i] - c->st[i].mean;
+		ksum_add(&c->ss[i], d * d);
+	}
+	if (pres)
+		for (i = 0; i < c->w; i++) {
+			d = row[i] - c->st[i].pmean;
+			ksum_add(&c->pss[i], d * d);
+		}
 }
 
 static void
-acc_sd(const struct acc *a, size_t n, size_t np,
-    struct mare_featspec_stats *st)
-{
-	st->sd = n < 2 ? 0 : sqrt(ksum_value(&a->ss) / (double)(n - 1));
-	st->psd = np < 2 ? 0 : sqrt(ksum_value(&a->pss) / (double)(np - 1));
-}
-
-static void
-acc_init(struct acc *a, size_t n)
+colstats_sd(struct colstats *c, size_t n, size_t np)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		memset(&a[i], 0, sizeof(a[i]));
-		a[i].min = INFINITY;
-		a[i].max = -INFINITY;
+	for (i = 0; i < c->w; i++) {
+		c->st[i].sd = n < 2 ? 0 : sqrt(ksum_value(&c->ss[i]) /
+		    (double)(n - 1));
+		c->st[i].psd = np < 2 ? 0 : sqrt(ksum_value(&c->pss[i]) /
+		    (double)(np - 1));
 	}
 }
 
@@ -496,7 +583,7 @@ fit_vars(struct mare_featspec *fs, const double *x, size_t nrows,
     const struct mare_featspec_opts *o, struct mare_err *err)
 {
 	struct mare_featspec_var *v;
-	struct acc *a = NULL;
+	struct colstats a;
 	size_t i, j, r, n;
 	double *col;
 	int rc = -1;
@@ -541,24 +628,19 @@ fit_vars(struct mare_featspec *fs, const double *x, size_t nrows,
 		return mare_err_set(err, MARE_E_DATA,
 		    "no presences (rows with label 1) to fit on");
 
-	/* calloc(0) may be NULL: not an out-of-memory */
-	if ((a = calloc(fs->nvars + 1, sizeof(*a))) == NULL ||
+	if (colstats_init(&a, fs->nvars) < 0 ||
 	    (col = malloc(nrows * sizeof(*col))) == NULL) {
-		free(a);
+		colstats_release(&a);
 		return mare_err_sys(err, MARE_E_NOMEM, "fitting variables");
 	}
-	acc_init(a, fs->nvars);
 	for (r = 0; r < nrows; r++)
-		for (i = 0; i < fs->nvars; i++)
-			acc_add1(&a[i], x[r * fs->nvars + i], label[r]);
-	for (i = 0; i < fs->nvars; i++)
-		acc_mean(&a[i], nrows, fs->npresence, &fs->vars[i].st);
+		colstats_add1(&a, x + r * fs->nvars, label[r]);
+	colstats_mean(&a, nrows, fs->npresence);
 	for (r = 0; r < nrows; r++)
-		for (i = 0; i < fs->nvars; i++)
-			acc_add2(&a[i], &fs->vars[i].st,
-			    x[r * fs->nvars + i], label[r]);
+		colstats_add2(&a, x + r * fs->nvars, label[r]);
+	colstats_sd(&a, nrows, fs->npresence);
 	for (i = 0; i < fs->nvars; i++)
-		acc_sd(&a[i], nrows, fs->npresence, &fs->vars[i].st);
+		fs->vars[i].st = a.st[i];
 
 	for (i = 0; i < fs->nvars; i++) {
 		v = &fs->vars[i];
@@ -587,7 +669,7 @@ fit_vars(struct mare_featspec *fs, const double *x, size_t nrows,
 	rc = 0;
 out:
 	free(col);
-	free(a);
+	colstats_release(&a);
 	return rc;
 }
 
@@ -726,77 +808,131 @@ build_feats(struct mare_featspec *fs, struct mare_err *err)
 }
 
 /*
- * The statistics of every feature, one feature at a time: its column is
- * computed once into a buffer, then each sum runs over it in row order
- * (the presences' over their rows, in order), so every sum adds the same
- * terms in the same order as a row-by-row pass would.
+ * The statistics of every feature, a chunk of features at a time: a row's
+ * values of the chunk are computed once into a block (the design's columns
+ * of the chunk, or a thread's scratch), the range and the sums taken while
+ * the row is at hand, and the squared deviations from the means then read
+ * back from the block. Each feature's sums run over the rows in order (the
+ * presences' over theirs), the terms and the order of a column-at-a-time
+ * pass, so the statistics do not depend on the chunk width or on the thread
+ * that ran a chunk; but a chunk's chains of dependent additions interleave,
+ * where a column's were one chain, and every value is computed once. With
+ * a design a thread takes one chunk, its share of the columns, so that the
+ * second pass streams through the design in order; without one, chunks
+ * are FIT_SCRATCH columns wide, so that the scratch stays in the cache.
  */
-static int
-fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
-    const int *label, struct mare_err *err)
-{
-	struct mare_featspec_stats *st;
-	struct acc a;
-	size_t r, i, k, np = 0, nv = fs->nvars, nf = fs->nfeat, *pr;
-	double *col, d;
+#define FIT_SCRATCH	4	/* features a chunk, into scratch (no design) */
 
-	col = malloc((nrows ? nrows : 1) * sizeof(*col));
-	pr = malloc((nrows ? nrows : 1) * sizeof(*pr));
-	if (col == NULL || pr == NULL) {
-		free(col);
-		free(pr);
-		return mare_err_sys(err, MARE_E_NOMEM, "feature statistics");
+struct fit_job {
+	struct mare_featspec *fs;
+	const double	*x;
+	const int	*label;
+	size_t		 nrows, width;
+	double		*design;	/* nrows x nfeat, or NULL: */
+	double		*scratch;	/* nrows x width a thread */
+};
+
+static int
+fit_chunk(void *arg, size_t c, size_t t)
+{
+	struct fit_job *j = arg;
+	struct mare_featspec *fs = j->fs;
+	struct colstats a;
+	size_t nv = fs->nvars, n = j->nrows, r, i, w, stride,
+	    i0 = c * j->width;
+	double *blk, *row;
+	const double *raw;
+
+	w = fs->nfeat - i0 < j->width ? fs->nfeat - i0 : j->width;
+	if (colstats_init(&a, w) < 0) {
+		colstats_release(&a);
+		return -1;
 	}
-	for (r = 0; r < nrows; r++)
-		if (label[r])
-			pr[np++] = r;
-	for (i = 0; i < nf; i++) {
-		st = &fs->feat[i].st;
-		for (r = 0; r < nrows; r++)
-			col[r] = feat_value(fs, &fs->feat[i], x + r * nv, 0);
-		acc_init(&a, 1);
-		for (r = 0; r < nrows; r++) {
-			if (col[r] < a.min)
-				a.min = col[r];
-			if (col[r] > a.max)
-				a.max = col[r];
-			ksum_add(&a.sum, col[r]);
-		}
-		for (k = 0; k < np; k++)
-			ksum_add(&a.psum, col[pr[k]]);
-		acc_mean(&a, nrows, fs->npresence, st);
-		for (r = 0; r < nrows; r++) {
-			d = col[r] - st->mean;
-			ksum_add(&a.ss, d * d);
-		}
-		for (k = 0; k < np; k++) {
-			d = col[pr[k]] - st->pmean;
-			ksum_add(&a.pss, d * d);
-		}
-		acc_sd(&a, nrows, fs->npresence, st);
-		if (!isfinite(st->mean) || !isfinite(st->sd) ||
-		    !isfinite(st->min) || !isfinite(st->max)) {
-			free(col);
-			free(pr);
-			return mare_err_set(err, MARE_E_DATA,
-			    "feature '%s' overflows: values too large",
-			    fs->feat[i].name);
-		}
+	if (j->design != NULL) {
+		blk = j->design + i0;
+		stride = fs->nfeat;
+	} else {
+		blk = j->scratch + t * n * j->width;
+		stride = w;
 	}
-	free(col);
-	free(pr);
+	for (r = 0; r < n; r++) {
+		raw = j->x + r * nv;
+		row = blk + r * stride;
+		for (i = 0; i < w; i++)
+			row[i] = feat_value(fs, &fs->feat[i0 + i], raw, 0);
+		colstats_add1(&a, row, j->label[r]);
+	}
+	colstats_mean(&a, n, fs->npresence);
+	for (r = 0; r < n; r++)
+		colstats_add2(&a, blk + r * stride, j->label[r]);
+	colstats_sd(&a, n, fs->npresence);
+	for (i = 0; i < w; i++)
+		fs->feat[i0 + i].st = a.st[i];
+	colstats_release(&a);
 	return 0;
 }
 
-struct mare_featspec *
-mare_featspec_fit(const double *x, size_t nrows, size_t nvars,
-    const char *const *names, const int *label,
-    const struct mare_featspec_opts *opts, struct mare_err *err)
+/*
+ * The feature statistics, and the features into design (nrows x nfeat)
+ * when it is not NULL, on threads (0 or 1: this one) sharing the chunks.
+ */
+static int
+fit_stats(struct mare_featspec *fs, const double *x, size_t nrows,
+    const int *label, double *design, unsigned threads, struct mare_err *err)
+{
+	struct fit_job j;
+	const struct mare_featspec_stats *st;
+	size_t i, nt, nc;
+	int rc;
+
+	if (fs->nfeat == 0)
+		return 0;
+	nt = threads > MARE_PAR_MAX_THREADS ? MARE_PAR_MAX_THREADS :
+	    threads > 0 ? threads : 1;
+	if (nt > fs->nfeat)
+		nt = fs->nfeat;
+	j.fs = fs;
+	j.x = x;
+	j.label = label;
+	j.nrows = nrows;
+	j.width = design != NULL ? (fs->nfeat + nt - 1) / nt : FIT_SCRATCH;
+	j.design = design;
+	j.scratch = NULL;
+	nc = (fs->nfeat + j.width - 1) / j.width;
+	if (nt > nc && nc > 0)
+		nt = nc;
+	if (design == NULL && (nrows > SIZE_MAX / sizeof(double) / nt /
+	    j.width || (j.scratch = malloc(nt * nrows * j.width *
+	    sizeof(double))) == NULL))
+		return mare_err_sys(err, MARE_E_NOMEM, "feature statistics");
+	rc = mare_par_for(nc, (unsigned)nt, fit_chunk, &j);
+	free(j.scratch);
+	if (rc != 0)
+		return mare_err_sys(err, MARE_E_NOMEM, "feature statistics");
+	for (i = 0; i < fs->nfeat; i++) {
+		st = &fs->feat[i].st;
+		if (!isfinite(st->mean) || !isfinite(st->sd) ||
+		    !isfinite(st->min) || !isfinite(st->max))
+			return mare_err_set(err, MARE_E_DATA,
+			    "feature '%s' overflows: values too large",
+			    fs->feat[i].name);
+	}
+	return 0;
+}
+
+/* mare_featspec_fit(), and the design when design is not NULL. */
+static struct mare_featspec *
+fit(const double *x, size_t nrows, size_t nvars, const char *const *names,
+    const int *label, const struct mare_featspec_opts *opts, double **design,
+    struct mare_err *err)
 {
 	static const struct mare_featspec_opts defaults;
 	const struct mare_featspec_opts *o = opts ? opts : &defaults;
 	struct mare_featspec *fs;
+	double *d = NULL;
 
+	if (design != NULL)
+		*design = NULL;
 	if (nrows == 0 || nvars == 0) {
 		mare_err_set(err, MARE_E_DATA, "no %s to fit on",
 		    nrows == 0 ? "rows" : "variables");
@@ -835,12 +971,43 @@ mare_featspec_fit(const double *x, size_t nrows, size_t nvars,
 	if (fs->classes[0] == '\0')
 		snprintf(fs->classes, sizeof(fs->classes), "%s",
 		    default_classes(fs->npresence));
-	if (build_feats(fs, err) < 0 || fit_stats(fs, x, nrows, label, err) < 0)
+	if (build_feats(fs, err) < 0)
 		goto fail;
+	if (design != NULL && !mare_featspec_is_identity(fs)) {
+		if (nrows > SIZE_MAX / sizeof(double) / fs->nfeat ||
+		    (d = malloc(nrows * fs->nfeat * sizeof(double))) == NULL) {
+			mare_err_sys(err, MARE_E_NOMEM, "%zu x %zu features",
+			    nrows, fs->nfeat);
+			goto fail;
+		}
+		mare_mem_hint_huge(d, nrows * fs->nfeat * sizeof(double));
+	}
+	if (fit_stats(fs, x, nrows, label, d, o->threads, err) < 0)
+		goto fail;
+	if (design != NULL)
+		*design = d;
 	return fs;
 fail:
+	free(d);
 	mare_featspec_free(fs);
 	return NULL;
+}
+
+struct mare_featspec *
+mare_featspec_fit(const double *x, size_t nrows, size_t nvars,
+    const char *const *names, const int *label,
+    const struct mare_featspec_opts *opts, struct mare_err *err)
+{
+	return fit(x, nrows, nvars, names, label, opts, NULL, err);
+}
+
+struct mare_featspec *
+mare_featspec_fit_apply(const double *x, size_t nrows, size_t nvars,
+    const char *const *names, const int *label,
+    const struct mare_featspec_opts *opts, double **design,
+    struct mare_err *err)
+{
+	return fit(x, nrows, nvars, names, label, opts, design, err);
 }
 
 /* Writing */

@@ -74,8 +74,9 @@
  * Ownership: a spec belongs to the caller who got it from _fit, _from_json
  * or _load, and is freed with mare_featspec_free(). Its fields are
  * read-only. Strings returned by _to_json belong to the caller (free()).
- * Memory: fitting keeps per-feature accumulators only (no feature matrix);
- * it makes two passes over the rows.
+ * Memory: mare_featspec_fit() keeps per-feature accumulators and four
+ * columns of scratch per thread (no feature matrix); fitting computes each
+ * feature value once and reads it back once.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -155,6 +156,7 @@ struct mare_featspec_opts {
 	size_t		 ncategorical;
 	unsigned	 nknots;	/* 0: MARE_FEATSPEC_NKNOTS */
 	enum mare_featspec_thr thr;
+	unsigned	 threads;	/* for the statistics; 0 or 1: one */
 };
 
 /* Lifecycle */
@@ -172,6 +174,18 @@ struct mare_featspec_opts {
 struct mare_featspec *mare_featspec_fit(const double *x, size_t nrows,
 	    size_t nvars, const char *const *names, const int *label,
 	    const struct mare_featspec_opts *opts, struct mare_err *err);
+/*
+ * mare_featspec_fit() that also applies the spec, unclamped, to the rows it
+ * is fitted on, computing each feature value once: *design receives a new
+ * nrows x nfeat row-major matrix (the caller's to free()) holding the bits
+ * that mare_featspec_apply_rows(fs, x, nrows, 0, ...) would give, or NULL
+ * when the spec is the identity (mare_featspec_is_identity(): x is its own
+ * feature matrix). On error *design is NULL.
+ */
+struct mare_featspec *mare_featspec_fit_apply(const double *x, size_t nrows,
+	    size_t nvars, const char *const *names, const int *label,
+	    const struct mare_featspec_opts *opts, double **design,
+	    struct mare_err *err);
 /* Free a spec; NULL is a no-op. */
 void	mare_featspec_free(struct mare_featspec *fs);
 

@@ -443,20 +443,20 @@ short_digits(double v, char *digits, int *exp10)
 }
 
 /*
- * The slow way, for any v > 0: "%.*e" at growing precision until strtod()
- * reads the text back to v. For a normal double, when some text of 15 or
- * fewer digits reads back, so does the nearest 15-digit decimal (the
- * rounding interval is narrower than half a 15-digit step), and dropping
- * its trailing zeros gives the shortest digits: one try covers precisions
- * 1 to 15. Subnormals have fewer bits: they search from 1 digit.
+ * The slow way, for any v > 0: "%.*e" at growing precision from prec until
+ * strtod() reads the text back to v. For a normal double, when some text
+ * of 15 or fewer digits reads back, so does the nearest 15-digit decimal
+ * (the rounding interval is narrower than half a 15-digit step), and
+ * dropping its trailing zeros gives the shortest digits: one try covers
+ * precisions 1 to 15. Subnormals have fewer bits: they search from 1
+ * digit.
  */
 static int
-any_digits(double v, char *digits, int *exp10)
+search_digits(double v, int prec, char *digits, int *exp10)
 {
 	char e[40], *p;
-	int prec, n;
+	int n;
 
-	prec = v < DBL_MIN ? 1 : 15;
 	for (;; prec++) {
 		snprintf(e, sizeof(e), "%.*e", prec - 1, v);
 		if (prec >= 17 || strtod(e, NULL) == v)
@@ -473,6 +473,95 @@ any_digits(double v, char *digits, int *exp10)
 	return n;
 }
 
+/*
+ * Whether the n digits d (at most 16) with the first at 10^exp10 read
+ * back to v: strtod(), or when the digits are an integer m below 2^53 and
+ * the scale an exact power of ten, m * 10^s or m / 10^-s, a single rounding
+ * of exact operands, which is the correctly rounded value of the decimal
+ * as strtod() gives it (Clinger's fast path).
+ */
+static int
+reads_back(const char *d, int n, int exp10, double v)
+{
+	char t[40];
+	uint64_t m = 0;
+	int i, s = exp10 - (n - 1);
+
+	for (i = 0; i < n; i++)
+		m = m * 10 + (uint64_t)(d[i] - '0');
+#if FLT_EVAL_METHOD == 0	/* one rounding, to double */
+	if (m <= (UINT64_C(1) << 53) && s >= 0 && s <= 22)
+		return (double)m * tens[s] == v;
+	if (m <= (UINT64_C(1) << 53) && s < 0 && s >= -22)
+		return (double)m / tens[-s] == v;
+#endif
+	t[0] = d[0];
+	t[1] = '.';
+	memcpy(t + 2, d + 1, (size_t)(n - 1));
+	snprintf(t + n + 1, sizeof(t) - (size_t)(n + 1), "e%d", exp10);
+	return strtod(t, NULL) == v;
+}
+
+/*
+ * Any v > 0: the search of search_digits() from 15 digits, from a single
+ * "%.16e". The 15- and 16-digit decimals nearest v are its 17-digit text
+ * rounded, unless that text lies exactly halfway between two of them: a
+ * 15- or 16-digit halfway point is itself a 17-digit decimal, so none lies
+ * strictly between v and its nearest 17-digit decimal, and rounding either
+ * gives the same digits. A halfway text, and subnormals, take the search.
+ */
+static int
+any_digits(double v, char *digits, int *exp10)
+{
+	char e[40], d17[17], *p;
+	int i, k, n = 0, x, up;
+
+	if (v < DBL_MIN)
+		return search_digits(v, 1, digits, exp10);
+	snprintf(e, sizeof(e), "%.16e", v);
+	for (p = e; *p != 'e' && *p != '\0' && n < 17; p++)
+		if (*p != '.')
+			d17[n++] = *p;
+	x = (int)strtol(p + 1, NULL, 10);
+	if (n != 17 || *p != 'e' ||
+	    (d17[15] == '5' && d17[16] == '0') || d17[16] == '5')
+		return search_digits(v, 15, digits, exp10);
+	for (k = 15; k <= 16; k++) {
+		memcpy(digits, d17, (size_t)k);
+		*exp10 = x;
+		up = d17[k] >= '5';
+		for (i = k - 1; up && i >= 0; i--) {
+			up = digits[i] == '9';
+			digits[i] = up ? '0' : (char)(digits[i] + 1);
+		}
+		if (up) {		/* 99..9 rounded up to 10..0 */
+			digits[0] = '1';
+			(*exp10)++;
+		}
+		for (n = k; n > 1 && digits[n - 1] == '0'; n--)
+			;
+		if (reads_back(digits, n, *exp10, v))
+			return n;
+	}
+	memcpy(digits, d17, 17);
+	*exp10 = x;
+	for (n = 17; n > 1 && digits[n - 1] == '0'; n--)
+		;
+	return n;
+}
+
+int
+mare_jsonl_digits(double v, char *digits, int *exp10)
+{
+	int n;
+
+	if (!(v > 0) || !isfinite(v))
+		return 0;
+	if ((n = short_digits(v, digits, exp10)) == 0)
+		n = any_digits(v, digits, exp10);
+	return n;
+}
+
 int
 mare_jsonl_dtoa(double v, char *buf, size_t size)
 {
@@ -484,8 +573,7 @@ mare_jsonl_dtoa(double v, char *buf, size_t size)
 	if (v == 0)
 		return snprintf(buf, size, "%s", signbit(v) ? "-0.0" : "0.0");
 	neg = v < 0;
-	if ((ndig = short_digits(fabs(v), digits, &exp10)) == 0)
-		ndig = any_digits(fabs(v), digits, &exp10);
+	ndig = mare_jsonl_digits(fabs(v), digits, &exp10);
 
 	/* Lay it out as Python's repr() does. */
 	q = buf;

@@ -151,5 +151,14 @@ int	mare_jsonl_write_spliced(FILE *fp, const char *out_name,
 	    const struct mare_jsonl_reader *r, const json_t *obj,
 	    const char *key, const json_t *value, struct mare_err *err);
 int	mare_jsonl_dtoa(double v, char *buf, size_t size);
+/*
+ * The digits behind mare_jsonl_dtoa(): for a finite v > 0, the significant
+ * digits of the decimal "%.*e" gives at the smallest precision from 15
+ * (from 1 for a subnormal) to 17 that strtod() reads back to v, without
+ * trailing zeros, into digits (17 chars of room, no NUL), the exponent of
+ * the first digit into *exp10. Returns the number of digits (1 to 17),
+ * or 0 when v is not finite and positive.
+ */
+int	mare_jsonl_digits(double v, char *digits, int *exp10);
 
 #endif /* MARE_JSONL_H */

@@ -32,6 +32,7 @@
 #include "train.h"
 
 #define IMP_BLOCK	4096	/* rows predicted at a time by importance */
+#define IMP_CACHE_MAX	(8UL << 20)	/* doubles of unpermuted features */
 #define PRED_CHUNK	65536	/* rows a thread predicts at a time */
 
 void
@@ -79,6 +80,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	size_t tabk = 4, np = 0, i, j;
 	double cls, sd, mean, s, lo, hi, v, fl, rnp;
 	double *acc, *amean, *alo, *ahi, *as;
+	const double *row;
 	int anyq = 0, anyp = 0;
 
 	for (i = 0; i < n; i++)
@@ -116,16 +118,16 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 		alo[j] = INFINITY;
 		ahi[j] = -INFINITY;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		row = feat + i * m->p;
 		for (j = 0; j < m->p; j++) {
-			v = feat[i * m->p + j];
-			if (v < alo[j])
-				alo[j] = v;
-			if (v > ahi[j])
-				ahi[j] = v;
-			if (y[i] == 1.0)
-				amean[j] += v;
+			alo[j] = row[j] < alo[j] ? row[j] : alo[j];
+			ahi[j] = row[j] > ahi[j] ? row[j] : ahi[j];
 		}
+		if (y[i] == 1.0)
+			for (j = 0; j < m->p; j++)
+				amean[j] += row[j];
+	}
 	for (j = 0; j < m->p; j++)
 		amean[j] /= (double)np;
 	for (i = 0; i < n; i++)
@@ -177,15 +179,15 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 /* Presences missing from the background */
 
 static uint64_t
-row_hash(const double *r, size_t p)
+row_hash(const double *r, const size_t *col, size_t nc)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL, b;
 	size_t j;
 	double v;
 
 	/* a multiply per value, one full mix at the end */
-	for (j = 0; j < p; j++) {
-		v = r[j] == 0.0 ? 0.0 : r[j];	/* -0 == 0 */
+	for (j = 0; j < nc; j++) {
+		v = r[col[j]] == 0.0 ? 0.0 : r[col[j]];	/* -0 == 0 */
 		memcpy(&b, &v, sizeof(b));
 		h = (h ^ b) * 0x100000001b3ULL;
 	}
@@ -204,26 +206,65 @@ row_eq(const double *a, const double *b, size_t p)
 }
 
 /*
- * Mark in add[i] the presences whose row is no background row. Returns
- * the count, or (size_t)-1 when out of memory.
+ * The columns that missing_presences() hashes, into col (p entries): the
+ * linear features when every continuous variable of fs has one, else all
+ * p columns. Equal rows have equal values in any set of columns, so the
+ * set changes only how often different rows share a hash, never which
+ * rows are found equal (row_eq() compares whole rows); the linear
+ * features are the raw values, which tell rows apart as well as the whole
+ * row does, at a hundredth of the work for maxnet's default classes.
+ * Returns the number of columns.
  */
 static size_t
-missing_presences(const double *x, const double *y, size_t n, size_t p,
-    unsigned char *add)
+hash_columns(const struct mare_featspec *fs, size_t p, size_t *col)
 {
-	size_t cap = 16, mask, i, k, nadd = 0, *tab;
+	size_t j, v, nc = 0, nlin = 0, ncont = 0;
+
+	if (fs != NULL && fs->nfeat == p) {
+		for (v = 0; v < fs->nvars; v++)
+			ncont += !fs->vars[v].categorical;
+		for (j = 0; j < p; j++)
+			if (fs->feat[j].cls == MARE_FEATSPEC_LINEAR &&
+			    !fs->vars[fs->feat[j].var].categorical) {
+				col[nc++] = j;
+				nlin++;
+			}
+		if (nlin == ncont && nlin > 0)
+			return nc;
+	}
+	for (j = 0; j < p; j++)
+		col[j] = j;
+	return p;
+}
+
+/*
+ * Mark in add[i] the presences whose row is no background row; the rows
+ * are hashed on the columns of hash_columns(). Returns the count, or
+ * (size_t)-1 when out of memory.
+ */
+static size_t
+missing_presences(const struct mare_featspec *fs, const double *x,
+    const double *y, size_t n, size_t p, unsigned char *add)
+{
+	size_t cap = 16, mask, i, k, nc, nadd = 0, *tab, *col;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	mask = cap - 1;
-	if ((tab = malloc(cap * sizeof(*tab))) == NULL)
+	tab = malloc(cap * sizeof(*tab));
+	col = malloc((p ? p : 1) * sizeof(*col));
+	if (tab == NULL || col == NULL) {
+		free(tab);
+		free(col);
 		return (size_t)-1;
+	}
+	nc = hash_columns(fs, p, col);
 	for (i = 0; i < cap; i++)
 		tab[i] = SIZE_MAX;
 	for (i = 0; i < n; i++) {
 		if (y[i] != 0.0)
 			continue;
-		k = (size_t)row_hash(x + i * p, p) & mask;
+		k = (size_t)row_hash(x + i * p, col, nc) & mask;
 		while (tab[k] != SIZE_MAX)
 			k = (k + 1) & mask;
 		tab[k] = i;
@@ -232,7 +273,7 @@ missing_presences(const double *x, const double *y, size_t n, size_t p,
 		add[i] = 0;
 		if (y[i] != 1.0)
 			continue;
-		k = (size_t)row_hash(x + i * p, p) & mask;
+		k = (size_t)row_hash(x + i * p, col, nc) & mask;
 		while (tab[k] != SIZE_MAX &&
 		    !row_eq(x + tab[k] * p, x + i * p, p))
 			k = (k + 1) & mask;
@@ -242,6 +283,7 @@ missing_presences(const double *x, const double *y, size_t n, size_t p,
 		}
 	}
 	free(tab);
+	free(col);
 	return nadd;
 }
 
@@ -354,7 +396,8 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	if (mare_train_maxent_penalty(m, feat, y, n, reg, err) != 0)
 		goto done;
 	if (o->add_samples &&
-	    (nadd = missing_presences(feat, y, n, p, add)) == (size_t)-1) {
+	    (nadd = missing_presences(m->spec, feat, y, n, p,
+	    add)) == (size_t)-1) {
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
@@ -825,6 +868,41 @@ linear_scores(const struct mare_model *vm, const double *raw, size_t i0,
 	}
 }
 
+/*
+ * The default-scale scores of rows [i0, i0 + nb) under the view vm with
+ * variable v's values taken from col, from fb, the view's features of the
+ * unpermuted rows (n x vm->p): only the nd features dep[] of v are
+ * computed again, from a copy of the row in x (nv doubles); the link is
+ * the sum in feature order that mare_model_predict() takes, so the same
+ * bits. Returns 0, or -1 with err set (raw values are checked by the
+ * caller: none is expected).
+ */
+static int
+cached_scores(const struct mare_model *vm, const double *raw,
+    const double *fb, size_t i0, size_t nb, size_t v, const double *col,
+    const size_t *dep, size_t nd, double *x, double *s, struct mare_err *err)
+{
+	enum mare_model_output type = mare_model_default_output(vm);
+	size_t nv = vm->spec->nvars, p = vm->p, i, k, d;
+	double sum;
+
+	for (i = i0; i < i0 + nb; i++) {
+		memcpy(x, raw + i * nv, nv * sizeof(double));
+		x[v] = col[i];
+		if (mare_featspec_apply_some(vm->spec, x, 0, dep, nd, x + nv,
+		    err) < 0)
+			return -1;
+		sum = 0.0;
+		for (k = 0, d = 0; k < p; k++)
+			if (d < nd && dep[d] == k)
+				sum += vm->beta[k] * x[nv + d++];
+			else
+				sum += vm->beta[k] * fb[i * p + k];
+		s[i] = mare_model_transform(vm, vm->intercept + sum, type);
+	}
+	return 0;
+}
+
 /* The permuted variables of mare_train_importance(), on threads. */
 struct imp_job {
 	const struct mare_model *vm;
@@ -835,6 +913,8 @@ struct imp_job {
 	double		 auc0;
 	double		*drop;		/* nv: each variable's drop */
 	double		**col, **s, **x;	/* a thread's buffers */
+	const double	*fb;		/* the view's features, or NULL */
+	const size_t	*dep, *dep0;	/* v's: dep[dep0[v] .. dep0[v + 1]) */
 	struct mare_err	*err;		/* a thread's error */
 };
 
@@ -867,7 +947,14 @@ imp_var(void *arg, size_t v, size_t t)
 		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
 		linear_scores(j->vm, j->raw, i0, nb, v, col, s);
 	}
-	for (i0 = 0; !j->lin && i0 < n; i0 += nb) {
+	for (i0 = 0; !j->lin && j->fb != NULL && i0 < n; i0 += nb) {
+		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
+		if (cached_scores(j->vm, j->raw, j->fb, i0, nb, v, col,
+		    j->dep + j->dep0[v], j->dep0[v + 1] - j->dep0[v], x, s,
+		    &j->err[t]) != 0)
+			return -1;
+	}
+	for (i0 = 0; !j->lin && j->fb == NULL && i0 < n; i0 += nb) {
 		nb = n - i0 < IMP_BLOCK ? n - i0 : IMP_BLOCK;
 		memcpy(x, j->raw + i0 * nv, nb * nv * sizeof(double));
 		for (i = 0; i < nb; i++)
@@ -885,6 +972,25 @@ imp_var(void *arg, size_t v, size_t t)
 	return 0;
 }
 
+/*
+ * The features of each variable v of fs, in feature order, into
+ * dep[dep0[v] .. dep0[v + 1]) (dep: 2 nfeat entries, dep0: nvars + 1; a
+ * product is a feature of both its variables).
+ */
+static void
+imp_deps(const struct mare_featspec *fs, size_t *dep, size_t *dep0)
+{
+	size_t v, k, d = 0;
+
+	for (v = 0; v < fs->nvars; v++) {
+		dep0[v] = d;
+		for (k = 0; k < fs->nfeat; k++)
+			if (fs->feat[k].var == v || fs->feat[k].var2 == v)
+				dep[d++] = k;
+	}
+	dep0[fs->nvars] = d;
+}
+
 int
 mare_train_importance(const struct mare_model *m, const double *raw,
     const double *y, size_t n, uint64_t seed, unsigned threads, double *pct,
@@ -897,7 +1003,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	struct mare_err terr[MARE_PAR_MAX_THREADS];
 	double *col[MARE_PAR_MAX_THREADS], *s[MARE_PAR_MAX_THREADS];
 	double *x[MARE_PAR_MAX_THREADS], *yb = NULL, *buf = NULL, sum = 0;
-	size_t nv = m->spec->nvars, v, i, nt, nx, nn, per;
+	double *fb = NULL;
+	size_t nv = m->spec->nvars, v, i, nt, nx, nn, per, *dep = NULL;
 	int rc = -1, blas_threads = 0;
 
 	if (nonzero_view(m, &vm, &vfs, err) != 0)
@@ -949,12 +1056,29 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 	job.s = s;
 	job.x = x;
 	job.err = terr;
+	job.fb = NULL;
 	mare_model_pred_opts_init(&po);
 	po.clamp = 0;
 	if (job.lin)
 		linear_scores(&vm, raw, 0, n, nv, raw, s[0]);	/* col unread */
 	else if (mare_model_predict(&vm, raw, n, &po, s[0], NULL, err) != 0)
 		goto done;
+	if (!job.lin && n > 0 && vm.p > 0 && n <= IMP_CACHE_MAX / vm.p &&
+	    nv + vm.p <= nx) {
+		if ((dep = malloc((2 * vm.p + nv + 1) *
+		    sizeof(size_t))) == NULL ||
+		    (fb = malloc(n * vm.p * sizeof(double))) == NULL) {
+			mare_err_set(err, MARE_E_NOMEM, "out of memory");
+			goto done;
+		}
+		if (mare_featspec_apply_rows(&vfs, raw, n, 0, fb, NULL,
+		    err) != 0)
+			goto done;
+		imp_deps(&vfs, dep + nv + 1, dep);
+		job.fb = fb;
+		job.dep = dep + nv + 1;
+		job.dep0 = dep;
+	}
 	if (mare_metrics_auc_work(s[0], job.y, n, (uint64_t *)(void *)col[0],
 	    (uint64_t *)(void *)s[0], &job.auc0, err) != 0)
 		goto done;
@@ -982,5 +1106,7 @@ done:
 	free(vm.beta);
 	free(buf);
 	free(yb);
+	free(fb);
+	free(dep);
 	return rc;
 }

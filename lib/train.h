@@ -141,7 +141,9 @@ int	mare_train_thresholds_scores(struct mare_model *m, const double *s,
  * seed give the same figures, whatever the number of threads: threads
  * (0 or 1: the calling thread) permute and score variables at a time,
  * each with OpenBLAS at one thread. Work memory: 2 n values and a block
- * of rows a thread.
+ * of rows a thread, and the n rows' features of the non-zero coefficients
+ * when that is at most 8M values (a permuted row then computes only the
+ * features of the permuted variable again).
  */
 int	mare_train_importance(const struct mare_model *m, const double *raw,
 	    const double *y, size_t n, uint64_t seed, unsigned threads,

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1171,6 +1172,220 @@ test_fit_more(void)
 	mare_featspec_free(fs);
 }
 
+/*
+ * mare_featspec_fit_apply() and threads: on swd.csv under five class sets,
+ * the spec is the one the column-at-a-time fit of mare 0.1.0 (b03aa98)
+ * gave, to the bit (its SHA-256, pinned), for 1, 2 and 3 threads, with or
+ * without the design; the design holds the bits of
+ * mare_featspec_apply_rows(), or is NULL for the identity spec ("l").
+ */
+static void
+test_fit_apply(const double *x, size_t n, const int *label)
+{
+	static const struct {
+		const char	*classes;
+		const char	*sha;
+	} c[] = {
+		{ "default",
+		  "362b97823f8ade9c560f85d7230bb763"
+		  "6676b9d7802836a45ef5c5d97e724f45" },
+		{ "lqpht",
+		  "2559b6726c089f711d0bf76e3529bb68"
+		  "a152b9495f0fa184edd6cef3fefb6983" },
+		{ "l",
+		  "0c6256f70cb49524b274f28ce223ed28"
+		  "afa428c231f0f549bc6e8a6a9e53afe3" },
+		{ "tq",
+		  "22ca424acc385ebc11117fb498f7133a"
+		  "2fd6fcde436750795351ad65cbf58f87" },
+		{ "h",
+		  "e0d466db678af819c8ff6c3649b3cf96"
+		  "ea5acf383e4fbd9fb92c7ffeb046cb3a" },
+	};
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs, *fs2;
+	struct mare_err err;
+	char hex[65], hex2[65];
+	double *ref, *d;
+	size_t i, t;
+	int same, design;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.classes = c[i].classes;
+		mare_err_init(&err);
+		fs = mare_featspec_fit(x, n, NV, swd_names, label, &o, &err);
+		ref = fs != NULL ? malloc(n * fs->nfeat * sizeof(double)) :
+		    NULL;
+		if (ref == NULL || mare_featspec_hash(fs, NULL, hex, NULL) != 0 ||
+		    mare_featspec_apply_rows(fs, x, n, 0, ref, NULL,
+		    NULL) != 0) {
+			ok(0, "fit_apply: %s fits (%s)", c[i].classes,
+			    err.msg);
+			mare_featspec_free(fs);
+			free(ref);
+			continue;
+		}
+		is_str(hex, c[i].sha, "fit: %s: the spec of the column-at-a-"
+		    "time fit", c[i].classes);
+		for (t = 1; t <= 3; t++) {
+			o.threads = (unsigned)t;
+			fs2 = mare_featspec_fit_apply(x, n, NV, swd_names,
+			    label, &o, &d, &err);
+			same = fs2 != NULL && mare_featspec_hash(fs2, NULL,
+			    hex2, NULL) == 0 && strcmp(hex, hex2) == 0;
+			design = fs2 != NULL && (mare_featspec_is_identity(fs) ?
+			    d == NULL : d != NULL && memcmp(d, ref, n *
+			    fs->nfeat * sizeof(double)) == 0);
+			ok(same && design, "fit_apply: %s on %zu thread(s): "
+			    "the same spec, %s", c[i].classes, t,
+			    mare_featspec_is_identity(fs) ? "no design "
+			    "(identity)" : "the design of apply_rows");
+			mare_featspec_free(fs2);
+			free(d);
+			fs2 = mare_featspec_fit(x, n, NV, swd_names, label,
+			    &o, &err);
+			ok(fs2 != NULL && mare_featspec_hash(fs2, NULL, hex2,
+			    NULL) == 0 && strcmp(hex, hex2) == 0,
+			    "fit: %s on %zu thread(s): the same spec",
+			    c[i].classes, t);
+			mare_featspec_free(fs2);
+		}
+		mare_featspec_free(fs);
+		free(ref);
+	}
+}
+
+/*
+ * fit_apply with a categorical variable: the indicators and the stats as
+ * mare_featspec_fit() and mare_featspec_apply_rows() give them.
+ */
+static void
+test_fit_apply_categorical(void)
+{
+	static const char *const names[3] = { "a", "c", "b" };
+	static const char *const cat[1] = { "c" };
+	double x[60 * 3], *ref, *d;
+	int label[60];
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs, *fs2;
+	char *t1, *t2;
+	size_t r;
+
+	for (r = 0; r < 60; r++) {
+		x[r * 3] = (double)((r * 7) % 23) / 4.0;
+		x[r * 3 + 1] = (double)(r % 4) * 10.0;
+		x[r * 3 + 2] = -(double)((r * 11) % 17);
+		label[r] = r % 5 == 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.classes = "lqph";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, 60, 3, names, label, &o, NULL);
+	o.threads = 2;
+	fs2 = mare_featspec_fit_apply(x, 60, 3, names, label, &o, &d, NULL);
+	ref = fs != NULL ? malloc(60 * fs->nfeat * sizeof(double)) : NULL;
+	t1 = fs != NULL ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
+	t2 = fs2 != NULL ? mare_featspec_to_json(fs2, NULL, NULL) : NULL;
+	ok(ref != NULL && d != NULL && t1 != NULL && t2 != NULL &&
+	    strcmp(t1, t2) == 0 && mare_featspec_apply_rows(fs, x, 60, 0, ref,
+	    NULL, NULL) == 0 && memcmp(ref, d, 60 * fs->nfeat *
+	    sizeof(double)) == 0 && fs->nfeat > 4 &&
+	    fs->feat[fs->nfeat - 4].cls == MARE_FEATSPEC_CATEGORICAL,
+	    "fit_apply: a categorical variable: the same spec and design");
+	free(t1);
+	free(t2);
+	free(ref);
+	free(d);
+	mare_featspec_free(fs);
+	mare_featspec_free(fs2);
+}
+
+/*
+ * The numbers of the canonical text: each is the shortest of %.15g, %.16g
+ * and %.17g that reads back to the same bits (the reference, computed
+ * here). 1000 levels of a categorical variable with random bits (normal
+ * and subnormal, exponents -320 to 200) and chosen edges, written by
+ * to_json and compared one by one.
+ */
+static void
+ref_num(double d, char *buf, size_t size)
+{
+	int prec;
+
+	if (d == 0) {
+		snprintf(buf, size, signbit(d) ? "-0.0" : "0");
+		return;
+	}
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return;
+	}
+	snprintf(buf, size, "%.17g", d);
+}
+
+static void
+test_numbers(void)
+{
+	enum { NL = 1000 };
+	static const double edge[] = { 1e15, 1e16, 1e-5, 1e-4, 0.0001234,
+	    123456789012345.0, 1234567890123456.0, 12345678901234568.0,
+	    0.30000000000000004, 5e-324, 2.2250738585072014e-308, 1e22,
+	    1e23, 9.999999999999999e22, 0.1, 100.0, -0.0, -1.5e300,
+	    999999999999999.9, 0.5, 7.0 };
+	static const char *const names[1] = { "c" };
+	static const char *const cat[1] = { "c" };
+	static double x[NL];
+	int label[NL];
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs;
+	char *t, *p, *e, want[40];
+	uint64_t r = 0x9e3779b97f4a7c15ULL, bits;
+	size_t i, bad = 0;
+
+	for (i = 0; i < NL; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		bits = (r & 0x800fffffffffffffULL) |
+		    ((uint64_t)((r >> 20) % 1731) << 52);	/* e-1023..707 */
+		memcpy(&x[i], &bits, sizeof(x[i]));
+		if (i < sizeof(edge) / sizeof(edge[0]))
+			x[i] = edge[i];
+		label[i] = i % 2;
+	}
+	memset(&o, 0, sizeof(o));
+	o.classes = "l";
+	o.categorical = cat;
+	o.ncategorical = 1;
+	fs = mare_featspec_fit(x, NL, 1, names, label, &o, NULL);
+	t = fs != NULL ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
+	p = t != NULL ? strstr(t, "\"levels\": [") : NULL;
+	if (p == NULL || fs->vars[0].nlevels < NL / 2) {
+		ok(0, "numbers: 1000 random levels fit and serialise");
+		goto out;
+	}
+	p += strlen("\"levels\": [");
+	for (i = 0; i < fs->vars[0].nlevels; i++) {
+		ref_num(fs->vars[0].levels[i], want, sizeof(want));
+		e = p + strcspn(p, ",]");
+		if ((size_t)(e - p) != strlen(want) ||
+		    strncmp(p, want, strlen(want)) != 0) {
+			if (bad++ == 0)
+				diag("level %zu: %.*s, want %s", i,
+				    (int)(e - p), p, want);
+		}
+		p = e + (*e == ',' ? 2 : 0);
+	}
+	ok(bad == 0, "numbers: %zu levels (random bits, subnormals, edges) "
+	    "written as the shortest %%.15g/16g/17g", fs->vars[0].nlevels);
+out:
+	free(t);
+	mare_featspec_free(fs);
+}
+
 int
 main(void)
 {
@@ -1188,6 +1403,8 @@ main(void)
 	test_malformed();
 	test_categorical_json();
 	test_fit_more();
+	test_fit_apply_categorical();
+	test_numbers();
 
 	n = load_swd(&x, &label);
 	is_int((long long)n, 8789, "swd.csv: 8789 rows");
@@ -1195,6 +1412,7 @@ main(void)
 		test_maxnet(x, n, label);
 		test_numpy(x, n, label);
 		test_roundtrip(x, n, label);
+		test_fit_apply(x, n, label);
 	}
 	free(x);
 	free(label);

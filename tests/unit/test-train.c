@@ -20,7 +20,9 @@
 #include "blas.h"
 #include "cv.h"
 #include "featspec.h"
+#include "metrics.h"
 #include "model.h"
+#include "rng.h"
 #include "train.h"
 #include "tap.h"
 
@@ -406,6 +408,164 @@ test_select(void)
 	json_decref(rows);
 }
 
+/*
+ * maxnet adds to the background the presences that are no background row
+ * (identical() on the raw variables). Worked by hand: 20 background rows
+ * of x1, x2 (continuous) and c (categorical, levels 1 and 2) and 6
+ * presences: two copies of background row 3, a copy of row 7, row 0 with
+ * x1 = -0 (equal to 0), row 4 with the other level of c (equal to row 4
+ * in x1 and x2, so in the linear columns that are hashed: row_eq() must
+ * tell them apart) and a new row: 2 added, whatever the classes (linear
+ * columns hashed, or with "h" the whole row).
+ */
+static void
+test_added_presences(void)
+{
+	enum { AB = 20, AP = 6, AN = AB + AP };
+	static const char *names[3] = { "x1", "x2", "c" };
+	static const char *const cat[1] = { "c" };
+	static const char *const classes[3] = { "lq", "h", "default" };
+	double raw[AN * 3], y[AN];
+	int lab[AN];
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_train_opts to;
+	struct mare_err err;
+	double *feat;
+	size_t i, c;
+	json_int_t added;
+
+	for (i = 0; i < AB; i++) {
+		raw[i * 3] = (double)i * 0.5;
+		raw[i * 3 + 1] = (double)(i % 5) * 1.3 - 2.0;
+		raw[i * 3 + 2] = (double)(1 + i % 2);
+	}
+	memcpy(raw + 20 * 3, raw + 3 * 3, 3 * sizeof(double));
+	memcpy(raw + 21 * 3, raw + 3 * 3, 3 * sizeof(double));
+	memcpy(raw + 22 * 3, raw + 7 * 3, 3 * sizeof(double));
+	memcpy(raw + 23 * 3, raw + 0 * 3, 3 * sizeof(double));
+	raw[23 * 3] = -0.0;
+	memcpy(raw + 24 * 3, raw + 4 * 3, 3 * sizeof(double));
+	raw[24 * 3 + 2] = 2.0;		/* row 4 has c = 1 */
+	raw[25 * 3] = 0.25;
+	raw[25 * 3 + 1] = 0.7;
+	raw[25 * 3 + 2] = 1.0;
+	for (i = 0; i < AN; i++) {
+		y[i] = i >= AB;
+		lab[i] = (int)y[i];
+	}
+	for (c = 0; c < 3; c++) {
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes[c];
+		fo.categorical = cat;
+		fo.ncategorical = 1;
+		mare_err_init(&err);
+		feat = NULL;
+		m = NULL;
+		if ((fs = mare_featspec_fit(raw, AN, 3, names, lab, &fo,
+		    &err)) != NULL && (feat = malloc(AN * fs->nfeat *
+		    sizeof(double))) != NULL &&
+		    mare_featspec_apply_rows(fs, raw, AN, 0, feat, NULL,
+		    &err) == 0)
+			m = mare_model_new(MARE_MODEL_MAXENT, fs, &err);
+		else
+			mare_featspec_free(fs);
+		mare_train_opts_init(&to);
+		added = -1;
+		if (m != NULL && mare_train_fit(m, feat, y, NULL, AN, &to,
+		    &err) == 0)
+			added = json_integer_value(json_object_get(m->maxent,
+			    "added_presences"));
+		ok(added == 2, "maxent: %s: 2 presences added to the "
+		    "background (%lld; %s)", classes[c], (long long)added,
+		    err.msg);
+		mare_model_free(m);
+		free(feat);
+	}
+}
+
+/*
+ * Permutation importance against its definition, through the public API:
+ * each variable's column shuffled as mare_train_importance() documents
+ * (Fisher-Yates on mare_rng_init_keyed(seed, v)), the rows predicted by
+ * mare_model_predict() (unclamped), the AUC by mare_metrics_auc(), the
+ * drop = AUC before - AUC after (0 if negative). Under an lqp spec with
+ * some coefficients zero (products, features of several variables): the
+ * same bits, on 1 and 2 threads.
+ */
+static void
+test_importance_reference(void)
+{
+	enum { RN = 3000, RV = 3 };
+	static const char *names[RV] = { "a", "b", "c" };
+	static double raw[RN * RV], y[RN], perm[RN * RV], sc[RN], col[RN];
+	static int lab[RN];
+	double pct[RV], drop[RV], ref[RV], auc0, auc, tmp;
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_model_pred_opts po;
+	struct mare_rng rng;
+	struct mare_err err;
+	uint64_t r = 777;
+	size_t i, j, k, v, t;
+	int rc = 0, same;
+
+	for (i = 0; i < RN; i++) {
+		for (j = 0; j < RV; j++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			raw[i * RV + j] = (double)(r >> 40) / 16777216.0 * 4.0;
+		}
+		y[i] = raw[i * RV] * raw[i * RV + 1] > 4.0 - raw[i * RV + 2];
+		lab[i] = (int)y[i];
+	}
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = "lqp";
+	mare_err_init(&err);
+	fs = mare_featspec_fit(raw, RN, RV, names, lab, &fo, &err);
+	m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs, &err) : NULL;
+	if (m == NULL || m->p != 9) {
+		ok(0, "importance: an lqp spec of a, b, c (%s)", err.msg);
+		mare_model_free(m);
+		return;
+	}
+	for (j = 0; j < m->p; j++)	/* l a, b, c; q a, b, c; p ab, ac, bc */
+		m->beta[j] = j == 1 || j == 5 || j == 7 ? 0.0 :
+		    0.3 * (double)(j + 1) - 1.1;
+	m->intercept = -0.5;
+	mare_model_pred_opts_init(&po);
+	po.clamp = 0;
+	rc |= mare_model_predict(m, raw, RN, &po, sc, NULL, &err);
+	rc |= mare_metrics_auc(sc, y, NULL, RN, &auc0, &err);
+	for (v = 0; v < RV; v++) {
+		for (i = 0; i < RN; i++)
+			col[i] = raw[i * RV + v];
+		mare_rng_init_keyed(&rng, 5, (uint64_t)v);
+		for (i = RN; i > 1; i--) {
+			k = (size_t)mare_rng_bounded(&rng, (uint64_t)i);
+			tmp = col[i - 1];
+			col[i - 1] = col[k];
+			col[k] = tmp;
+		}
+		memcpy(perm, raw, sizeof(raw));
+		for (i = 0; i < RN; i++)
+			perm[i * RV + v] = col[i];
+		rc |= mare_model_predict(m, perm, RN, &po, sc, NULL, &err);
+		rc |= mare_metrics_auc(sc, y, NULL, RN, &auc, &err);
+		ref[v] = auc0 - auc > 0 ? auc0 - auc : 0.0;
+	}
+	for (t = 1; t <= 2; t++) {
+		rc |= mare_train_importance(m, raw, y, RN, 5, (unsigned)t,
+		    pct, drop, &err);
+		same = memcmp(drop, ref, sizeof(ref)) == 0;
+		ok(rc == 0 && same && ref[0] > 0, "importance: lqp on %zu "
+		    "thread(s): the drops of the definition (a %g, b %g, "
+		    "c %g)", t, drop[0], drop[1], drop[2]);
+	}
+	mare_model_free(m);
+}
+
 int
 main(void)
 {
@@ -414,6 +574,8 @@ main(void)
 	test_select();
 	test_importance();
 	test_importance_threads();
+	test_importance_reference();
+	test_added_presences();
 	if (load_swd() == -1 || N != 8789) {
 		ok(0, "train: swd.csv loads 8789 rows");
 		return tap_done();
