@@ -12,6 +12,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#ifdef HAVE_SCHED_GETAFFINITY
+#include <sched.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -295,6 +298,23 @@ mare_cli_parse_size(const char *name, const char *text,
 bad:
 	return mare_err_set(err, MARE_E_USAGE, "invalid --%s value '%s'", name,
 	    text != NULL ? text : "");
+}
+
+unsigned
+mare_cli_processors(void)
+{
+	long n;
+#ifdef HAVE_SCHED_GETAFFINITY
+	cpu_set_t set;
+	int c;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    (c = CPU_COUNT(&set)) > 0)
+		return (unsigned)c;
+#endif
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 1 ? (unsigned)n : 1;
 }
 
 time_t

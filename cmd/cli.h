@@ -146,6 +146,13 @@ int	mare_cli_parse_size(const char *name, const char *text,
 /* Time: SOURCE_DATE_EPOCH when set and valid, else the clock. */
 time_t	mare_cli_now(void);
 
+/*
+ * The processors this process may run on: its CPU affinity (what SLURM,
+ * taskset or a container's cpuset gives it), else every online one; at
+ * least 1. The default thread count of the commands.
+ */
+unsigned mare_cli_processors(void);
+
 /* The process-wide metrics that --metrics-file writes at finish. */
 struct mare_prom *mare_cli_metrics(void);
 

@@ -877,17 +877,19 @@ out:
 	return rc;
 }
 
-/* --threads, or one a core (the columns are tested that many at once). */
+/*
+ * --threads, or one a processor we may run on (the columns are tested
+ * that many at once).
+ */
 static unsigned
 threads(const struct opts *o)
 {
-	long n;
+	unsigned n;
 
 	if (o->common.threads > 0)
 		return (unsigned)o->common.threads;
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 1 && n < MARE_DRIFT_MAX_THREADS ? (unsigned)n :
-	    n > 1 ? MARE_DRIFT_MAX_THREADS : 1;
+	n = mare_cli_processors();
+	return n < MARE_DRIFT_MAX_THREADS ? n : MARE_DRIFT_MAX_THREADS;
 }
 
 static int

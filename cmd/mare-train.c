@@ -387,7 +387,7 @@ parse_args(int argc, char **argv, struct opts *o, struct mare_err *err)
 	if (o->penalty_set == 2 && (o->t.alpha == 0.0 || o->t.alpha == 1.0))
 		o->t.alpha = 0.5;
 	o->t.threads = o->common.threads > 0 ? (unsigned)o->common.threads :
-	    (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	    mare_cli_processors();
 	if (o->ntune_rm > 0 && !o->tune_lambda &&
 	    o->type != MARE_MODEL_MAXENT)
 		return mare_err_set(err, MARE_E_USAGE, "--tune regmult is for "
@@ -1055,16 +1055,14 @@ tune_cell(void *arg, size_t i, size_t t)
 	return j->rows[i] != NULL ? 0 : -1;
 }
 
-/* Threads for the cells: --threads, or every processor. */
+/* Threads for the cells: --threads, or every processor we may use. */
 static unsigned
 tune_threads(const struct opts *o, size_t ncells)
 {
-	long np = o->common.threads > 0 ? o->common.threads :
-	    sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned np = o->common.threads > 0 ? (unsigned)o->common.threads :
+	    mare_cli_processors();
 
-	if (np < 1)
-		np = 1;
-	return (size_t)np < ncells ? (unsigned)np : (unsigned)ncells;
+	return np < ncells ? np : (unsigned)ncells;
 }
 
 /*

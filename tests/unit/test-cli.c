@@ -6,6 +6,9 @@
 #include <config.h>
 
 #include <errno.h>
+#ifdef HAVE_SCHED_GETAFFINITY
+#include <sched.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +91,39 @@ test_messages(struct mare_cli_common *common)
 	    "too verbose ones left out");
 }
 
+/* The default thread count follows the CPU affinity (SLURM, taskset). */
+static void
+test_processors(void)
+{
+#ifdef HAVE_SCHED_GETAFFINITY
+	cpu_set_t all, one;
+	int first;
+
+	ok(mare_cli_processors() >= 1, "cli: at least one processor");
+	if (sched_getaffinity(0, sizeof(all), &all) != 0) {
+		skip("sched_getaffinity failed", "cli: processors by affinity");
+		return;
+	}
+	is_int(mare_cli_processors(), CPU_COUNT(&all), "cli: the processors "
+	    "are those of the affinity mask (%d)", CPU_COUNT(&all));
+	for (first = 0; first < CPU_SETSIZE && !CPU_ISSET(first, &all);
+	    first++)
+		;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	if (first == CPU_SETSIZE || sched_setaffinity(0, sizeof(one),
+	    &one) != 0) {
+		skip("sched_setaffinity failed", "cli: one allowed processor");
+		return;
+	}
+	is_int(mare_cli_processors(), 1, "cli: bound to one processor (as "
+	    "taskset -c or a one-CPU SLURM task), the default is 1 thread");
+	(void)sched_setaffinity(0, sizeof(all), &all);
+#else
+	ok(mare_cli_processors() >= 1, "cli: at least one processor");
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -139,6 +175,8 @@ main(int argc, char **argv)
 	mare_err_init(&err);
 	ok(mare_cli_parse_size("max-line", "5Q", 1, ~0ULL, &u, &err) == -1,
 	    "cli: an unknown suffix is refused");
+
+	test_processors();
 
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	is_int((long long)mare_cli_now(), 1700000000LL,
