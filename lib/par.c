@@ -16,6 +16,7 @@
 #include <config.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -107,7 +108,12 @@ elapsed_ns(const struct timespec *t0)
 	    t0->tv_nsec;
 }
 
-/* Spins while gen is seen (done: while active > 0), PAR_SPIN_NS at most. */
+/*
+ * Spins while gen is seen (done: while active > 0), PAR_SPIN_NS at most,
+ * yielding now and then: with more threads than processors (--threads
+ * above the count), a spinning thread must not hold a processor that
+ * the thread it waits for needs.
+ */
 static void
 spin(unsigned long seen, int done)
 {
@@ -119,8 +125,11 @@ spin(unsigned long seen, int done)
 		if (done ? atomic_load(&pool.active) == 0 :
 		    atomic_load(&pool.gen) != seen)
 			return;
-		if (i % 64 == 0 && elapsed_ns(&t0) > PAR_SPIN_NS)
-			return;
+		if (i % 64 == 0) {
+			if (elapsed_ns(&t0) > PAR_SPIN_NS)
+				return;
+			(void)sched_yield();
+		}
 	}
 }
 
