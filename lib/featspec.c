@@ -86,14 +86,14 @@ mare_featspec_rnum(double d, char *buf, size_t size)
 static void
 dtoa(double d, char *buf, size_t size)
 {
-	char dig[17], *q = buf;
-	int prec, n, x, i;
+	char dig[17];
+	int prec, n, x;
 
 	if (d == 0) {
 		snprintf(buf, size, signbit(d) ? "-0.0" : "0");
 		return;
 	}
-	if (!isnormal(d) || size < 32) {
+	if (!isnormal(d) || size < MARE_JSONL_DTOA_SIZE) {
 		for (prec = 15; prec < 17; prec++) {
 			snprintf(buf, size, "%.*g", prec, d);
 			if (strtod(buf, NULL) == d)
@@ -103,37 +103,8 @@ dtoa(double d, char *buf, size_t size)
 		return;
 	}
 	n = mare_jsonl_digits(fabs(d), dig, &x);
-	prec = n > 15 ? n : 15;
-	if (d < 0)
-		*q++ = '-';
-	if (x < -4 || x >= prec) {		/* d.ddde+XX */
-		*q++ = dig[0];
-		if (n > 1) {
-			*q++ = '.';
-			memcpy(q, dig + 1, (size_t)(n - 1));
-			q += n - 1;
-		}
-		snprintf(q, size - (size_t)(q - buf), "e%c%02d",
-		    x < 0 ? '-' : '+', abs(x));
-		return;
-	}
-	if (x < 0) {				/* 0.000ddd */
-		*q++ = '0';
-		*q++ = '.';
-		for (i = -1; i > x; i--)
-			*q++ = '0';
-		memcpy(q, dig, (size_t)n);
-		q += n;
-	} else {				/* ddd[.ddd] */
-		for (i = 0; i <= x; i++)
-			*q++ = i < n ? dig[i] : '0';
-		if (n > x + 1) {
-			*q++ = '.';
-			memcpy(q, dig + x + 1, (size_t)(n - x - 1));
-			q += n - x - 1;
-		}
-	}
-	*q = '\0';
+	(void)mare_jsonl_lay_out(buf, size, d < 0, dig, n, x, n > 15 ? n : 15,
+	    0);
 }
 
 /* Names */

@@ -565,8 +565,8 @@ mare_jsonl_digits(double v, char *digits, int *exp10)
 int
 mare_jsonl_dtoa(double v, char *buf, size_t size)
 {
-	char digits[20], *q;
-	int ndig, exp10, neg, i, n;
+	char digits[20];
+	int ndig, exp10, neg;
 
 	if (!isfinite(v) || size < MARE_JSONL_DTOA_SIZE)
 		return -1;
@@ -574,12 +574,20 @@ mare_jsonl_dtoa(double v, char *buf, size_t size)
 		return snprintf(buf, size, "%s", signbit(v) ? "-0.0" : "0.0");
 	neg = v < 0;
 	ndig = mare_jsonl_digits(fabs(v), digits, &exp10);
+	/* as Python's repr() */
+	return mare_jsonl_lay_out(buf, size, neg, digits, ndig, exp10, 16, 1);
+}
 
-	/* Lay it out as Python's repr() does. */
-	q = buf;
+int
+mare_jsonl_lay_out(char *buf, size_t size, int neg, const char *digits,
+    int ndig, int exp10, int fixed_below, int point_zero)
+{
+	char *q = buf;
+	int i;
+
 	if (neg)
 		*q++ = '-';
-	if (exp10 >= -4 && exp10 < 16) {
+	if (exp10 >= -4 && exp10 < fixed_below) {
 		if (exp10 < 0) {
 			*q++ = '0';
 			*q++ = '.';
@@ -590,13 +598,15 @@ mare_jsonl_dtoa(double v, char *buf, size_t size)
 		} else {
 			for (i = 0; i <= exp10; i++)
 				*q++ = i < ndig ? digits[i] : '0';
-			*q++ = '.';
 			if (ndig > exp10 + 1) {
+				*q++ = '.';
 				memcpy(q, digits + exp10 + 1,
 				    (size_t)(ndig - exp10 - 1));
 				q += ndig - exp10 - 1;
-			} else
+			} else if (point_zero) {
+				*q++ = '.';
 				*q++ = '0';
+			}
 		}
 		*q = '\0';
 		return (int)(q - buf);
@@ -607,9 +617,8 @@ mare_jsonl_dtoa(double v, char *buf, size_t size)
 		memcpy(q, digits + 1, (size_t)(ndig - 1));
 		q += ndig - 1;
 	}
-	n = snprintf(q, size - (size_t)(q - buf), "e%c%02d",
-	    exp10 < 0 ? '-' : '+', abs(exp10));
-	return (int)(q - buf) + n;
+	return (int)(q - buf) + snprintf(q, size - (size_t)(q - buf),
+	    "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
 }
 
 /* An output buffer that starts on the caller's stack. */

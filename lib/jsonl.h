@@ -160,5 +160,14 @@ int	mare_jsonl_dtoa(double v, char *buf, size_t size);
  * or 0 when v is not finite and positive.
  */
 int	mare_jsonl_digits(double v, char *digits, int *exp10);
+/*
+ * Lay out the ndig digits of mare_jsonl_digits() (first digit at 10^exp10,
+ * negated with neg) into buf (at least MARE_JSONL_DTOA_SIZE bytes):
+ * positional when -4 <= exp10 < fixed_below, else d.ddde+XX; point_zero
+ * writes a whole number with ".0" (Python's repr()), else without a point
+ * (%g). Returns the length.
+ */
+int	mare_jsonl_lay_out(char *buf, size_t size, int neg, const char *digits,
+	    int ndig, int exp10, int fixed_below, int point_zero);
 
 #endif /* MARE_JSONL_H */
