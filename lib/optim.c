@@ -40,7 +40,7 @@
 #define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
 #define MODEL_CHUNK_ROWS 1024	/* cd_model_par(): rows per chunk, about */
 #define MODEL_CHUNKS	64	/* and chunks at most */
-#define STAT_COLS	64	/* col_block(): columns per block, at least */
+#define CHECK_COLS	64	/* col_block(): pl_check()'s block, at least */
 #define LOSS_ROWS	1024	/* cd_loss_step(): rows per block */
 
 struct prob {
@@ -834,14 +834,14 @@ pl_sort(void *arg, size_t k, size_t t)
 
 /*
  * Columns per block of pl_init()'s pass over X by columns on nthreads
- * threads: a block per thread, of at least STAT_COLS columns.
+ * threads: a block per thread, of at least CHECK_COLS columns.
  */
 static size_t
 col_block(size_t p, unsigned nthreads)
 {
 	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
 
-	return b < STAT_COLS ? STAT_COLS : b;
+	return b < CHECK_COLS ? CHECK_COLS : b;
 }
 
 /*

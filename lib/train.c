@@ -371,7 +371,7 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	double mx, lse, l, ent, *link = NULL;
 	size_t nadd = 0, N, i, k, a, p = m->p, nbg = 0, np = 0, nz;
 	json_t *mj, *pen;
-	int rc = -1, s, blas_threads;
+	int rc = -1, s;
 
 	if ((add = calloc(n ? n : 1, 1)) == NULL ||
 	    (reg = malloc((p ? p : 1) * sizeof(double))) == NULL ||
@@ -470,16 +470,13 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 	oo.threads = o->threads;
 	oo.lambda = lam[MARE_TRAIN_MAXENT_STEPS - 1];
 	/*
-	 * On one OpenBLAS thread: its threads would split the path's gemv
-	 * and gemm calls (small blocks, where they do not pay anyway) in
-	 * ways that change the rounding, and the model with it, with the
-	 * thread count. o->threads 1: the caller keeps it there (--threads
-	 * 1; --tune's cells, fitted side by side).
+	 * Above one thread the path holds OpenBLAS at one (its threads
+	 * would split the gemv and gemm calls, and the model's rounding
+	 * with them, by their count); with 1 the caller keeps it there
+	 * (--threads 1; --tune's cells, fitted side by side).
 	 */
-	blas_threads = o->threads != 1 ? mare_blas_hold_one() : 0;
 	s = mare_optim_path(&d, &oo, lam, MARE_TRAIN_MAXENT_STEPS, 0.0, fits,
 	    err);
-	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
 	if (s != 0) {
 		free(fits);
 		fits = NULL;
