@@ -2,61 +2,17 @@
  * blas.c - OpenBLAS calls, kept behind mare types
  *
  * The wrappers only convert size_t to the int cblas wants and pin the
- * storage order to row-major; no algebra happens here.
+ * storage order to row-major; no algebra happens here. A command that
+ * calls one of them loads OpenBLAS; the threads and the version are in
+ * blasctl.c, which does not.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <config.h>
 
 #include <cblas.h>
-#include <dlfcn.h>
 
 #include "blas.h"
-
-static int single;	/* mare_blas_one_thread() ran */
-
-void
-mare_blas_set_threads(int n)
-{
-	if (n >= 1)
-		openblas_set_num_threads(single ? 1 : n);
-}
-
-/*
- * OpenBLAS (pthreads build) starts its worker threads when it is loaded,
- * before main() can ask for one thread, and each spins in sched_yield()
- * for about 2^28 cycles before it sleeps. They are stopped with the
- * library's own fork handler when it has one; the process then keeps to
- * one thread, since raising the count again could start them twice.
- */
-void
-mare_blas_one_thread(void)
-{
-	void (*stop)(void);
-
-	openblas_set_num_threads(1);
-	if (single)
-		return;
-	single = 1;
-	if ((*(void **)&stop = dlsym(RTLD_DEFAULT,
-	    "blas_thread_shutdown_")) != NULL)
-		stop();
-}
-
-int
-mare_blas_hold_one(void)
-{
-	int n = openblas_get_num_threads();
-
-	openblas_set_num_threads(1);
-	return n;
-}
-
-const char *
-mare_blas_version(void)
-{
-	return openblas_get_config();
-}
 
 void
 mare_blas_dgemv(int trans, size_t m, size_t n, double alpha,

@@ -1,8 +1,8 @@
 /*
  * blas.h - the one seam between libmare and OpenBLAS
  *
- * Only blas.c includes cblas.h, so the dense-algebra dependency stays in
- * one reviewable place. Matrices are row-major with a leading dimension
+ * Only blas.c and blasctl.c include cblas.h, so the dense-algebra
+ * dependency stays in one reviewable place. Matrices are row-major with a leading dimension
  * (the distance between rows, in elements). Sizes must fit in an int, as
  * cblas takes them; callers work on row blocks of big matrices.
  *
@@ -27,7 +27,10 @@ int	mare_blas_hold_one(void);
  * CPU before sleeping); later mare_blas_set_threads() calls keep to 1.
  */
 void	mare_blas_one_thread(void);
-/* OpenBLAS's configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...". */
+/*
+ * OpenBLAS's configuration string, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...",
+ * or NULL in a command that does not load OpenBLAS (see blasctl.c).
+ */
 const char *mare_blas_version(void);
 
 /*

@@ -21,8 +21,9 @@
 /* The library's version, for programs linked against a shared libmare. */
 const char *mare_version(void);
 /*
- * One line naming libmare's version and those of its dependencies, for
- * --version: "libmare/0.1.0 jansson/2.14 libarchive/3.6.2 ...".
+ * One line naming libmare's version and those of the dependencies the
+ * program has loaded, for --version: "libmare/0.1.0 jansson/2.14
+ * libarchive/3.6.2 ...".
  */
 const char *mare_version_details(void);
 

@@ -60,6 +60,25 @@ Try '$1 --help' for more information."
 	done
 }
 
+# The commands link libmare statically with --as-needed: each loads, and
+# so names in --version, the libraries it calls and no others (a command
+# that names one it does not call pays for loading it at every start).
+@test "common: --version names the libraries the command loads, only those" {
+	run -0 mare-fetch --version
+	assert_output --regexp ' libcurl/[0-9]'
+	assert_output --regexp ' libarchive/[0-9]'
+	refute_output --partial 'OpenBLAS'
+	run -0 mare-train --version
+	assert_output --regexp ' OpenBLAS/[0-9]'
+	refute_output --partial 'libcurl'
+	refute_output --partial 'libarchive'
+	run -0 mare-tensor --version
+	assert_output --regexp ' jansson/[0-9]'
+	refute_output --partial 'libcurl'
+	refute_output --partial 'libarchive'
+	refute_output --partial 'OpenBLAS'
+}
+
 @test "mare: --help and -h print the usage on stdout" {
 	check_help mare
 }
