@@ -20,6 +20,10 @@
  * once whatever moment a kill -9 hits. A state written for another query
  * is refused.
  *
+ * A gbif query above GBIF's offset cap is cut into parts by lib/split,
+ * whose counts this file requests; records are deduplicated across parts
+ * by their GBIF key with lib/checks' key set.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <config.h>
@@ -41,6 +45,7 @@
 
 #include "api.h"
 #include "cache.h"
+#include "checks.h"
 #include "cli.h"
 #include "csv.h"
 #include "dwca.h"
@@ -50,6 +55,7 @@
 #include "mare.h"
 #include "prov.h"
 #include "record.h"
+#include "split.h"
 
 #define GBIF_BASE	"https://api.gbif.org/v1"
 #define OBIS_BASE	"https://api.obis.org/v3"
@@ -1314,132 +1320,33 @@ http_metrics(const struct net *n, unsigned long long pages,
 }
 
 /* ------------------------------------------------------------------ */
-/* gbif: splitting a query past the offset cap */
+/* gbif: splitting a query past the offset cap (lib/split.h plans it) */
 
 /*
- * GBIF serves offset + limit <= 100,000 of one query. When the count a
- * query reports is above that cap (and --limit wants more), the query is
- * cut into parts, each counted with limit=0 before any record is written:
- *
- * 1. by year: the --year range (or "*,*" without --year; an open end
- *    stands for year 1 or the current year + 1 when a midpoint is needed)
- *    is bisected into disjoint integer ranges year=A,B;
- * 2. a single year still above the cap is halved in space: longitude
- *    first, then latitude, alternately, starting from --bbox, the
- *    bounding box of --geometry, or the whole globe. GBIF's ranges are
- *    inclusive, so the upper half starts at the next double after the
- *    midpoint and the halves are disjoint. Records without coordinates of
- *    that year are one more part (hasCoordinate=false), unless
- *    --has-coordinate, --bbox or --geometry already exclude them.
- *
- * A part with a count of zero is dropped. Records that no part can reach
- * (records without a year: GBIF's search cannot select "year is null")
- * are counted as the reported count minus the sum of the parts' counts,
- * and reported; gbif-download gets them. The parts are fetched one after
- * another with offset paging; the state file keeps the plan and the part
- * being fetched. Records are deduplicated by their GBIF key across parts
- * (in case the data move between two parts, e.g. a record re-dated).
+ * The parts are fetched one after another with offset paging; the state
+ * file keeps the plan, as each part's query parameters, and the part
+ * being fetched. Records that no part can reach (records without a year:
+ * GBIF's search cannot select "year is null") are counted as the reported
+ * count minus the sum of the parts' counts, and reported; gbif-download
+ * gets them.
  */
 
-struct region {
-	int		 ylo, yhi;	/* inclusive years */
-	int		 ylo_open, yhi_open;
-	double		 box[4];	/* w, s, e, n inclusive */
-	int		 spatial;	/* box filters in use */
-	int		 nocoord;	/* the hasCoordinate=false part */
-	int		 halvings;
-};
-
+/* What a region's count request needs: the query without year and box. */
 struct split {
 	const struct opts *o;
 	struct net	*n;
-	const char	*q;		/* base query without year and box */
-	unsigned long long cap;
-	int		 cur_year;
-	int		 nocoord_part;	/* add hasCoordinate=false parts */
-	char		**parts;	/* extra parameters of each part */
-	unsigned long long *counts;
-	size_t		 nparts, size;
-	unsigned long long sum, requests;
+	const char	*q;
 };
 
-/* Parse "A", "A,B", with "*" for an open end. */
+/* A region's query parameters: year, then hasCoordinate or the box. */
 static int
-parse_year(const char *t, struct region *r)
-{
-	char a[32], b[32], *end;
-	const char *c = strchr(t, ',');
-	long v;
-
-	if (strlen(t) >= sizeof(a))
-		return -1;
-	if (c == NULL) {
-		snprintf(a, sizeof(a), "%s", t);
-		snprintf(b, sizeof(b), "%s", t);
-	} else {
-		snprintf(a, sizeof(a), "%.*s", (int)(c - t), t);
-		snprintf(b, sizeof(b), "%s", c + 1);
-	}
-	r->ylo_open = strcmp(a, "*") == 0;
-	r->yhi_open = strcmp(b, "*") == 0;
-	if (!r->ylo_open) {
-		v = strtol(a, &end, 10);
-		if (end == a || *end != '\0' || v < 0 || v > 9999)
-			return -1;
-		r->ylo = (int)v;
-	}
-	if (!r->yhi_open) {
-		v = strtol(b, &end, 10);
-		if (end == b || *end != '\0' || v < 0 || v > 9999)
-			return -1;
-		r->yhi = (int)v;
-	}
-	if (!r->ylo_open && !r->yhi_open && r->ylo > r->yhi)
-		return -1;
-	return 0;
-}
-
-/* The bounding box of the numbers of a WKT text, taken as lon lat pairs. */
-static int
-wkt_box(const char *wkt, double *box)
-{
-	const char *p = wkt;
-	char *end;
-	double v;
-	int k = 0;
-
-	box[0] = box[1] = 1e9;
-	box[2] = box[3] = -1e9;
-	while (*p != '\0') {
-		if ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-		    *p == '.') {
-			v = strtod(p, &end);
-			if (end == p)
-				return -1;
-			if (k % 2 == 0) {
-				box[0] = v < box[0] ? v : box[0];
-				box[2] = v > box[2] ? v : box[2];
-			} else {
-				box[1] = v < box[1] ? v : box[1];
-				box[3] = v > box[3] ? v : box[3];
-			}
-			k++;
-			p = end;
-		} else
-			p++;
-	}
-	return k >= 6 && k % 2 == 0 && box[0] < box[2] && box[1] < box[3] ?
-	    0 : -1;
-}
-
-static int
-region_params(const struct split *sp, const struct region *r,
+region_params(const struct opts *o, const struct mare_split_region *r,
     struct buf *b)
 {
 	char t[96];
 	int rc = 0;
 
-	if (!r->ylo_open || !r->yhi_open || sp->o->year != NULL) {
+	if (!r->ylo_open || !r->yhi_open || o->year != NULL) {
 		if (!r->ylo_open && !r->yhi_open && r->ylo == r->yhi)
 			snprintf(t, sizeof(t), "%d", r->ylo);
 		else {
@@ -1455,7 +1362,7 @@ region_params(const struct split *sp, const struct region *r,
 	}
 	if (r->nocoord)
 		rc |= buf_param(b, "hasCoordinate", "false");
-	else if (r->spatial || sp->o->bbox_set) {
+	else if (r->spatial || o->bbox_set) {
 		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[0], r->box[2]);
 		rc |= buf_param(b, "decimalLongitude", t);
 		snprintf(t, sizeof(t), "%.17g,%.17g", r->box[1], r->box[3]);
@@ -1464,24 +1371,24 @@ region_params(const struct split *sp, const struct region *r,
 	return rc;
 }
 
-/* The count GBIF reports for a region (a limit=0 request). */
+/* The planner's count function: a limit=0 request for the region. */
 static int
-region_count(struct split *sp, const struct region *r,
-    unsigned long long *count, struct mare_err *err)
+region_count(const struct mare_split_region *r, unsigned long long *count,
+    void *arg, struct mare_err *err)
 {
+	const struct split *sp = arg;
 	struct buf b;
 	json_t *doc;
 	char *what;
 	int rc = -1;
 
 	memset(&b, 0, sizeof(b));
-	if (buf_str(&b, sp->q) != 0 || region_params(sp, r, &b) != 0 ||
+	if (buf_str(&b, sp->q) != 0 || region_params(sp->o, r, &b) != 0 ||
 	    buf_param(&b, "limit", "0") != 0) {
 		free(b.s);
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	}
 	doc = get_json(sp->n, b.s, "count", err);
-	sp->requests++;
 	if (doc != NULL) {
 		if ((what = get_what(b.s)) == NULL)
 			mare_err_set(err, MARE_E_NOMEM, "out of memory");
@@ -1494,159 +1401,10 @@ region_count(struct split *sp, const struct region *r,
 	return rc;
 }
 
-static int
-add_part(struct split *sp, const struct region *r, unsigned long long c,
-    struct mare_err *err)
-{
-	struct buf b;
-	char **np;
-	unsigned long long *nc;
-
-	if (sp->nparts == sp->size) {
-		sp->size = sp->size ? sp->size * 2 : 16;
-		np = realloc(sp->parts, sp->size * sizeof(*np));
-		if (np != NULL)
-			sp->parts = np;
-		nc = realloc(sp->counts, sp->size * sizeof(*nc));
-		if (nc != NULL)
-			sp->counts = nc;
-		if (np == NULL || nc == NULL)
-			return mare_err_set(err, MARE_E_NOMEM,
-			    "out of memory");
-	}
-	/* "?" first, so that the parameters come as "&name=value" */
-	memset(&b, 0, sizeof(b));
-	if (buf_str(&b, "?") != 0 || region_params(sp, r, &b) != 0) {
-		free(b.s);
-		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
-	}
-	memmove(b.s, b.s + 1, b.len);
-	sp->parts[sp->nparts] = b.s;
-	sp->counts[sp->nparts++] = c;
-	sp->sum += c;
-	mare_cli_info(2, "part %zu: %llu records: %s", sp->nparts, c, b.s);
-	return 0;
-}
-
-static int
-plan_region(struct split *sp, struct region *r, unsigned long long c,
-    struct mare_err *err)
-{
-	struct region a, z;
-	int lo, hi, mid, lon;
-	double m;
-
-	if (c == 0)
-		return 0;
-	if (c <= sp->cap)
-		return add_part(sp, r, c, err);
-	if (r->nocoord)
-		return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot split "
-		    "the query under the %llu-record cap: year %d has %llu "
-		    "records without coordinates; use gbif-download",
-		    sp->cap, r->ylo, c);
-	lo = r->ylo_open ? 1 : r->ylo;
-	hi = r->yhi_open ? sp->cur_year + 1 : r->yhi;
-	a = *r;
-	z = *r;
-	if (!r->spatial && lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		a.yhi = mid;
-		a.yhi_open = 0;
-		z.ylo = mid + 1;
-		z.ylo_open = 0;
-	} else {
-		if (r->halvings >= 60)
-			return mare_err_set(err, MARE_E_UNAVAILABLE, "cannot "
-			    "split the query under the %llu-record cap: "
-			    "%llu records of one year at one place", sp->cap,
-			    c);
-		if (!r->spatial) {
-			a.spatial = z.spatial = 1;
-			if (sp->nocoord_part) {
-				struct region nc = *r;
-				unsigned long long k;
-
-				nc.nocoord = 1;
-				if (region_count(sp, &nc, &k, err) != 0 ||
-				    plan_region(sp, &nc, k, err) != 0)
-					return -1;
-			}
-		}
-		lon = r->halvings % 2 == 0;
-		m = lon ? r->box[0] + (r->box[2] - r->box[0]) / 2 :
-		    r->box[1] + (r->box[3] - r->box[1]) / 2;
-		a.box[lon ? 2 : 3] = m;
-		z.box[lon ? 0 : 1] = nextafter(m, HUGE_VAL);
-		a.halvings = z.halvings = r->halvings + 1;
-	}
-	if (region_count(sp, &a, &c, err) != 0 ||
-	    plan_region(sp, &a, c, err) != 0 ||
-	    region_count(sp, &z, &c, err) != 0 ||
-	    plan_region(sp, &z, c, err) != 0)
-		return -1;
-	return 0;
-}
-
-static void
-split_release(struct split *sp)
-{
-	size_t i;
-
-	for (i = 0; i < sp->nparts; i++)
-		free(sp->parts[i]);
-	free(sp->parts);
-	free(sp->counts);
-	memset(sp, 0, sizeof(*sp));
-}
-
-/* Keys already written, when the query is split: an open-address set. */
-struct keyset {
-	uint64_t	*v;		/* 0: empty slot; keys are stored + 1 */
-	size_t		 n, size;
-};
-
-/* Add key; returns 1 when it was new, 0 when seen, -1 out of memory. */
-static int
-keyset_add(struct keyset *ks, uint64_t key)
-{
-	uint64_t *nv, h;
-	size_t i, j;
-
-	key++;
-	if (ks->n * 2 >= ks->size) {
-		size_t ns = ks->size ? ks->size * 2 : 1024;
-
-		nv = calloc(ns, sizeof(*nv));
-		if (nv == NULL)
-			return -1;
-		for (i = 0; i < ks->size; i++) {
-			if (ks->v[i] == 0)
-				continue;
-			h = ks->v[i] * 0x9e3779b97f4a7c15ULL;
-			for (j = (size_t)(h >> 17) & (ns - 1); nv[j] != 0;
-			    j = (j + 1) & (ns - 1))
-				;
-			nv[j] = ks->v[i];
-		}
-		free(ks->v);
-		ks->v = nv;
-		ks->size = ns;
-	}
-	h = key * 0x9e3779b97f4a7c15ULL;
-	for (j = (size_t)(h >> 17) & (ks->size - 1); ks->v[j] != 0;
-	    j = (j + 1) & (ks->size - 1))
-		if (ks->v[j] == key)
-			return 0;
-	ks->v[j] = key;
-	ks->n++;
-	return 1;
-}
-
 /* On resume: the keys of the records already in the output. */
 static int
-keyset_load(struct keyset *ks, const char *path, unsigned long long bytes,
-    struct mare_err *err)
+keyset_load(struct mare_keyset *ks, const char *path,
+    unsigned long long bytes, struct mare_err *err)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -1664,12 +1422,11 @@ keyset_load(struct keyset *ks, const char *path, unsigned long long bytes,
 		pos += (unsigned long long)len;
 		rec = json_loadb(line, (size_t)len, 0, NULL);
 		if (rec != NULL && mare_api_gbif_key(rec, &key) == 0 &&
-		    keyset_add(ks, key) < 0) {
+		    mare_keyset_add(ks, &key, sizeof(key), err) < 0) {
 			json_decref(rec);
 			free(line);
 			fclose(fp);
-			return mare_err_set(err, MARE_E_NOMEM,
-			    "out of memory");
+			return -1;
 		}
 		json_decref(rec);
 	}
@@ -1691,32 +1448,39 @@ parts_free(char **parts, size_t n)
 }
 
 /*
- * Plan the parts of a gbif query whose count is above the cap (see
- * "splitting" above); qs is the query without --year and --bbox.
+ * Plan the parts of a gbif query whose count is above the cap; qs is the
+ * query without --year and --bbox. On success *parts holds each part's
+ * parameters ("year=...&..."), *nparts of them.
  */
 static int
-plan_split(const struct opts *o, struct net *n, struct split *sp,
-    const char *qs, unsigned long long total, struct mare_err *err)
+plan_split(const struct opts *o, struct net *n, const char *qs,
+    unsigned long long total, char ***parts, size_t *nparts,
+    struct mare_err *err)
 {
-	struct region root;
+	struct split sp = { o, n, qs };
+	struct mare_split plan;
+	struct mare_split_opts so;
+	struct mare_split_region root;
+	struct buf b;
 	struct tm tm;
 	time_t now = mare_cli_now();
+	char **ps = NULL;
+	size_t i;
+	int rc = -1;
 
+	memset(&plan, 0, sizeof(plan));
 	memset(&root, 0, sizeof(root));
-	sp->o = o;
-	sp->n = n;
-	sp->q = qs;
-	sp->cap = o->offset_cap;
-	sp->cur_year = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 2100;
-	sp->nocoord_part = !o->has_coord && !o->bbox_set && o->geometry == NULL;
+	so.cap = o->offset_cap;
+	so.cur_year = gmtime_r(&now, &tm) != NULL ? tm.tm_year + 1900 : 2100;
+	so.nocoord_part = !o->has_coord && !o->bbox_set && o->geometry == NULL;
 	root.ylo_open = root.yhi_open = 1;
-	if (o->year != NULL && parse_year(o->year, &root) != 0)
+	if (o->year != NULL && mare_split_parse_year(o->year, &root) != 0)
 		return mare_err_set(err, MARE_E_USAGE, "cannot split the "
 		    "query: --year '%s' is not A or A,B", o->year);
 	if (o->bbox_set)
 		memcpy(root.box, o->bbox, sizeof(root.box));
 	else if (o->geometry != NULL) {
-		if (wkt_box(o->geometry, root.box) != 0)
+		if (mare_split_wkt_box(o->geometry, root.box) != 0)
 			return mare_err_set(err, MARE_E_USAGE, "cannot split "
 			    "the query: no bounding box in --geometry");
 	} else {
@@ -1726,17 +1490,44 @@ plan_split(const struct opts *o, struct net *n, struct split *sp,
 		root.box[3] = 90;
 	}
 	mare_cli_note("%llu records, above the %llu GBIF serves of one "
-	    "query: splitting it", total, sp->cap);
-	if (plan_region(sp, &root, total, err) != 0)
-		return -1;
+	    "query: splitting it", total, so.cap);
+	if (mare_split_plan(&plan, &so, &root, total, region_count, &sp,
+	    err) != 0)
+		goto out;
+	if (plan.nparts > 0 &&
+	    (ps = calloc(plan.nparts, sizeof(*ps))) == NULL)
+		goto nomem;
+	for (i = 0; i < plan.nparts; i++) {
+		/* "?" first, so that the parameters come as "&name=value" */
+		memset(&b, 0, sizeof(b));
+		if (buf_str(&b, "?") != 0 ||
+		    region_params(o, &plan.parts[i], &b) != 0) {
+			free(b.s);
+			goto nomem;
+		}
+		memmove(b.s, b.s + 1, b.len);
+		ps[i] = b.s;
+		mare_cli_info(2, "part %zu: %llu records: %s", i + 1,
+		    plan.counts[i], b.s);
+	}
 	mare_cli_note("%zu parts (%llu count requests), %llu records",
-	    sp->nparts, sp->requests, sp->sum);
-	if (sp->sum < total)
+	    plan.nparts, plan.requests, plan.sum);
+	if (plan.sum < total)
 		mare_cli_warn("%llu of the %llu records are in no part: "
 		    "records without a year cannot be selected by GBIF's "
 		    "search; 'mare-fetch gbif-download' gets them",
-		    total - sp->sum, total);
-	return 0;
+		    total - plan.sum, total);
+	*parts = ps;
+	*nparts = plan.nparts;
+	ps = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+out:
+	parts_free(ps, plan.nparts);
+	mare_split_release(&plan);
+	return rc;
 }
 
 static int
@@ -1744,8 +1535,7 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
     struct mare_err *err)
 {
 	struct state st, old;
-	struct split sp;
-	struct keyset ks;
+	struct mare_keyset *ks = NULL;
 	struct buf q, qs, url;
 	struct mare_cli_progress *bar = NULL;
 	struct mare_api_page pg;
@@ -1760,9 +1550,7 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 
 	memset(&st, 0, sizeof(st));
 	memset(&old, 0, sizeof(old));
-	memset(&sp, 0, sizeof(sp));
 	memset(&pg, 0, sizeof(pg));
-	memset(&ks, 0, sizeof(ks));
 	memset(&q, 0, sizeof(q));
 	memset(&qs, 0, sizeof(qs));
 	memset(&url, 0, sizeof(url));
@@ -1818,8 +1606,8 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			goto out;
 		if (!resume && state_save(o->state, &st, err) != 0)
 			goto out;
-		if (st.nparts > 0 && keyset_load(&ks, s->name, st.bytes,
-		    err) != 0)
+		if (st.nparts > 0 && ((ks = mare_keyset_new(err)) == NULL ||
+		    keyset_load(ks, s->name, st.bytes, err) != 0))
 			goto out;
 	}
 	end = st.nparts > 0 && st.part >= st.nparts;
@@ -1867,19 +1655,16 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 		    (o->limit == 0 || o->limit > o->offset_cap)) {
 			/* this page is not written: the parts hold it */
 			mare_api_page_release(&pg);
-			if (plan_split(o, n, &sp, qs.s, total, err) != 0)
+			if (plan_split(o, n, qs.s, total, &st.parts,
+			    &st.nparts, err) != 0)
 				goto stopped;
-			if (sp.nparts == 0) {
+			if (st.nparts == 0) {
 				mare_err_set(err, MARE_E_DATA, "GBIF reported "
 				    "%llu records but no part has any",
 				    total);
 				goto out;
 			}
-			st.parts = sp.parts;
-			st.nparts = sp.nparts;
 			st.part = 0;
-			sp.parts = NULL;
-			sp.nparts = 0;
 			if (o->state != NULL && state_save(o->state, &st,
 			    err) != 0)
 				goto out;
@@ -1897,12 +1682,13 @@ run_api(const struct opts *o, struct net *n, struct sink *s,
 			if (o->limit > 0 && st.records >= o->limit)
 				break;
 			if (st.nparts > 0 && mare_api_gbif_key(res, &key) == 0) {
-				r = keyset_add(&ks, key);
-				if (r < 0) {
-					mare_err_set(err, MARE_E_NOMEM,
-					    "out of memory");
+				if (ks == NULL &&
+				    (ks = mare_keyset_new(err)) == NULL)
 					goto out;
-				}
+				r = mare_keyset_add(ks, &key, sizeof(key),
+				    err);
+				if (r < 0)
+					goto out;
 				if (r == 0) {
 					dups++;
 					continue;
@@ -1976,8 +1762,7 @@ out:
 	free(old.query);
 	free(old.after);
 	parts_free(old.parts, old.nparts);
-	split_release(&sp);
-	free(ks.v);
+	mare_keyset_free(ks);
 	free(q.s);
 	free(qs.s);
 	free(url.s);
@@ -2046,7 +1831,7 @@ static json_t *
 download_predicate(const struct opts *o, const char *taxon_key,
     struct mare_err *err)
 {
-	struct region yr;
+	struct mare_split_region yr;
 	json_t *p, *list;
 	char wkt[512], t[16];
 	int rc = 0;
@@ -2066,7 +1851,7 @@ download_predicate(const struct opts *o, const char *taxon_key,
 	}
 	if (o->year != NULL) {
 		memset(&yr, 0, sizeof(yr));
-		if (parse_year(o->year, &yr) != 0) {
+		if (mare_split_parse_year(o->year, &yr) != 0) {
 			json_decref(list);
 			mare_err_set(err, MARE_E_USAGE, "invalid --year value "
 			    "'%s': expected A or A,B", o->year);
