@@ -57,9 +57,12 @@ only_files() {
 }
 
 @test "train: --metrics-file has the wall time of every phase" {
-	tensor "$COLS" swd.tensor
+	# every 8th row: the phases are what is checked, not the fit
+	awk 'NR % 8 == 1' "$SWD" >few.jsonl
+	run -0 --separate-stderr unchecked mare-tensor from-jsonl -q --dtype f8 \
+	    --columns "$COLS" -o few.tensor few.jsonl
 	run -0 --separate-stderr mare-train -q -m maxent --features lq --cv 2 \
-	    --metrics-file m.prom swd.tensor -o m.json
+	    --metrics-file m.prom few.tensor -o m.json
 	run -0 sed -n 's/^mare_train_phase_seconds{phase="\([a-z]*\)"} [0-9.e-]*$/\1/p' m.prom
 	assert_output "$(printf '%s\n' read features fit figures cv importance \
 	    profile save)"
