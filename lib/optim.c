@@ -24,6 +24,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@
 #define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
 #define MODEL_CHUNK_ROWS 1024	/* cd_model_par(): rows per chunk, about */
 #define MODEL_CHUNKS	64	/* and chunks at most */
-#define CHECK_COLS	64	/* col_block(): pl_check()'s block, at least */
+#define CHECK_COLS	64	/* col_block(): a block of columns, at least */
 #define LOSS_ROWS	1024	/* cd_loss_step(): rows per block */
 
 struct prob {
@@ -207,13 +208,89 @@ penalty(const struct prob *pb, const double *b, double lambda)
 	return lambda * P;
 }
 
+/*
+ * Columns per block of a pass over X by columns on nthreads threads
+ * (prob_init(), pl_init()): a block per thread, of at least CHECK_COLS
+ * columns. Each column's sums run over the rows in order, so they do not
+ * depend on the blocks.
+ */
+static size_t
+col_block(size_t p, unsigned nthreads)
+{
+	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
+
+	return b < CHECK_COLS ? CHECK_COLS : b;
+}
+
+/* prob_init()'s column statistics, by blocks of columns. */
+struct col_stats_job {
+	struct prob	*pb;
+	size_t		 cols;
+	size_t		*bad;	/* per block: i p + j of its first
+				   non-finite x_ij, or SIZE_MAX */
+};
+
+/*
+ * Block b: the weighted means (0 without intercept) and max |x_ij| over
+ * weighted rows (vp); then the spread, max_i |x_ij - m_j| and
+ * ||x_j - m_j||^2 over all rows. A non-finite value makes its column's
+ * mean non-finite (the weights are finite, >= 0 and sum to 1), so the
+ * check costs nothing until one is found.
+ */
+static int
+col_stats(void *arg, size_t b, size_t thread)
+{
+	struct col_stats_job *jb = arg;
+	struct prob *pb = jb->pb;
+	const double *x = pb->d->x, *r, *wn = pb->wn;
+	size_t n = pb->n, p = pb->p, i, j;
+	size_t j0 = b * jb->cols, j1 = p - j0 < jb->cols ? p : j0 + jb->cols;
+	double *m = pb->m, *mx = pb->vp, t;
+
+	(void)thread;
+	jb->bad[b] = SIZE_MAX;
+	for (i = 0, r = x; i < n; i++, r += p) {
+		for (j = j0; j < j1; j++)
+			m[j] += wn[i] * r[j];
+		if (wn[i] > 0)
+			for (j = j0; j < j1; j++)
+				mx[j] = fabs(r[j]) > mx[j] ? fabs(r[j]) : mx[j];
+	}
+	for (j = j0; j < j1 && isfinite(m[j]); j++)
+		;
+	if (j < j1) {
+		for (i = 0, r = x; i < n && jb->bad[b] == SIZE_MAX; i++,
+		    r += p)
+			for (j = j0; j < j1; j++)
+				if (!isfinite(r[j])) {
+					jb->bad[b] = i * p + j;
+					break;
+				}
+		if (jb->bad[b] != SIZE_MAX)
+			return 0;
+	}
+	if (!pb->icpt)
+		for (j = j0; j < j1; j++)
+			m[j] = 0;
+	for (i = 0, r = x; i < n; i++, r += p)
+		for (j = j0; j < j1; j++) {
+			t = r[j] - m[j];
+			pb->s[j] += wn[i] * t * t;
+			if (fabs(t) > pb->cmax[j])
+				pb->cmax[j] = fabs(t);
+			pb->cnrm[j] += t * t;
+		}
+	return 0;
+}
+
 static int
 prob_init(struct prob *pb, const struct mare_optim_data *d,
     const struct mare_optim_opts *o, struct mare_err *err)
 {
-	size_t n = d->n, p = d->p, i, j, n0 = 0, n1 = 0;
+	size_t n = d->n, p = d->p, i, j, k, nb, bad, n0 = 0, n1 = 0;
 	double ybar = 0, mx, v, t;
-	const double *x = d->x, *r;
+	const double *x = d->x;
+	struct col_stats_job jb;
 
 	memset(pb, 0, sizeof(*pb));
 	if (check_opts(o, err) == -1)
@@ -307,36 +384,25 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 		}
 	}
 	/*
-	 * Means and max |x_ij| over weighted rows (vp: work), row by row,
-	 * with the check for non-finite values; then the spread, and
-	 * max_i |x_ij - m_j| and ||x_j - m_j|| over all rows.
+	 * Centres, spreads and the bounds' column maxima (vp: work) by
+	 * blocks of columns on threads; the first non-finite value in row
+	 * order is the one reported.
 	 */
 	memset(pb->vp, 0, p * sizeof(double));
-	for (i = 0, r = x; i < n; i++, r += p) {
-		for (j = 0; j < p; j++) {
-			if (!isfinite(r[j])) {
-				mare_err_set(err, MARE_E_DATA, "non-finite "
-				    "value (%g) in row %zu, column %zu", r[j],
-				    i + 1, j + 1);
-				goto fail;
-			}
-			pb->m[j] += pb->wn[i] * r[j];
-		}
-		if (pb->wn[i] > 0)
-			for (j = 0; j < p; j++)
-				if (fabs(r[j]) > pb->vp[j])
-					pb->vp[j] = fabs(r[j]);
+	jb.pb = pb;
+	jb.cols = col_block(p, pb->nthreads);
+	nb = p > 0 ? (p + jb.cols - 1) / jb.cols : 0;
+	if ((jb.bad = xcalloc(nb, sizeof(size_t), err)) == NULL)
+		goto fail;
+	(void)mare_par_for(nb, pb->nthreads, col_stats, &jb);
+	for (k = 0, bad = SIZE_MAX; k < nb; k++)
+		bad = jb.bad[k] < bad ? jb.bad[k] : bad;
+	free(jb.bad);
+	if (bad != SIZE_MAX) {
+		mare_err_set(err, MARE_E_DATA, "non-finite value (%g) in row "
+		    "%zu, column %zu", x[bad], bad / p + 1, bad % p + 1);
+		goto fail;
 	}
-	if (!pb->icpt)
-		memset(pb->m, 0, p * sizeof(double));
-	for (i = 0, r = x; i < n; i++, r += p)
-		for (j = 0; j < p; j++) {
-			t = r[j] - pb->m[j];
-			pb->s[j] += pb->wn[i] * t * t;
-			if (fabs(t) > pb->cmax[j])
-				pb->cmax[j] = fabs(t);
-			pb->cnrm[j] += t * t;
-		}
 	for (j = 0; j < p; j++) {
 		mx = pb->vp[j];
 		pb->s[j] = sqrt(pb->s[j]);
@@ -830,18 +896,6 @@ pl_sort(void *arg, size_t k, size_t t)
 		pl->ts[k * n + i] = pr[i].v;
 	}
 	return 0;
-}
-
-/*
- * Columns per block of pl_init()'s pass over X by columns on nthreads
- * threads: a block per thread, of at least CHECK_COLS columns.
- */
-static size_t
-col_block(size_t p, unsigned nthreads)
-{
-	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
-
-	return b < CHECK_COLS ? CHECK_COLS : b;
 }
 
 /*
