@@ -38,5 +38,8 @@ mare_mem_big_apart(void)
 {
 #if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD)
 	(void)mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#ifdef M_TRIM_THRESHOLD
+	(void)mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
 #endif
 }
