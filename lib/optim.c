@@ -1147,6 +1147,7 @@ struct cd {
 	double	*part;	/* streaming: nblk x (p + 1), see cd_par() */
 	size_t	 nblk, B;	/* row blocks of cd_par() and their rows */
 	size_t	*js;	/* p: the feature of each slot */
+	size_t	*wsort;	/* p: the slots' features in ascending order */
 	double	*blk;	/* BLK_DOUBLES(p): a block of working columns */
 	double	*xq;	/* p: sum q x~_j (working set only) */
 	/*
@@ -1208,6 +1209,7 @@ cd_release(struct cd *c)
 	free(c->tmp);
 	free(c->col);
 	free(c->js);
+	free(c->wsort);
 	free(c->blk);
 	free(c->xq);
 	free(c->slot);
@@ -1244,6 +1246,7 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 	    (c->b = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->bs = xcalloc(p, sizeof(double), err)) == NULL ||
 	    (c->js = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (c->wsort = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->blk = xcalloc(BLK_DOUBLES(p), sizeof(double), err)) == NULL ||
 	    (c->slot = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (c->act = xcalloc(p, sizeof(size_t), err)) == NULL ||
@@ -1278,7 +1281,7 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 static int
 cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 {
-	size_t n = pb->n, p = pb->p, ncap;
+	size_t n = pb->n, p = pb->p, ncap, k;
 	double *nc;
 
 	c->ixx[j] = 1;
@@ -1335,6 +1338,9 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		c->cap = ncap;
 	}
 	c->js[c->ncol] = j;
+	for (k = c->ncol; k > 0 && c->wsort[k - 1] > j; k--)
+		c->wsort[k] = c->wsort[k - 1];
+	c->wsort[k] = j;
 	c->slot[j] = c->ncol++;
 	if (c->ncol == c->nvar) {
 		c->deta = c->rref;
@@ -1852,13 +1858,14 @@ static double
 cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
     double xmz, int all, int gl)
 {
-	size_t p = pb->p, j, l, cnt;
+	size_t j, l, cnt;
 	double al1 = lambda * pb->alpha, al2 = lambda * (1 - pb->alpha);
 	double dlx = 0, u, au, nb, d;
 
-	cnt = all ? p : c->nact;
+	/* in feature order: the working set, or the features ever moved */
+	cnt = all ? c->ncol : c->nact;
 	for (l = 0; l < cnt; l++) {
-		j = all ? l : c->act[l];
+		j = all ? c->wsort[l] : c->act[l];
 		if (!c->ixx[j] || pb->zv[j])
 			continue;
 		/* b[j] == 0 unless j moved in this step: xv is current */
