@@ -71,16 +71,64 @@ static const double py[] = { 2.6, 1.6, 0.9, 0.55, 0.05 };
 static const double cx[] = { 0, 10, 17 }, cy[] = { 0.65, 0.5, 0.25 };
 static const double tx[] = { 0, 100 }, ty[] = { 2, 1 };
 
+/* mare_train_maxent_penalty()'s column sums, by blocks of columns. */
+struct pen_job {
+	const double	*feat, *y;
+	size_t		 n, p, np, cols;
+	double		*amean, *alo, *ahi, *as;
+};
+
+/*
+ * Block b of jb->cols columns: the range over all rows, then the mean
+ * and the sum of squared deviations over the presences, each column's
+ * sums over the rows in order whatever the blocks.
+ */
+static int
+pen_block(void *arg, size_t b, size_t thread)
+{
+	const struct pen_job *jb = arg;
+	size_t p = jb->p, i, j;
+	size_t j0 = b * jb->cols, j1 = p - j0 < jb->cols ? p : j0 + jb->cols;
+	const double *row;
+	double v;
+
+	(void)thread;
+	for (j = j0; j < j1; j++) {
+		jb->alo[j] = INFINITY;
+		jb->ahi[j] = -INFINITY;
+	}
+	for (i = 0; i < jb->n; i++) {
+		row = jb->feat + i * p;
+		for (j = j0; j < j1; j++) {
+			jb->alo[j] = row[j] < jb->alo[j] ? row[j] : jb->alo[j];
+			jb->ahi[j] = row[j] > jb->ahi[j] ? row[j] : jb->ahi[j];
+		}
+		if (jb->y[i] == 1.0)
+			for (j = j0; j < j1; j++)
+				jb->amean[j] += row[j];
+	}
+	for (j = j0; j < j1; j++)
+		jb->amean[j] /= (double)jb->np;
+	for (i = 0; i < jb->n; i++)
+		if (jb->y[i] == 1.0)
+			for (j = j0, row = jb->feat + i * p; j < j1; j++) {
+				v = row[j] - jb->amean[j];
+				jb->as[j] += v * v;
+			}
+	return 0;
+}
+
 int
 mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
-    const double *y, size_t n, double *reg, struct mare_err *err)
+    const double *y, size_t n, unsigned threads, double *reg,
+    struct mare_err *err)
 {
 	const struct mare_featspec *fs = m->spec;
 	const double *tabx = lx, *taby = ly;
 	size_t tabk = 4, np = 0, i, j;
 	double cls, sd, mean, s, lo, hi, v, fl, rnp;
 	double *acc, *amean, *alo, *ahi, *as;
-	const double *row;
+	struct pen_job jb;
 	int anyq = 0, anyp = 0;
 
 	for (i = 0; i < n; i++)
@@ -105,8 +153,8 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	rnp = sqrt((double)np);
 	/*
 	 * sd over presences (n - 1), two passes; range over all rows. The
-	 * passes run row by row (feat is row-major), each feature's sums in
-	 * row order as before.
+	 * passes run row by row (feat is row-major), on threads by blocks
+	 * of columns (a block per thread, at least 64 columns).
 	 */
 	if ((acc = calloc(4 * (m->p ? m->p : 1), sizeof(double))) == NULL)
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
@@ -114,28 +162,20 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	alo = acc + m->p;
 	ahi = acc + 2 * m->p;
 	as = acc + 3 * m->p;
-	for (j = 0; j < m->p; j++) {
-		alo[j] = INFINITY;
-		ahi[j] = -INFINITY;
-	}
-	for (i = 0; i < n; i++) {
-		row = feat + i * m->p;
-		for (j = 0; j < m->p; j++) {
-			alo[j] = row[j] < alo[j] ? row[j] : alo[j];
-			ahi[j] = row[j] > ahi[j] ? row[j] : ahi[j];
-		}
-		if (y[i] == 1.0)
-			for (j = 0; j < m->p; j++)
-				amean[j] += row[j];
-	}
-	for (j = 0; j < m->p; j++)
-		amean[j] /= (double)np;
-	for (i = 0; i < n; i++)
-		if (y[i] == 1.0)
-			for (j = 0; j < m->p; j++) {
-				v = feat[i * m->p + j] - amean[j];
-				as[j] += v * v;
-			}
+	jb.feat = feat;
+	jb.y = y;
+	jb.n = n;
+	jb.p = m->p;
+	jb.np = np;
+	jb.cols = threads > 1 ? (m->p + threads - 1) / threads : m->p;
+	if (jb.cols < 64)
+		jb.cols = 64;
+	jb.amean = amean;
+	jb.alo = alo;
+	jb.ahi = ahi;
+	jb.as = as;
+	(void)mare_par_for((m->p + jb.cols - 1) / jb.cols, threads,
+	    pen_block, &jb);
 	for (j = 0; j < m->p; j++) {
 		switch (fs->feat[j].cls) {
 		case MARE_FEATSPEC_HINGE:
@@ -393,7 +433,8 @@ fit_maxent(struct mare_model *m, const double *feat, const double *y,
 		    "needs presences (1) and background (0)", np ? 1 : 0);
 		goto done;
 	}
-	if (mare_train_maxent_penalty(m, feat, y, n, reg, err) != 0)
+	if (mare_train_maxent_penalty(m, feat, y, n, o->threads, reg,
+	    err) != 0)
 		goto done;
 	if (o->add_samples &&
 	    (nadd = missing_presences(m->spec, feat, y, n, p,

@@ -71,11 +71,12 @@ void	mare_train_opts_init(struct mare_train_opts *o);
 /*
  * The maxnet penalty of each feature of m's spec (before regmult) from
  * the n training rows feat (p = m->p values per row) and labels y (0/1),
- * into reg[0..p). Returns 0 or -1 (MARE_E_DATA: no presence).
+ * into reg[0..p), on threads (0 or 1: this one). Returns 0 or -1
+ * (MARE_E_DATA: no presence).
  */
 int	mare_train_maxent_penalty(const struct mare_model *m,
-	    const double *feat, const double *y, size_t n, double *reg,
-	    struct mare_err *err);
+	    const double *feat, const double *y, size_t n, unsigned threads,
+	    double *reg, struct mare_err *err);
 
 /*
  * Fit m (whose type and spec are set) to n rows: feat (n x m->p,
