@@ -245,7 +245,8 @@ col_stats(void *arg, size_t b, size_t thread)
 	const double *x = pb->d->x, *r, *wn = pb->wn;
 	size_t n = pb->n, p = pb->p, i, j;
 	size_t j0 = b * jb->cols, j1 = p - j0 < jb->cols ? p : j0 + jb->cols;
-	double *m = pb->m, *mx = pb->vp, t;
+	double *m = pb->m, *mx = pb->vp, *sp = pb->s, *cm = pb->cmax;
+	double *cn = pb->cnrm, t, w;
 
 	(void)thread;
 	jb->bad[b] = SIZE_MAX;
@@ -272,14 +273,15 @@ col_stats(void *arg, size_t b, size_t thread)
 	if (!pb->icpt)
 		for (j = j0; j < j1; j++)
 			m[j] = 0;
-	for (i = 0, r = x; i < n; i++, r += p)
+	for (i = 0, r = x; i < n; i++, r += p) {
+		w = wn[i];
 		for (j = j0; j < j1; j++) {
 			t = r[j] - m[j];
-			pb->s[j] += wn[i] * t * t;
-			if (fabs(t) > pb->cmax[j])
-				pb->cmax[j] = fabs(t);
-			pb->cnrm[j] += t * t;
+			sp[j] += w * t * t;
+			cm[j] = fabs(t) > cm[j] ? fabs(t) : cm[j];
+			cn[j] += t * t;
 		}
+	}
 	return 0;
 }
 
