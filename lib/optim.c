@@ -799,6 +799,7 @@ struct pl {
 	size_t	*perm;	/* nk x n: rows by ascending key value */
 	double	*ts;	/* nk x n: the key values in that order */
 	size_t	*kof;	/* p: index into kc, or NO_KEY (unstructured) */
+	size_t	*kend;	/* p: the end of j's run of equal kof */
 	size_t	*ia, *ib; /* p: sorted positions where f leaves 0, reaches 1 */
 	double	*dev;	/* p: max_i |x_ij - f_j(t_i)|, as checked */
 	size_t	*uj;	/* nu: the unstructured columns */
@@ -820,6 +821,7 @@ pl_free(struct pl *pl)
 	free(pl->perm);
 	free(pl->ts);
 	free(pl->kof);
+	free(pl->kend);
 	free(pl->ia);
 	free(pl->ib);
 	free(pl->dev);
@@ -843,15 +845,6 @@ pl_cmp(const void *a, const void *b)
 	if (x->v != y->v)
 		return x->v < y->v ? -1 : 1;
 	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* f_j(t) as the hint defines it. */
-static double
-pl_f(double a, double b, double t)
-{
-	if (a == b)
-		return t < a ? 0 : 1;
-	return t <= a ? 0 : t < b ? (t - a) / (b - a) : 1;
 }
 
 /* First sorted position whose value is > v (strict) or >= v. */
@@ -911,26 +904,40 @@ pl_check(void *arg, size_t b, size_t t)
 	const struct pl_init_job *jb = arg;
 	const struct mare_optim_data *d = jb->pb->d;
 	struct pl *pl = jb->pl;
-	const double *r;
-	size_t n = pl->n, p = jb->pb->p, i, j, k, u;
+	const double *r, *a = d->pl_a, *bb = d->pl_b;
+	double *dev = pl->dev, v, f, tk;
+	size_t n = pl->n, p = jb->pb->p, i, j, l, e, u, u0, u1;
 	size_t j0 = b * jb->cols, j1 = p - j0 < jb->cols ? p : j0 + jb->cols;
-	double v;
 
 	(void)t;
-	for (i = 0, r = d->x; i < n; i++, r += p)
-		for (j = j0; j < j1; j++) {
-			if ((k = pl->kof[j]) == NO_KEY)
+	for (u0 = 0; u0 < pl->nu && pl->uj[u0] < j0; u0++)
+		;
+	for (u1 = u0; u1 < pl->nu && pl->uj[u1] < j1; u1++)
+		;
+	/*
+	 * Row by row, a run of columns of one key at a time. The hint's
+	 * f_j(t) is 0 for t <= a, (t - a) / (b - a) below b, 1 from b on
+	 * (a == b: 0 below a, else 1), here as selects, last the 1 (at
+	 * a == b the quotient is not finite and never kept), so that the
+	 * run's loop vectorizes.
+	 */
+	for (i = 0, r = d->x; i < n; i++, r += p) {
+		for (j = j0; j < j1; j = e) {
+			e = pl->kend[j] < j1 ? pl->kend[j] : j1;
+			if (pl->kof[j] == NO_KEY)
 				continue;
-			v = fabs(r[j] - pl_f(d->pl_a[j], d->pl_b[j],
-			    r[pl->kc[k]]));
-			if (!(v <= pl->dev[j]))
-				pl->dev[j] = isnan(v) ? INFINITY : v;
+			tk = r[pl->kc[pl->kof[j]]];
+			for (l = j; l < e; l++) {
+				f = (tk - a[l]) / (bb[l] - a[l]);
+				f = tk <= a[l] ? 0 : f;
+				f = tk >= bb[l] ? 1 : f;
+				v = fabs(r[l] - f);
+				dev[l] = v <= dev[l] ? dev[l] : v != v ?
+				    INFINITY : v;
+			}
 		}
-	for (u = 0; u < pl->nu; u++) {
-		if (pl->uj[u] < j0 || pl->uj[u] >= j1)
-			continue;
-		for (i = 0; i < n; i++)
-			pl->ucol[u * n + i] = d->x[i * p + pl->uj[u]];
+		for (u = u0; u < u1; u++)
+			pl->ucol[u * n + i] = r[pl->uj[u]];
 	}
 	return 0;
 }
@@ -966,6 +973,7 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 	    PL_THREADS : pb->nthreads;
 	if ((pl->kof = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->kc = xcalloc(p, sizeof(size_t), err)) == NULL ||
+	    (pl->kend = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->ia = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->ib = xcalloc(p, sizeof(size_t), err)) == NULL ||
 	    (pl->dev = xcalloc(p, sizeof(double), err)) == NULL ||
@@ -992,6 +1000,9 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 	for (j = 0; j < p; j++)
 		if (pl->kof[j] == NO_KEY && !pb->zv[j])
 			pl->uj[pl->nu++] = j;
+	for (j = p; j-- > 0;)
+		pl->kend[j] = j + 1 < p && pl->kof[j + 1] == pl->kof[j] ?
+		    pl->kend[j + 1] : j + 1;
 	if ((pl->perm = xcalloc(pl->nk * n, sizeof(size_t), err)) == NULL ||
 	    (pl->ts = xcalloc(pl->nk * n, sizeof(double), err)) == NULL ||
 	    (pl->ucol = xcalloc(pl->nu * n, sizeof(double), err)) == NULL ||
