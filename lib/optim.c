@@ -1365,34 +1365,53 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 	return 0;
 }
 
+/* cd_fill()'s pass: rows of blocks of B on threads. */
+struct cd_fill_job {
+	const struct prob *pb;
+	const struct cd	*c;
+	size_t		 B;
+};
+
+static int
+cd_fill_block(void *arg, size_t b, size_t thread)
+{
+	const struct cd_fill_job *jb = arg;
+	const struct prob *pb = jb->pb;
+	const struct cd *c = jb->c;
+	const double *x = pb->d->x;
+	size_t n = pb->n, p = pb->p, i, i0 = b * jb->B, i1, k, j;
+	double *cj, mj, sj;
+
+	(void)thread;
+	i1 = n - i0 < jb->B ? n : i0 + jb->B;
+	for (k = 0; k < c->npend; k++) {
+		j = c->pend[k];
+		cj = c->col + c->slot[j] * n;
+		mj = pb->m[j];
+		sj = pb->s[j];
+		for (i = i0; i < i1; i++)
+			cj[i] = (x[i * p + j] - mj) / sj;
+	}
+	return 0;
+}
+
 /*
  * Copy the columns of the features admitted since the last call, in one
- * pass over X by blocks of rows that stay in cache: X is row-major, so
- * one column at a time would read all of it per column.
+ * pass over X by blocks of rows that stay in cache (X is row-major, so
+ * one column at a time would read all of it per column), on threads.
  */
 static void
 cd_fill(const struct prob *pb, struct cd *c)
 {
-	const double *x = pb->d->x;
-	size_t n = pb->n, p = pb->p, i, i0, i1, k, j, B;
-	double *cj, mj, sj;
+	struct cd_fill_job jb = { pb, c, 0 };
 
 	if (c->npend == 0)
 		return;
-	B = FUSE_BYTES / sizeof(double) / p;
-	if (B < 16)
-		B = 16;
-	for (i0 = 0; i0 < n; i0 = i1) {
-		i1 = n - i0 < B ? n : i0 + B;
-		for (k = 0; k < c->npend; k++) {
-			j = c->pend[k];
-			cj = c->col + c->slot[j] * n;
-			mj = pb->m[j];
-			sj = pb->s[j];
-			for (i = i0; i < i1; i++)
-				cj[i] = (x[i * p + j] - mj) / sj;
-		}
-	}
+	jb.B = FUSE_BYTES / sizeof(double) / pb->p;
+	if (jb.B < 16)
+		jb.B = 16;
+	(void)mare_par_for((pb->n + jb.B - 1) / jb.B, pb->nthreads,
+	    cd_fill_block, &jb);
 	c->npend = 0;
 }
 
