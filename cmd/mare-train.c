@@ -1023,55 +1023,20 @@ fit_features(const struct opts *o, double *raw, size_t n, size_t nv,
 	return feat != NULL ? feat : raw;
 }
 
-/* The cells of --tune, fitted on --threads threads (mare_par_for). */
-struct tune_job {
-	const struct opts *o;
-	size_t		 nr;		/* regmult or lambda values */
-	struct mare_model **m;		/* a model (spec) per feature set */
-	double		**feat;		/* its feature matrix */
-	const char	**classes;
-	const double	*y, *w, *lon, *lat;
-	size_t		 n;
-	const struct mare_cv_opts *co;
-	json_t		**rows;		/* a row per cell */
-	struct mare_err	*err;		/* an error per cell */
-};
-
-static int
-tune_cell(void *arg, size_t i, size_t t)
-{
-	struct tune_job *j = arg;
-	struct mare_train_opts to = j->o->t;
-	size_t a = i / j->nr, r = i % j->nr;
-
-	(void)t;
-	to.threads = 1;		/* the cells are the parallel part */
-	if (j->o->ntune_rm > 0 && j->o->tune_lambda)
-		to.lambda = j->o->tune_rm[r];
-	else if (j->o->ntune_rm > 0)
-		to.regmult = j->o->tune_rm[r];
-	j->rows[i] = mare_cv_tune_row(j->m[a], j->classes[a], j->feat[a],
-	    j->y, j->w, j->lon, j->lat, j->n, &to, j->co, &j->err[i]);
-	return j->rows[i] != NULL ? 0 : -1;
-}
-
 /* Threads for the cells: --threads, or every processor we may use. */
 static unsigned
-tune_threads(const struct opts *o, size_t ncells)
+tune_threads(const struct opts *o)
 {
-	unsigned np = o->common.threads > 0 ? (unsigned)o->common.threads :
+	return o->common.threads > 0 ? (unsigned)o->common.threads :
 	    mare_cli_processors();
-
-	return np < ncells ? np : (unsigned)ncells;
 }
 
 /*
- * --tune: every cell (features outer, regmult or lambda inner) fitted
- * and cross-validated, cells in parallel on the threads of --threads
- * (each cell's BLAS on one thread; a cell's result does not depend on
- * the thread that ran it); the feature matrix of every feature set is
- * held at once. The selected cell's classes and regmult or lambda are
- * left in o for the final fit. Returns the "tuning" object or NULL.
+ * --tune: the feature matrix of every feature set (held at once), then
+ * every cell (features outer, regmult or lambda inner) fitted and
+ * cross-validated by mare_cv_tune() on the threads of --threads. The
+ * selected cell's classes and regmult or lambda are left in o for the
+ * final fit. Returns the "tuning" object or NULL.
  */
 static json_t *
 tune(struct opts *o, double *raw, size_t n, size_t nv,
@@ -1080,108 +1045,72 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
     const struct mare_cv_opts *co, struct mare_err *err)
 {
 	struct mare_featspec *fs;
-	struct tune_job j;
-	json_t *rows = NULL, *tu = NULL;
-	size_t a, i, nf, nc, best;
-	int *own = NULL, rc, blas_threads;
-	unsigned nt;
+	struct mare_model **m = NULL;
+	struct mare_cv_grid g;
+	double **feat = NULL;
+	const char **classes = NULL;
+	json_t *tu = NULL;
+	size_t a, nf, best;
+	int *own = NULL;
 
-	memset(&j, 0, sizeof(j));
 	nf = o->ntune_fc > 0 ? o->ntune_fc : 1;
-	j.nr = o->ntune_rm > 0 ? o->ntune_rm : 1;
-	nc = nf * j.nr;
 	/* arrays of pointers: a pointer's size is meant */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
-	j.m = calloc(nf, sizeof(*j.m));
+	m = calloc(nf, sizeof(*m));
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
-	j.rows = calloc(nc, sizeof(*j.rows));
-	if (j.m == NULL || j.rows == NULL ||
-	    (j.feat = calloc(nf, sizeof(*j.feat))) == NULL ||
-	    (j.classes = calloc(nf, sizeof(*j.classes))) == NULL ||
-	    (own = calloc(nf, sizeof(*own))) == NULL ||
-	    (j.err = calloc(nc, sizeof(*j.err))) == NULL ||
-	    (rows = json_array()) == NULL)
-		goto nomem;
+	feat = calloc(nf, sizeof(*feat));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	classes = calloc(nf, sizeof(*classes));
+	if (m == NULL || feat == NULL || classes == NULL ||
+	    (own = calloc(nf, sizeof(*own))) == NULL) {
+		mare_err_set(err, MARE_E_NOMEM, "out of memory");
+		goto done;
+	}
 	for (a = 0; a < nf; a++) {
-		j.classes[a] = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
+		classes[a] = o->ntune_fc > 0 ? o->tune_fc[a] : o->features !=
 		    NULL ? o->features : o->type == MARE_MODEL_MAXENT ?
 		    "default" : "l";
 		if (o->spec == NULL)
-			j.feat[a] = fit_features(o, raw, n, nv, names, lab,
-			    j.classes[a], &fs, &own[a], err);
+			feat[a] = fit_features(o, raw, n, nv, names, lab,
+			    classes[a], &fs, &own[a], err);
 		else if ((fs = mare_featspec_load(o->spec, err)) != NULL)
-			j.feat[a] = features(fs, raw, n, &own[a], err);
+			feat[a] = features(fs, raw, n, &own[a], err);
 		if (fs == NULL)
-			goto fail;
-		if (j.feat[a] == NULL) {
+			goto done;
+		if (feat[a] == NULL) {
 			mare_featspec_free(fs);
-			goto fail;
+			goto done;
 		}
-		if ((j.m[a] = mare_model_new(o->type, fs, err)) == NULL)
-			goto fail;
+		if ((m[a] = mare_model_new(o->type, fs, err)) == NULL)
+			goto done;
 	}
-	j.o = o;
-	j.y = y;
-	j.w = w;
-	j.lon = lon;
-	j.lat = lat;
-	j.n = n;
-	j.co = co;
-	for (i = 0; i < nc; i++)
-		mare_err_init(&j.err[i]);
-	nt = tune_threads(o, nc);
-	blas_threads = nt > 1 ? mare_blas_hold_one() : 0;
-	rc = mare_par_for(nc, nt, tune_cell, &j);
-	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
-	if (rc != 0) {
-		/* the first failed cell's error, whatever the thread order */
-		for (i = 0; i < nc && !mare_err_failed(&j.err[i]); i++)
-			;
-		*err = j.err[i < nc ? i : 0];
-		goto fail;
-	}
-	for (i = 0; i < nc; i++) {
-		if (json_array_append_new(rows, j.rows[i]) != 0)
-			goto nomem;
-		j.rows[i] = NULL;
-	}
-	if (mare_cv_tune_select(rows, o->select, &best, err) != 0)
-		goto fail;
+	g.m = (const struct mare_model *const *)m;
+	g.feat = (const double *const *)feat;
+	g.classes = classes;
+	g.nset = nf;
+	g.val = o->ntune_rm > 0 ? o->tune_rm : NULL;
+	g.nval = o->ntune_rm > 0 ? o->ntune_rm : 1;
+	g.by_lambda = o->tune_lambda;
+	if ((tu = mare_cv_tune(&g, y, w, lon, lat, n, &o->t, co, o->select,
+	    tune_threads(o), &best, err)) == NULL)
+		goto done;
 	if (o->ntune_fc > 0)
-		o->features = o->tune_fc[best / j.nr];
+		o->features = o->tune_fc[best / g.nval];
 	if (o->ntune_rm > 0 && o->tune_lambda)
-		o->t.lambda = o->tune_rm[best % j.nr];
+		o->t.lambda = o->tune_rm[best % g.nval];
 	else if (o->ntune_rm > 0)
-		o->t.regmult = o->tune_rm[best % j.nr];
-	if ((tu = json_object()) == NULL)
-		goto nomem;
-	json_object_set_new(tu, "metric", json_string(mare_cv_select_name(
-	    o->select)));
-	json_object_set_new(tu, "selected", json_integer((json_int_t)best));
-	json_object_set_new(tu, "rows", rows);
-	rows = NULL;
-	goto done;
-nomem:
-	mare_err_set(err, MARE_E_NOMEM, "out of memory");
-fail:
-	json_decref(tu);
-	tu = NULL;
+		o->t.regmult = o->tune_rm[best % g.nval];
 done:
-	json_decref(rows);
-	for (i = 0; j.rows != NULL && i < nc; i++)
-		json_decref(j.rows[i]);
 	for (a = 0; a < nf; a++) {
-		if (j.m != NULL)
-			mare_model_free(j.m[a]);
-		if (j.feat != NULL && own != NULL && own[a])
-			free(j.feat[a]);
+		if (m != NULL)
+			mare_model_free(m[a]);
+		if (feat != NULL && own != NULL && own[a])
+			free(feat[a]);
 	}
-	free(j.m);
-	free(j.feat);
-	free(j.classes);
+	free(m);
+	free(feat);
+	free(classes);
 	free(own);
-	free(j.rows);
-	free(j.err);
 	return tu;
 }
 

@@ -17,10 +17,12 @@
 
 #include <jansson.h>
 
+#include "blas.h"
 #include "cv.h"
 #include "err.h"
 #include "metrics.h"
 #include "model.h"
+#include "par.h"
 #include "rng.h"
 #include "train.h"
 
@@ -761,4 +763,97 @@ mare_cv_tune_select(const json_t *rows, enum mare_cv_select s, size_t *best,
 		    "an AICc (more coefficients than presences?)" :
 		    "a value for it");
 	return 0;
+}
+
+/* mare_cv_tune()'s cells on threads. */
+struct tune_job {
+	const struct mare_cv_grid *g;
+	const double	*y, *w, *lon, *lat;
+	size_t		 n;
+	const struct mare_train_opts *to;
+	const struct mare_cv_opts *o;
+	json_t		**rows;		/* a row per cell */
+	struct mare_err	*err;		/* an error per cell */
+};
+
+static int
+tune_cell(void *arg, size_t i, size_t t)
+{
+	const struct tune_job *j = arg;
+	const struct mare_cv_grid *g = j->g;
+	struct mare_train_opts to = *j->to;
+	size_t a = i / g->nval, v = i % g->nval;
+
+	(void)t;
+	to.threads = 1;		/* the cells are the parallel part */
+	if (g->val != NULL && g->by_lambda)
+		to.lambda = g->val[v];
+	else if (g->val != NULL)
+		to.regmult = g->val[v];
+	j->rows[i] = mare_cv_tune_row(g->m[a], g->classes[a], g->feat[a],
+	    j->y, j->w, j->lon, j->lat, j->n, &to, j->o, &j->err[i]);
+	return j->rows[i] != NULL ? 0 : -1;
+}
+
+json_t *
+mare_cv_tune(const struct mare_cv_grid *g, const double *y, const double *w,
+    const double *lon, const double *lat, size_t n,
+    const struct mare_train_opts *to, const struct mare_cv_opts *o,
+    enum mare_cv_select s, unsigned threads, size_t *best,
+    struct mare_err *err)
+{
+	struct tune_job j = { g, y, w, lon, lat, n, to, o, NULL, NULL };
+	json_t *rows = NULL, *tu = NULL;
+	size_t i, nc = g->nset * g->nval;
+	int rc, blas_threads;
+
+	if (g->val == NULL && g->nval != 1) {
+		mare_err_set(err, MARE_E_USAGE, "tuning grid: no values");
+		return NULL;
+	}
+	if (threads > nc)
+		threads = (unsigned)nc;
+	/* arrays of pointers: a pointer's size is meant */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
+	j.rows = calloc(nc ? nc : 1, sizeof(*j.rows));
+	if (j.rows == NULL || (j.err = calloc(nc ? nc : 1,
+	    sizeof(*j.err))) == NULL || (rows = json_array()) == NULL)
+		goto nomem;
+	for (i = 0; i < nc; i++)
+		mare_err_init(&j.err[i]);
+	blas_threads = threads > 1 ? mare_blas_hold_one() : 0;
+	rc = mare_par_for(nc, threads, tune_cell, &j);
+	mare_blas_set_threads(blas_threads);	/* 0: left as it was */
+	if (rc != 0) {
+		for (i = 0; i < nc && !mare_err_failed(&j.err[i]); i++)
+			;
+		*err = j.err[i < nc ? i : 0];
+		goto fail;
+	}
+	for (i = 0; i < nc; i++) {
+		if (json_array_append_new(rows, j.rows[i]) != 0)
+			goto nomem;
+		j.rows[i] = NULL;
+	}
+	if (mare_cv_tune_select(rows, s, best, err) != 0)
+		goto fail;
+	if ((tu = json_object()) == NULL)
+		goto nomem;
+	json_object_set_new(tu, "metric", json_string(mare_cv_select_name(s)));
+	json_object_set_new(tu, "selected", json_integer((json_int_t)*best));
+	json_object_set_new(tu, "rows", rows);
+	rows = NULL;
+	goto done;
+nomem:
+	mare_err_set(err, MARE_E_NOMEM, "out of memory");
+fail:
+	json_decref(tu);
+	tu = NULL;
+done:
+	json_decref(rows);
+	for (i = 0; j.rows != NULL && i < nc; i++)
+		json_decref(j.rows[i]);
+	free(j.rows);
+	free(j.err);
+	return tu;
 }

@@ -199,4 +199,35 @@ json_t	*mare_cv_tune_row(const struct mare_model *m,
 int	mare_cv_tune_select(const json_t *rows, enum mare_cv_select s,
 	    size_t *best, struct mare_err *err);
 
+/*
+ * A tuning grid: nset feature sets (set a: a model m[a] holding its spec,
+ * the feature matrix feat[a] of the training rows, the classes' name
+ * classes[a]) times nval values of regmult, or of lambda with by_lambda
+ * (val NULL, nval 1: the train options' own); cell a * nval + v.
+ */
+struct mare_cv_grid {
+	const struct mare_model *const *m;
+	const double *const *feat;
+	const char *const *classes;
+	size_t		 nset;
+	const double	*val;
+	size_t		 nval;
+	int		 by_lambda;
+};
+
+/*
+ * Every cell of g through mare_cv_tune_row() on the n rows, cells in
+ * parallel on threads (each cell's fit on one thread and OpenBLAS held at
+ * one meanwhile: a cell's row does not depend on the thread that ran
+ * it), then the selection by s: the "tuning" object ({"metric",
+ * "selected", "rows"}), the selected cell in *best. On failure, NULL with
+ * the error of the first failed cell in cell order, whatever the order
+ * the threads ran them in.
+ */
+json_t	*mare_cv_tune(const struct mare_cv_grid *g, const double *y,
+	    const double *w, const double *lon, const double *lat, size_t n,
+	    const struct mare_train_opts *to, const struct mare_cv_opts *o,
+	    enum mare_cv_select s, unsigned threads, size_t *best,
+	    struct mare_err *err);
+
 #endif /* MARE_CV_H */

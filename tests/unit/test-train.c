@@ -381,6 +381,121 @@ test_importance_threads(void)
 	}
 }
 
+/*
+ * A tuning grid through mare_cv_tune(): 2 feature sets ("l", "lq") x 2
+ * lambdas of penalised logistic regression on 600 synthetic rows. Each
+ * row is the one mare_cv_tune_row() gives for its cell, in cell order,
+ * the table is the same for 1 and 3 threads, the selection is
+ * mare_cv_tune_select()'s. With the lambdas 1e-3, -1 and -2, cells 2,
+ * 3, 5 and 6 fail, and the error is cell 2's (-1) whatever the order
+ * the threads ran them in.
+ */
+static void
+test_tune_grid(void)
+{
+	enum { TN = 600, TV = 3 };
+	static const char *names[TV] = { "a", "b", "c" };
+	static const char *const classes[2] = { "l", "lq" };
+	static double raw[TN * TV], y[TN];
+	static int lab[TN];
+	double *feat[2] = { NULL, NULL }, lam[2] = { 1e-3, 1e-1 };
+	double bad[3] = { 1e-3, -1, -2 };
+	int own[2] = { 0, 0 };
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m[2] = { NULL, NULL };
+	struct mare_train_opts to;
+	struct mare_cv_opts co;
+	struct mare_cv_grid g;
+	struct mare_err err;
+	json_t *tu1 = NULL, *tu3 = NULL, *row;
+	uint64_t r = 777;
+	size_t i, j, a, best = 99, sel = 98;
+	int same = 1;
+
+	for (i = 0; i < TN; i++) {
+		for (j = 0; j < TV; j++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			raw[i * TV + j] = (double)(r >> 40) / 16777216.0;
+		}
+		y[i] = raw[i * TV] + raw[i * TV + 1] * raw[i * TV + 1] +
+		    0.3 * raw[i * TV + 2] > 0.9;
+		lab[i] = (int)y[i];
+	}
+	mare_err_init(&err);
+	for (a = 0; a < 2; a++) {
+		memset(&fo, 0, sizeof(fo));
+		fo.classes = classes[a];
+		fs = mare_featspec_fit_apply(raw, TN, TV, names, lab, &fo,
+		    &feat[a], &err);
+		m[a] = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs,
+		    &err) : NULL;
+		own[a] = feat[a] != NULL;
+		if (m[a] != NULL && feat[a] == NULL)	/* "l": the raw rows */
+			feat[a] = raw;
+		if (m[a] == NULL) {
+			ok(0, "tune grid: a spec and design of %s: %s",
+			    classes[a], err.msg);
+			goto done;
+		}
+	}
+	mare_train_opts_init(&to);
+	mare_cv_opts_init(&co);
+	co.k = 3;
+	g.m = (const struct mare_model *const *)m;
+	g.feat = (const double *const *)feat;
+	g.classes = classes;
+	g.nset = 2;
+	g.val = lam;
+	g.nval = 2;
+	g.by_lambda = 1;
+	tu1 = mare_cv_tune(&g, y, NULL, NULL, NULL, TN, &to, &co,
+	    MARE_CV_SEL_AUC_VAL, 1, &best, &err);
+	tu3 = mare_cv_tune(&g, y, NULL, NULL, NULL, TN, &to, &co,
+	    MARE_CV_SEL_AUC_VAL, 3, &best, &err);
+	if (tu1 == NULL || tu3 == NULL) {
+		ok(0, "tune grid: tuned: %s", err.msg);
+		goto done;
+	}
+	ok(json_array_size(json_object_get(tu1, "rows")) == 4 &&
+	    json_equal(tu1, tu3), "tune grid: 4 rows, the same for 1 and 3 "
+	    "threads");
+	for (i = 0; i < 4; i++) {
+		to.lambda = lam[i % 2];
+		to.threads = 1;
+		row = mare_cv_tune_row(m[i / 2], classes[i / 2], feat[i / 2], y,
+		    NULL, NULL, NULL, TN, &to, &co, &err);
+		same &= row != NULL && json_equal(row, json_array_get(
+		    json_object_get(tu1, "rows"), i));
+		json_decref(row);
+	}
+	ok(same, "tune grid: row i is cell i's (features outer, lambda "
+	    "inner)");
+	ok(mare_cv_tune_select(json_object_get(tu1, "rows"),
+	    MARE_CV_SEL_AUC_VAL, &sel, &err) == 0 && sel == best &&
+	    json_integer_value(json_object_get(tu1, "selected")) ==
+	    (json_int_t)best && strcmp(json_string_value(json_object_get(tu1,
+	    "metric")), "auc_val") == 0, "tune grid: selected cell %zu",
+	    best);
+	json_decref(tu1);
+	g.val = bad;
+	g.nval = 3;
+	mare_err_init(&err);
+	tu1 = mare_cv_tune(&g, y, NULL, NULL, NULL, TN, &to, &co,
+	    MARE_CV_SEL_AUC_VAL, 3, &best, &err);
+	ok(tu1 == NULL && err.code == MARE_E_USAGE &&
+	    strstr(err.msg, "got -1") != NULL, "tune grid: the first bad "
+	    "cell's error: %s", err.msg);
+done:
+	json_decref(tu1);
+	json_decref(tu3);
+	for (a = 0; a < 2; a++) {
+		mare_model_free(m[a]);
+		if (own[a])
+			free(feat[a]);
+	}
+}
+
 /* Selection: by the metric, ties by fewer coefficients, then first. */
 static void
 test_select(void)
@@ -572,6 +687,7 @@ main(void)
 	mare_blas_set_threads(1);
 	test_folds();
 	test_select();
+	test_tune_grid();
 	test_importance();
 	test_importance_threads();
 	test_importance_reference();
