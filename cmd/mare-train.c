@@ -967,8 +967,8 @@ print_tuning(const json_t *tu)
  * a new array (*own = 1). NULL with err set.
  */
 static double *
-features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
-    struct mare_err *err)
+features(const struct mare_featspec *fs, double *raw, size_t n,
+    unsigned threads, int *own, struct mare_err *err)
 {
 	double *feat;
 	size_t i, j;
@@ -991,7 +991,8 @@ features(const struct mare_featspec *fs, double *raw, size_t n, int *own,
 		return NULL;
 	}
 	mare_mem_hint_huge(feat, n * fs->nfeat * sizeof(double));
-	if (mare_featspec_apply_rows(fs, raw, n, 0, feat, NULL, err) != 0) {
+	if (mare_featspec_apply_rows(fs, raw, n, 0, threads, feat, NULL,
+	    err) != 0) {
 		free(feat);
 		return NULL;
 	}
@@ -1074,7 +1075,8 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 			feat[a] = fit_features(o, raw, n, nv, names, lab,
 			    classes[a], &fs, &own[a], err);
 		else if ((fs = mare_featspec_load(o->spec, err)) != NULL)
-			feat[a] = features(fs, raw, n, &own[a], err);
+			feat[a] = features(fs, raw, n, o->t.threads, &own[a],
+			    err);
 		if (fs == NULL)
 			goto done;
 		if (feat[a] == NULL) {
@@ -1350,7 +1352,7 @@ run(struct opts *o, struct mare_err *err)
 		    o->type == MARE_MODEL_MAXENT ? "default" : "l", &fs,
 		    &feat_own, err);
 	else
-		feat = features(fs, raw, n, &feat_own, err);
+		feat = features(fs, raw, n, o->t.threads, &feat_own, err);
 	if (feat == NULL) {
 		place(err, t.name);
 		goto done;

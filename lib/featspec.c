@@ -338,28 +338,79 @@ mare_featspec_apply_some(const struct mare_featspec *fs, const double *raw,
 	return outside;
 }
 
-int
-mare_featspec_apply_rows(const struct mare_featspec *fs, const double *raw,
-    size_t nrows, unsigned flags, double *out, size_t *noutside,
-    struct mare_err *err)
+#define APPLY_ROWS	1024	/* mare_featspec_apply_rows(): a block */
+
+/* mare_featspec_apply_rows()'s blocks on threads. */
+struct apply_job {
+	const struct mare_featspec *fs;
+	const double	*raw;
+	double		*out;
+	size_t		 nrows;
+	unsigned	 flags;
+	size_t		*bad;	/* per block: its first bad row, or SIZE_MAX */
+	size_t		*nout;	/* per block: rows outside the ranges */
+};
+
+/*
+ * Block b's rows; -1 at a bad row, which stops the blocks not started
+ * yet: blocks start in order, so every block before it runs, and the
+ * first bad row of all is the least of the blocks'.
+ */
+static int
+apply_block(void *arg, size_t b, size_t thread)
 {
-	char m[sizeof(err->msg)];
-	size_t r, n = 0;
+	const struct apply_job *j = arg;
+	size_t r, r1 = (b + 1) * APPLY_ROWS;
 	int k;
 
-	for (r = 0; r < nrows; r++) {
-		k = mare_featspec_apply(fs, raw + r * fs->nvars, flags,
-		    out + r * fs->nfeat, err);
+	(void)thread;
+	j->bad[b] = SIZE_MAX;
+	j->nout[b] = 0;
+	if (r1 > j->nrows)
+		r1 = j->nrows;
+	for (r = b * APPLY_ROWS; r < r1; r++) {
+		k = mare_featspec_apply(j->fs, j->raw + r * j->fs->nvars,
+		    j->flags, j->out + r * j->fs->nfeat, NULL);
 		if (k < 0) {
-			if (err != NULL) {
-				snprintf(m, sizeof(m), "row %zu: %.480s", r + 1,
-				    err->msg);
-				snprintf(err->msg, sizeof(err->msg), "%s", m);
-			}
+			j->bad[b] = r;
 			return -1;
 		}
-		if (k > 0)
-			n++;
+		j->nout[b] += k > 0;
+	}
+	return 0;
+}
+
+int
+mare_featspec_apply_rows(const struct mare_featspec *fs, const double *raw,
+    size_t nrows, unsigned flags, unsigned threads, double *out,
+    size_t *noutside, struct mare_err *err)
+{
+	struct apply_job j = { fs, raw, out, nrows, flags, NULL, NULL };
+	char m[sizeof(err->msg)];
+	size_t b, nb = (nrows + APPLY_ROWS - 1) / APPLY_ROWS, bad = SIZE_MAX;
+	size_t n = 0;
+
+	if ((j.bad = calloc(nb ? 2 * nb : 1, sizeof(size_t))) == NULL)
+		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
+	j.nout = j.bad + nb;
+	for (b = 0; b < nb; b++)
+		j.bad[b] = SIZE_MAX;	/* blocks never started */
+	(void)mare_par_for(nb, threads, apply_block, &j);
+	for (b = 0; b < nb; b++) {
+		bad = j.bad[b] < bad ? j.bad[b] : bad;
+		n += j.nout[b];
+	}
+	free(j.bad);
+	if (bad != SIZE_MAX) {
+		/* the row again, for its message */
+		(void)mare_featspec_apply(fs, raw + bad * fs->nvars, flags,
+		    out + bad * fs->nfeat, err);
+		if (err != NULL) {
+			snprintf(m, sizeof(m), "row %zu: %.480s", bad + 1,
+			    err->msg);
+			snprintf(err->msg, sizeof(err->msg), "%s", m);
+		}
+		return -1;
 	}
 	if (noutside != NULL)
 		*noutside = n;

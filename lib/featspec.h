@@ -213,13 +213,15 @@ int	mare_featspec_apply_some(const struct mare_featspec *fs,
 	    const double *raw, unsigned flags, const size_t *idx, size_t n,
 	    double *out, struct mare_err *err);
 /*
- * The same for nrows rows (row-major in and out). *noutside (may be NULL)
- * receives the number of rows with a variable outside the training range.
- * Returns 0, or -1 with "row N: ..." for the first bad row (rows from 1).
+ * The same for nrows rows (row-major in and out), by blocks of rows on
+ * threads (0 or 1: this one). *noutside (may be NULL) receives the
+ * number of rows with a variable outside the training range. Returns 0,
+ * or -1 with "row N: ..." for the first bad row (rows from 1) whatever
+ * the thread count.
  */
 int	mare_featspec_apply_rows(const struct mare_featspec *fs,
-	    const double *raw, size_t nrows, unsigned flags, double *out,
-	    size_t *noutside, struct mare_err *err);
+	    const double *raw, size_t nrows, unsigned flags, unsigned threads,
+	    double *out, size_t *noutside, struct mare_err *err);
 
 /* Reading */
 

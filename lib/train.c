@@ -1109,8 +1109,8 @@ mare_train_importance(const struct mare_model *m, const double *raw,
 			mare_err_set(err, MARE_E_NOMEM, "out of memory");
 			goto done;
 		}
-		if (mare_featspec_apply_rows(&vfs, raw, n, 0, fb, NULL,
-		    err) != 0)
+		if (mare_featspec_apply_rows(&vfs, raw, n, 0, (unsigned)nt,
+		    fb, NULL, err) != 0)
 			goto done;
 		imp_deps(&vfs, dep + nv + 1, dep);
 		job.fb = fb;

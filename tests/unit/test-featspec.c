@@ -360,7 +360,7 @@ test_hand(void)
 	    1e-15, "hand: hinge(a):1.5:6 mean");
 
 	nout = 99;
-	ok(mare_featspec_apply_rows(fs, hand_x, 4, 0, all, &nout, NULL) == 0 &&
+	ok(mare_featspec_apply_rows(fs, hand_x, 4, 0, 1, all, &nout, NULL) == 0 &&
 	    nout == 0 && same_vec(all + 29, hand_r1, 29, "rows r1"),
 	    "hand: apply_rows counts no row outside on the training rows");
 	mare_featspec_free(fs);
@@ -734,13 +734,13 @@ test_roundtrip(const double *x, size_t n, const int *label)
 	a = malloc(n * fs->nfeat * sizeof(double));
 	b = malloc(n * fs->nfeat * sizeof(double));
 	c = malloc(n * fs->nfeat * sizeof(double));
-	mare_featspec_apply_rows(fs, x, n, 0, a, NULL, NULL);
+	mare_featspec_apply_rows(fs, x, n, 0, 1, a, NULL, NULL);
 	if (fs2 != NULL)
-		mare_featspec_apply_rows(fs2, x, n, 0, b, NULL, NULL);
+		mare_featspec_apply_rows(fs2, x, n, 0, 1, b, NULL, NULL);
 	ok(fs2 != NULL && memcmp(a, b, n * fs->nfeat * sizeof(double)) == 0,
 	    "round trip: fit -> write -> read -> apply gives the same bits "
 	    "on all %zu rows", n);
-	mare_featspec_apply_rows(fs, x, n, MARE_FEATSPEC_CLAMP, c, &i, NULL);
+	mare_featspec_apply_rows(fs, x, n, MARE_FEATSPEC_CLAMP, 1, c, &i, NULL);
 	ok(memcmp(a, c, n * fs->nfeat * sizeof(double)) == 0 && i == 0,
 	    "round trip: clamping changes no training row");
 	free(a);
@@ -1078,7 +1078,7 @@ test_categorical_json(void)
 	{
 		double out[12];
 
-		is_int(mare_featspec_apply_rows(fs, rows, 2, 0, out, NULL,
+		is_int(mare_featspec_apply_rows(fs, rows, 2, 0, 1, out, NULL,
 		    &err), -1, "apply_rows: a NaN in row 2 fails");
 		is_str(err.msg, "row 2: 's': not a finite number",
 		    "apply_rows: naming the row and the variable");
@@ -1218,7 +1218,7 @@ test_fit_apply(const double *x, size_t n, const int *label)
 		ref = fs != NULL ? malloc(n * fs->nfeat * sizeof(double)) :
 		    NULL;
 		if (ref == NULL || mare_featspec_hash(fs, NULL, hex, NULL) != 0 ||
-		    mare_featspec_apply_rows(fs, x, n, 0, ref, NULL,
+		    mare_featspec_apply_rows(fs, x, n, 0, 1, ref, NULL,
 		    NULL) != 0) {
 			ok(0, "fit_apply: %s fits (%s)", c[i].classes,
 			    err.msg);
@@ -1257,6 +1257,63 @@ test_fit_apply(const double *x, size_t n, const int *label)
 }
 
 /*
+ * apply_rows on threads: the default spec of swd.csv applied (clamped,
+ * to the rows shifted so that some leave the training ranges) on 1, 2
+ * and 3 threads gives the same bits and the same count of rows outside;
+ * with NaN in rows 1501 and 3001 (different blocks) the error names row
+ * 1501 on any thread count.
+ */
+static void
+test_apply_rows_threads(const double *x, size_t n, const int *label)
+{
+	struct mare_featspec_opts o;
+	struct mare_featspec *fs;
+	struct mare_err err;
+	double *xs, *out[3] = { NULL, NULL, NULL };
+	size_t i, t, nout[3] = { 0, 0, 0 };
+	int rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.classes = "default";
+	mare_err_init(&err);
+	fs = mare_featspec_fit(x, n, NV, swd_names, label, &o, &err);
+	xs = malloc(n * NV * sizeof(double));
+	if (fs == NULL || xs == NULL) {
+		ok(0, "apply_rows threads: a default spec (%s)", err.msg);
+		goto done;
+	}
+	for (i = 0; i < n * NV; i++)
+		xs[i] = x[i] * (i % 7 == 0 ? 1.5 : 1.0);
+	for (t = 0; t < 3; t++) {
+		out[t] = malloc(n * fs->nfeat * sizeof(double));
+		rc |= out[t] == NULL || mare_featspec_apply_rows(fs, xs, n,
+		    MARE_FEATSPEC_CLAMP, (unsigned)t + 1, out[t], &nout[t],
+		    &err) != 0;
+	}
+	ok(rc == 0 && nout[0] > 0 && nout[0] < n &&
+	    nout[1] == nout[0] && nout[2] == nout[0] &&
+	    memcmp(out[0], out[1], n * fs->nfeat * sizeof(double)) == 0 &&
+	    memcmp(out[0], out[2], n * fs->nfeat * sizeof(double)) == 0,
+	    "apply_rows threads: 1, 2, 3 threads, the same bits, %zu rows "
+	    "outside", nout[0]);
+	xs[1500 * NV + 2] = NAN;
+	xs[3000 * NV] = NAN;
+	for (t = 1; t <= 3; t += 2) {
+		mare_err_init(&err);
+		ok(out[0] != NULL && mare_featspec_apply_rows(fs, xs, n, 0,
+		    (unsigned)t, out[0], NULL, &err) == -1 &&
+		    strncmp(err.msg, "row 1501: ", 10) == 0,
+		    "apply_rows threads: %zu thread(s), the first bad row: %s",
+		    t, err.msg);
+	}
+done:
+	for (t = 0; t < 3; t++)
+		free(out[t]);
+	free(xs);
+	mare_featspec_free(fs);
+}
+
+/*
  * fit_apply with a categorical variable: the indicators and the stats as
  * mare_featspec_fit() and mare_featspec_apply_rows() give them.
  */
@@ -1289,7 +1346,7 @@ test_fit_apply_categorical(void)
 	t1 = fs != NULL ? mare_featspec_to_json(fs, NULL, NULL) : NULL;
 	t2 = fs2 != NULL ? mare_featspec_to_json(fs2, NULL, NULL) : NULL;
 	ok(ref != NULL && d != NULL && t1 != NULL && t2 != NULL &&
-	    strcmp(t1, t2) == 0 && mare_featspec_apply_rows(fs, x, 60, 0, ref,
+	    strcmp(t1, t2) == 0 && mare_featspec_apply_rows(fs, x, 60, 0, 1, ref,
 	    NULL, NULL) == 0 && memcmp(ref, d, 60 * fs->nfeat *
 	    sizeof(double)) == 0 && fs->nfeat > 4 &&
 	    fs->feat[fs->nfeat - 4].cls == MARE_FEATSPEC_CATEGORICAL,
@@ -1413,6 +1470,7 @@ main(void)
 		test_numpy(x, n, label);
 		test_roundtrip(x, n, label);
 		test_fit_apply(x, n, label);
+		test_apply_rows_threads(x, n, label);
 	}
 	free(x);
 	free(label);

@@ -128,7 +128,7 @@ check(struct mare_model *m, const double *raw, const char *what)
 				one[r] = NAN;
 		is_int((long long)ndiff(one, want, NROWS), 0, "model: %s, "
 		    "clamp %d: row by row, the same bits", what, clamp);
-		if (mare_featspec_apply_rows(m->spec, raw, NROWS, 0, feat,
+		if (mare_featspec_apply_rows(m->spec, raw, NROWS, 0, 1, feat,
 		    NULL, &err) != 0 || mare_model_predict_features(m, feat,
 		    NROWS, &po, got, &err) != 0)
 			d = NROWS;

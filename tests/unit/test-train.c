@@ -131,7 +131,7 @@ run_setting(const char *name, const char *classes, double regmult,
 	}
 	if ((feat = malloc(N * fs->nfeat * sizeof(double))) == NULL ||
 	    (pred = malloc(N * sizeof(double))) == NULL ||
-	    mare_featspec_apply_rows(fs, RAW, N, 0, feat, NULL, &err) != 0) {
+	    mare_featspec_apply_rows(fs, RAW, N, 0, 1, feat, NULL, &err) != 0) {
 		ok(0, "train: %s: features (%s)", name, err.msg);
 		mare_featspec_free(fs);
 		goto out;
@@ -581,7 +581,7 @@ test_added_presences(void)
 		if ((fs = mare_featspec_fit(raw, AN, 3, names, lab, &fo,
 		    &err)) != NULL && (feat = malloc(AN * fs->nfeat *
 		    sizeof(double))) != NULL &&
-		    mare_featspec_apply_rows(fs, raw, AN, 0, feat, NULL,
+		    mare_featspec_apply_rows(fs, raw, AN, 0, 1, feat, NULL,
 		    &err) == 0)
 			m = mare_model_new(MARE_MODEL_MAXENT, fs, &err);
 		else
