@@ -1239,6 +1239,7 @@ run(struct opts *o, struct mare_err *err)
 				place(err, t.name);
 				goto done;
 			}
+			names[t.nkeep] = t.cols[k];
 			t.keep[t.nkeep++] = (size_t)k;
 		}
 	} else

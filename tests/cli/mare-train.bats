@@ -46,6 +46,24 @@ only_files() {
 	assert_success
 }
 
+@test "train: --spec with a golden model's spec refits that model" {
+	# the spec's variables are taken from the table by name; lon and lat
+	# are then left out as any column the spec does not name
+	tensor "$COLS" swd.tensor
+	jq .features "$DATA/train/golden-maxent-lq.json" > lq.json
+	run -0 --separate-stderr mare-train -q -m maxent --spec lq.json \
+	    swd.tensor -o m.json
+	assert_equal "$stderr" ""
+	run -0 diff <(jq -S 'del(.provenance)' m.json) \
+	    <(jq -S 'del(.provenance)' "$DATA/train/golden-maxent-lq.json")
+	jq .features "$DATA/train/golden-logistic.json" > l.json
+	run -0 --separate-stderr mare-train -q -m logistic --penalty l2 \
+	    --seed 7 --cv 3 --spec l.json swd.tensor -o m.json
+	run -0 diff <(jq -S 'del(.provenance)' m.json) \
+	    <(jq -S 'del(.provenance)' "$DATA/train/golden-logistic.json")
+	only_files swd.tensor lq.json l.json m.json
+}
+
 @test "train: maxent default features give the same bytes on 1 and 2 threads" {
 	tensor "$COLS" swd.tensor
 	run -0 --separate-stderr heavy mare-train -q --threads 1 -m maxent \
