@@ -71,12 +71,17 @@ spawned_main(void *v)
 }
 
 /*
- * The pool: worker k (1 ...) takes part in job generation gen when
- * k <= want; active counts the workers still in it. Posting a job and
- * reading it happen under lock; gen and active are also read without it,
- * by a worker or the caller spinning for up to PAR_SPIN_NS before it
- * sleeps on its condition: a solver posts a job every few hundred
- * microseconds, and a sleeping thread takes tens of them to wake.
+ * The pool: worker k (1 ...) may join job generation gen when k <= want
+ * and the job is still open; active counts the workers that joined and
+ * are still in it. The caller closes the job once it has run out of
+ * items, and waits only for the workers that joined: on a machine busier
+ * than its processors, a worker that is not scheduled in time is not
+ * waited for (its share is done by the others) and, waking later, finds
+ * the job closed and leaves it alone. Posting, joining and closing
+ * happen under lock; gen and active are also read without it, by a
+ * worker or the caller spinning for up to PAR_SPIN_NS before it sleeps
+ * on its condition: a solver posts a job every few hundred microseconds,
+ * and a sleeping thread takes tens of them to wake.
  */
 #define PAR_SPIN_NS	50000L
 
@@ -89,13 +94,14 @@ static struct {
 	atomic_size_t	 active;
 	atomic_ulong	 gen;
 	struct par	*job;
+	int		 closed;	/* the job takes no more workers */
 	int		 quit, atexit_set;
 	pthread_t	 tid[MARE_PAR_MAX_THREADS];
 	size_t		 id[MARE_PAR_MAX_THREADS];
 } pool = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
 	PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0,
-	NULL, 0, 0, { 0 }, { 0 }
+	NULL, 0, 0, 0, { 0 }, { 0 }
 };
 
 static long
@@ -156,7 +162,9 @@ worker_main(void *v)
 			break;
 		}
 		seen = atomic_load(&pool.gen);
-		job = k <= pool.want ? pool.job : NULL;
+		job = k <= pool.want && !pool.closed ? pool.job : NULL;
+		if (job != NULL)
+			atomic_fetch_add(&pool.active, 1);
 		pthread_mutex_unlock(&pool.lock);
 		if (job == NULL)
 			continue;
@@ -210,6 +218,7 @@ pool_run(struct par *p, size_t nthreads)
 	pool.pid = getpid();
 	pthread_mutex_lock(&pool.lock);
 	pool.job = p;
+	pool.closed = 0;
 	pool.want = nthreads - 1;
 	/*
 	 * Workers started now count themselves in this job. They block
@@ -227,11 +236,15 @@ pool_run(struct par *p, size_t nthreads)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pool.want > pool.nworkers)
 		pool.want = pool.nworkers;
-	atomic_store(&pool.active, pool.want);
+	atomic_store(&pool.active, 0);
 	atomic_fetch_add(&pool.gen, 1);
 	pthread_cond_broadcast(&pool.go);
 	pthread_mutex_unlock(&pool.lock);
 	par_main(p, 0);
+	/* every item is taken: no worker joins from now on */
+	pthread_mutex_lock(&pool.lock);
+	pool.closed = 1;
+	pthread_mutex_unlock(&pool.lock);
 	spin(0, 1);
 	pthread_mutex_lock(&pool.lock);
 	while (atomic_load(&pool.active) > 0)
