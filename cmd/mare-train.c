@@ -747,7 +747,7 @@ train_figures(const struct mare_model *m, const double *feat,
 {
 	json_t *t;
 	double *s, auc = NAN, tss = NAN, d2;
-	size_t i, j, nz = 0;
+	size_t j, nz = 0;
 
 	for (j = 0; j < m->p; j++)
 		nz += m->beta[j] != 0.0;
@@ -767,19 +767,15 @@ train_figures(const struct mare_model *m, const double *feat,
 		json_object_set_new(t, "auc", json_real(auc));
 		json_object_set_new(t, "max_tss", json_real(tss));
 	}
-	if (m->type == MARE_MODEL_POISSON &&
-	    mare_train_predict_threads(m, feat, n, threads, s, err) == 0) {
+	if (m->type == MARE_MODEL_POISSON) {
 		double *ex = NULL;
 
 		if (off != NULL && (ex = malloc((n ? n : 1) *
 		    sizeof(double))) == NULL)
 			mare_err_set(err, MARE_E_NOMEM, "out of memory");
-		for (i = 0; ex != NULL && i < n; i++) {
-			ex[i] = exp(off[i]);
-			s[i] *= ex[i];
-		}
-		if (!mare_err_failed(err) && mare_metrics_poisson_d2(s, y,
-		    ex, w, n, &d2, err) == 0)
+		else if (mare_train_poisson_means(m, feat, off, n, threads, s,
+		    ex, err) == 0 && mare_metrics_poisson_d2(s, y, ex, w, n,
+		    &d2, err) == 0)
 			json_object_set_new(t, "deviance_explained",
 			    isfinite(d2) ? json_real(d2) : json_null());
 		free(ex);

@@ -361,11 +361,10 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 		mare_err_set(err, MARE_E_NOMEM, "out of memory");
 		goto done;
 	}
-	if (mare_train_predict(fm, feat, n, s, err) != 0)
+	if (fm->type == MARE_MODEL_POISSON ? mare_train_poisson_means(fm, feat,
+	    off, n, 1, s, ex, err) != 0 : mare_train_predict(fm, feat, n, s,
+	    err) != 0)
 		goto done;
-	if (off != NULL && fm->type == MARE_MODEL_POISSON)
-		for (i = 0; i < n; i++)
-			s[i] *= exp(off[i]);
 	for (i = 0; i < n; i++) {
 		int test = fold[i] == f;
 
@@ -384,7 +383,8 @@ eval_fold(const struct mare_model *fm, const double *feat, const double *y,
 				vy[nv++] = 1.0;
 			}
 		} else if (test) {
-			ex[nv] = off != NULL ? exp(off[i]) : 1.0;
+			if (fm->type == MARE_MODEL_POISSON)
+				ex[nv] = ex[i];	/* nv <= i */
 			vs[nv] = s[i];
 			vy[nv++] = fm->type == MARE_MODEL_POISSON ? y[i] :
 			    (y[i] > 0);

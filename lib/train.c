@@ -778,6 +778,26 @@ mare_train_predict_threads(const struct mare_model *m, const double *feat,
 }
 
 int
+mare_train_poisson_means(const struct mare_model *m, const double *feat,
+    const double *off, size_t n, unsigned threads, double *mu, double *expo,
+    struct mare_err *err)
+{
+	size_t i;
+	double e;
+
+	if (mare_train_predict_threads(m, feat, n, threads, mu, err) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		e = off != NULL ? exp(off[i]) : 1.0;
+		if (off != NULL)
+			mu[i] *= e;
+		if (expo != NULL)
+			expo[i] = e;
+	}
+	return 0;
+}
+
+int
 mare_train_predict_raw(const struct mare_model *m, const double *raw,
     size_t n, const struct mare_model_pred_opts *o, unsigned threads,
     double *out, struct mare_err *err)

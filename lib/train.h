@@ -117,6 +117,16 @@ int	mare_train_predict_raw(const struct mare_model *m, const double *raw,
 	    double *out, struct mare_err *err);
 
 /*
+ * Poisson: the mean counts of m at the n feature rows feat, each the
+ * model's rate there times the row's exposure exp(off[i]) (off NULL: 1),
+ * into mu, on threads (as mare_train_predict_threads()); the exposures
+ * into expo when it is not NULL. 0, or -1 with err set.
+ */
+int	mare_train_poisson_means(const struct mare_model *m,
+	    const double *feat, const double *off, size_t n,
+	    unsigned threads, double *mu, double *expo, struct mare_err *err);
+
+/*
  * Set m's thresholds (minimum and 10th-percentile training presence,
  * max-TSS cut-off) from its predictions at the training rows (y 0/1),
  * predicted on threads (mare_train_predict_threads()). Poisson models get

@@ -496,6 +496,55 @@ done:
 	}
 }
 
+/*
+ * Poisson means with exposures, by hand: rate exp(0.1 + 0.5 x) at x = 0,
+ * 1, 2, offsets log 1, log 2, log 3, so mu = rate x 1, 2, 3 and the
+ * exposures 1, 2, 3; without offsets the rates and exposures of 1.
+ */
+static void
+test_poisson_means(void)
+{
+	static const char *names[1] = { "x" };
+	double raw[3] = { 0, 1, 2 }, off[3], mu[3], ex[3], want;
+	int lab[3] = { 1, 0, 1 };
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+	struct mare_model *m;
+	struct mare_err err;
+	size_t i;
+	int good = 1, good0 = 1;
+
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = "l";
+	mare_err_init(&err);
+	fs = mare_featspec_fit(raw, 3, 1, names, lab, &fo, &err);
+	m = fs != NULL ? mare_model_new(MARE_MODEL_POISSON, fs, &err) : NULL;
+	if (m == NULL || m->p != 1) {
+		ok(0, "poisson means: a linear spec of x (%s)", err.msg);
+		mare_model_free(m);
+		return;
+	}
+	m->beta[0] = 0.5;
+	m->intercept = 0.1;
+	for (i = 0; i < 3; i++)
+		off[i] = log((double)i + 1);
+	ok(mare_train_poisson_means(m, raw, off, 3, 2, mu, ex, &err) == 0,
+	    "poisson means: computed");
+	for (i = 0; i < 3; i++) {
+		want = exp(0.1 + 0.5 * raw[i]) * ((double)i + 1);
+		good &= fabs(mu[i] - want) <= 1e-15 * want &&
+		    fabs(ex[i] - ((double)i + 1)) <= 1e-15 * ((double)i + 1);
+	}
+	ok(good, "poisson means: rate x exposure, and the exposures");
+	ok(mare_train_poisson_means(m, raw, NULL, 3, 1, mu, ex, &err) == 0,
+	    "poisson means: without offsets");
+	for (i = 0; i < 3; i++)
+		good0 &= fabs(mu[i] - exp(0.1 + 0.5 * raw[i])) <= 1e-15 *
+		    mu[i] && ex[i] == 1.0;
+	ok(good0, "poisson means: the rates, exposures 1");
+	mare_model_free(m);
+}
+
 /* Selection: by the metric, ties by fewer coefficients, then first. */
 static void
 test_select(void)
@@ -688,6 +737,7 @@ main(void)
 	test_folds();
 	test_select();
 	test_tune_grid();
+	test_poisson_means();
 	test_importance();
 	test_importance_threads();
 	test_importance_reference();
