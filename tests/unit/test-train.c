@@ -91,6 +91,26 @@ load_ref(const char *name)
 	return k;
 }
 
+/*
+ * A model of type on a spec of classes fitted on the n rows of nv
+ * variables; NULL with err set.
+ */
+static struct mare_model *
+model_of(enum mare_model_type type, const char *classes, const double *raw,
+    size_t n, size_t nv, const char *const *names, const int *lab,
+    struct mare_err *err)
+{
+	struct mare_featspec_opts fo;
+	struct mare_featspec *fs;
+
+	memset(&fo, 0, sizeof(fo));
+	fo.classes = classes;
+	mare_err_init(err);
+	if ((fs = mare_featspec_fit(raw, n, nv, names, lab, &fo, err)) == NULL)
+		return NULL;
+	return mare_model_new(type, fs, err);
+}
+
 static double
 now(void)
 {
@@ -281,8 +301,6 @@ test_importance(void)
 	static const char *names[2] = { "a", "b" };
 	double raw[40], y[20], pct[2], drop[2];
 	int lab[20];
-	struct mare_featspec_opts fo;
-	struct mare_featspec *fs;
 	struct mare_model *m;
 	struct mare_err err;
 	size_t i;
@@ -293,11 +311,7 @@ test_importance(void)
 		y[i] = i >= 10;
 		lab[i] = (int)y[i];
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.classes = "l";
-	mare_err_init(&err);
-	fs = mare_featspec_fit(raw, 20, 2, names, lab, &fo, &err);
-	m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs, &err) : NULL;
+	m = model_of(MARE_MODEL_LOGISTIC, "l", raw, 20, 2, names, lab, &err);
 	if (m == NULL || m->p != 2) {
 		ok(0, "importance: a linear spec of a and b");
 		mare_model_free(m);
@@ -334,8 +348,6 @@ test_importance_threads(void)
 	static int lab[IN];
 	static const char *const classes[2] = { "l", "lq" };
 	double pct[3][IV], drop[3][IV];
-	struct mare_featspec_opts fo;
-	struct mare_featspec *fs;
 	struct mare_model *m;
 	struct mare_err err;
 	uint64_t r = 12345;
@@ -352,12 +364,8 @@ test_importance_threads(void)
 		lab[i] = (int)y[i];
 	}
 	for (c = 0; c < 2; c++) {
-		memset(&fo, 0, sizeof(fo));
-		fo.classes = classes[c];
-		mare_err_init(&err);
-		fs = mare_featspec_fit(raw, IN, IV, names, lab, &fo, &err);
-		m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs,
-		    &err) : NULL;
+		m = model_of(MARE_MODEL_LOGISTIC, classes[c], raw, IN, IV,
+		    names, lab, &err);
 		if (m == NULL) {
 			ok(0, "importance: a spec of %s", classes[c]);
 			continue;
@@ -507,18 +515,12 @@ test_poisson_means(void)
 	static const char *names[1] = { "x" };
 	double raw[3] = { 0, 1, 2 }, off[3], mu[3], ex[3], want;
 	int lab[3] = { 1, 0, 1 };
-	struct mare_featspec_opts fo;
-	struct mare_featspec *fs;
 	struct mare_model *m;
 	struct mare_err err;
 	size_t i;
 	int good = 1, good0 = 1;
 
-	memset(&fo, 0, sizeof(fo));
-	fo.classes = "l";
-	mare_err_init(&err);
-	fs = mare_featspec_fit(raw, 3, 1, names, lab, &fo, &err);
-	m = fs != NULL ? mare_model_new(MARE_MODEL_POISSON, fs, &err) : NULL;
+	m = model_of(MARE_MODEL_POISSON, "l", raw, 3, 1, names, lab, &err);
 	if (m == NULL || m->p != 1) {
 		ok(0, "poisson means: a linear spec of x (%s)", err.msg);
 		mare_model_free(m);
@@ -666,8 +668,6 @@ test_importance_reference(void)
 	static double raw[RN * RV], y[RN], perm[RN * RV], sc[RN], col[RN];
 	static int lab[RN];
 	double pct[RV], drop[RV], ref[RV], auc0, auc, tmp;
-	struct mare_featspec_opts fo;
-	struct mare_featspec *fs;
 	struct mare_model *m;
 	struct mare_model_pred_opts po;
 	struct mare_rng rng;
@@ -684,11 +684,7 @@ test_importance_reference(void)
 		y[i] = raw[i * RV] * raw[i * RV + 1] > 4.0 - raw[i * RV + 2];
 		lab[i] = (int)y[i];
 	}
-	memset(&fo, 0, sizeof(fo));
-	fo.classes = "lqp";
-	mare_err_init(&err);
-	fs = mare_featspec_fit(raw, RN, RV, names, lab, &fo, &err);
-	m = fs != NULL ? mare_model_new(MARE_MODEL_LOGISTIC, fs, &err) : NULL;
+	m = model_of(MARE_MODEL_LOGISTIC, "lqp", raw, RN, RV, names, lab, &err);
 	if (m == NULL || m->p != 9) {
 		ok(0, "importance: an lqp spec of a, b, c (%s)", err.msg);
 		mare_model_free(m);
