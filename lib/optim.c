@@ -41,7 +41,7 @@
 #define CD_COPY_BYTES	(16 << 20) /* mare_optim_opts_init() */
 #define MODEL_CHUNK_ROWS 1024	/* cd_model_par(): rows per chunk, about */
 #define MODEL_CHUNKS	64	/* and chunks at most */
-#define CHECK_COLS	64	/* col_block(): a block of columns, at least */
+#define CHECK_COLS	64	/* prob_init(), pl_init(): columns a block, at least */
 #define LOSS_ROWS	1024	/* cd_loss_step(): rows per block */
 
 struct prob {
@@ -206,20 +206,6 @@ penalty(const struct prob *pb, const double *b, double lambda)
 		P += pb->pf[j] * (pb->alpha * fabs(b[j]) +
 		    (1 - pb->alpha) / 2 * b[j] * b[j]);
 	return lambda * P;
-}
-
-/*
- * Columns per block of a pass over X by columns on nthreads threads
- * (prob_init(), pl_init()): a block per thread, of at least CHECK_COLS
- * columns. Each column's sums run over the rows in order, so they do not
- * depend on the blocks.
- */
-static size_t
-col_block(size_t p, unsigned nthreads)
-{
-	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
-
-	return b < CHECK_COLS ? CHECK_COLS : b;
 }
 
 /* prob_init()'s column statistics, by blocks of columns. */
@@ -392,7 +378,7 @@ prob_init(struct prob *pb, const struct mare_optim_data *d,
 	 */
 	memset(pb->vp, 0, p * sizeof(double));
 	jb.pb = pb;
-	jb.cols = col_block(p, pb->nthreads);
+	jb.cols = mare_par_cols(p, pb->nthreads, CHECK_COLS);
 	nb = p > 0 ? (p + jb.cols - 1) / jb.cols : 0;
 	if ((jb.bad = xcalloc(nb, sizeof(size_t), err)) == NULL)
 		goto fail;
@@ -1024,7 +1010,7 @@ pl_init(const struct prob *pb, struct pl **out, struct mare_err *err)
 		    pl->ia[j];
 	}
 	/* the hint is checked, not trusted: one pass over X */
-	jb.cols = col_block(p, pb->nthreads);
+	jb.cols = mare_par_cols(p, pb->nthreads, CHECK_COLS);
 	(void)mare_par_for((p + jb.cols - 1) / jb.cols, pb->nthreads,
 	    pl_check, &jb);
 	free(pr);
@@ -1894,12 +1880,13 @@ cd_pass(const struct prob *pb, struct cd *c, double lambda, double *b0,
 	double al1 = lambda * pb->alpha, al2 = lambda * (1 - pb->alpha);
 	double dlx = 0, u, au, nb, d;
 
-	/* in feature order: the working set, or the features ever moved */
+	/*
+	 * in feature order: the working set, or the features ever moved
+	 * (never constant ones: they are never admitted)
+	 */
 	cnt = all ? c->ncol : c->nact;
 	for (l = 0; l < cnt; l++) {
 		j = all ? c->wsort[l] : c->act[l];
-		if (!c->ixx[j] || pb->zv[j])
-			continue;
 		/* b[j] == 0 unless j moved in this step: xv is current */
 		u = c->gr[c->slot[j]] - c->cshift * c->xq[j] +
 		    c->xv[j] * c->b[j];

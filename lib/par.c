@@ -273,6 +273,14 @@ spawn_run(struct par *p, size_t nthreads)
 		pthread_join(tid[k], NULL);
 }
 
+size_t
+mare_par_cols(size_t p, unsigned nthreads, size_t min)
+{
+	size_t b = nthreads > 1 ? (p + nthreads - 1) / nthreads : p;
+
+	return b < min ? min : b;
+}
+
 int
 mare_par_for(size_t n, unsigned nthreads, int (*fn)(void *, size_t, size_t),
     void *arg)

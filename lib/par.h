@@ -30,4 +30,12 @@
 int	mare_par_for(size_t n, unsigned nthreads,
 	    int (*fn)(void *arg, size_t i, size_t t), void *arg);
 
+/*
+ * Columns per item of a pass over p columns by blocks on nthreads
+ * threads: a block per thread, of at least min columns (fewer blocks
+ * when the columns are few). Passes whose every column's sums run over
+ * the rows in order give the same bits whatever the blocks.
+ */
+size_t	mare_par_cols(size_t p, unsigned nthreads, size_t min);
+
 #endif /* MARE_PAR_H */

@@ -167,9 +167,7 @@ mare_train_maxent_penalty(const struct mare_model *m, const double *feat,
 	jb.n = n;
 	jb.p = m->p;
 	jb.np = np;
-	jb.cols = threads > 1 ? (m->p + threads - 1) / threads : m->p;
-	if (jb.cols < 64)
-		jb.cols = 64;
+	jb.cols = mare_par_cols(m->p, threads, 64);
 	jb.amean = amean;
 	jb.alo = alo;
 	jb.ahi = ahi;

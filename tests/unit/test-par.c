@@ -161,6 +161,11 @@ main(void)
 		done(&j);
 	}
 	is_int(fails, 0, "2000 loops in a row on the pool: every item once");
+	ok(mare_par_cols(614, 2, 64) == 307 && mare_par_cols(615, 2, 64) ==
+	    308 && mare_par_cols(614, 1, 64) == 614 &&
+	    mare_par_cols(614, 0, 64) == 614 && mare_par_cols(100, 2, 64) ==
+	    64 && mare_par_cols(10, 4, 64) == 64, "column blocks: one a "
+	    "thread, rounded up, at least the minimum");
 
 	/* a failing item: -1, and no item starts after it on one thread */
 	job_init(&j, 100, 1, 10, 0);
