@@ -17,22 +17,25 @@
 # results are appended to $MARE_BENCH_DIR/train.md.
 # scale: the issue's yardstick, default maxent features on 180 presences
 # (the first 180 samples of tests/data/coral) + 10,000 background cells of
-# its layers. big: the same on 100,000 presences (its 702 samples
-# repeated, --no-thin; ~1 GB, tens of seconds; not part of all).
+# its layers (510 candidate features), against R glmnet as in lqph, and
+# the fit phase alone (mare_train_phase_seconds, median of the runs). big:
+# the same on 100,000 presences (its 702 samples repeated, --no-thin; ~1
+# GB, tens of seconds; no glmnet; not part of all).
 # lqph: the issue's maxent-against-glmnet figure: 1,000 presences (the
 # coral samples repeated, --no-thin) + 10,000 background cells, --features
-# lqph (510 candidate features). R maxnet is not in Debian, so R glmnet
-# (r-base-core, r-cran-glmnet; jq) is given the design matrix mare fitted
-# (mare-featurize --spec with the model's spec and --weights, checked by
-# spec_sha256), mare's penalties and maxnet's call (bench/glmnet_maxent.R:
-# weights 1 and 100, the 200-lambda path, pmin 1e-8, fdev 0). hyperfine
-# times whole processes (mare-train with 1 thread and the default; Rscript
-# with the .npy read and one fit); glmnet() alone is timed by system.time in
-# R; CPU (user + sys) is printed, as the machine may be shared. Then the
-# check: mare's penalties, lambdas and non-linear features against
-# maxnet's rules recomputed in R, and the two fits (selected features,
-# objective at the last lambda, betas, entropy, cloglog); a disagreement is
-# also said on standard error.
+# lqph (510 candidate features).
+# R maxnet is not in Debian, so R glmnet (r-base-core, r-cran-glmnet; jq)
+# is given the design matrix mare fitted (mare-featurize --spec with the
+# model's spec and --weights, checked by spec_sha256), mare's penalties and
+# maxnet's call (bench/glmnet_maxent.R: weights 1 and 100, the 200-lambda
+# path, pmin 1e-8, fdev 0). hyperfine times whole processes (mare-train
+# with 1 thread and the default; Rscript with the .npy read and one fit);
+# glmnet() alone is timed by system.time in R; CPU (user + sys) is
+# printed, as the machine may be shared. Then the check: mare's penalties,
+# lambdas and non-linear features against maxnet's rules recomputed in R,
+# and the two fits (selected features, objective at the last lambda,
+# betas, entropy, cloglog); a disagreement is said on standard error and
+# makes the exit status 1.
 set -eu
 
 : "${MARE_BUILDDIR:?set MARE_BUILDDIR to the build tree}"
@@ -83,97 +86,119 @@ coral_tensor() {
 	fi
 }
 
+# against_glmnet NAME NP [OPTION...]: mare-train -m maxent OPTION... on
+# $dir/coral-NP.tensor against R glmnet on the design matrix mare fitted
+# (mare-featurize --spec with the model's spec and --weights, checked by
+# spec_sha256; bench/glmnet_maxent.R), timed by hyperfine, then the check
+# of the two fits; the Markdown goes to standard output, the files to
+# $dir/NAME-*
+against_glmnet() {
+	name=$1 np=$2
+	shift 2
+	need Rscript r-base-core
+	need jq jq
+	Rscript -e 'suppressMessages(library(glmnet))' >/dev/null 2>&1 ||
+	    { echo "bench: R package glmnet not found (apt-get install r-cran-glmnet)" >&2; exit 1; }
+	t=$dir/coral-$np.tensor
+	coral_tensor "$np"
+	m=$dir/$name-model.json
+	"$train" -q --threads 1 -m maxent "$@" -o "$m" "$t"
+	jq -c .features "$m" >"$dir/$name-spec.json"
+	"$MARE_BUILDDIR/mare-featurize" --layers "$coral/layers" \
+	    --spec "$dir/$name-spec.json" --weights --seed 1 --no-thin -q \
+	    -o "$dir/$name-design.tensor" "$dir/coral-$np.jsonl"
+	"$MARE_BUILDDIR/mare-tensor" info --json "$dir/$name-design.tensor" \
+	    >"$dir/$name-design.json"
+	if [ "$(jq -r .spec_sha256 "$dir/$name-design.json")" != "$(jq -r .spec_sha256 "$m")" ] ||
+	    [ "$(jq -r .rows "$dir/$name-design.json")" != "$(jq -r .training.rows "$m")" ]; then
+		echo "bench: the design tensor is not the matrix mare fitted" >&2
+		exit 1
+	fi
+	jq -r '.columns[].name' "$dir/$name-design.json" >"$dir/$name-names.txt"
+	jq -r '.maxent.penalty[]' "$m" >"$dir/$name-penalty.txt"
+	jq -r '.maxent.glmnet_intercept, .link.beta[], .entropy, .maxent.alpha, .maxent.lambda_first, .maxent.lambda_last' \
+	    "$m" >"$dir/$name-mare.txt"
+	"$MARE_BUILDDIR/mare-tensor" to-npy "$dir/$name-design.tensor" \
+	    >"$dir/$name-design.npy"
+	rargs="$src/bench/glmnet_maxent.R $dir/$name-design.npy $dir/$name-names.txt $dir/$name-penalty.txt $dir/$name-mare.txt $dir/$name-times.txt"
+	: >"$dir/$name-times.txt"
+	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/$name.md" \
+	    --export-json "$dir/$name.json" \
+	    -n "mare-train maxent ${*:-(default features)}, 1 thread" "$train -q --threads 1 -m maxent $* -o /dev/null $t" \
+	    -n "mare-train maxent ${*:-(default features)}, default threads" "$train -q -m maxent $* -o /dev/null $t" \
+	    -n "Rscript: read the .npy, glmnet (maxnet's call)" "Rscript $rargs" >&2
+	# shellcheck disable=SC2086
+	{
+		cat "$dir/$name.md"
+		echo
+		echo "CPU (user + sys, mean of the runs above):"
+		jq -r '.results[] | "- \(.command): \(.user + .system | . * 1000 | round / 1000) s"' "$dir/$name.json"
+		echo "- glmnet() alone (system.time in R), per run, the first being hyperfine's warm-up: $(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 + $2 } END { print " s" }' "$dir/$name-times.txt")"
+		echo
+		echo "CPU and peak RSS of one run:"
+		echo "- mare-train, 1 thread: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent "$@" -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		echo "- mare-train, default threads: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q -m maxent "$@" -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		/usr/bin/time -f '%U user %S sys, %M KB' -o "$dir/$name-r.time" \
+		    Rscript $rargs check >"$dir/$name-check.md"
+		echo "- Rscript (with the comparison below): $(tail -n 1 "$dir/$name-r.time")"
+		echo "- the design matrix: $(jq -r '.training.rows' "$m") rows x $(jq -r '.training.features' "$m") features, $(($(jq -r '.training.rows * .training.features' "$m") * 8 / 1024)) KB as f8"
+		echo
+		echo "Agreement (glmnet's fit at its last lambda, as maxnet keeps it):"
+		cat "$dir/$name-check.md"
+	}
+	if grep -q DISAGREE "$dir/$name-check.md"; then
+		echo "bench: mare's maxent fit and glmnet's disagree: see $out" >&2
+		disagree=1
+	fi
+}
+disagree=0
+
 if [ "$what" = scale ] || [ "$what" = big ] || [ "$what" = all ]; then
 	np=180
 	[ "$what" = big ] && np=100000
 	t=$dir/coral-$np.tensor
 	coral_tensor $np
 	r=$runs
-	[ "$what" = big ] && r=1
-	hyperfine -N -w 0 -r "$r" --export-markdown "$dir/scale.md" \
-	    -n "maxent, $np presences, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t" \
-	    -n "maxent, $np presences, default threads" "$train -q -m maxent -o /dev/null $t"
-	{
-		echo "## default maxent fit, $np coral presences + 10,000 background"
-		cat "$dir/scale.md"
-		echo
-		echo "CPU and peak RSS: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
-		# the fit alone (mare_train_phase_seconds): the median of r runs
-		for th in 1 default; do
-			thr=
-			[ "$th" = 1 ] && thr="--threads 1"
-			for i in $(seq "$r"); do
-				# shellcheck disable=SC2086 # $thr: an option or none
-				"$train" -q $thr -m maxent -o /dev/null \
-				    --metrics-file "$dir/scale.prom" "$t"
-				sed -n 's/^mare_train_phase_seconds{phase="fit"} //p' \
-				    "$dir/scale.prom"
-			done | sort -g | awk -v th="$th" '{ v[NR] = $1 }
-			    END { printf "fit phase, %s: median %.3f s, min %.3f s (%d runs)\n",
-				th == 1 ? "1 thread" : "default threads",
-				v[int((NR + 1) / 2)], v[1], NR }'
-		done
-	} >>"$out"
+	if [ "$what" = big ]; then
+		r=1
+		hyperfine -N -w 0 -r "$r" --export-markdown "$dir/big.md" \
+		    -n "maxent, $np presences, 1 thread" "$train -q --threads 1 -m maxent -o /dev/null $t" \
+		    -n "maxent, $np presences, default threads" "$train -q -m maxent -o /dev/null $t"
+		{
+			echo "## default maxent fit, $np coral presences + 10,000 background"
+			cat "$dir/big.md"
+			echo
+			echo "CPU and peak RSS: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
+		} >>"$out"
+	else
+		{
+			echo "## default maxent fit, $np coral presences + 10,000 background: mare against R glmnet on the same design matrix"
+			against_glmnet scale $np
+		} >>"$out"
+	fi
+	# the fit alone (mare_train_phase_seconds): the median of r runs
+	echo >>"$out"
+	for th in 1 default; do
+		thr=
+		[ "$th" = 1 ] && thr="--threads 1"
+		for i in $(seq "$r"); do
+			# shellcheck disable=SC2086 # $thr: an option or none
+			"$train" -q $thr -m maxent -o /dev/null \
+			    --metrics-file "$dir/scale.prom" "$t"
+			sed -n 's/^mare_train_phase_seconds{phase="fit"} //p' \
+			    "$dir/scale.prom"
+		done | sort -g | awk -v th="$th" '{ v[NR] = $1 }
+		    END { printf "- fit phase, %s: median %.3f s, min %.3f s (%d runs)\n",
+			th == 1 ? "1 thread" : "default threads",
+			v[int((NR + 1) / 2)], v[1], NR }'
+	done >>"$out"
 fi
 
 if [ "$what" = lqph ] || [ "$what" = all ]; then
-	need Rscript r-base-core
-	need jq jq
-	Rscript -e 'suppressMessages(library(glmnet))' >/dev/null 2>&1 ||
-	    { echo "bench: R package glmnet not found (apt-get install r-cran-glmnet)" >&2; exit 1; }
-	np=1000
-	t=$dir/coral-$np.tensor
-	coral_tensor $np
-	m=$dir/lqph-model.json
-	"$train" -q --threads 1 -m maxent --features lqph -o "$m" "$t"
-	# the design matrix of that fit: its spec applied to the same records
-	jq -c .features "$m" >"$dir/lqph-spec.json"
-	"$MARE_BUILDDIR/mare-featurize" --layers "$coral/layers" \
-	    --spec "$dir/lqph-spec.json" --weights --seed 1 --no-thin -q \
-	    -o "$dir/lqph-design.tensor" "$dir/coral-$np.jsonl"
-	"$MARE_BUILDDIR/mare-tensor" info --json "$dir/lqph-design.tensor" \
-	    >"$dir/lqph-design.json"
-	if [ "$(jq -r .spec_sha256 "$dir/lqph-design.json")" != "$(jq -r .spec_sha256 "$m")" ] ||
-	    [ "$(jq -r .rows "$dir/lqph-design.json")" != "$(jq -r .training.rows "$m")" ]; then
-		echo "bench: the design tensor is not the matrix mare fitted" >&2
-		exit 1
-	fi
-	jq -r '.columns[].name' "$dir/lqph-design.json" >"$dir/lqph-names.txt"
-	jq -r '.maxent.penalty[]' "$m" >"$dir/lqph-penalty.txt"
-	jq -r '.maxent.glmnet_intercept, .link.beta[], .entropy, .maxent.alpha, .maxent.lambda_first, .maxent.lambda_last' \
-	    "$m" >"$dir/lqph-mare.txt"
-	"$MARE_BUILDDIR/mare-tensor" to-npy "$dir/lqph-design.tensor" \
-	    >"$dir/lqph-design.npy"
-	rargs="$src/bench/glmnet_maxent.R $dir/lqph-design.npy $dir/lqph-names.txt $dir/lqph-penalty.txt $dir/lqph-mare.txt $dir/lqph-times.txt"
-	: >"$dir/lqph-times.txt"
-	hyperfine -N -w 1 -r "$runs" --export-markdown "$dir/lqph.md" \
-	    --export-json "$dir/lqph.json" \
-	    -n "mare-train maxent lqph, 1 thread" "$train -q --threads 1 -m maxent --features lqph -o /dev/null $t" \
-	    -n "mare-train maxent lqph, default threads" "$train -q -m maxent --features lqph -o /dev/null $t" \
-	    -n "Rscript: read the .npy, glmnet (maxnet's call)" "Rscript $rargs"
-	# shellcheck disable=SC2086
 	{
-		echo "## maxent lqph, $np coral presences + 10,000 background: mare against R glmnet on the same design matrix"
-		cat "$dir/lqph.md"
-		echo
-		echo "CPU (user + sys, mean of the runs above):"
-		jq -r '.results[] | "- \(.command): \(.user + .system | . * 1000 | round / 1000) s"' "$dir/lqph.json"
-		echo "- glmnet() alone (system.time in R), per run, the first being hyperfine's warm-up: $(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 + $2 } END { print " s" }' "$dir/lqph-times.txt")"
-		echo
-		echo "CPU and peak RSS of one run:"
-		echo "- mare-train, 1 thread: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q --threads 1 -m maxent --features lqph -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
-		echo "- mare-train, default threads: $(/usr/bin/time -f '%U user %S sys, %M KB' "$train" -q -m maxent --features lqph -o /dev/null "$t" 2>&1 >/dev/null | tail -n 1)"
-		/usr/bin/time -f '%U user %S sys, %M KB' -o "$dir/lqph-r.time" \
-		    Rscript $rargs check >"$dir/lqph-check.md"
-		echo "- Rscript (with the comparison below): $(tail -n 1 "$dir/lqph-r.time")"
-		echo "- the design matrix: $(jq -r '.training.rows' "$m") rows x $(jq -r '.training.features' "$m") features, $(($(jq -r '.training.rows * .training.features' "$m") * 8 / 1024)) KB as f8"
-		echo
-		echo "Agreement (glmnet's fit at its last lambda, as maxnet keeps it):"
-		cat "$dir/lqph-check.md"
+		echo "## maxent lqph, 1000 coral presences + 10,000 background: mare against R glmnet on the same design matrix"
+		against_glmnet lqph 1000 --features lqph
 	} >>"$out"
-	if grep -q DISAGREE "$dir/lqph-check.md"; then
-		echo "bench: mare's maxent fit and glmnet's disagree: see $out" >&2
-	fi
 fi
 
 if [ "$what" = 1m ] || [ "$what" = all ]; then
@@ -210,3 +235,4 @@ np.save('$dir/train_1m.npy', np.hstack([y, X]))"
 	} >>"$out"
 fi
 cat "$out"
+[ "$disagree" = 0 ]
