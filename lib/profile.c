@@ -460,7 +460,7 @@ mare_profile_build_threads(const double *rows, size_t nrows, size_t ncols,
 	}
 	for (j = 0; j < ncols; j++)
 		if (names[j] == NULL) {
-			mare_err_set(err, MARE_E_USAGE,
+			mare_err_set(err, MARE_E_INTERNAL,
 			    "profile: column %zu has no name", j);
 			return NULL;
 		}

@@ -395,8 +395,9 @@ test_damage(void)
 	    "columns") == 0, "profile: building 0 columns is a usage error");
 	mare_err_init(&err);
 	ok(mare_profile_build(rows, 6, 1, nonames, &err) == NULL &&
-	    err.code == MARE_E_USAGE && strcmp(err.msg, "profile: column 0 "
-	    "has no name") == 0, "profile: a column without a name too");
+	    err.code == MARE_E_INTERNAL && strcmp(err.msg, "profile: column 0 "
+	    "has no name") == 0, "profile: a column without a name is a "
+	    "caller's bug (internal)");
 }
 
 static int
