@@ -1135,9 +1135,9 @@ struct cd {
 	double	*bs;	/* p: beta~ at the start of the IRLS step */
 	/*
 	 * The working columns x~_j: copied (column-major, col) while they
-	 * are at most a quarter of X, read from X by blocks of rows and
-	 * standardised on the fly (stream) beyond: memory stays within X
-	 * plus a few n-vectors. The change of eta over an IRLS step is kept
+	 * are at most half of X, read from X by blocks of rows and
+	 * standardised on the fly (stream) beyond: memory stays within 1.5
+	 * X plus a few n-vectors. The change of eta over an IRLS step is kept
 	 * in pb->u, which the CD path does not use otherwise, or in deta.
 	 */
 	double	*col;	/* cap x n, or NULL when streaming */
@@ -1273,9 +1273,12 @@ cd_init(struct cd *c, size_t n, size_t p, struct mare_err *err)
 /*
  * Put j in the working set. A feature new to it gets a slot for its
  * standardised column x~_j (column-major), copied by cd_fill() while the
- * copies stay within a quarter of X or c->copy_bytes; beyond, the copies
- * are dropped and every working column is read from X by row blocks
- * (cd_block()).
+ * copies stay within half of X or c->copy_bytes; beyond, or from the
+ * start when c->copy_bytes is 0, the copies are dropped and every working
+ * column is read from X by row blocks (cd_block()). Each IRLS step reads
+ * every working column: streamed, that is all of X, gathered and
+ * standardised (100,000 maxent presences: 32 s with a quarter of X as the
+ * bound, 14 s with half).
  */
 static int
 cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
@@ -1290,8 +1293,8 @@ cd_admit(const struct prob *pb, struct cd *c, size_t j, struct mare_err *err)
 		ncap = c->cap == 0 ? 16 : c->cap * 2;
 		if (ncap > p)
 			ncap = p;
-		if (!c->stream && ncap * 4 > p && (n > 0 && ncap >
-		    c->copy_bytes / sizeof(double) / n)) {
+		if (!c->stream && (c->copy_bytes == 0 || (ncap * 2 > p &&
+		    n > 0 && ncap > c->copy_bytes / sizeof(double) / n))) {
 			free(c->col);
 			free(c->tmp);
 			c->col = c->tmp = NULL;

@@ -167,11 +167,11 @@ struct mare_optim_opts {
 	unsigned	 threads;
 	/*
 	 * alpha > 0: coordinate descent keeps column-major copies of its
-	 * working columns while they take at most a quarter of X or at most
-	 * this many bytes (mare_optim_opts_init(): 16 MB); beyond, it reads
-	 * them from X by blocks of rows, standardising on the fly, so its
-	 * memory is X plus a few n-vectors. The fit is the same up to
-	 * rounding either way.
+	 * working columns while they take at most half of X or at most this
+	 * many bytes (mare_optim_opts_init(): 16 MB); beyond, or always when
+	 * this is 0, it reads them from X by blocks of rows, standardising on
+	 * the fly, so its memory is X plus a few n-vectors. The fit is the
+	 * same up to rounding either way.
 	 */
 	size_t		 cd_copy_bytes;
 };
