@@ -1020,14 +1020,6 @@ fit_features(const struct opts *o, double *raw, size_t n, size_t nv,
 	return feat != NULL ? feat : raw;
 }
 
-/* Threads for the cells: --threads, or every processor we may use. */
-static unsigned
-tune_threads(const struct opts *o)
-{
-	return o->common.threads > 0 ? (unsigned)o->common.threads :
-	    mare_cli_processors();
-}
-
 /*
  * --tune: the feature matrix of every feature set (held at once), then
  * every cell (features outer, regmult or lambda inner) fitted and
@@ -1090,7 +1082,7 @@ tune(struct opts *o, double *raw, size_t n, size_t nv,
 	g.nval = o->ntune_rm > 0 ? o->ntune_rm : 1;
 	g.by_lambda = o->tune_lambda;
 	if ((tu = mare_cv_tune(&g, y, w, lon, lat, n, &o->t, co, o->select,
-	    tune_threads(o), &best, err)) == NULL)
+	    o->t.threads, &best, err)) == NULL)
 		goto done;
 	if (o->ntune_fc > 0)
 		o->features = o->tune_fc[best / g.nval];

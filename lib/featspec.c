@@ -364,8 +364,6 @@ apply_block(void *arg, size_t b, size_t thread)
 	int k;
 
 	(void)thread;
-	j->bad[b] = SIZE_MAX;
-	j->nout[b] = 0;
 	if (r1 > j->nrows)
 		r1 = j->nrows;
 	for (r = b * APPLY_ROWS; r < r1; r++) {
@@ -394,7 +392,7 @@ mare_featspec_apply_rows(const struct mare_featspec *fs, const double *raw,
 		return mare_err_set(err, MARE_E_NOMEM, "out of memory");
 	j.nout = j.bad + nb;
 	for (b = 0; b < nb; b++)
-		j.bad[b] = SIZE_MAX;	/* blocks never started */
+		j.bad[b] = SIZE_MAX;	/* none yet, or never started; nout: 0 */
 	(void)mare_par_for(nb, threads, apply_block, &j);
 	for (b = 0; b < nb; b++) {
 		bad = j.bad[b] < bad ? j.bad[b] : bad;

@@ -37,12 +37,12 @@ def walk(a, b, path, skip, out):
 
 
 def main(argv):
-    if len(argv) < 4 or len(argv) % 2:
+    if len(argv) < 4 or len(argv) % 2 or any(
+            argv[i] != "--skip" for i in range(4, len(argv), 2)):
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
     tol = float(argv[3])
-    skip = {argv[i + 1] for i in range(4, len(argv), 2)
-            if argv[i] == "--skip"}
+    skip = {argv[i + 1] for i in range(4, len(argv), 2)}
     a, b = (json.load(open(p)) for p in argv[1:3])
     out = [0.0, ""]
     try:
